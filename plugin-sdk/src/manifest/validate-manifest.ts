@@ -1,0 +1,68 @@
+// Validates a plugin's package.json: the JSON Schema first, then the rules a
+// schema cannot say (pattern syntax, paths inside the package, semver ranges,
+// host names). Every refusal is PLEXUS_INVALID_MANIFEST naming the field.
+import semver from 'semver';
+import { PlexusError } from '../errors.ts';
+import { topicPatternProblem } from '../topics.ts';
+import type { PluginPackageJson } from '../types.ts';
+import { createAjv, describeAjvErrors, formatProblems, type FieldProblem } from './ajv.ts';
+import { MANIFEST_SCHEMA, PACKAGE_SCHEMA } from './manifest-schema.ts';
+
+const ajv = createAjv();
+const checkPackage = ajv.compile(PACKAGE_SCHEMA);
+const checkManifest = ajv.compile(MANIFEST_SCHEMA);
+const metaValidate = createAjv({ strict: false });
+
+/** `host` or `host:port`; a host is a DNS name or an IPv4 literal, or [IPv6]. */
+const HOST_GRANT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+export function isValidHostGrant(host: string): boolean {
+  if (!HOST_GRANT.test(host)) return false;
+  const port = /:(\d+)$/.exec(host.replace(/^\[[^\]]*\]/, ''));
+  return !port || (Number(port[1]) > 0 && Number(port[1]) < 65536);
+}
+
+/** A path inside the package: relative, no `..`, no backslashes, no URL scheme. */
+export function isSafeRelativePath(path: string): boolean {
+  if (path.startsWith('/') || path.includes('\\') || path.includes('\0') || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(path)) return false;
+  return path.split('/').every((seg) => seg !== '..');
+}
+
+export function validatePackageJson(pkg: unknown): PluginPackageJson {
+  const problems: FieldProblem[] = [];
+  if (!checkPackage(pkg)) problems.push(...describeAjvErrors(checkPackage.errors, ''));
+  const raw = (typeof pkg === 'object' && pkg !== null ? pkg : {}) as Record<string, unknown>;
+  if (typeof raw.version === 'string' && !semver.valid(raw.version)) problems.push({ path: 'version', message: 'must be a valid semver version' });
+  if (Array.isArray(raw.keywords) ? !raw.keywords.includes('plexus-plugin') : raw.plexus !== undefined)
+    problems.push({ path: 'keywords', message: 'must include "plexus-plugin"' });
+  if (raw.plexus !== undefined) problems.push(...manifestProblems(raw.plexus));
+  if (problems.length > 0) {
+    throw new PlexusError('PLEXUS_INVALID_MANIFEST', `Invalid plugin manifest: ${formatProblems(problems)}`, { details: { problems } });
+  }
+  return pkg as PluginPackageJson;
+}
+
+function manifestProblems(manifest: unknown): FieldProblem[] {
+  if (!checkManifest(manifest)) return describeAjvErrors(checkManifest.errors, 'plexus');
+  const m = manifest as PluginPackageJson['plexus'];
+  const problems: FieldProblem[] = [];
+  if (!semver.validRange(m.apiVersion)) problems.push({ path: 'plexus.apiVersion', message: 'must be a valid semver range' });
+  if (!isSafeRelativePath(m.main) || !/\.m?js$/.test(m.main)) problems.push({ path: 'plexus.main', message: 'must be a relative path to a .js or .mjs file inside the package' });
+  m.subscribe.forEach((pattern, i) => {
+    const why = topicPatternProblem(pattern);
+    if (why) problems.push({ path: `plexus.subscribe[${i}]`, message: why });
+  });
+  m.capabilities?.emit?.forEach((pattern, i) => {
+    const why = topicPatternProblem(pattern);
+    if (why) problems.push({ path: `plexus.capabilities.emit[${i}]`, message: why });
+  });
+  m.capabilities?.http?.hosts.forEach((host, i) => {
+    if (!isValidHostGrant(host)) problems.push({ path: `plexus.capabilities.http.hosts[${i}]`, message: 'must be "host" or "host:port"' });
+  });
+  if (typeof m.config === 'string' && !isSafeRelativePath(m.config)) {
+    problems.push({ path: 'plexus.config', message: 'must be a relative path to a .json file inside the package' });
+  } else if (typeof m.config === 'object' && !metaValidate.validateSchema(m.config)) {
+    problems.push({ path: 'plexus.config', message: `is not a valid JSON Schema: ${metaValidate.errorsText(metaValidate.errors)}` });
+  }
+  return problems;
+}

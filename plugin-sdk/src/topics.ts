@@ -1,0 +1,48 @@
+// Topic patterns over the event `type` (CONTRACT §2): dot-separated words,
+// `*` matches exactly one word, `#` matches zero or more, as in AMQP topic
+// exchanges. Pure functions; the host's router builds its trie on the same
+// syntax rules.
+
+const WORD = /^[A-Za-z0-9_\-:]+$/;
+
+/** A concrete event type: one or more non-empty words, no wildcards. */
+export function isValidEventType(type: unknown): type is string {
+  return typeof type === 'string' && type.length > 0 && type.length <= 255 && type.split('.').every((w) => WORD.test(w));
+}
+
+/** Why a pattern is invalid, or undefined when it is fine. */
+export function topicPatternProblem(pattern: unknown): string | undefined {
+  if (typeof pattern !== 'string' || pattern.length === 0) return 'must be a non-empty string';
+  if (pattern.length > 255) return 'must be at most 255 characters';
+  for (const word of pattern.split('.')) {
+    if (word === '*' || word === '#') continue;
+    if (!WORD.test(word)) return `has an invalid word "${word}" (letters, digits, _ - : or a whole-word * or #)`;
+  }
+  return undefined;
+}
+
+/** Matches one concrete type against one pattern (recursive on `#`, memo-free: patterns are short). */
+export function topicMatches(pattern: string, type: string): boolean {
+  return matchWords(pattern.split('.'), 0, type.split('.'), 0);
+}
+
+function matchWords(p: string[], i: number, t: string[], j: number): boolean {
+  while (i < p.length) {
+    const word = p[i];
+    if (word === '#') {
+      if (i === p.length - 1) return true;
+      for (let k = j; k <= t.length; k++) if (matchWords(p, i + 1, t, k)) return true;
+      return false;
+    }
+    if (j >= t.length) return false;
+    if (word !== '*' && word !== t[j]) return false;
+    i++;
+    j++;
+  }
+  return j === t.length;
+}
+
+export function matchesAny(patterns: readonly string[], type: string): boolean {
+  for (const pattern of patterns) if (topicMatches(pattern, type)) return true;
+  return false;
+}
