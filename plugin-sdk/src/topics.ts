@@ -26,7 +26,7 @@ export function topicMatches(pattern: string, type: string): boolean {
   return matchWords(pattern.split('.'), 0, type.split('.'), 0);
 }
 
-function matchWords(p: string[], i: number, t: string[], j: number): boolean {
+export function matchWords(p: string[], i: number, t: string[], j: number): boolean {
   while (i < p.length) {
     const word = p[i];
     if (word === '#') {

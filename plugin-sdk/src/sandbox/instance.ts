@@ -1,0 +1,173 @@
+// One plugin instance = one isolated-vm isolate with its own heap limit.
+// Every call into it carries a `timeout` (a sync call without one can wedge
+// the worker beyond Worker.terminate()), and a watchdog disposes the isolate
+// when a promise never settles, because `timeout` does not cover that.
+import ivm from 'isolated-vm';
+import type { ErrorData } from '../errors.ts';
+import type { LogRecord } from '../types.ts';
+import { BOOTSTRAP_SOURCE } from './isolate-source.ts';
+import type { BootSetup } from './isolate-bootstrap.ts';
+import { loadError, loadPluginModules } from './module-loader.ts';
+import type { PluginRuntimeSpec, RestartCause } from './protocol.ts';
+
+/** Host functions an instance calls back into; each answers JSON text and never throws across. */
+export interface InstanceHooks {
+  kv(op: string, argsJson: string): Promise<string>;
+  fetch(requestJson: string): Promise<string>;
+  denied(capability: string, target: string): void;
+}
+
+export type CallResult = { json: string } | { fault: RestartCause; error: ErrorData; partialJson: string | undefined };
+
+/** Extra time the watchdog grants past the limit, so the isolate's own timeout reports first. */
+const WATCHDOG_GRACE_MS = 25;
+/** How long the watchdog waits for partial results from a stuck isolate before disposing it anyway. */
+const COLLECT_WAIT_MS = 20;
+/** Budget of the small bookkeeping calls (load, collect, logs). */
+const SMALL_CALL_MS = 1000;
+
+export class PluginInstance {
+  readonly spec: PluginRuntimeSpec;
+  lastUsed = Date.now();
+  inFlight = 0;
+  private readonly isolate: ivm.Isolate;
+  private readonly runBatchRef: ivm.Reference;
+  private readonly runHookRef: ivm.Reference;
+  private readonly collectRef: ivm.Reference;
+  private readonly logsRef: ivm.Reference;
+  private disposedByUs = false;
+
+  private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[]) {
+    this.spec = spec;
+    this.isolate = isolate;
+    [this.runBatchRef, this.runHookRef, this.collectRef, this.logsRef] = refs as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
+  }
+
+  /** Creates the isolate, loads the plugin module and runs `init`. Throws PlexusError on any failure. */
+  static async create(spec: PluginRuntimeSpec, sdkSource: string, hooks: InstanceHooks): Promise<PluginInstance> {
+    const isolate = new ivm.Isolate({
+      memoryLimit: spec.limits.memoryMb,
+      // V8 has lost control of this isolate and the thread may never return
+      // (seen with Array(1e9).fill(0)). isolated-vm's advice is to end the
+      // process; the host respawns the sandbox and charges the batch.
+      onCatastrophicError: (message) => {
+        process.stderr.write(`plexus sandbox: catastrophic isolate error in ${spec.name}@${spec.version}: ${message}; aborting the sandbox process\n`);
+        process.abort();
+      },
+    });
+    try {
+      const context = await isolate.createContext();
+      const setup: BootSetup = {
+        plugin: { name: spec.name, version: spec.version },
+        configJson: JSON.stringify(spec.config),
+        caps: spec.capabilities,
+        secrets: spec.secrets,
+        limits: spec.limits,
+      };
+      const hostRefs = [
+        new ivm.Reference((op: string, argsJson: string) => hooks.kv(String(op), String(argsJson))),
+        new ivm.Reference((requestJson: string) => hooks.fetch(String(requestJson))),
+        new ivm.Reference((capability: string, target: string) => hooks.denied(String(capability), String(target))),
+      ];
+      const runner = (await context.evalClosure(BOOTSTRAP_SOURCE, [...hostRefs, JSON.stringify(setup)], { result: { reference: true }, timeout: SMALL_CALL_MS })) as ivm.Reference;
+      const refs = await Promise.all(['runBatch', 'runHook', 'collect', 'takeInstanceLogs', 'load'].map((name) => runner.get(name, { reference: true }) as Promise<ivm.Reference>));
+      const { main } = await loadPluginModules(isolate, context, spec.root, spec.main, sdkSource);
+      await main.evaluate({ timeout: spec.limits.timeoutMs });
+      const definition = (await main.namespace.get('default', { reference: true })) as ivm.Reference;
+      await (refs[4] as ivm.Reference).apply(undefined, [definition.derefInto()], { timeout: SMALL_CALL_MS });
+      const instance = new PluginInstance(spec, isolate, refs);
+      const init = await instance.runHook('init');
+      if ('fault' in init) throw loadError(`init of ${spec.name}@${spec.version} failed: ${init.error.message}`);
+      const outcome = JSON.parse(init.json) as { ok: boolean; error?: ErrorData };
+      if (!outcome.ok) throw loadError(`init of ${spec.name}@${spec.version} threw: ${outcome.error?.message ?? 'unknown error'}`);
+      return instance;
+    } catch (err) {
+      if (!isolate.isDisposed) isolate.dispose();
+      if (err instanceof Error && err.name === 'PlexusError') throw err;
+      throw loadError(`cannot load ${spec.name}@${spec.version}: ${describe(err)}`, err);
+    }
+  }
+
+  get disposed(): boolean {
+    return this.isolate.isDisposed;
+  }
+
+  runBatch(eventsJson: string): Promise<CallResult> {
+    return this.call(this.runBatchRef, [eventsJson], 'execute');
+  }
+
+  runHook(name: 'init' | 'cleanup'): Promise<CallResult> {
+    return this.call(this.runHookRef, [name], name);
+  }
+
+  async takeInstanceLogs(): Promise<LogRecord[]> {
+    if (this.disposed) return [];
+    try {
+      return JSON.parse((await this.logsRef.apply(undefined, [], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string) as LogRecord[];
+    } catch {
+      return [];
+    }
+  }
+
+  async heapBytes(): Promise<number> {
+    if (this.disposed) return 0;
+    const stats = await this.isolate.getHeapStatistics();
+    return stats.total_heap_size + stats.externally_allocated_size;
+  }
+
+  dispose(): void {
+    this.disposedByUs = true;
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  private async call(ref: ivm.Reference, args: string[], hook: string): Promise<CallResult> {
+    const timeoutMs = this.spec.limits.timeoutMs;
+    let watchdogFired = false;
+    let partialJson: string | undefined;
+    this.lastUsed = Date.now();
+    this.inFlight++;
+    const watchdog = setTimeout(() => {
+      watchdogFired = true;
+      // Ask for what already settled, but never wait on a busy isolate: a stuck
+      // isolate would block the collect call itself.
+      const collected = this.collectRef.apply(undefined, [], { result: { copy: true }, timeout: COLLECT_WAIT_MS }) as Promise<string>;
+      collected.then((json) => { partialJson = json; }, () => undefined);
+      setTimeout(() => this.dispose(), COLLECT_WAIT_MS);
+    }, timeoutMs + WATCHDOG_GRACE_MS);
+    try {
+      const json = (await ref.apply(undefined, args, { arguments: { copy: true }, result: { promise: true, copy: true }, timeout: timeoutMs })) as string;
+      return { json };
+    } catch (err) {
+      const fault = this.classify(err, watchdogFired);
+      this.dispose();
+      return { fault, error: faultError(fault, hook, this.spec, err), partialJson };
+    } finally {
+      clearTimeout(watchdog);
+      this.inFlight--;
+    }
+  }
+
+  private classify(err: unknown, watchdogFired: boolean): RestartCause {
+    const message = describe(err);
+    if (/memory limit/i.test(message)) return 'oom';
+    if (watchdogFired || /timed out/i.test(message)) return 'timeout';
+    // An isolate disposed under us that we did not dispose ran out of memory.
+    if (this.isolate.isDisposed && !this.disposedByUs) return 'oom';
+    return 'crash';
+  }
+}
+
+function faultError(fault: RestartCause, hook: string, spec: PluginRuntimeSpec, err: unknown): ErrorData {
+  switch (fault) {
+    case 'timeout':
+      return { name: 'PlexusError', code: 'PLEXUS_TIMEOUT', message: `${hook} of ${spec.name} exceeded its ${spec.limits.timeoutMs} ms time limit` };
+    case 'oom':
+      return { name: 'PlexusError', code: 'PLEXUS_OUT_OF_MEMORY', message: `${hook} of ${spec.name} exceeded its ${spec.limits.memoryMb} MB memory limit` };
+    default:
+      return { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `${hook} of ${spec.name} crashed the sandbox: ${describe(err)}` };
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,133 @@
+// The whole host ↔ sandbox-process ↔ worker protocol, in one place. Only plain
+// data crosses: events and results travel as JSON strings (one parse per hop,
+// no prototype games), errors as ErrorData. Every request carries an id that
+// its reply echoes.
+import type { ErrorData } from '../errors.ts';
+import type { EffectiveCapabilities } from '../manifest/grants.ts';
+import type { JsonObject, LogRecord } from '../types.ts';
+
+/** Resource limits of one plugin instance, after the operator's ceiling was applied. */
+export interface SandboxLimits {
+  memoryMb: number;
+  timeoutMs: number;
+  /** Largest serialized `data` of one emitted event. */
+  maxEmitBytes: number;
+  /** Most events one execute may emit. */
+  maxEmitsPerEvent: number;
+  /** Largest serialized kv value. */
+  maxKvValueBytes: number;
+  /** Most log records kept per hook call; the rest are counted as dropped. */
+  maxLogsPerCall: number;
+  fetch: { maxResponseBytes: number; maxRequestBytes: number; timeoutMs: number; maxRedirects: number; allowPrivateNetwork: boolean };
+}
+
+/** Everything a worker needs to build an instance of one plugin version. */
+export interface PluginRuntimeSpec {
+  /** Unique per (name, version, code, config, grants, limits): instances are cached under it. */
+  key: string;
+  name: string;
+  version: string;
+  /** Absolute path of the extracted package. */
+  root: string;
+  /** `plexus.main`, relative to root. */
+  main: string;
+  config: JsonObject;
+  capabilities: EffectiveCapabilities;
+  /** Values of the granted secrets only. */
+  secrets: Record<string, string>;
+  limits: SandboxLimits;
+}
+
+/** What a plugin emitted: the host turns it into a full envelope once the outcome is durable. */
+export interface EmittedRecord {
+  type: string;
+  /** JSON text of `data` (undefined when the plugin passed none). */
+  data?: string;
+  partitionkey?: string;
+}
+
+export type HookName = 'init' | 'execute' | 'cleanup';
+
+/** Outcome of one hook call on one event (or of init/cleanup). */
+export type CallOutcome =
+  | { ok: true; emitted: EmittedRecord[]; logs: LogRecord[]; droppedLogs: number }
+  | { ok: false; error: ErrorData; emitted: EmittedRecord[]; logs: LogRecord[]; droppedLogs: number };
+
+/** Why an instance was thrown away; counted per plugin. */
+export type RestartCause = 'timeout' | 'oom' | 'crash' | 'init-failed';
+
+/** Host → sandbox process. */
+export type HostToSandbox =
+  | { kind: 'run'; id: number; spec: PluginRuntimeSpec; eventsJson: string; count: number }
+  | { kind: 'evict'; id: number; key: string }
+  | { kind: 'kv-reply'; id: string; replyJson: string }
+  | { kind: 'stats'; id: number }
+  | { kind: 'shutdown'; id: number };
+
+/** Sandbox process → host. */
+export type SandboxToHost =
+  | { kind: 'ready'; pid: number; threads: number }
+  | { kind: 'run-result'; id: number; result: RunResult }
+  | { kind: 'evicted'; id: number; cleanups: CleanupReport[] }
+  | { kind: 'kv-call'; id: string; plugin: string; op: KvOp; argsJson: string }
+  | { kind: 'stats-result'; id: number; stats: SandboxStats }
+  | { kind: 'shutdown-done'; id: number; cleanups: CleanupReport[] };
+
+/** Result of a batch: one outcome per event, in order, plus instance events to count. */
+export interface RunResult {
+  outcomes: CallOutcome[];
+  restarts: { key: string; cause: RestartCause }[];
+  denials: Denial[];
+  /** Logs from init or from console.* outside any call. */
+  instanceLogs: LogRecord[];
+  /** When the instance could not even start: every outcome carries this error too. */
+  loadError?: ErrorData;
+}
+
+export interface Denial {
+  plugin: string;
+  capability: 'kv' | 'emit' | 'http' | 'secrets';
+  target: string;
+}
+
+export interface CleanupReport {
+  key: string;
+  outcome: CallOutcome;
+}
+
+export type KvOp = 'get' | 'set' | 'delete' | 'incr';
+
+/** The reply to a kv call, as JSON text: the value is JSON text too (kv stores strings). */
+export type KvReply = { ok: true; value: string | number | boolean | null } | { ok: false; error: ErrorData };
+
+export interface SandboxStats {
+  pid: number;
+  rssBytes: number;
+  threads: number;
+  instances: number;
+  utilization: number;
+}
+
+/** Piscina task (sandbox process main thread → worker) and its result. */
+export type WorkerTask =
+  | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number }
+  | { kind: 'count' };
+
+/** Worker control broadcast (sandbox main → every worker) and acknowledgements. */
+export type WorkerControl =
+  | { kind: 'evict'; id: number; key: string }
+  | { kind: 'evict-all'; id: number };
+
+export interface WorkerControlAck {
+  id: number;
+  threadId: number;
+  cleanups: CleanupReport[];
+  instances: number;
+}
+
+export const CHANNELS = {
+  kvRequest: 'plexus:kv:request',
+  kvReply: 'plexus:kv:reply',
+  control: 'plexus:control',
+  controlAck: 'plexus:control:ack',
+} as const;

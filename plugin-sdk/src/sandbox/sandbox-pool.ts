@@ -1,0 +1,206 @@
+// Host side of the sandbox: owns the sandbox child process, respawns it when
+// it dies, and gives every in-flight batch an honest outcome. A batch that
+// was running when the process died is re-run one event at a time, so the
+// event that kills the process is the one that ends up with the crash.
+import { fork, type ChildProcess } from 'node:child_process';
+import { PlexusError, toErrorData } from '../errors.ts';
+import { failure } from './worker-runtime.ts';
+import type { CleanupReport, HostToSandbox, KvOp, KvReply, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost } from './protocol.ts';
+import type { SandboxProcessOptions } from './sandbox-process.ts';
+
+/** The host's kv store, per plugin namespace. Values are JSON text; incr answers a number. */
+export type KvHandler = (plugin: string, op: KvOp, args: unknown[]) => Promise<string | number | boolean | null>;
+
+export interface SandboxPoolOptions extends SandboxProcessOptions {
+  kv?: KvHandler;
+  /** Called whenever the sandbox process dies unexpectedly (before it is respawned). */
+  onCrash?: (info: { code: number | null; signal: string | null; inFlight: number }) => void;
+}
+
+type Pending =
+  | { kind: 'run'; spec: PluginRuntimeSpec; events: readonly unknown[]; resolve: (r: RunResult) => void }
+  | { kind: 'other'; resolve: (m: SandboxToHost) => void; reject: (e: Error) => void };
+
+const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
+const RESPAWN_BACKOFF_MS = [0, 100, 250, 500, 1000, 2000, 5000];
+const SHUTDOWN_TIMEOUT_MS = 45_000;
+/** Backstop past every per-event limit (a batch may be bisected into single runs): a run still
+ * unanswered after this means the sandbox is wedged, and it is killed and respawned. */
+const runDeadlineMs = (spec: PluginRuntimeSpec, count: number) => (count + 1) * (spec.limits.timeoutMs + 1000) + 10_000;
+
+export class SandboxPool {
+  private child!: ChildProcess;
+  private ready!: Promise<void>;
+  private readonly pending = new Map<number, Pending>();
+  private readonly options: SandboxPoolOptions;
+  private seq = 0;
+  private closing = false;
+  private consecutiveCrashes = 0;
+  /** Sandbox process deaths since start. */
+  crashes = 0;
+
+  private constructor(options: SandboxPoolOptions) {
+    this.options = options;
+  }
+
+  static async start(options: SandboxPoolOptions = {}): Promise<SandboxPool> {
+    const pool = new SandboxPool(options);
+    pool.spawn(0);
+    await pool.ready;
+    return pool;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Runs `execute` for each event on one plugin; resolves with one outcome per event, never rejects. */
+  async run(spec: PluginRuntimeSpec, events: readonly unknown[]): Promise<RunResult> {
+    if (events.length === 0) return { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
+    if (this.closing) throw new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox is shutting down');
+    await this.ready;
+    return new Promise((resolve) => {
+      const id = ++this.seq;
+      const child = this.child;
+      const deadline = setTimeout(() => {
+        if (this.pending.has(id) && child === this.child) child.kill('SIGKILL');
+      }, runDeadlineMs(spec, events.length));
+      this.pending.set(id, { kind: 'run', spec, events, resolve: (result) => { clearTimeout(deadline); resolve(result); } });
+      this.post({ kind: 'run', id, spec, eventsJson: JSON.stringify(events), count: events.length });
+    });
+  }
+
+  /** Retires every instance of `key` (in-flight calls finish first, then `cleanup` runs). */
+  async evict(key: string): Promise<CleanupReport[]> {
+    const reply = await this.request((id) => ({ kind: 'evict', id, key }));
+    return reply.kind === 'evicted' ? reply.cleanups : [];
+  }
+
+  async stats(): Promise<SandboxStats> {
+    const reply = await this.request((id) => ({ kind: 'stats', id }));
+    if (reply.kind !== 'stats-result') throw new PlexusError('PLEXUS_INTERNAL', 'unexpected stats reply');
+    return reply.stats;
+  }
+
+  /** Runs every instance's `cleanup`, then stops the sandbox process. */
+  async close(): Promise<CleanupReport[]> {
+    if (this.closing) return [];
+    await this.ready.catch(() => undefined);
+    this.closing = true;
+    const child = this.child;
+    const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+    const kill = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
+    try {
+      const reply = await this.request((id) => ({ kind: 'shutdown', id }));
+      return reply.kind === 'shutdown-done' ? reply.cleanups : [];
+    } catch {
+      return [];
+    } finally {
+      await exited;
+      clearTimeout(kill);
+    }
+  }
+
+  private request(make: (id: number) => HostToSandbox): Promise<SandboxToHost> {
+    return this.ready.then(() => new Promise<SandboxToHost>((resolve, reject) => {
+      const id = ++this.seq;
+      this.pending.set(id, { kind: 'other', resolve, reject });
+      this.post(make(id));
+    }));
+  }
+
+  private post(message: HostToSandbox): void {
+    // A send to a dying child is answered by the exit handler, which settles every pending request.
+    if (this.child.connected) this.child.send(message);
+  }
+
+  private spawn(attempt: number): void {
+    const child = fork(PROCESS_FILE, [JSON.stringify({ threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker })], {
+      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onReady = (message: SandboxToHost) => {
+        if (message.kind !== 'ready') return;
+        child.off('message', onReady);
+        child.off('exit', onEarlyExit);
+        resolve();
+      };
+      const onEarlyExit = (code: number | null) => reject(new PlexusError('PLEXUS_UNAVAILABLE', `the sandbox process exited while starting (code ${code})`));
+      child.on('message', onReady);
+      child.once('exit', onEarlyExit);
+    });
+    this.ready.then(() => { this.consecutiveCrashes = attempt > 0 ? this.consecutiveCrashes : 0; }, () => undefined);
+    child.on('message', (message: SandboxToHost) => this.onMessage(message));
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+  }
+
+  private onMessage(message: SandboxToHost): void {
+    if (message.kind === 'ready') return;
+    if (message.kind === 'kv-call') {
+      void this.answerKv(message.id, message.plugin, message.op, message.argsJson);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (pending.kind === 'run') {
+      if (message.kind === 'run-result') {
+        this.consecutiveCrashes = 0;
+        pending.resolve(message.result);
+      }
+    } else {
+      pending.resolve(message);
+    }
+  }
+
+  private async answerKv(id: string, plugin: string, op: KvOp, argsJson: string): Promise<void> {
+    let reply: KvReply;
+    try {
+      if (!this.options.kv) throw new PlexusError('PLEXUS_UNAVAILABLE', 'this host has no kv store');
+      reply = { ok: true, value: await this.options.kv(plugin, op, JSON.parse(argsJson) as unknown[]) };
+    } catch (err) {
+      reply = { ok: false, error: toErrorData(err, 'PLEXUS_UNAVAILABLE') };
+    }
+    this.post({ kind: 'kv-reply', id, replyJson: JSON.stringify(reply) });
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: string | null): void {
+    if (child !== this.child) return;
+    const orphans = [...this.pending.values()];
+    this.pending.clear();
+    if (this.closing) {
+      for (const p of orphans) if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox stopped'));
+      return;
+    }
+    this.crashes++;
+    this.options.onCrash?.({ code, signal, inFlight: orphans.length });
+    const delay = RESPAWN_BACKOFF_MS[Math.min(this.consecutiveCrashes++, RESPAWN_BACKOFF_MS.length - 1)] as number;
+    const respawn = new Promise<void>((resolve) => setTimeout(resolve, delay));
+    this.ready = respawn.then(() => {
+      this.spawn(this.consecutiveCrashes);
+      return this.ready;
+    });
+    for (const p of orphans) {
+      if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_SANDBOX_CRASHED', `the sandbox process died (${signal ?? `code ${code}`})`));
+      else void this.recover(p, code, signal).then(p.resolve);
+    }
+  }
+
+  /** The process died under this batch: a lone event owns the crash; a batch is re-run one by one. */
+  private async recover(p: Extract<Pending, { kind: 'run' }>, code: number | null, signal: string | null): Promise<RunResult> {
+    const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `the sandbox process died while running ${p.spec.name} (${signal ?? `exit code ${code}`})` };
+    if (p.events.length === 1) return { outcomes: [failure(error)], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
+    const merged: RunResult = { outcomes: [], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
+    for (const event of p.events) {
+      const single = await this.run(p.spec, [event]).catch((err: unknown) => ({ outcomes: [failure(toErrorData(err))], restarts: [], denials: [], instanceLogs: [] }) as RunResult);
+      merged.outcomes.push(single.outcomes[0] ?? failure(error));
+      merged.restarts.push(...single.restarts);
+      merged.denials.push(...single.denials);
+      merged.instanceLogs.push(...single.instanceLogs);
+    }
+    return merged;
+  }
+}

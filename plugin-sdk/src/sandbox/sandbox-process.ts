@@ -1,0 +1,109 @@
+// Entry of the sandbox child process. Plugins run here, in a piscina pool of
+// worker threads, never in the host process: some isolate OOMs abort the whole
+// process (isolated-vm #107, #527), and that must cost the host one respawn,
+// not its life. `--no-node-snapshot` is on this process's command line, which
+// is where isolated-vm needs it.
+import { availableParallelism } from 'node:os';
+import { BroadcastChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { loadSdkSource } from './sdk-source.ts';
+import { failure } from './worker-runtime.ts';
+import type { KvRequestMessage } from './kv-client.ts';
+import { CHANNELS, type CleanupReport, type HostToSandbox, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
+
+export interface SandboxProcessOptions {
+  threads?: number;
+  idleMs?: number;
+  concurrentTasksPerWorker?: number;
+}
+
+const CONTROL_TIMEOUT_MS = 40_000;
+const options = JSON.parse(process.argv[2] ?? '{}') as SandboxProcessOptions;
+const threads = options.threads ?? availableParallelism();
+const send = (message: SandboxToHost): void => {
+  if (process.connected) process.send?.(message);
+};
+
+const pool = new Piscina<WorkerTask, RunResult | number>({
+  filename: new URL('./worker.ts', import.meta.url).href,
+  minThreads: threads,
+  maxThreads: threads,
+  idleTimeout: 2 ** 31 - 1,
+  concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 4,
+  // 'sync' would park idle workers in Atomics.wait, deaf to the control channel.
+  atomics: 'async',
+  workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000 },
+});
+
+const kvRequests = new BroadcastChannel(CHANNELS.kvRequest);
+const kvReplies = new BroadcastChannel(CHANNELS.kvReply);
+const control = new BroadcastChannel(CHANNELS.control);
+const acks = new BroadcastChannel(CHANNELS.controlAck);
+const waitingAcks = new Map<number, (ack: WorkerControlAck) => void>();
+kvRequests.onmessage = (event: unknown) => {
+  const { id, plugin, op, argsJson } = (event as { data: KvRequestMessage }).data;
+  send({ kind: 'kv-call', id, plugin, op, argsJson });
+};
+acks.onmessage = (event: unknown) => {
+  const ack = (event as { data: WorkerControlAck }).data;
+  waitingAcks.get(ack.id)?.(ack);
+};
+
+/** Broadcasts a control message and gathers one ack per live worker (or stops waiting at the deadline). */
+function broadcast(message: WorkerControl): Promise<CleanupReport[]> {
+  const expected = pool.threads.length;
+  const cleanups: CleanupReport[] = [];
+  return new Promise((resolve) => {
+    let received = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      waitingAcks.delete(message.id);
+      resolve(cleanups);
+    };
+    const timer = setTimeout(finish, CONTROL_TIMEOUT_MS);
+    waitingAcks.set(message.id, (ack) => {
+      cleanups.push(...ack.cleanups);
+      if (++received >= expected) finish();
+    });
+    if (expected === 0) finish();
+    else control.postMessage(message);
+  });
+}
+
+async function run(message: Extract<HostToSandbox, { kind: 'run' }>): Promise<void> {
+  let result: RunResult;
+  try {
+    result = (await pool.run({ kind: 'run', spec: message.spec, eventsJson: message.eventsJson, count: message.count })) as RunResult;
+  } catch (err) {
+    // The worker thread died under this batch; piscina has already replaced it.
+    const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `a sandbox worker died: ${err instanceof Error ? err.message : String(err)}` };
+    result = { outcomes: Array.from({ length: message.count }, () => failure(error)), restarts: [{ key: message.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
+  }
+  send({ kind: 'run-result', id: message.id, result });
+}
+
+process.on('message', (message: HostToSandbox) => {
+  switch (message.kind) {
+    case 'run':
+      void run(message);
+      break;
+    case 'kv-reply':
+      kvReplies.postMessage({ id: message.id, replyJson: message.replyJson });
+      break;
+    case 'evict':
+      void broadcast({ kind: 'evict', id: message.id, key: message.key }).then((cleanups) => send({ kind: 'evicted', id: message.id, cleanups }));
+      break;
+    case 'stats':
+      send({ kind: 'stats-result', id: message.id, stats: { pid: process.pid, rssBytes: process.memoryUsage.rss(), threads: pool.threads.length, instances: 0, utilization: pool.utilization } });
+      break;
+    case 'shutdown':
+      void broadcast({ kind: 'evict-all', id: message.id }).then(async (cleanups) => {
+        await pool.destroy();
+        process.send?.({ kind: 'shutdown-done', id: message.id, cleanups } satisfies SandboxToHost, () => process.exit(0));
+      });
+      break;
+  }
+});
+// The host is gone: do not linger as an orphan.
+process.on('disconnect', () => process.exit(0));
+send({ kind: 'ready', pid: process.pid, threads });

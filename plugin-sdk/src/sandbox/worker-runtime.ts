@@ -1,0 +1,161 @@
+// The state of one worker thread: at most one live instance per plugin key,
+// created on first use. A batch whose instance dies (timeout, OOM, crash) is
+// re-run one event at a time on fresh instances, so only the event that
+// caused the fault carries it and its batch-mates are not charged an attempt.
+import { toErrorData, type ErrorData } from '../errors.ts';
+import type { LogRecord } from '../types.ts';
+import { PluginInstance, type InstanceHooks } from './instance.ts';
+import type { KvClient } from './kv-client.ts';
+import { checkBatch, checkOutcome, malformed } from './outcome-check.ts';
+import { callFetch } from './fetch-bridge.ts';
+import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult } from './protocol.ts';
+
+const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
+/** How long an eviction waits for in-flight calls on the old instance before running cleanup anyway. */
+const EVICT_DRAIN_MS = 30_000;
+
+interface Slot {
+  instance: Promise<PluginInstance>;
+  /** Set once `instance` resolved, so replacement decisions need no await. */
+  current?: PluginInstance;
+  denials: Denial[];
+}
+
+export class WorkerRuntime {
+  private readonly slots = new Map<string, Slot>();
+  private readonly sdkSource: string;
+  private readonly kv: KvClient;
+
+  constructor(sdkSource: string, kv: KvClient) {
+    this.sdkSource = sdkSource;
+    this.kv = kv;
+  }
+
+  get instanceCount(): number {
+    return this.slots.size;
+  }
+
+  async run(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
+    const result: RunResult = { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
+    let instance: PluginInstance;
+    const slot = this.slotFor(spec);
+    try {
+      instance = await slot.instance;
+    } catch (err) {
+      this.slots.delete(spec.key);
+      const error = toErrorData(err, 'PLEXUS_PLUGIN_LOAD_FAILED');
+      result.restarts.push({ key: spec.key, cause: 'init-failed' });
+      result.loadError = error;
+      result.outcomes = Array.from({ length: count }, () => failure(error));
+      return result;
+    }
+    const call = await instance.runBatch(eventsJson);
+    const checked = checkBatch('json' in call ? call.json : call.partialJson, count, spec, result.denials);
+    result.denials.push(...slot.denials.splice(0));
+    if (checked) result.instanceLogs.push(...checked.instanceLogs);
+    if ('json' in call && checked && checked.outcomes.every((o) => o !== null)) {
+      result.outcomes = checked.outcomes as CallOutcome[];
+      return result;
+    }
+    // The instance is gone (or its runner was tampered with): replace it.
+    const cause: RestartCause = 'fault' in call ? call.fault : 'crash';
+    const error: ErrorData = 'fault' in call ? call.error : malformed('batch result');
+    this.drop(spec.key, instance);
+    result.restarts.push({ key: spec.key, cause });
+    if (count === 1) {
+      result.outcomes = [failure(error)];
+      return result;
+    }
+    const events = JSON.parse(eventsJson) as unknown[];
+    for (let i = 0; i < count; i++) {
+      const settled = checked?.outcomes[i];
+      if (settled) {
+        result.outcomes[i] = settled;
+        continue;
+      }
+      const single = await this.run(spec, JSON.stringify([events[i]]), 1);
+      result.outcomes[i] = single.outcomes[0] ?? failure(error);
+      result.restarts.push(...single.restarts);
+      result.denials.push(...single.denials);
+      result.instanceLogs.push(...single.instanceLogs);
+    }
+    return result;
+  }
+
+  /** Waits for in-flight calls, runs `cleanup`, disposes. `key` undefined = every instance. */
+  async evict(key: string | undefined): Promise<CleanupReport[]> {
+    const keys = key === undefined ? [...this.slots.keys()] : this.slots.has(key) ? [key] : [];
+    return Promise.all(keys.map((k) => this.retire(k)));
+  }
+
+  /** Instance memory may be discarded at any time (CONTRACT §3): idle ones are, after cleanup. */
+  async evictIdle(idleMs: number, now = Date.now()): Promise<CleanupReport[]> {
+    const idle: string[] = [];
+    for (const [key, slot] of this.slots) {
+      const instance = await slot.instance.catch(() => undefined);
+      if (instance && instance.inFlight === 0 && now - instance.lastUsed > idleMs) idle.push(key);
+    }
+    return Promise.all(idle.map((k) => this.retire(k)));
+  }
+
+  private async retire(key: string): Promise<CleanupReport> {
+    const slot = this.slots.get(key) as Slot;
+    this.slots.delete(key);
+    let instance: PluginInstance;
+    try {
+      instance = await slot.instance;
+    } catch (err) {
+      return { key, outcome: failure(toErrorData(err, 'PLEXUS_PLUGIN_LOAD_FAILED')) };
+    }
+    const deadline = Date.now() + EVICT_DRAIN_MS;
+    while (instance.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    if (instance.disposed) return { key, outcome: { ok: true, emitted: [], logs: [], droppedLogs: 0 } };
+    const call = await instance.runHook('cleanup');
+    instance.dispose();
+    if ('fault' in call) return { key, outcome: failure(call.error) };
+    let raw: unknown;
+    try {
+      raw = JSON.parse(call.json);
+    } catch {
+      raw = undefined;
+    }
+    return { key, outcome: checkOutcome(raw, instance.spec, []) };
+  }
+
+  private slotFor(spec: PluginRuntimeSpec): Slot {
+    const existing = this.slots.get(spec.key);
+    if (existing && !existing.current?.disposed) return existing;
+    const denials: Denial[] = [];
+    const slot: Slot = { instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials)), denials };
+    slot.instance.then((instance) => { slot.current = instance; }, () => undefined);
+    this.slots.set(spec.key, slot);
+    return slot;
+  }
+
+  private drop(key: string, instance: PluginInstance): void {
+    instance.dispose();
+    // Only forget the slot if a concurrent batch has not already replaced it.
+    if (this.slots.get(key)?.current === instance) this.slots.delete(key);
+  }
+
+  private hooks(spec: PluginRuntimeSpec, denials: Denial[]): InstanceHooks {
+    const deny = (capability: Denial['capability'], target: string) => denials.push({ plugin: spec.name, capability, target: target.slice(0, 256) });
+    return {
+      kv: async (op, argsJson) => {
+        if (!spec.capabilities.kv || !KV_OPS.has(op)) {
+          deny('kv', op);
+          return JSON.stringify({ ok: false, error: { name: 'PlexusError', code: 'PLEXUS_CAPABILITY_DENIED', message: 'kv is not granted to this plugin' } });
+        }
+        return this.kv.call(spec.name, op as KvOp, argsJson);
+      },
+      fetch: (requestJson) => callFetch(spec, requestJson, (target) => deny('http', target)),
+      denied: (capability, target) => {
+        if (capability === 'emit' || capability === 'secrets' || capability === 'http' || capability === 'kv') deny(capability, target);
+      },
+    };
+  }
+}
+
+export function failure(error: ErrorData, logs: LogRecord[] = []): CallOutcome {
+  return { ok: false, error, emitted: [], logs, droppedLogs: 0 };
+}

@@ -1,0 +1,36 @@
+// Piscina worker entry: one WorkerRuntime per thread, driven by tasks (runs)
+// and by the control broadcast (evictions), which piscina cannot address to
+// every worker itself.
+import { BroadcastChannel, threadId } from 'node:worker_threads';
+import { workerData } from 'piscina';
+import { KvClient } from './kv-client.ts';
+import { CHANNELS, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
+import { WorkerRuntime } from './worker-runtime.ts';
+
+interface SandboxWorkerData {
+  sdkSource: string;
+  idleMs: number;
+}
+
+const data = workerData as SandboxWorkerData;
+const runtime = new WorkerRuntime(data.sdkSource, new KvClient());
+const control = new BroadcastChannel(CHANNELS.control);
+const acks = new BroadcastChannel(CHANNELS.controlAck);
+control.unref();
+acks.unref();
+
+control.onmessage = (event: unknown) => {
+  const message = (event as { data: WorkerControl }).data;
+  const key = message.kind === 'evict' ? message.key : undefined;
+  void runtime.evict(key).then((cleanups) => {
+    acks.postMessage({ id: message.id, threadId, cleanups, instances: runtime.instanceCount } satisfies WorkerControlAck);
+  });
+};
+
+const idleTimer = setInterval(() => void runtime.evictIdle(data.idleMs), Math.max(1000, Math.min(data.idleMs, 60_000)));
+idleTimer.unref();
+
+export default async function handle(task: WorkerTask): Promise<RunResult | number> {
+  if (task.kind === 'count') return runtime.instanceCount;
+  return runtime.run(task.spec, task.eventsJson, task.count);
+}
