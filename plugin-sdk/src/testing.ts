@@ -1,0 +1,87 @@
+// @plexus/plugin-sdk/testing: run a plugin in the real sandbox (the same child
+// process, worker pool and isolate the host uses) with recorded capabilities:
+// an in-memory kv, emitted events and logs captured per delivery (CONTRACT §10).
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { PlexusError, type ErrorData } from './errors.ts';
+import { toEmittedEvents } from './emitted-events.ts';
+import { loadPlugin, type LoadPluginOptions } from './manifest/load-plugin.ts';
+import { isPermanentFailure } from './sandbox/failure-class.ts';
+import type { CleanupReport, Denial, PluginRuntimeSpec } from './sandbox/protocol.ts';
+import { SandboxPool } from './sandbox/sandbox-pool.ts';
+import { MemoryKv } from './testing/memory-kv.ts';
+import { matchesAny } from './topics.ts';
+import type { DeliveryOutcome, LogRecord, PlexusEvent, PluginPackageJson } from './types.ts';
+
+export interface TestHostOptions extends Omit<LoadPluginOptions, 'grants'> {
+  /** Path of the plugin package (the folder with its package.json). */
+  plugin: string;
+  grants?: readonly string[];
+}
+
+export interface TestHost {
+  readonly manifest: PluginPackageJson;
+  readonly spec: PluginRuntimeSpec;
+  /** The plugin's kv namespace, readable and writable by the test. */
+  readonly kv: MemoryKv;
+  /** Capability denials recorded so far. */
+  readonly denials: readonly Denial[];
+  /** Logs of init, cleanup and console.* outside a hook. */
+  readonly instanceLogs: readonly LogRecord[];
+  deliver(event: Partial<PlexusEvent> & { type: string }): Promise<DeliveryOutcome>;
+  deliverMany(events: (Partial<PlexusEvent> & { type: string })[]): Promise<DeliveryOutcome[]>;
+  /** Runs `cleanup` and stops the sandbox; returns the cleanup outcome. */
+  close(): Promise<DeliveryOutcome>;
+}
+
+export async function createTestHost(options: TestHostOptions): Promise<TestHost> {
+  const { pkg, spec } = await loadPlugin(resolve(options.plugin), options);
+  const kv = new MemoryKv();
+  const denials: Denial[] = [];
+  const instanceLogs: LogRecord[] = [];
+  const pool = await SandboxPool.start({ threads: 1, kv: (_plugin, op, args) => kv.apply(op, args) });
+  let closed = false;
+
+  const fill = (partial: Partial<PlexusEvent> & { type: string }): PlexusEvent => {
+    if (!matchesAny(pkg.plexus.subscribe, partial.type)) {
+      throw new PlexusError('PLEXUS_INVALID_EVENT', `${pkg.name} does not subscribe to "${partial.type}" (subscribe: ${pkg.plexus.subscribe.join(', ')})`);
+    }
+    return { specversion: '1.0', id: randomUUID(), source: 'test', time: new Date().toISOString(), datacontenttype: 'application/json', priority: 4, ...partial };
+  };
+
+  const deliverMany = async (partials: (Partial<PlexusEvent> & { type: string })[]): Promise<DeliveryOutcome[]> => {
+    if (closed) throw new PlexusError('PLEXUS_UNAVAILABLE', 'the test host is closed');
+    const events = partials.map(fill);
+    const result = await pool.run(spec, events);
+    denials.push(...result.denials);
+    instanceLogs.push(...result.instanceLogs);
+    return result.outcomes.map((outcome, i) =>
+      outcome.ok
+        ? { status: 'ok', emitted: toEmittedEvents(outcome.emitted, events[i], pkg), logs: outcome.logs }
+        : { status: isPermanentFailure(outcome.error) ? 'dead' : 'retry', error: publicError(outcome.error), emitted: [], logs: outcome.logs },
+    );
+  };
+
+  return {
+    manifest: pkg,
+    spec,
+    kv,
+    denials,
+    instanceLogs,
+    deliverMany,
+    deliver: async (event) => (await deliverMany([event]))[0] as DeliveryOutcome,
+    async close() {
+      if (closed) return { status: 'ok', emitted: [], logs: [] };
+      closed = true;
+      const reports: CleanupReport[] = await pool.close();
+      const failed = reports.find((r) => !r.outcome.ok);
+      const logs = reports.flatMap((r) => r.outcome.logs);
+      if (failed && !failed.outcome.ok) return { status: 'retry', error: publicError(failed.outcome.error), emitted: [], logs };
+      return { status: 'ok', emitted: [], logs };
+    },
+  };
+}
+
+function publicError(error: ErrorData): { code: string; message: string } {
+  return { code: error.code ?? 'PLEXUS_PLUGIN_ERROR', message: error.message };
+}

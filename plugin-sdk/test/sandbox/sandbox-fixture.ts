@@ -1,0 +1,49 @@
+// One real sandbox (child process, worker pool, isolates) shared by a test
+// file, with helpers to load fixture plugins into it and run events.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { loadPlugin } from '../../src/manifest/load-plugin.ts';
+import type { PluginRuntimeSpec, RunResult } from '../../src/sandbox/protocol.ts';
+import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
+import { MemoryKv } from '../../src/testing/memory-kv.ts';
+import { writePlugin, type FixturePlugin } from '../fixtures/write-plugin.ts';
+
+export const GRANTS = ['kv', 'emit:test.out', 'http:127.0.0.1:9', 'secrets:TOKEN'];
+export const SECRETS = { TOKEN: 's3cret', ROOT_PASSWORD: 'hunter2' };
+
+export class SandboxFixture {
+  readonly kv = new MemoryKv();
+  pool!: SandboxPool;
+  dir!: string;
+
+  async start(): Promise<void> {
+    this.dir = await mkdtemp(join(tmpdir(), 'plexus-sandbox-test-'));
+    this.pool = await SandboxPool.start({ threads: 2, kv: (_p, op, args) => this.kv.apply(op, args) });
+  }
+
+  async stop(): Promise<void> {
+    await this.pool.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  async spec(fixture: FixturePlugin, grants = GRANTS, ceiling = { memoryMb: 512, timeoutMs: 30_000 }): Promise<PluginRuntimeSpec> {
+    const root = await writePlugin(fixture, this.dir);
+    return (await loadPlugin(root, { grants, secrets: SECRETS, ceiling })).spec;
+  }
+
+  /** A fresh marker path an escaped plugin would create. */
+  marker(): string {
+    return join(this.dir, `escaped-${randomUUID()}`);
+  }
+
+  escaped(marker: string): boolean {
+    return existsSync(marker);
+  }
+
+  run(spec: PluginRuntimeSpec, data: Record<string, unknown> = {}): Promise<RunResult> {
+    return this.pool.run(spec, [{ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data }]);
+  }
+}
