@@ -1,0 +1,95 @@
+// The contract every signature scheme implements, and the primitives they
+// share. Every check runs over the raw body bytes: parsing and re-serialising
+// JSON before verifying is the classic webhook bug (seed 004's sample does it).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { PlexusError } from '@plexus/plugin-sdk';
+import { singleHeader, type HeaderRecord } from '../headers.ts';
+
+export interface WebhookRequest {
+  headers: HeaderRecord;
+  /** The body exactly as received; never a re-encoded string. */
+  rawBody: Buffer;
+}
+
+/** What a verifier vouches for once a signature matched. */
+export interface VerifiedDelivery {
+  /** The delivery id the signature covers (Standard Webhooks signs it). */
+  deliveryId?: string;
+  /** The signed timestamp, unix seconds, when the scheme has one. */
+  timestamp?: number;
+}
+
+export interface SignatureVerifier {
+  readonly scheme: string;
+  /**
+   * Accepts when any entry of `keys` produced a signature in the request
+   * (several keys = secret rotation). `now` is epoch milliseconds, injected so
+   * tolerance checks are testable. Throws PLEXUS_BAD_SIGNATURE otherwise.
+   */
+  verify(request: WebhookRequest, keys: readonly Buffer[], now: number): VerifiedDelivery;
+}
+
+export type HashAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type SignatureEncoding = 'hex' | 'base64';
+
+export function badSignature(scheme: string, message: string): PlexusError {
+  return new PlexusError('PLEXUS_BAD_SIGNATURE', `${scheme}: ${message}`);
+}
+
+export function requireHeader(request: WebhookRequest, name: string, scheme: string): string {
+  const value = singleHeader(request.headers, name, 'PLEXUS_BAD_SIGNATURE', scheme);
+  if (value === undefined) throw badSignature(scheme, `missing header ${name}`);
+  return value;
+}
+
+/** HMAC over the concatenation of `parts`; strings are UTF-8, Buffers are taken byte for byte. */
+export function hmac(algorithm: HashAlgorithm, key: Buffer, parts: readonly (string | Buffer)[]): Buffer {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+/**
+ * True when any candidate equals any expected digest. timingSafeEqual throws
+ * on unequal lengths, and the length of a digest is public anyway, so the
+ * length check first is both required and safe.
+ */
+function anyMatch(expected: readonly Buffer[], candidates: readonly Buffer[]): boolean {
+  for (const digest of expected) {
+    for (const candidate of candidates) {
+      if (candidate.length === digest.length && timingSafeEqual(candidate, digest)) return true;
+    }
+  }
+  return false;
+}
+
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Signature text → bytes, or undefined when it is not well-formed in `encoding` (Buffer.from would silently skip bad characters). */
+export function decodeSignature(text: string, encoding: SignatureEncoding): Buffer | undefined {
+  const ok = encoding === 'hex' ? HEX.test(text) : text.length > 0 && BASE64.test(text);
+  return ok ? Buffer.from(text, encoding) : undefined;
+}
+
+/** A decimal unix-seconds timestamp; anything else (signs, exponents, spaces) is malformed. */
+export function parseUnixSeconds(text: string, scheme: string, what: string): number {
+  if (!/^\d{1,12}$/.test(text)) throw badSignature(scheme, `malformed ${what}: expected unix seconds`);
+  return Number(text);
+}
+
+/** Refuses timestamps outside ±toleranceSec of now, naming which side failed. */
+export function checkTolerance(timestampSec: number, nowMs: number, toleranceSec: number, scheme: string): void {
+  const ageSec = Math.floor(nowMs / 1000) - timestampSec;
+  if (ageSec > toleranceSec) {
+    throw badSignature(scheme, `expired: timestamp is ${ageSec} s old, beyond the ${toleranceSec} s tolerance`);
+  }
+  if (-ageSec > toleranceSec) {
+    throw badSignature(scheme, `timestamp is ${-ageSec} s in the future, beyond the ${toleranceSec} s tolerance`);
+  }
+}
+
+/** Throws unless a candidate signature equals the digest of one of the configured keys. */
+export function requireMatch(scheme: string, expected: readonly Buffer[], candidates: readonly Buffer[]): void {
+  if (!anyMatch(expected, candidates)) throw badSignature(scheme, 'no matching signature for any configured secret');
+}
