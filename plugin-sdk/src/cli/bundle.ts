@@ -1,0 +1,61 @@
+// Bundles a plugin's entry into the single ES module its manifest names as
+// `plexus.main`: everything but "@plexus/plugin-sdk" inlined, since the sandbox
+// loads only the package's own files and the SDK.
+import { stat } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { build, type BuildFailure, type Message } from 'esbuild';
+import { CliError } from './command.ts';
+import { sandboxImports } from './sandbox-imports.ts';
+
+export interface BundleOptions {
+  /** The plugin package folder; paths in messages are relative to it. */
+  root: string;
+  entry: string;
+  outfile: string;
+  minify: boolean;
+  sourcemap: boolean;
+}
+
+export async function bundle(options: BundleOptions): Promise<{ bytes: number }> {
+  try {
+    await build({
+      absWorkingDir: options.root,
+      entryPoints: [options.entry],
+      outfile: options.outfile,
+      bundle: true,
+      format: 'esm',
+      // neutral: no Node or browser shims; the sandbox is plain ECMAScript.
+      platform: 'neutral',
+      target: 'es2023',
+      // neutral has no default main fields, so name the ones npm packages use.
+      mainFields: ['module', 'main'],
+      // Libraries branch on this; there is no `process` in the sandbox to read it from.
+      define: { 'process.env.NODE_ENV': '"production"' },
+      minify: options.minify,
+      sourcemap: options.sourcemap ? 'inline' : false,
+      plugins: [sandboxImports()],
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    if (isBuildFailure(err)) throw new CliError(`build failed:\n${err.errors.map((m) => `  ${describeMessage(m)}`).join('\n')}`);
+    throw err;
+  }
+  return { bytes: (await stat(options.outfile)).size };
+}
+
+function isBuildFailure(err: unknown): err is BuildFailure {
+  return err instanceof Error && Array.isArray((err as Partial<BuildFailure>).errors);
+}
+
+function describeMessage(message: Message): string {
+  const at = message.location;
+  return at ? `${at.file}:${at.line}:${at.column}: ${message.text}` : message.text;
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+export function displayPath(root: string, path: string): string {
+  return relative(root, path) || '.';
+}
