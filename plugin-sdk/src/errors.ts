@@ -5,7 +5,7 @@
 export const ERROR_CATALOG = {
   PLEXUS_INVALID_MANIFEST: { status: 400, message: 'The plugin package.json "plexus" object is malformed.' },
   PLEXUS_INCOMPATIBLE_API: { status: 400, message: "The plugin's apiVersion range does not accept this host's API version." },
-  PLEXUS_INVALID_CONFIG: { status: 400, message: "The operator's plugin configuration fails the plugin's JSON Schema." },
+  PLEXUS_INVALID_CONFIG: { status: 400, message: "Configuration fails its JSON Schema: a plugin's config against the plugin's schema, or the host's own config file." },
   PLEXUS_CAPABILITY_DENIED: { status: 403, message: 'A plugin used a capability or target it was not granted.' },
   PLEXUS_INVALID_EVENT: { status: 400, message: 'The event is not a valid CloudEvents 1.0 envelope.' },
   PLEXUS_BAD_SIGNATURE: { status: 401, message: 'A webhook signature is missing, wrong or outside its time tolerance.' },

@@ -3,6 +3,7 @@
 // an in-memory kv, emitted events and logs captured per delivery (CONTRACT §10).
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { FetchRequestData, FetchResponseData } from './capabilities/fetch.ts';
 import { PlexusError, type ErrorData } from './errors.ts';
 import { toEmittedEvents } from './emitted-events.ts';
 import { loadPlugin, type LoadPluginOptions } from './manifest/load-plugin.ts';
@@ -13,10 +14,19 @@ import { MemoryKv } from './testing/memory-kv.ts';
 import { matchesAny } from './topics.ts';
 import type { DeliveryOutcome, LogRecord, PlexusEvent, PluginPackageJson } from './types.ts';
 
+/** A test's stand-in for the network: answers ctx.fetch calls that passed the grant check. */
+export type TestFetch = (request: FetchRequestData) => Partial<FetchResponseData> & { status: number } | Promise<Partial<FetchResponseData> & { status: number }>;
+
 export interface TestHostOptions extends Omit<LoadPluginOptions, 'grants'> {
   /** Path of the plugin package (the folder with its package.json). */
   plugin: string;
   grants?: readonly string[];
+  /**
+   * Answer ctx.fetch here instead of the network. Grants are still enforced
+   * first, exactly as in the host: a request to an ungranted host never
+   * reaches this function. Without it, fetch goes to the real network.
+   */
+  fetch?: TestFetch;
 }
 
 export interface TestHost {
@@ -28,6 +38,8 @@ export interface TestHost {
   readonly denials: readonly Denial[];
   /** Logs of init, cleanup and console.* outside a hook. */
   readonly instanceLogs: readonly LogRecord[];
+  /** Requests that reached the `fetch` option, in order. */
+  readonly fetches: readonly FetchRequestData[];
   deliver(event: Partial<PlexusEvent> & { type: string }): Promise<DeliveryOutcome>;
   deliverMany(events: (Partial<PlexusEvent> & { type: string })[]): Promise<DeliveryOutcome[]>;
   /** Runs `cleanup` and stops the sandbox; returns the cleanup outcome. */
@@ -39,7 +51,19 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
   const kv = new MemoryKv();
   const denials: Denial[] = [];
   const instanceLogs: LogRecord[] = [];
-  const pool = await SandboxPool.start({ threads: 1, kv: (_plugin, op, args) => kv.apply(op, args) });
+  const fetches: FetchRequestData[] = [];
+  const answer = options.fetch;
+  const pool = await SandboxPool.start({
+    threads: 1,
+    kv: (_plugin, op, args) => kv.apply(op, args),
+    ...(answer === undefined ? {} : {
+      fetch: async (_plugin: string, request: FetchRequestData) => {
+        fetches.push(request);
+        const res = await answer(request);
+        return { url: res.url ?? request.url, status: res.status, statusText: res.statusText ?? '', headers: res.headers ?? [], body: res.body ?? '' };
+      },
+    }),
+  });
   let closed = false;
 
   const fill = (partial: Partial<PlexusEvent> & { type: string }): PlexusEvent => {
@@ -68,6 +92,7 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
     kv,
     denials,
     instanceLogs,
+    fetches,
     deliverMany,
     deliver: async (event) => (await deliverMany([event]))[0] as DeliveryOutcome,
     async close() {

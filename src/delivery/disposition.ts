@@ -1,6 +1,7 @@
 // The fate of one (event, plugin) attempt (CONTRACT §3, §6): acknowledge,
 // retry later, or dead-letter with a reason. Pure: the caller makes it durable.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { isPermanentFailure } from '@plexus/plugin-sdk/runtime';
 import { expiresAtMs } from '../envelope/expiry.ts';
 import { nextRetry, type Random } from './backoff.ts';
 import type { RetryPolicy } from './retry-policy.ts';
@@ -27,19 +28,14 @@ export interface DispositionInput {
   readonly random: Random;
 }
 
-// Failures no retry can fix. Everything else (PLEXUS_TIMEOUT,
-// PLEXUS_OUT_OF_MEMORY, PLEXUS_SANDBOX_CRASHED, plain throws) is retried.
-// A Map, not an object literal: codes come from plugin code, and a code such
-// as "constructor" must not find Object.prototype members.
-const NEVER_RETRIED: ReadonlyMap<string, DeadLetterReason> = new Map([
-  ['PLEXUS_INVALID_EVENT', 'invalid'],
-  ['PLEXUS_CAPABILITY_DENIED', 'permanent'],
-]);
-
+// Which failures no retry can fix is the SDK's rule (the test harness uses
+// it too); everything else (PLEXUS_TIMEOUT, PLEXUS_OUT_OF_MEMORY,
+// PLEXUS_SANDBOX_CRASHED, plain throws) is retried. An invalid event is
+// reported as such rather than as a plugin's permanent failure.
 /** Why an error skips retries, or undefined when it is retryable. */
 export function nonRetryableReason(error: AttemptError): DeadLetterReason | undefined {
-  const byCode = error.code === undefined ? undefined : NEVER_RETRIED.get(error.code);
-  return byCode ?? (error.permanent === true ? 'permanent' : undefined);
+  if (error.code === 'PLEXUS_INVALID_EVENT') return 'invalid';
+  return isPermanentFailure(error) ? 'permanent' : undefined;
 }
 
 export function decideDisposition({ outcome, attempt, policy, event, now, random }: DispositionInput): Disposition {

@@ -1,9 +1,10 @@
 // Worker side of ctx.fetch: the plugin's request arrives as JSON text, the
 // guarded fetch enforces the grants, and the answer goes back as JSON text.
 // Never throws: errors cross the boundary as data.
-import { toErrorData } from '../errors.ts';
+import { PlexusError, toErrorData } from '../errors.ts';
 import { guardedFetch, type FetchRequestData } from '../capabilities/fetch.ts';
-import type { PluginRuntimeSpec } from './protocol.ts';
+import { checkTarget } from '../capabilities/fetch-target.ts';
+import type { HostCall, PluginRuntimeSpec } from './protocol.ts';
 
 export async function callFetch(spec: PluginRuntimeSpec, requestJson: string, onDenied: (target: string) => void): Promise<string> {
   try {
@@ -13,4 +14,16 @@ export async function callFetch(spec: PluginRuntimeSpec, requestJson: string, on
   } catch (err) {
     return JSON.stringify({ ok: false, error: toErrorData(err, 'PLEXUS_UNAVAILABLE') });
   }
+}
+
+/** The test harness's fetch: the same grant check, then the host answers instead of the network. */
+export async function callFetchViaHost(spec: PluginRuntimeSpec, requestJson: string, onDenied: (target: string) => void, ask: (call: HostCall) => Promise<string>): Promise<string> {
+  try {
+    const request = JSON.parse(requestJson) as FetchRequestData;
+    checkTarget(String(request.url), undefined, spec.capabilities.http);
+  } catch (err) {
+    if (err instanceof PlexusError && err.code === 'PLEXUS_CAPABILITY_DENIED') onDenied(String((err.details as { target?: string } | undefined)?.target ?? 'unknown'));
+    return JSON.stringify({ ok: false, error: toErrorData(err, 'PLEXUS_INVALID_REQUEST') });
+  }
+  return ask({ capability: 'fetch', requestJson });
 }

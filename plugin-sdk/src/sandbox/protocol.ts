@@ -60,7 +60,7 @@ export type RestartCause = 'timeout' | 'oom' | 'crash' | 'init-failed';
 export type HostToSandbox =
   | { kind: 'run'; id: number; spec: PluginRuntimeSpec; eventsJson: string; count: number }
   | { kind: 'evict'; id: number; key: string }
-  | { kind: 'kv-reply'; id: string; replyJson: string }
+  | { kind: 'host-reply'; id: string; replyJson: string }
   | { kind: 'stats'; id: number }
   | { kind: 'shutdown'; id: number };
 
@@ -69,7 +69,7 @@ export type SandboxToHost =
   | { kind: 'ready'; pid: number; threads: number }
   | { kind: 'run-result'; id: number; result: RunResult }
   | { kind: 'evicted'; id: number; cleanups: CleanupReport[] }
-  | { kind: 'kv-call'; id: string; plugin: string; op: KvOp; argsJson: string }
+  | { kind: 'host-call'; id: string; plugin: string; call: HostCall }
   | { kind: 'stats-result'; id: number; stats: SandboxStats }
   | { kind: 'shutdown-done'; id: number; cleanups: CleanupReport[] };
 
@@ -97,8 +97,15 @@ export interface CleanupReport {
 
 export type KvOp = 'get' | 'set' | 'delete' | 'incr';
 
-/** The reply to a kv call, as JSON text: the value is JSON text too (kv stores strings). */
-export type KvReply = { ok: true; value: string | number | boolean | null } | { ok: false; error: ErrorData };
+/**
+ * A capability the worker cannot serve itself and asks the host for: kv
+ * always (the store lives in the host), fetch only when the host answers it
+ * (the test harness's recorded fetch). Grants are checked before asking.
+ */
+export type HostCall = { capability: 'kv'; op: KvOp; argsJson: string } | { capability: 'fetch'; requestJson: string };
+
+/** The reply to a host call, as JSON text. */
+export type HostReply<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
 export interface SandboxStats {
   pid: number;
@@ -126,8 +133,8 @@ export interface WorkerControlAck {
 }
 
 export const CHANNELS = {
-  kvRequest: 'plexus:kv:request',
-  kvReply: 'plexus:kv:reply',
+  hostCallRequest: 'plexus:host-call:request',
+  hostCallReply: 'plexus:host-call:reply',
   control: 'plexus:control',
   controlAck: 'plexus:control:ack',
 } as const;

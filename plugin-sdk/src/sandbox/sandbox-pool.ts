@@ -5,14 +5,19 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { PlexusError, toErrorData } from '../errors.ts';
 import { failure } from './worker-runtime.ts';
-import type { CleanupReport, HostToSandbox, KvOp, KvReply, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost } from './protocol.ts';
+import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
+import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 
 /** The host's kv store, per plugin namespace. Values are JSON text; incr answers a number. */
 export type KvHandler = (plugin: string, op: KvOp, args: unknown[]) => Promise<string | number | boolean | null>;
 
-export interface SandboxPoolOptions extends SandboxProcessOptions {
+/** Answers ctx.fetch instead of the network, after the grant check (the test harness's recorded fetch). */
+export type FetchHandler = (plugin: string, request: FetchRequestData) => Promise<FetchResponseData>;
+
+export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchViaHost'> {
   kv?: KvHandler;
+  fetch?: FetchHandler;
   /** Called whenever the sandbox process dies unexpectedly (before it is respawned). */
   onCrash?: (info: { code: number | null; signal: string | null; inFlight: number }) => void;
 }
@@ -115,7 +120,8 @@ export class SandboxPool {
   }
 
   private spawn(attempt: number): void {
-    const child = fork(PROCESS_FILE, [JSON.stringify({ threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker })], {
+    const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, fetchViaHost: this.options.fetch !== undefined };
+    const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -139,8 +145,8 @@ export class SandboxPool {
 
   private onMessage(message: SandboxToHost): void {
     if (message.kind === 'ready') return;
-    if (message.kind === 'kv-call') {
-      void this.answerKv(message.id, message.plugin, message.op, message.argsJson);
+    if (message.kind === 'host-call') {
+      void this.answer(message.id, message.plugin, message.call);
       return;
     }
     const pending = this.pending.get(message.id);
@@ -156,15 +162,23 @@ export class SandboxPool {
     }
   }
 
-  private async answerKv(id: string, plugin: string, op: KvOp, argsJson: string): Promise<void> {
-    let reply: KvReply;
+  private async answer(id: string, plugin: string, call: HostCall): Promise<void> {
+    let reply: HostReply;
     try {
-      if (!this.options.kv) throw new PlexusError('PLEXUS_UNAVAILABLE', 'this host has no kv store');
-      reply = { ok: true, value: await this.options.kv(plugin, op, JSON.parse(argsJson) as unknown[]) };
+      reply = { ok: true, value: await this.serve(plugin, call) };
     } catch (err) {
       reply = { ok: false, error: toErrorData(err, 'PLEXUS_UNAVAILABLE') };
     }
-    this.post({ kind: 'kv-reply', id, replyJson: JSON.stringify(reply) });
+    this.post({ kind: 'host-reply', id, replyJson: JSON.stringify(reply) });
+  }
+
+  private serve(plugin: string, call: HostCall): Promise<unknown> {
+    if (call.capability === 'kv') {
+      if (!this.options.kv) throw new PlexusError('PLEXUS_UNAVAILABLE', 'this host has no kv store');
+      return this.options.kv(plugin, call.op, JSON.parse(call.argsJson) as unknown[]);
+    }
+    if (!this.options.fetch) throw new PlexusError('PLEXUS_UNAVAILABLE', 'this host does not answer fetch');
+    return this.options.fetch(plugin, JSON.parse(call.requestJson) as FetchRequestData);
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: string | null): void {

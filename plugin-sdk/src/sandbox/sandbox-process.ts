@@ -8,11 +8,13 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
 import { failure } from './worker-runtime.ts';
-import type { KvRequestMessage } from './kv-client.ts';
+import type { HostCallMessage } from './host-call-client.ts';
 import { CHANNELS, type CleanupReport, type HostToSandbox, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
+  /** ctx.fetch is answered by the host (test harness) instead of the network. */
+  fetchViaHost?: boolean;
   idleMs?: number;
   concurrentTasksPerWorker?: number;
 }
@@ -32,17 +34,17 @@ const pool = new Piscina<WorkerTask, RunResult | number>({
   concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 4,
   // 'sync' would park idle workers in Atomics.wait, deaf to the control channel.
   atomics: 'async',
-  workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000 },
+  workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true },
 });
 
-const kvRequests = new BroadcastChannel(CHANNELS.kvRequest);
-const kvReplies = new BroadcastChannel(CHANNELS.kvReply);
+const hostCalls = new BroadcastChannel(CHANNELS.hostCallRequest);
+const hostReplies = new BroadcastChannel(CHANNELS.hostCallReply);
 const control = new BroadcastChannel(CHANNELS.control);
 const acks = new BroadcastChannel(CHANNELS.controlAck);
 const waitingAcks = new Map<number, (ack: WorkerControlAck) => void>();
-kvRequests.onmessage = (event: unknown) => {
-  const { id, plugin, op, argsJson } = (event as { data: KvRequestMessage }).data;
-  send({ kind: 'kv-call', id, plugin, op, argsJson });
+hostCalls.onmessage = (event: unknown) => {
+  const { id, plugin, call } = (event as { data: HostCallMessage }).data;
+  send({ kind: 'host-call', id, plugin, call });
 };
 acks.onmessage = (event: unknown) => {
   const ack = (event as { data: WorkerControlAck }).data;
@@ -87,8 +89,8 @@ process.on('message', (message: HostToSandbox) => {
     case 'run':
       void run(message);
       break;
-    case 'kv-reply':
-      kvReplies.postMessage({ id: message.id, replyJson: message.replyJson });
+    case 'host-reply':
+      hostReplies.postMessage({ id: message.id, replyJson: message.replyJson });
       break;
     case 'evict':
       void broadcast({ kind: 'evict', id: message.id, key: message.key }).then((cleanups) => send({ kind: 'evicted', id: message.id, cleanups }));

@@ -5,9 +5,9 @@
 import { toErrorData, type ErrorData } from '../errors.ts';
 import type { LogRecord } from '../types.ts';
 import { PluginInstance, type InstanceHooks } from './instance.ts';
-import type { KvClient } from './kv-client.ts';
+import type { HostCallClient } from './host-call-client.ts';
 import { checkBatch, checkOutcome, malformed } from './outcome-check.ts';
-import { callFetch } from './fetch-bridge.ts';
+import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
 import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult } from './protocol.ts';
 
 const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
@@ -24,11 +24,13 @@ interface Slot {
 export class WorkerRuntime {
   private readonly slots = new Map<string, Slot>();
   private readonly sdkSource: string;
-  private readonly kv: KvClient;
+  private readonly host: HostCallClient;
+  private readonly fetchViaHost: boolean;
 
-  constructor(sdkSource: string, kv: KvClient) {
+  constructor(sdkSource: string, host: HostCallClient, fetchViaHost: boolean) {
     this.sdkSource = sdkSource;
-    this.kv = kv;
+    this.host = host;
+    this.fetchViaHost = fetchViaHost;
   }
 
   get instanceCount(): number {
@@ -146,9 +148,12 @@ export class WorkerRuntime {
           deny('kv', op);
           return JSON.stringify({ ok: false, error: { name: 'PlexusError', code: 'PLEXUS_CAPABILITY_DENIED', message: 'kv is not granted to this plugin' } });
         }
-        return this.kv.call(spec.name, op as KvOp, argsJson);
+        return this.host.call(spec.name, { capability: 'kv', op: op as KvOp, argsJson });
       },
-      fetch: (requestJson) => callFetch(spec, requestJson, (target) => deny('http', target)),
+      fetch: (requestJson) =>
+        this.fetchViaHost
+          ? callFetchViaHost(spec, requestJson, (target) => deny('http', target), (call) => this.host.call(spec.name, call))
+          : callFetch(spec, requestJson, (target) => deny('http', target)),
       denied: (capability, target) => {
         if (capability === 'emit' || capability === 'secrets' || capability === 'http' || capability === 'kv') deny(capability, target);
       },

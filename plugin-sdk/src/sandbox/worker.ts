@@ -3,17 +3,18 @@
 // every worker itself.
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
-import { KvClient } from './kv-client.ts';
+import { HostCallClient } from './host-call-client.ts';
 import { CHANNELS, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
 import { WorkerRuntime } from './worker-runtime.ts';
 
 interface SandboxWorkerData {
   sdkSource: string;
   idleMs: number;
+  fetchViaHost: boolean;
 }
 
 const data = workerData as SandboxWorkerData;
-const runtime = new WorkerRuntime(data.sdkSource, new KvClient());
+const runtime = new WorkerRuntime(data.sdkSource, new HostCallClient(), data.fetchViaHost);
 const control = new BroadcastChannel(CHANNELS.control);
 const acks = new BroadcastChannel(CHANNELS.controlAck);
 control.unref();

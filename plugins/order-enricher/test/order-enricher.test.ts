@@ -1,28 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { test, type TestContext } from 'node:test';
 import { createTestHost, type TestHost } from '@plexus/plugin-sdk/testing';
-import { API_KEY, startRateService, type RateService } from './rate-service.ts';
-import { stagePluginFor } from './stage-plugin.ts';
+import { API_KEY, rateService } from './rate-service.ts';
 
-let service: RateService;
-let plugin: { dir: string; remove: () => Promise<void> };
-
-before(async () => {
-  service = await startRateService({ 'USD->EUR': 0.9, 'USD->GBP': 0.8 });
-  plugin = await stagePluginFor(service.host);
-});
-after(async () => {
-  await service.close();
-  await plugin.remove();
-});
+const service = rateService({ 'USD->EUR': 0.9, 'USD->GBP': 0.8 });
+const pluginDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** A test host with every capability the plugin asks for granted, unless told otherwise. */
 async function hostFor(t: TestContext, options: { grants?: string[]; secret?: string; config?: object } = {}): Promise<TestHost> {
   const host = await createTestHost({
-    plugin: plugin.dir,
-    config: { rateServiceUrl: service.url, ...options.config },
-    grants: options.grants ?? [`http:${service.host}`, 'secrets:EXCHANGE_API_KEY', 'emit:orders.enriched'],
+    plugin: pluginDir,
+    config: { ...options.config },
+    grants: options.grants ?? ['http:rates.example.com', 'secrets:EXCHANGE_API_KEY', 'emit:orders.enriched'],
     secrets: { EXCHANGE_API_KEY: options.secret ?? API_KEY },
+    fetch: service.answer,
   });
   t.after(() => host.close());
   return host;
@@ -44,7 +36,7 @@ test('prices the order in the default currency (EUR) with the rate fetched using
   assert.equal(enriched?.partitionkey, 'o-1');
   assert.deepEqual(enriched?.data, { ...order, rate: 0.9, total: { amount: 9, currency: 'EUR' } });
   const request = service.requests[seen];
-  assert.equal(request?.url, '/v1/rates?from=USD&to=EUR');
+  assert.equal(request?.url, 'https://rates.example.com/v1/rates?from=USD&to=EUR');
   assert.equal(request?.headers['x-api-key'], API_KEY);
 });
 

@@ -1,38 +1,32 @@
-// A real HTTP rate service on 127.0.0.1 for the tests: answers
-// GET /v1/rates?from=&to= with {"rate": ...} when the x-api-key header is
-// right, and can be told to fail to exercise the plugin's retry path.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// A stand-in for the rate service, answered through createTestHost's `fetch`
+// option: GET /v1/rates?from=&to= with {"rate": ...} when the x-api-key header
+// is right, and it can be told to fail to exercise the plugin's retry path.
+// The plugin keeps its real manifest (rates.example.com); grants are checked
+// exactly as in the host before a request reaches this function.
+import type { TestFetch } from '@plexus/plugin-sdk/testing';
 
 export const API_KEY = 'test-api-key';
 
 export interface RateService {
-  /** "127.0.0.1:<port>": the http grant and the manifest's host. */
-  readonly host: string;
-  readonly url: string;
-  readonly requests: { url: string; headers: IncomingHttpHeaders }[];
+  readonly answer: TestFetch;
+  readonly requests: { url: string; headers: Record<string, string> }[];
   /** Answer every request with this status from now on (undefined: serve rates). */
   failWith(status: number | undefined): void;
-  close(): Promise<void>;
 }
 
-export async function startRateService(rates: Record<string, number>): Promise<RateService> {
+export function rateService(rates: Record<string, number>): RateService {
   const requests: RateService['requests'] = [];
   let failure: number | undefined;
-  const server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', headers: req.headers });
-    const query = new URL(req.url ?? '/', 'http://rates').searchParams;
-    const rate = rates[`${query.get('from')}->${query.get('to')}`];
-    const status = failure ?? (req.headers['x-api-key'] !== API_KEY ? 401 : rate === undefined ? 404 : 200);
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status === 200 ? { rate } : { error: status }));
-  });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    host,
-    url: `http://${host}`,
     requests,
-    failWith: (status) => void (failure = status),
-    close: () => new Promise((closed) => server.close(() => closed())),
+    failWith: (status) => { failure = status; },
+    answer: (request) => {
+      const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+      requests.push({ url: request.url, headers });
+      const query = new URL(request.url).searchParams;
+      const rate = rates[`${query.get('from')}->${query.get('to')}`];
+      const status = failure ?? (headers['x-api-key'] !== API_KEY ? 401 : rate === undefined ? 404 : 200);
+      return { status, headers: [['content-type', 'application/json']], body: JSON.stringify(status === 200 ? { rate } : { error: status }) };
+    },
   };
 }

@@ -1,21 +1,21 @@
-// Worker side of ctx.kv: requests go to the sandbox process's main thread on a
+// Worker side of the capabilities the host serves (ctx.kv; ctx.fetch in the
+// test harness): requests go to the sandbox process's main thread on a
 // BroadcastChannel (piscina gives workers no private port to their parent),
 // replies come back on another, matched by id.
 import { BroadcastChannel, threadId } from 'node:worker_threads';
-import { CHANNELS, type KvOp } from './protocol.ts';
+import { CHANNELS, type HostCall } from './protocol.ts';
 
-export interface KvRequestMessage {
+export interface HostCallMessage {
   id: string;
   plugin: string;
-  op: KvOp;
-  argsJson: string;
+  call: HostCall;
 }
 
-const KV_REPLY_TIMEOUT_MS = 30_000;
+const REPLY_TIMEOUT_MS = 30_000;
 
-export class KvClient {
-  private readonly requests = new BroadcastChannel(CHANNELS.kvRequest);
-  private readonly replies = new BroadcastChannel(CHANNELS.kvReply);
+export class HostCallClient {
+  private readonly requests = new BroadcastChannel(CHANNELS.hostCallRequest);
+  private readonly replies = new BroadcastChannel(CHANNELS.hostCallReply);
   private readonly pending = new Map<string, (replyJson: string) => void>();
   private seq = 0;
 
@@ -28,17 +28,17 @@ export class KvClient {
     };
   }
 
-  call(plugin: string, op: KvOp, argsJson: string): Promise<string> {
+  call(plugin: string, call: HostCall): Promise<string> {
     const id = `${threadId}:${++this.seq}`;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(JSON.stringify({ ok: false, error: { name: 'PlexusError', code: 'PLEXUS_UNAVAILABLE', message: 'the kv store did not answer in time' } })), KV_REPLY_TIMEOUT_MS);
+      const timer = setTimeout(() => settle(JSON.stringify({ ok: false, error: { name: 'PlexusError', code: 'PLEXUS_UNAVAILABLE', message: `the host did not answer a ${call.capability} call in time` } })), REPLY_TIMEOUT_MS);
       const settle = (replyJson: string) => {
         clearTimeout(timer);
         this.pending.delete(id);
         resolve(replyJson);
       };
       this.pending.set(id, settle);
-      this.requests.postMessage({ id, plugin, op, argsJson } satisfies KvRequestMessage);
+      this.requests.postMessage({ id, plugin, call } satisfies HostCallMessage);
     });
   }
 
