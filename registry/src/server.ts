@@ -1,0 +1,49 @@
+// buildRegistry: one fastify instance with its own store, locks and tokens.
+// Nothing is module-level, so tests and the host can run several side by side.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { TokenAuth } from './auth.ts';
+import type { RegistryContext } from './context.ts';
+import { errorBodyFor, noRouteError, toPlexusError } from './errors.ts';
+import { closeIdleConnectionsWhileClosing } from './graceful-close.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import { DEFAULT_MAX_TARBALL_BYTES, normalizePublicUrl, type RegistryOptions } from './options.ts';
+import { registerDistTagRoutes } from './routes/dist-tags.ts';
+import { registerMetaRoutes } from './routes/meta.ts';
+import { registerPackageRoutes } from './routes/packages.ts';
+import { PackageStore } from './storage.ts';
+
+/** Room for the base64 tarball (4/3 of its size) plus the JSON metadata around it. */
+const METADATA_ALLOWANCE_BYTES = 1024 * 1024;
+
+export function buildRegistry(options: RegistryOptions): FastifyInstance {
+  const maxTarballBytes = options.maxTarballBytes ?? DEFAULT_MAX_TARBALL_BYTES;
+  const ctx: RegistryContext = {
+    store: new PackageStore(options.storage),
+    locks: new KeyedMutex(),
+    auth: new TokenAuth(options.tokens ?? []),
+    publicUrl: options.publicUrl === undefined ? undefined : normalizePublicUrl(options.publicUrl),
+    maxTarballBytes,
+    now: options.now ?? (() => new Date()),
+  };
+  const logger = options.logger;
+  const app: FastifyInstance = Fastify({
+    bodyLimit: Math.ceil((maxTarballBytes * 4) / 3) + METADATA_ALLOWANCE_BYTES,
+    ...(typeof logger === 'object' ? { loggerInstance: logger } : { logger: logger ?? false }),
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const error = toPlexusError(err);
+    if (error.code === 'PLEXUS_INTERNAL') request.log.error({ err }, 'registry request failed');
+    // No WWW-Authenticate on 401: with it, the npm CLI replaces our message with a generic "npm login" hint.
+    return reply.status(error.status).send(errorBodyFor(request.url, error));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    return reply.status(404).send(errorBodyFor(request.url, noRouteError(request)));
+  });
+
+  closeIdleConnectionsWhileClosing(app);
+  registerMetaRoutes(app, ctx);
+  registerDistTagRoutes(app, ctx);
+  registerPackageRoutes(app, ctx);
+  return app;
+}
