@@ -3,7 +3,7 @@
 // to a bare isolated-vm applySync loop measured in the same run; cold start
 // (load + init) of a 100 KB bundle; resident memory per idle instance.
 // Last line: one JSON object.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ivm from 'isolated-vm';
@@ -12,14 +12,11 @@ import { PluginInstance } from '../plugin-sdk/src/sandbox/instance.ts';
 import type { PluginRuntimeSpec } from '../plugin-sdk/src/sandbox/protocol.ts';
 import { SandboxPool } from '../plugin-sdk/src/sandbox/sandbox-pool.ts';
 import { loadSdkSource } from '../plugin-sdk/src/sandbox/sdk-source.ts';
+import { BATCH, benchEvent, median, sandboxEventsPerSec, trivialSpec, writeBenchPlugin } from './sandbox-throughput.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = 3;
-const BATCH = 64;
-const IN_FLIGHT = 4;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const event = (i: number) => ({ specversion: '1.0', id: String(i), source: 'bench', type: 'bench.tick', time: '2026-01-01T00:00:00Z', data: { orderId: i, amount: 12.5, currency: 'EUR', lines: [{ sku: 'A-1', qty: 2 }] } });
+const event = benchEvent;
 
 /** The bare baseline: one applySync per event, arguments and result copied. */
 async function bareApplySync(): Promise<number> {
@@ -34,30 +31,6 @@ async function bareApplySync(): Promise<number> {
   }
   isolate.dispose();
   return n / SECONDS;
-}
-
-async function throughSandbox(pool: SandboxPool, spec: PluginRuntimeSpec): Promise<number> {
-  const batch = Array.from({ length: BATCH }, (_, i) => event(i));
-  const deadline = performance.now() + SECONDS * 1000;
-  let n = 0;
-  const lane = async () => {
-    while (performance.now() < deadline) {
-      const result = await pool.run(spec, batch);
-      if (!result.outcomes.every((o) => o.ok)) throw new Error('trivial plugin failed');
-      n += BATCH;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-  return n / ((performance.now() - started) / 1000);
-}
-
-async function writePackage(dir: string, name: string, body: string): Promise<string> {
-  const root = join(dir, name);
-  await mkdir(join(root, 'dist'), { recursive: true });
-  await writeFile(join(root, 'package.json'), JSON.stringify({ name, version: '1.0.0', keywords: ['plexus-plugin'], plexus: { apiVersion: '^1.0.0', main: 'dist/plugin.js', subscribe: ['bench.#'] } }));
-  await writeFile(join(root, 'dist/plugin.js'), body);
-  return root;
 }
 
 /** A realistic 100 KB bundle: many small functions and a lookup table, like an esbuild output. */
@@ -97,16 +70,16 @@ async function idleInstanceMb(spec: PluginRuntimeSpec, sdk: string): Promise<num
 
 const dir = await mkdtemp(join(tmpdir(), 'plexus-bench-'));
 try {
-  const trivial = (await loadPlugin(await writePackage(dir, 'trivial', "import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ execute(e) { return e.data.orderId >= 0; } });"))).spec;
-  const big = (await loadPlugin(await writePackage(dir, 'big', hundredKbBundle()))).spec;
+  const trivial = await trivialSpec(dir);
+  const big = (await loadPlugin(await writeBenchPlugin(dir, 'big', hundredKbBundle()))).spec;
   const sdk = await loadSdkSource();
   const pool = await SandboxPool.start({});
-  await throughSandbox(pool, trivial); // warm up workers and instances
+  await sandboxEventsPerSec(pool, trivial, 1); // warm up workers and instances
   const baselines: number[] = [];
   const sandboxed: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     baselines.push(await bareApplySync());
-    sandboxed.push(await throughSandbox(pool, trivial));
+    sandboxed.push(await sandboxEventsPerSec(pool, trivial, SECONDS));
     console.log(`round ${round + 1}: bare applySync ${Math.round(baselines[round] as number)}/s, sandbox ${Math.round(sandboxed[round] as number)}/s`);
   }
   await pool.close();

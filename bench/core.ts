@@ -1,0 +1,85 @@
+// bench:core — events/s from local ingress (engine.accept on the SQLite store)
+// through router, sandbox and durable settlement to "settled" (the moment a
+// source may be acked), with 1 and with 20 subscribed plugins, as a ratio to
+// the sandbox-only figure measured in the same run. Last line: one JSON object.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { loadPlugin, SandboxPool } from '@plexus/plugin-sdk/runtime';
+import { DeliveryEngine } from '../src/delivery/engine.ts';
+import type { ActivePlugin } from '../src/delivery/plugin-lane.ts';
+import { DEFAULT_RETRY_POLICY } from '../src/delivery/retry-policy.ts';
+import { SqliteStore } from '../src/store/sqlite-store.ts';
+import { benchEvent, median, sandboxEventsPerSec, trivialSpec, TRIVIAL_PLUGIN, writeBenchPlugin } from './sandbox-throughput.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CHUNK = 256;
+const ACCEPTS_IN_FLIGHT = 8;
+
+async function plugins(dir: string, count: number): Promise<ActivePlugin[]> {
+  const list: ActivePlugin[] = [];
+  for (let i = 0; i < count; i++) {
+    const { pkg, spec } = await loadPlugin(await writeBenchPlugin(dir, `core-${count}-${i}`, TRIVIAL_PLUGIN));
+    list.push({ name: pkg.name, spec, subscribe: pkg.plexus.subscribe, retry: DEFAULT_RETRY_POLICY, concurrency: 4, batchSize: 64, breaker: { failureThreshold: 1000, coolDownMs: 1000 } });
+  }
+  return list;
+}
+
+/** Accepts events in chunks for `seconds`, then waits until every one is settled; answers settled events/s. */
+async function throughCore(engine: DeliveryEngine, seconds: number): Promise<number> {
+  let settled = 0;
+  let accepted = 0;
+  const onSettled = () => void settled++;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const lane = async () => {
+    while (performance.now() < deadline) {
+      const chunk: PlexusEvent[] = Array.from({ length: CHUNK }, (_, i) => ({ ...benchEvent(i), id: randomUUID() }));
+      await engine.accept(chunk, onSettled);
+      accepted += CHUNK;
+    }
+  };
+  await Promise.all(Array.from({ length: ACCEPTS_IN_FLIGHT }, lane));
+  while (settled < accepted) await new Promise((r) => setTimeout(r, 1));
+  return settled / ((performance.now() - started) / 1000);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'plexus-bench-core-'));
+try {
+  const sandbox = await SandboxPool.start({});
+  const spec = await trivialSpec(dir);
+  const one = await plugins(dir, 1);
+  const twenty = await plugins(dir, 20);
+  const results = { sandbox: [] as number[], one: [] as number[], twenty: [] as number[] };
+  await sandboxEventsPerSec(sandbox, spec, 1); // warm-up
+  for (let round = 0; round < 3; round++) {
+    results.sandbox.push(await sandboxEventsPerSec(sandbox, spec, SECONDS));
+    for (const [set, out] of [[one, results.one], [twenty, results.twenty]] as const) {
+      const store = await SqliteStore.open(join(dir, `round-${round}-${set.length}.db`));
+      const engine = new DeliveryEngine({ store, sandbox, dedupWindowMs: 24 * 3600_000, maxQueued: 50_000 });
+      engine.setPlugins(set);
+      out.push(await throughCore(engine, SECONDS));
+      await engine.stop(10_000);
+      await store.close();
+    }
+    console.log(`round ${round + 1}: sandbox-only ${Math.round(results.sandbox[round] as number)}/s, core with 1 plugin ${Math.round(results.one[round] as number)} events/s, with 20 plugins ${Math.round(results.twenty[round] as number)} events/s (${Math.round((results.twenty[round] as number) * 20)} deliveries/s)`);
+  }
+  await sandbox.close();
+  const sandboxPerSec = median(results.sandbox);
+  const onePerSec = median(results.one);
+  const twentyPerSec = median(results.twenty);
+  console.log(JSON.stringify({
+    bench: 'core',
+    store: 'sqlite',
+    ratio: Number((onePerSec / sandboxPerSec).toFixed(3)),
+    ratio20: Number(((twentyPerSec * 20) / sandboxPerSec).toFixed(3)),
+    eventsPerSec1: Math.round(onePerSec),
+    eventsPerSec20: Math.round(twentyPerSec),
+    deliveriesPerSec20: Math.round(twentyPerSec * 20),
+    sandboxPerSec: Math.round(sandboxPerSec),
+  }));
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

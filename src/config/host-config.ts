@@ -1,0 +1,56 @@
+// The host's configuration after loading (YAML or JSON file, env references
+// resolved, defaults applied). With no file at all, `defaultHostConfig` is the
+// embedded default of CONTRACT §8: SQLite store under ./.plexus, webhooks on
+// 0.0.0.0:8080, admin on 127.0.0.1:9090.
+import type { RetryOptions } from '../delivery/retry-policy.ts';
+
+export type StoreConfig = { kind: 'sqlite'; path?: string } | { kind: 'redis'; url: string; prefix: string };
+
+export interface HostConfig {
+  stateDir: string;
+  listen: { host: string; port: number };
+  adminListen: { host: string; port: number };
+  /** Bearer token of the admin API; generated into the state dir when absent. */
+  adminToken?: string;
+  store: StoreConfig;
+  sandbox: { threads?: number; idleMs: number };
+  delivery: {
+    dedupWindowMs: number;
+    batchSize: number;
+    maxQueued: number;
+    concurrency: number;
+    retry: RetryOptions;
+    breaker: { failureThreshold: number; coolDownMs: number };
+  };
+  retention: { journalMs: number; dlqMs: number };
+  /** The operator's ceiling on what plugins may ask for. */
+  limits: { memoryMb: number; timeoutMs: number };
+  /** Secret values plugins may be granted, by name (env references resolved). */
+  secrets: Record<string, string>;
+  /** How long SIGTERM may take before in-flight work is abandoned (it stays durable). */
+  shutdownTimeoutMs: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export function defaultHostConfig(stateDir = '.plexus'): HostConfig {
+  return {
+    stateDir,
+    listen: { host: '0.0.0.0', port: 8080 },
+    adminListen: { host: '127.0.0.1', port: 9090 },
+    store: { kind: 'sqlite' },
+    sandbox: { idleMs: 5 * 60_000 },
+    delivery: {
+      dedupWindowMs: DAY,
+      batchSize: 64,
+      maxQueued: 100_000,
+      concurrency: 4,
+      retry: {},
+      breaker: { failureThreshold: 20, coolDownMs: 30_000 },
+    },
+    retention: { journalMs: 7 * DAY, dlqMs: 7 * DAY },
+    limits: { memoryMb: 256, timeoutMs: 30_000 },
+    secrets: {},
+    shutdownTimeoutMs: 30_000,
+  };
+}

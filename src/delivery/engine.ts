@@ -1,0 +1,385 @@
+// The delivery engine: accepted events become durable deliveries, deliveries
+// become batches in the sandbox, outcomes become durable settlements, and only
+// then is anyone told (CONTRACT §6: at least once per (event, plugin)).
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { toEmittedEvents, type CallOutcome, type Denial, type RestartCause, type SandboxPool } from '@plexus/plugin-sdk/runtime';
+import type { LogRecord } from '@plexus/plugin-sdk';
+import { RoutingTable } from '../router/routing-table.ts';
+import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement, Store } from '../store/store.ts';
+import { DeliveryIds } from './delivery-ids.ts';
+import { decideDisposition } from './disposition.ts';
+import { GroupCommit } from './group-commit.ts';
+import { PluginLane, type ActivePlugin, type QueuedDelivery } from './plugin-lane.ts';
+import { RetryTimer } from './retry-timer.ts';
+
+export interface EngineHooks {
+  outcome(plugin: ActivePlugin, delivery: DeliveryRecord, outcome: CallOutcome, settlement: Settlement, durationMs: number): void;
+  pluginLog(plugin: ActivePlugin, record: LogRecord, event: PlexusEvent | undefined): void;
+  denial(denial: Denial): void;
+  restart(plugin: ActivePlugin, cause: RestartCause): void;
+  duplicates(count: number): void;
+  error(message: string, err: unknown): void;
+}
+
+export interface EngineOptions {
+  store: Store;
+  sandbox: SandboxPool;
+  dedupWindowMs: number;
+  /** Deliveries held in memory before accept() starts waiting (backpressure to ingress). */
+  maxQueued: number;
+  now?: () => number;
+  random?: () => number;
+  hooks?: Partial<EngineHooks>;
+}
+
+interface Tracker {
+  remaining: number;
+  onSettled: () => void;
+}
+
+/** How long a store failure keeps deliveries off the queue before they are tried again. */
+const STORE_RETRY_MS = 1000;
+
+export class DeliveryEngine {
+  private readonly store: Store;
+  private readonly sandbox: SandboxPool;
+  private readonly options: EngineOptions;
+  private readonly now: () => number;
+  private readonly lanes = new Map<string, PluginLane>();
+  private readonly trackers = new Map<string, Tracker>();
+  private readonly retries: RetryTimer<QueuedDelivery>;
+  /**
+   * The one writer: accepted events and settlements (with the events plugins
+   * emitted) that arrive together share a transaction. store.settle accepts
+   * events in the same transaction as it records outcomes, so a plain accept
+   * is a settle with no settlements.
+   */
+  private readonly writes: GroupCommit<{ settlements: Settlement[]; inputs: AcceptInput[] }, AcceptResult>;
+  private readonly keysInFlight = new Map<string, number>();
+  private readonly ids = new DeliveryIds();
+  private readonly retiredKeys = new Set<string>();
+  /** Deliveries (recovered from the store) for plugins that are not installed or enabled now. */
+  private readonly parked = new Map<string, QueuedDelivery[]>();
+  private routes = RoutingTable.EMPTY;
+  private inFlightBatches = 0;
+  /** Settlements being written outside a batch (expiries): work idle() must wait for. */
+  private pendingCommits = 0;
+  /** Events admitted by accept() but not yet queued: counted against maxQueued so concurrent accepts cannot overshoot it. */
+  private reserved = 0;
+  private waiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+  private pumpScheduled = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+    this.store = options.store;
+    this.sandbox = options.sandbox;
+    this.now = options.now ?? Date.now;
+    this.retries = new RetryTimer((due) => this.enqueue(due), this.now);
+    this.writes = new GroupCommit(async (groups) => {
+      const settlements = groups.flatMap((g) => g.settlements);
+      const inputs = groups.flatMap((g) => g.inputs);
+      const result = settlements.length === 0 ? await this.store.accept(inputs, options.dedupWindowMs) : await this.store.settle(settlements, inputs, options.dedupWindowMs);
+      return this.split(groups.map((g) => g.inputs), result);
+    });
+  }
+
+  /** Swaps the active plugins atomically. In-flight batches finish on the version they started with. */
+  setPlugins(plugins: readonly ActivePlugin[]): void {
+    const now = this.now();
+    const active = new Set(plugins.map((p) => p.name));
+    for (const plugin of plugins) {
+      const lane = this.lanes.get(plugin.name);
+      if (!lane) {
+        const created = new PluginLane(plugin, now);
+        this.lanes.set(plugin.name, created);
+        for (const d of this.parked.get(plugin.name) ?? []) created.enqueue(d);
+        this.parked.delete(plugin.name);
+      } else {
+        if (lane.plugin.spec.key !== plugin.spec.key) this.retire(lane.plugin.spec.key);
+        lane.update(plugin, now);
+        lane.enabled = true;
+      }
+    }
+    // A plugin that is no longer active keeps its queue (nothing accepted is dropped) but gets no batches.
+    for (const [name, lane] of this.lanes) {
+      if (!active.has(name) && lane.enabled) {
+        lane.enabled = false;
+        this.retire(lane.plugin.spec.key);
+      }
+    }
+    this.routes = RoutingTable.build(plugins.map((p) => ({ pluginKey: p.name, patterns: p.subscribe })));
+    this.schedulePump();
+  }
+
+  /** Loads every unfinished delivery from the store (after a restart). */
+  async recover(): Promise<number> {
+    const pending = await this.store.pending();
+    this.enqueue(pending.map((record) => ({ record, admitted: false })));
+    return pending.length;
+  }
+
+  /**
+   * Journals the events and creates their deliveries; resolves once durable.
+   * `onSettled` (per event) fires once every delivery of the event has a
+   * durable first outcome: the moment a broker message may be acknowledged.
+   */
+  async accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void): Promise<AcceptResult> {
+    while (this.queued() + this.reserved >= this.options.maxQueued && !this.stopping) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.reserved += events.length;
+    const acceptedAt = this.now();
+    const inputs = events.map((event) => ({ event, acceptedAt, deliveries: this.route(event, acceptedAt) }));
+    let result: AcceptResult;
+    try {
+      result = await this.writes.submit({ settlements: [], inputs });
+    } finally {
+      this.reserved -= events.length;
+    }
+    if (result.duplicates > 0) this.options.hooks?.duplicates?.(result.duplicates);
+    if (onSettled) {
+      const remaining = new Map<string, number>();
+      for (const d of result.created) remaining.set(d.event.id, (remaining.get(d.event.id) ?? 0) + 1);
+      for (const event of events) {
+        const count = remaining.get(event.id) ?? 0;
+        if (count === 0) onSettled(event);
+        else this.trackers.set(trackerKey(event), { remaining: count, onSettled: () => onSettled(event) });
+      }
+    }
+    this.enqueue(result.created.map((record) => ({ record, admitted: false })));
+    return result;
+  }
+
+  /** Replay of journaled events to the plugins subscribed now. */
+  async redeliver(entries: readonly { seq: number; event: PlexusEvent }[]): Promise<number> {
+    const now = this.now();
+    const records = await this.store.redeliver(entries.map((e) => ({ seq: e.seq, deliveries: this.route(e.event, now) })), now);
+    this.requeue(records);
+    return records.length;
+  }
+
+  /** One delivery per subscribed plugin, under the routing table in force now. */
+  private route(event: PlexusEvent, now: number): { id: string; plugin: string }[] {
+    return this.routes.match(event.type).map((plugin) => ({ id: this.ids.next(now), plugin }));
+  }
+
+  /** Deliveries made again outside `accept` (DLQ replay): queued like recovered ones. */
+  requeue(records: readonly DeliveryRecord[]): void {
+    this.enqueue(records.map((record) => ({ record, admitted: false })));
+  }
+
+  get depth(): { queued: number; parked: number; retrying: number; inFlightBatches: number } {
+    let parked = 0;
+    for (const list of this.parked.values()) parked += list.length;
+    return { queued: this.queued(), parked, retrying: this.retries.size, inFlightBatches: this.inFlightBatches };
+  }
+
+  /** Resolves when nothing is queued, scheduled or in flight (tests, shutdown). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops dispatching, lets in-flight batches settle (bounded), releases waiting accepts. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.retries.stop();
+    clearTimeout(this.wakeTimer);
+    for (const wake of this.waiters.splice(0)) wake();
+    const deadline = this.now() + timeoutMs;
+    while (this.inFlightBatches > 0 && this.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Deliveries waiting in enabled lanes: what backpressure counts (a disabled plugin must not stall ingress). */
+  private queued(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) if (lane.enabled) n += lane.queued;
+    return n;
+  }
+
+  private isIdle(): boolean {
+    return this.queued() === 0 && this.retries.size === 0 && this.inFlightBatches === 0 && this.pendingCommits === 0;
+  }
+
+  private enqueue(deliveries: QueuedDelivery[]): void {
+    for (const d of deliveries) {
+      const lane = this.lanes.get(d.record.plugin);
+      if (d.record.availableAt > this.now()) {
+        this.retries.schedule(d, d.record.availableAt);
+        continue;
+      }
+      if (lane) lane.enqueue(d);
+      else {
+        // A plugin removed with deliveries left: they wait for its return, never dropped.
+        const list = this.parked.get(d.record.plugin) ?? [];
+        list.push(d);
+        this.parked.set(d.record.plugin, list);
+      }
+    }
+    this.schedulePump();
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.stopping) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const now = this.now();
+    let wakeAt = Infinity;
+    for (const lane of this.lanes.values()) {
+      for (;;) {
+        const taken = lane.take(now);
+        if (taken.expired.length > 0) this.expire(lane, taken.expired);
+        if (taken.wakeAt !== undefined) wakeAt = Math.min(wakeAt, taken.wakeAt);
+        if (taken.batch.length === 0 || !taken.permit) break;
+        void this.runBatch(lane, lane.plugin, taken.batch, taken.permit);
+      }
+    }
+    this.releaseWaiters();
+    if (wakeAt !== Infinity) {
+      clearTimeout(this.wakeTimer);
+      this.wakeTimer = setTimeout(() => this.schedulePump(), Math.max(1, wakeAt - now));
+      this.wakeTimer.unref();
+    }
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private releaseWaiters(): void {
+    if (this.queued() < this.options.maxQueued) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private expire(lane: PluginLane, expired: QueuedDelivery[]): void {
+    const at = this.now();
+    const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, attempt: d.record.attempt, reason: 'expired', at }));
+    this.pendingCommits++;
+    this.commit(lane, expired, settlements, [])
+      .catch((err: unknown) => {
+        this.options.hooks?.error?.(`dead-lettering expired deliveries of ${lane.plugin.name} failed`, err);
+        for (const d of expired) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
+      })
+      .finally(() => {
+        this.pendingCommits--;
+        this.schedulePump();
+      });
+  }
+
+  private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
+    this.inFlightBatches++;
+    const key = plugin.spec.key;
+    this.keysInFlight.set(key, (this.keysInFlight.get(key) ?? 0) + 1);
+    const started = this.now();
+    try {
+      const result = await this.sandbox.run(plugin.spec, batch.map((d) => d.record.event));
+      const now = this.now();
+      const hooks = this.options.hooks;
+      for (const denial of result.denials) hooks?.denial?.(denial);
+      for (const restart of result.restarts) hooks?.restart?.(plugin, restart.cause);
+      for (const record of result.instanceLogs) hooks?.pluginLog?.(plugin, record, undefined);
+      const settlements: Settlement[] = [];
+      const emitted: AcceptInput[] = [];
+      let unhealthy = false;
+      result.outcomes.forEach((outcome, i) => {
+        const d = batch[i] as QueuedDelivery;
+        const attempt = d.record.attempt + 1;
+        const disposition = decideDisposition({
+          outcome: outcome.ok ? { status: 'ok' } : { status: 'error', error: outcome.error },
+          attempt, policy: plugin.retry, event: d.record.event, now, random: this.options.random ?? Math.random,
+        });
+        let settlement: Settlement;
+        if (disposition === 'ack') {
+          settlement = { kind: 'done', deliveryId: d.record.id };
+          if (outcome.ok && outcome.emitted.length > 0) {
+            for (const event of toEmittedEvents(outcome.emitted, d.record.event, plugin, new Date(now))) {
+              emitted.push({ event, acceptedAt: now, deliveries: this.route(event, now) });
+            }
+          }
+        } else if ('retryAt' in disposition) {
+          unhealthy = true;
+          settlement = { kind: 'retry', deliveryId: d.record.id, attempt, availableAt: disposition.retryAt, error: outcome.ok ? { name: 'Error', message: '' } : outcome.error };
+        } else {
+          if (disposition.deadLetter !== 'permanent') unhealthy = true;
+          settlement = { kind: 'dead', deliveryId: d.record.id, attempt, reason: disposition.deadLetter, error: outcome.ok ? undefined : outcome.error, at: now };
+        }
+        settlements.push(settlement);
+        for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, d.record.event);
+        hooks?.outcome?.(plugin, d.record, outcome, settlement, now - started);
+      });
+      if (unhealthy) lane.breaker.onFailure(permit, now);
+      else lane.breaker.onSuccess(permit, now);
+      await this.commit(lane, batch, settlements, emitted);
+    } catch (err) {
+      // Nothing was settled: the deliveries are still pending in the store; try them again shortly.
+      this.options.hooks?.error?.(`delivery to ${plugin.name} failed before its outcome was durable`, err);
+      for (const d of batch) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
+    } finally {
+      lane.inFlight--;
+      this.inFlightBatches--;
+      this.keyDone(key);
+      this.schedulePump();
+    }
+  }
+
+  /** Makes settlements durable, then acts on them: trackers, retries, partition keys, emitted deliveries. */
+  private async commit(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<void> {
+    const created = await this.writes.submit({ settlements, inputs: emitted });
+    settlements.forEach((s, i) => {
+      const d = batch[i] as QueuedDelivery;
+      this.settleTracker(d.record);
+      if (s.kind === 'retry') {
+        d.record = { ...d.record, attempt: s.attempt, availableAt: s.availableAt, lastError: s.error };
+        this.retries.schedule(d, s.availableAt);
+      } else {
+        lane.releasePartition(d);
+      }
+    });
+    this.enqueue(created.created.map((record) => ({ record, admitted: false })));
+  }
+
+  private settleTracker(record: DeliveryRecord): void {
+    const key = trackerKey(record.event);
+    const tracker = this.trackers.get(key);
+    if (!tracker) return;
+    if (--tracker.remaining === 0) {
+      this.trackers.delete(key);
+      tracker.onSettled();
+    }
+  }
+
+  private retire(key: string): void {
+    this.retiredKeys.add(key);
+    if (!this.keysInFlight.get(key)) this.evict(key);
+  }
+
+  private keyDone(key: string): void {
+    const left = (this.keysInFlight.get(key) ?? 1) - 1;
+    if (left > 0) this.keysInFlight.set(key, left);
+    else {
+      this.keysInFlight.delete(key);
+      if (this.retiredKeys.has(key)) this.evict(key);
+    }
+  }
+
+  /** Old instances run `cleanup` only after their last in-flight batch. */
+  private evict(key: string): void {
+    this.retiredKeys.delete(key);
+    this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
+  }
+
+  private split(groups: AcceptInput[][], result: AcceptResult): AcceptResult[] {
+    const owner = new Map<string, number>();
+    groups.forEach((inputs, g) => inputs.forEach((input) => input.deliveries.forEach((d) => owner.set(d.id, g))));
+    const out: AcceptResult[] = groups.map(() => ({ created: [], duplicates: 0 }));
+    for (const record of result.created) (out[owner.get(record.id) as number] as AcceptResult).created.push(record);
+    const expected = groups.map((inputs) => inputs.reduce((n, input) => n + input.deliveries.length, 0));
+    out.forEach((o, g) => { o.duplicates = (expected[g] as number) - o.created.length; });
+    return out;
+  }
+}
+
+const trackerKey = (event: PlexusEvent) => `${event.source}\u0000${event.id}`;

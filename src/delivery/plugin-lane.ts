@@ -1,0 +1,125 @@
+// Everything that decides WHEN a plugin gets its next batch: its priority
+// queue, the partition gate (one in flight per key), its circuit breaker, its
+// rate limit and its concurrency. Pure bookkeeping; the engine does the I/O.
+import type { PluginRuntimeSpec } from '@plexus/plugin-sdk/runtime';
+import { isExpired } from '../envelope/expiry.ts';
+import type { DeliveryRecord } from '../store/store.ts';
+import { CircuitBreaker, type CircuitPermit } from './circuit-breaker.ts';
+import { PartitionGate } from './partition-gate.ts';
+import { priorityCost } from './priority-cost.ts';
+import { PriorityScheduler } from './priority-scheduler.ts';
+import { TokenBucket, type BucketLimits } from './rate-limiter.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+
+/** A plugin version as the engine runs it. */
+export interface ActivePlugin {
+  name: string;
+  spec: PluginRuntimeSpec;
+  subscribe: string[];
+  retry: RetryPolicy;
+  /** Batches of this plugin in flight at once. */
+  concurrency: number;
+  batchSize: number;
+  rateLimit?: BucketLimits;
+  breaker: { failureThreshold: number; coolDownMs: number };
+}
+
+/** A delivery held in memory; `admitted` once it owns its partition key. */
+export interface QueuedDelivery {
+  record: DeliveryRecord;
+  admitted: boolean;
+}
+
+export interface TakenBatch {
+  batch: QueuedDelivery[];
+  expired: QueuedDelivery[];
+  permit: CircuitPermit | undefined;
+  /** When nothing could be taken because the lane is paused: when to look again. */
+  wakeAt?: number;
+}
+
+export class PluginLane {
+  plugin: ActivePlugin;
+  enabled = true;
+  inFlight = 0;
+  readonly ready = new PriorityScheduler<QueuedDelivery>();
+  readonly partitions = new PartitionGate<QueuedDelivery>();
+  breaker: CircuitBreaker;
+  private bucket: TokenBucket | undefined;
+  private pausedUntil = 0;
+
+  constructor(plugin: ActivePlugin, now: number) {
+    this.plugin = plugin;
+    this.breaker = new CircuitBreaker(plugin.breaker);
+    this.bucket = plugin.rateLimit ? new TokenBucket(plugin.rateLimit, now) : undefined;
+  }
+
+  /** A new version or new settings: queues and partition ownership stay. */
+  update(plugin: ActivePlugin, now: number): void {
+    const limitsChanged = JSON.stringify(plugin.rateLimit) !== JSON.stringify(this.plugin.rateLimit);
+    const breakerChanged = JSON.stringify(plugin.breaker) !== JSON.stringify(this.plugin.breaker);
+    this.plugin = plugin;
+    if (limitsChanged) this.bucket = plugin.rateLimit ? new TokenBucket(plugin.rateLimit, now) : undefined;
+    if (breakerChanged) this.breaker = new CircuitBreaker(plugin.breaker);
+  }
+
+  get queued(): number {
+    return this.ready.size;
+  }
+
+  enqueue(delivery: QueuedDelivery): void {
+    this.ready.push(delivery, delivery.record.event.priority ?? 4);
+  }
+
+  /** Takes the next batch this lane may run now, honouring every limit. */
+  take(now: number): TakenBatch {
+    const empty: TakenBatch = { batch: [], expired: [], permit: undefined };
+    if (!this.enabled || this.inFlight >= this.plugin.concurrency || this.ready.size === 0) return empty;
+    if (now < this.pausedUntil) return { ...empty, wakeAt: this.pausedUntil };
+    const batch: QueuedDelivery[] = [];
+    const expired: QueuedDelivery[] = [];
+    while (batch.length < this.plugin.batchSize) {
+      const next = this.ready.pop();
+      if (!next) break;
+      if (isExpired(next.record.event, now)) {
+        expired.push(next);
+        continue;
+      }
+      const key = next.record.event.partitionkey;
+      if (!next.admitted && key !== undefined) {
+        if (this.partitions.admit(this.plugin.name, key, next) === 'wait') continue;
+        next.admitted = true;
+      }
+      if (this.bucket) {
+        const taken = this.bucket.tryTake(priorityCost(next.record.event.priority), now);
+        if (!taken.ok) {
+          this.ready.push(next, next.record.event.priority ?? 4);
+          this.pausedUntil = now + taken.retryAfterMs;
+          break;
+        }
+      }
+      batch.push(next);
+    }
+    if (batch.length === 0) return { ...empty, expired, wakeAt: this.pausedUntil > now ? this.pausedUntil : undefined };
+    const permit = this.breaker.tryAcquire(now);
+    if (!permit.ok) {
+      // The circuit is open: nothing is failed, everything waits for the cool-down.
+      for (const d of batch) this.ready.push(d, d.record.event.priority ?? 4);
+      this.pausedUntil = now + permit.retryAfterMs;
+      return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
+    }
+    this.inFlight++;
+    return { batch, expired, permit };
+  }
+
+  /** The delivery's fate is final: its partition key passes to the next waiting delivery, if any. */
+  releasePartition(delivery: QueuedDelivery): void {
+    const key = delivery.record.event.partitionkey;
+    if (key === undefined || !delivery.admitted) return;
+    const next = this.partitions.release(this.plugin.name, key);
+    if (next) {
+      next.admitted = true;
+      this.enqueue(next);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+// The running host: one store, one sandbox, one delivery engine, the active
+// plugins, and the operations the admin API and CLI expose. Ingress adapters
+// (webhooks, brokers) call `accept`; everything durable goes through the store.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PlexusError, type PlexusEvent } from '@plexus/plugin-sdk';
+import { SandboxPool, type KvHandler } from '@plexus/plugin-sdk/runtime';
+import type { HostConfig } from '../config/host-config.ts';
+import { DeliveryEngine } from '../delivery/engine.ts';
+import type { ActivePlugin } from '../delivery/plugin-lane.ts';
+import { activatePlugins } from '../plugins/active-plugins.ts';
+import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
+import { openStore } from '../store/open-store.ts';
+import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, Store } from '../store/store.ts';
+import { engineHooks, type HostLogger } from './engine-hooks.ts';
+import { HostStats } from './host-stats.ts';
+
+export interface HostOptions {
+  logger: HostLogger;
+  /** Use this store instead of opening the configured one (tests). */
+  store?: Store;
+}
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const REPLAY_PAGE = 1000;
+
+export class Host {
+  readonly config: HostConfig;
+  readonly store: Store;
+  readonly sandbox: SandboxPool;
+  readonly engine: DeliveryEngine;
+  readonly stats = new HostStats();
+  readonly logger: HostLogger;
+  private active: ActivePlugin[] = [];
+  private loadFailures: { name: string; error: Error }[] = [];
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  private constructor(config: HostConfig, store: Store, sandbox: SandboxPool, logger: HostLogger) {
+    this.config = config;
+    this.store = store;
+    this.sandbox = sandbox;
+    this.logger = logger;
+    this.engine = new DeliveryEngine({
+      store,
+      sandbox,
+      dedupWindowMs: config.delivery.dedupWindowMs,
+      maxQueued: config.delivery.maxQueued,
+      hooks: engineHooks(logger, this.stats),
+    });
+  }
+
+  static async start(config: HostConfig, options: HostOptions): Promise<Host> {
+    await mkdir(config.stateDir, { recursive: true });
+    const store = options.store ?? (await openStore(config.store, config.stateDir));
+    const kv: KvHandler = (plugin, op, args) => kvCall(store, plugin, op, args);
+    const sandbox = await SandboxPool.start({
+      idleMs: config.sandbox.idleMs,
+      kv,
+      onCrash: (info) => options.logger.error({ ...info }, 'the sandbox process died; respawning it'),
+      ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),
+    });
+    const host = new Host(config, store, sandbox, options.logger);
+    await host.reloadPlugins();
+    const recovered = await host.engine.recover();
+    if (recovered > 0) options.logger.info({ recovered }, 'recovered unfinished deliveries');
+    host.pruneTimer = setInterval(() => void host.prune(), PRUNE_EVERY_MS);
+    host.pruneTimer.unref();
+    return host;
+  }
+
+  get pluginStatePath(): string {
+    return join(this.config.stateDir, 'plugins.json');
+  }
+
+  /** Reads the plugin state file and swaps the active set; a plugin that fails to load is reported and skipped. */
+  async reloadPlugins(installed?: readonly InstalledPlugin[]): Promise<{ active: string[]; failed: { name: string; message: string }[] }> {
+    const list = installed ?? (await readPluginState(this.pluginStatePath)).plugins;
+    const { delivery, secrets, limits } = this.config;
+    const result = await activatePlugins(list.map((p) => ({ ...p, root: resolve(this.config.stateDir, p.root) })), delivery, secrets, limits);
+    for (const failure of result.failed) this.logger.error({ plugin: failure.name, code: (failure.error as PlexusError).code, err: failure.error.message }, 'plugin not activated');
+    this.active = result.active;
+    this.loadFailures = result.failed;
+    this.engine.setPlugins(result.active);
+    return { active: result.active.map((p) => `${p.name}@${p.spec.version}`), failed: result.failed.map((f) => ({ name: f.name, message: f.error.message })) };
+  }
+
+  get plugins(): readonly ActivePlugin[] {
+    return this.active;
+  }
+
+  get failedPlugins(): readonly { name: string; error: Error }[] {
+    return this.loadFailures;
+  }
+
+  /** Accepts already-validated envelopes; resolves once they are durable. */
+  accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void): Promise<AcceptResult> {
+    if (this.stopped) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
+    this.stats.accepted += events.length;
+    return this.engine.accept(events, onSettled);
+  }
+
+  listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]> {
+    return this.store.listDlq(filter, page);
+  }
+
+  async getDlq(id: string): Promise<DlqEntry> {
+    const entry = await this.store.getDlq(id);
+    if (!entry) throw new PlexusError('PLEXUS_NOT_FOUND', `no dead-letter entry ${id}`);
+    return entry;
+  }
+
+  purgeDlq(filter: DlqFilter): Promise<number> {
+    return this.store.purgeDlq(filter);
+  }
+
+  /** Moves matching DLQ entries back to delivery; answers how many. */
+  async replayDlq(filter: DlqFilter): Promise<number> {
+    const records = await this.store.replayDlq(filter, Date.now());
+    this.engine.requeue(records);
+    return records.length;
+  }
+
+  /** Re-delivers journaled events accepted in [from, to) to the plugins subscribed now. */
+  async replay(query: { from: number; to?: number; type?: string }, onProgress?: (count: number) => void): Promise<number> {
+    let afterSeq: number | undefined;
+    let count = 0;
+    for (;;) {
+      const page: JournalEntry[] = await this.store.readJournal({ ...query, limit: REPLAY_PAGE, ...(afterSeq === undefined ? {} : { afterSeq }) });
+      if (page.length === 0) return count;
+      await this.engine.redeliver(page);
+      count += page.length;
+      afterSeq = (page[page.length - 1] as JournalEntry).seq;
+      onProgress?.(count);
+    }
+  }
+
+  async prune(): Promise<void> {
+    try {
+      const pruned = await this.store.prune(this.config.retention, Date.now());
+      if (pruned.journal + pruned.dlq + pruned.dedup > 0) this.logger.info(pruned, 'retention pruned old entries');
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message }, 'retention pruning failed');
+    }
+  }
+
+  /** Stop intake, let in-flight work settle, run cleanup hooks, close everything. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.pruneTimer);
+    await this.engine.stop(this.config.shutdownTimeoutMs);
+    const cleanups = await this.sandbox.close();
+    for (const c of cleanups) if (!c.outcome.ok) this.logger.warn({ instance: c.key, err: c.outcome.error.message }, 'cleanup hook failed');
+    await this.store.close();
+  }
+}
+
+async function kvCall(store: Store, plugin: string, op: string, args: unknown[]): Promise<string | number | boolean | null> {
+  const now = Date.now();
+  const key = String(args[0]);
+  switch (op) {
+    case 'get':
+      return store.kvGet(plugin, key, now);
+    case 'set':
+      await store.kvSet(plugin, key, String(args[1]), typeof args[2] === 'number' ? args[2] : null, now);
+      return null;
+    case 'delete':
+      return store.kvDelete(plugin, key, now);
+    case 'incr':
+      return store.kvIncr(plugin, key, Number(args[1]), now);
+    default:
+      throw new PlexusError('PLEXUS_INVALID_REQUEST', `unknown kv operation ${op}`);
+  }
+}

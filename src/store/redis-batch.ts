@@ -1,0 +1,88 @@
+// JavaScript side of the Redis write batch: reads what the settlements refer
+// to, encodes every value, runs BATCH_SCRIPT and turns its answer into an
+// AcceptResult. The reads before the script are safe without a lock: a
+// delivery's seq, plugin and acceptedAt never change while it exists, and the
+// script re-checks that each delivery still exists before touching it.
+import type { Redis } from 'ioredis';
+import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement } from './store.ts';
+import { command, optionalStrings, strings, type Arg } from './redis-commands.ts';
+import { decodeDelivery, decodeEvent, encodeDelivery, encodeDlqMeta, freshDeliveryTail, type StoredDelivery } from './redis-codec.ts';
+import type { RedisKeys } from './redis-keys.ts';
+import { BATCH_SCRIPT, batchKeys } from './redis-batch-script.ts';
+
+export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Settlement[], inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
+  const args = await settlementArgs(redis, keys, settlements);
+  args.push(inputs.length);
+  for (const { event, acceptedAt, deliveries } of inputs) {
+    const key = event.idempotencykey;
+    const dedup = typeof key === 'string' && dedupWindowMs > 0;
+    args.push(acceptedAt, dedup ? acceptedAt + dedupWindowMs : 0, JSON.stringify(event), deliveries.length);
+    for (const { id, plugin } of deliveries) {
+      // JSON keeps (key, plugin) pairs apart whatever characters they contain.
+      args.push(id, plugin, dedup ? JSON.stringify([key, plugin]) : '', freshDeliveryTail(plugin, acceptedAt));
+    }
+  }
+  return decodeReply(await BATCH_SCRIPT.run(redis, batchKeys(keys), args), inputs);
+}
+
+/** Settlements of deliveries that no longer exist are dropped, as in SQLite. */
+async function settlementArgs(redis: Redis, keys: RedisKeys, settlements: Settlement[]): Promise<Arg[]> {
+  if (settlements.length === 0) return [0];
+  const ids = [...new Set(settlements.map((s) => s.deliveryId))];
+  const stored = new Map<string, StoredDelivery>();
+  optionalStrings(await command(redis, 'HMGET', [keys.deliveries, ...ids])).forEach((json, i) => {
+    if (json !== null) stored.set(ids[i] as string, decodeDelivery(json));
+  });
+  const facts = await deadEventFacts(redis, keys, settlements, stored);
+  const args: Arg[] = [];
+  let count = 0;
+  for (const s of settlements) {
+    const d = stored.get(s.deliveryId);
+    if (d === undefined) continue;
+    if (s.kind === 'done') args.push('D', s.deliveryId, d.seq, d.plugin, '', 0);
+    else if (s.kind === 'retry') {
+      const payload = encodeDelivery({ ...d, attempt: s.attempt, availableAt: s.availableAt, lastError: s.error });
+      args.push('R', s.deliveryId, d.seq, d.plugin, payload, 0);
+    } else {
+      const event = facts.get(d.seq);
+      if (event === undefined) continue;
+      const meta = { seq: d.seq, plugin: d.plugin, source: event.source, type: event.type, reason: s.reason, attempts: s.attempt, acceptedAt: d.acceptedAt, deadAt: s.at };
+      args.push('X', s.deliveryId, d.seq, d.plugin, encodeDlqMeta(s.error === undefined ? meta : { ...meta, error: s.error }), s.at);
+    }
+    count++;
+  }
+  return [count, ...args];
+}
+
+/** Source and type of the events being dead-lettered: the DLQ filters on them. */
+async function deadEventFacts(redis: Redis, keys: RedisKeys, settlements: Settlement[], stored: Map<string, StoredDelivery>): Promise<Map<number, { source: string; type: string }>> {
+  const wanted = new Set<number>();
+  for (const s of settlements) {
+    const d = stored.get(s.deliveryId);
+    if (s.kind === 'dead' && d !== undefined) wanted.add(d.seq);
+  }
+  const seqs = [...wanted];
+  const facts = new Map<number, { source: string; type: string }>();
+  if (seqs.length === 0) return facts;
+  optionalStrings(await command(redis, 'HMGET', [keys.journal, ...seqs])).forEach((json, i) => {
+    if (json === null) return;
+    const { source, type } = decodeEvent(json);
+    facts.set(seqs[i] as number, { source, type });
+  });
+  return facts;
+}
+
+function decodeReply(reply: unknown, inputs: AcceptInput[]): AcceptResult {
+  if (!Array.isArray(reply) || reply.length !== 3) throw new TypeError('store: unexpected reply from the batch script');
+  const seqs = strings(reply[0]).map(Number);
+  const flags = String(reply[1]);
+  const created: DeliveryRecord[] = [];
+  let f = 0;
+  inputs.forEach(({ event, acceptedAt, deliveries }, n) => {
+    const seq = seqs[n] as number;
+    for (const { id, plugin } of deliveries) {
+      if (flags[f++] === '1') created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt });
+    }
+  });
+  return { created, duplicates: Number(reply[2]) };
+}

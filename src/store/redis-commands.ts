@@ -1,0 +1,75 @@
+// Untyped command calls and reply decoding for the Redis store. Commands go
+// through `call` with one argument array (batches carry thousands of
+// arguments, too many for a spread call), and replies are decoded by shape
+// so both reply mappings of ioredis (legacy arrays, RESP3 objects) work with
+// a client the host passes in.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { isPlexusErrorCode, PlexusError } from '@plexus/plugin-sdk';
+
+export type Arg = string | number;
+
+export function command(redis: Redis, name: string, args: Arg[]): Promise<unknown> {
+  return redis.call(name, args);
+}
+
+export function strings(reply: unknown): string[] {
+  if (!Array.isArray(reply)) throw new TypeError('store: expected an array reply from Redis');
+  return reply.map((item) => String(item));
+}
+
+/** HMGET-like replies: a string or nil per field. */
+export function optionalStrings(reply: unknown): (string | null)[] {
+  if (!Array.isArray(reply)) throw new TypeError('store: expected an array reply from Redis');
+  return reply.map((item) => (item === null || item === undefined ? null : String(item)));
+}
+
+/** Field/value replies (HGETALL): a flat array (RESP2, legacy mapping) or an object (RESP3 mapping). */
+export function pairs(reply: unknown): [string, string][] {
+  if (Array.isArray(reply)) {
+    const out: [string, string][] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), String(reply[i + 1])]);
+    return out;
+  }
+  if (reply !== null && typeof reply === 'object') return Object.entries(reply).map(([k, v]) => [k, String(v)]);
+  throw new TypeError('store: expected a map reply from Redis');
+}
+
+/** A Lua script run by EVALSHA, loaded with EVAL the first time a server has not seen it. */
+export class LuaScript {
+  readonly source: string;
+  readonly sha: string;
+
+  constructor(source: string) {
+    this.source = source;
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: Arg[]): Promise<unknown> {
+    try {
+      return await command(redis, 'EVALSHA', [this.sha, keys.length, ...keys, ...args]);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
+        return scriptError(() => command(redis, 'EVAL', [this.source, keys.length, ...keys, ...args]));
+      }
+      throw toPlexusError(err);
+    }
+  }
+}
+
+async function scriptError(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await run();
+  } catch (err) {
+    throw toPlexusError(err);
+  }
+}
+
+// Scripts refuse a batch with redis.error_reply('PLEXUS_<CODE> message')
+// before writing anything; that becomes the same PlexusError SQLite throws.
+function toPlexusError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const match = /^(PLEXUS_[A-Z_]+) (.*)$/s.exec(err.message);
+  if (match === null || !isPlexusErrorCode(match[1])) return err;
+  return new PlexusError(match[1], match[2]);
+}

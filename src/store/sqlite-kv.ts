@@ -1,0 +1,49 @@
+// Plugin kv and webhook replay keys for the SQLite store. Expiry is decided
+// against the caller's `now`, never the wall clock, so the host (and tests)
+// control time; prune removes expired rows.
+import type { Statements } from './sqlite-statements.ts';
+import { incrementJsonNumber } from './kv-number.ts';
+
+const LIVE = '(expires_at IS NULL OR expires_at > ?)';
+const UPSERT = `INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`;
+
+export function kvGet(statements: Statements, ns: string, key: string, now: number): string | null {
+  const row = statements.sql(`SELECT value FROM kv WHERE ns = ? AND key = ? AND ${LIVE}`).get(ns, key, now);
+  return typeof row?.value === 'string' ? row.value : null;
+}
+
+export function kvSet(statements: Statements, ns: string, key: string, value: string, ttlMs: number | null, now: number): void {
+  statements.run(UPSERT, ns, key, value, ttlMs === null ? null : now + ttlMs);
+}
+
+/** True when a live value was there; an expired row is deleted all the same. */
+export function kvDelete(statements: Statements, ns: string, key: string, now: number): boolean {
+  const row = statements.sql('DELETE FROM kv WHERE ns = ? AND key = ? RETURNING expires_at').get(ns, key);
+  if (row === undefined) return false;
+  return typeof row.expires_at !== 'number' || row.expires_at > now;
+}
+
+/** Call inside a transaction. A live value keeps its expiry; a missing or expired one starts from 0 without one. */
+export function kvIncr(statements: Statements, ns: string, key: string, by: number, now: number): number {
+  const row = statements.sql(`SELECT value, expires_at FROM kv WHERE ns = ? AND key = ? AND ${LIVE}`).get(ns, key, now);
+  const current = typeof row?.value === 'string' ? row.value : null;
+  const next = incrementJsonNumber(key, current, by);
+  const expiresAt = typeof row?.expires_at === 'number' ? row.expires_at : null;
+  statements.run(UPSERT, ns, key, JSON.stringify(next), expiresAt);
+  return next;
+}
+
+// Records the key unless a live record exists: the statement changes a row
+// exactly when the key was not seen, in one atomic step. A repeat does not
+// extend the original window.
+const RECORD_SEEN = `INSERT INTO seen (key, expires_at) VALUES (?, ?)
+  ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE seen.expires_at <= ?`;
+
+export function seen(statements: Statements, key: string, ttlMs: number, now: number): boolean {
+  return statements.run(RECORD_SEEN, key, now + ttlMs, now) === 0;
+}
+
+export function forget(statements: Statements, key: string): void {
+  statements.run('DELETE FROM seen WHERE key = ?', key);
+}

@@ -1,0 +1,56 @@
+// Argument checks both stores apply before touching storage, so a bad call
+// fails the same way (PLEXUS_INVALID_REQUEST) whichever backend is configured,
+// and never reaches SQL (`LIMIT -1` means "no limit" there) or Redis (`PX 0`
+// is a syntax error there).
+import { PlexusError } from '@plexus/plugin-sdk';
+import type { RetentionPolicy } from './store.ts';
+
+function invalid(message: string): PlexusError {
+  return new PlexusError('PLEXUS_INVALID_REQUEST', message);
+}
+
+export function checkLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw invalid(`limit must be a non-negative integer, got ${limit}`);
+  return limit;
+}
+
+export function checkOffset(offset: number | undefined): number {
+  if (offset === undefined) return 0;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw invalid(`offset must be a non-negative integer, got ${offset}`);
+  return offset;
+}
+
+/** TTLs are whole milliseconds (Redis PX takes integers); fractions round up so nothing expires early. */
+export function checkTtl(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw invalid(`ttlMs must be a positive number, got ${ttlMs}`);
+  return Math.ceil(ttlMs);
+}
+
+export function checkIncrement(by: number): number {
+  if (!Number.isFinite(by)) throw invalid(`incr: "by" must be a finite number, got ${by}`);
+  return by;
+}
+
+export function checkDedupWindow(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw invalid(`dedupWindowMs must be a non-negative number of ms, got ${ms}`);
+  return ms;
+}
+
+export function checkRetention(policy: RetentionPolicy): RetentionPolicy {
+  for (const [name, ms] of Object.entries(policy)) {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw invalid(`retention ${name} must be a non-negative number of ms`);
+  }
+  return policy;
+}
+
+export function kvIncrOnNonNumber(key: string): PlexusError {
+  return invalid(`kv incr: the value of "${key}" is not a JSON number`);
+}
+
+export function kvIncrOverflow(key: string): PlexusError {
+  return invalid(`kv incr: the result for "${key}" is not a finite number`);
+}
+
+export function deliveryConflict(id: string): PlexusError {
+  return new PlexusError('PLEXUS_CONFLICT', `a pending delivery with id "${id}" already exists`);
+}

@@ -1,0 +1,146 @@
+// The one store interface the host's durability rests on (CONTRACT §6). Two
+// implementations: SQLite (node:sqlite, WAL) for the embedded default and Redis
+// for hosts that share state; one conformance suite runs against both.
+//
+// Every write is a batch and every batch is atomic: the delivery engine
+// accepts and settles events in groups, because one transaction per event
+// would cap throughput at the disk's fsync rate.
+import type { ErrorData } from '@plexus/plugin-sdk';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+
+/** Why an event left delivery without success. */
+export type DeadReason = 'permanent' | 'exhausted' | 'expired' | 'invalid';
+
+/** One (event, plugin) pair that still has to be delivered. */
+export interface DeliveryRecord {
+  /** Unique id of this delivery. */
+  id: string;
+  /** Journal sequence of the event (monotonic per store). */
+  seq: number;
+  /** Plugin name: a delivery goes to whichever version of the plugin is active when it runs. */
+  plugin: string;
+  event: PlexusEvent;
+  /** Attempts already made (0 for a fresh delivery). */
+  attempt: number;
+  /** Not before this time (ms since epoch). */
+  availableAt: number;
+  acceptedAt: number;
+  lastError?: ErrorData;
+}
+
+/** An event to accept, with the deliveries the router produced for it. */
+export interface AcceptInput {
+  event: PlexusEvent;
+  acceptedAt: number;
+  deliveries: { id: string; plugin: string }[];
+}
+
+export interface AcceptResult {
+  /** Deliveries actually created, in input order (duplicates by idempotency key removed). */
+  created: DeliveryRecord[];
+  /** Deliveries suppressed because (idempotencykey, plugin) was seen within the window. */
+  duplicates: number;
+}
+
+export type Settlement =
+  | { kind: 'done'; deliveryId: string }
+  | { kind: 'retry'; deliveryId: string; attempt: number; availableAt: number; error: ErrorData }
+  | { kind: 'dead'; deliveryId: string; attempt: number; reason: DeadReason; error?: ErrorData; at: number };
+
+export interface DlqEntry {
+  /** Id of the DLQ entry (the delivery id it came from). */
+  id: string;
+  plugin: string;
+  event: PlexusEvent;
+  reason: DeadReason;
+  attempts: number;
+  error?: ErrorData;
+  acceptedAt: number;
+  deadAt: number;
+}
+
+export interface DlqFilter {
+  ids?: string[];
+  plugin?: string;
+  type?: string;
+  source?: string;
+  reason?: DeadReason;
+  /** deadAt >= from (ms). */
+  from?: number;
+  /** deadAt < to (ms). */
+  to?: number;
+}
+
+export interface JournalQuery {
+  /** acceptedAt >= from (ms). */
+  from: number;
+  /** acceptedAt < to (ms); default: now. */
+  to?: number;
+  /** Exact type or a topic pattern. */
+  type?: string;
+  /** Resume after this sequence (pagination). */
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface JournalEntry {
+  seq: number;
+  acceptedAt: number;
+  event: PlexusEvent;
+}
+
+export interface RetentionPolicy {
+  journalMs: number;
+  dlqMs: number;
+}
+
+export type KvValue = string | number | boolean | null;
+
+export interface Store {
+  /**
+   * Journals each event and creates its deliveries, skipping a delivery whose
+   * (event.idempotencykey, plugin) was accepted within `dedupWindowMs`.
+   * Atomic for the whole batch; durable when the promise resolves.
+   */
+  accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult>;
+  /**
+   * Records outcomes and, in the same transaction, accepts the events plugins
+   * emitted (the outbox): an emitted event exists iff its cause succeeded.
+   */
+  settle(settlements: Settlement[], emitted: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult>;
+  /** Every delivery not yet done or dead, oldest first (recovery after a restart). */
+  pending(): Promise<DeliveryRecord[]>;
+
+  listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]>;
+  countDlq(filter: DlqFilter): Promise<number>;
+  getDlq(id: string): Promise<DlqEntry | undefined>;
+  /** Removes matching entries; answers how many. */
+  purgeDlq(filter: DlqFilter): Promise<number>;
+  /** Atomically removes matching entries and turns each into a fresh delivery (attempt 0) of the same event to the same plugin. */
+  replayDlq(filter: DlqFilter, now: number): Promise<DeliveryRecord[]>;
+
+  readJournal(query: JournalQuery): Promise<JournalEntry[]>;
+  /**
+   * Replay: creates fresh deliveries (attempt 0, available now) for events
+   * already in the journal, without journaling them again and without dedup
+   * (the operator asked for them). Unknown seqs are skipped. Atomic.
+   */
+  redeliver(entries: { seq: number; deliveries: { id: string; plugin: string }[] }[], now: number): Promise<DeliveryRecord[]>;
+  /** Deletes journal entries, DLQ entries and dedup keys past retention; answers counts. */
+  prune(policy: RetentionPolicy, now: number): Promise<{ journal: number; dlq: number; dedup: number }>;
+
+  /** Plugin kv, namespaced by plugin name. Values are JSON text; incr works on numbers. */
+  kvGet(namespace: string, key: string, now: number): Promise<string | null>;
+  kvSet(namespace: string, key: string, value: string, ttlMs: number | null, now: number): Promise<void>;
+  kvDelete(namespace: string, key: string, now: number): Promise<boolean>;
+  kvIncr(namespace: string, key: string, by: number, now: number): Promise<number>;
+
+  /** Records `key` for `ttlMs`; true when it was already recorded (webhook replay protection). */
+  seen(key: string, ttlMs: number, now: number): Promise<boolean>;
+  /** Forgets a `seen` key (a delivery whose acceptance failed may be retried by its sender). */
+  forget(key: string): Promise<void>;
+
+  /** Depth of non-final deliveries per plugin (metrics, backpressure). */
+  depth(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
