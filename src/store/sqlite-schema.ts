@@ -20,8 +20,9 @@ const MIGRATIONS: readonly string[] = [
     accepted_at INTEGER NOT NULL,
     envelope TEXT NOT NULL
   );
+  -- Only accepted_at is indexed: every index is paid on each accept, and a
+  -- replay filtered by type scans its time range anyway.
   CREATE INDEX events_accepted_at ON events (accepted_at);
-  CREATE INDEX events_type_seq ON events (type, seq);
 
   CREATE TABLE deliveries (
     id TEXT PRIMARY KEY,
@@ -31,10 +32,11 @@ const MIGRATIONS: readonly string[] = [
     available_at INTEGER NOT NULL,
     accepted_at INTEGER NOT NULL,
     last_error TEXT
-  );
-  -- prune keeps events a pending delivery still needs; depth groups by plugin
+  ) WITHOUT ROWID;
+  -- Clustered on id: the engine's ids are time-ordered, so inserts append.
+  -- prune keeps events a pending delivery still needs (by seq); depth scans
+  -- this table, which holds only unfinished work.
   CREATE INDEX deliveries_seq ON deliveries (seq);
-  CREATE INDEX deliveries_plugin ON deliveries (plugin);
 
   -- the DLQ keeps its own copy of the envelope: it may outlive the journal entry
   CREATE TABLE dlq (
