@@ -125,6 +125,7 @@ export type WorkerControl =
   | { kind: 'evict'; id: number; key: string }
   | { kind: 'evict-all'; id: number };
 
+/** A worker announces itself (id 0) once its module has loaded and it listens for control messages. */
 export interface WorkerControlAck {
   id: number;
   threadId: number;

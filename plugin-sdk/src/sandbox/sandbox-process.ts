@@ -20,6 +20,8 @@ export interface SandboxProcessOptions {
 }
 
 const CONTROL_TIMEOUT_MS = 40_000;
+/** How long start-up waits for every worker to announce itself before reporting ready anyway. */
+const WORKERS_READY_TIMEOUT_MS = 10_000;
 const options = JSON.parse(process.argv[2] ?? '{}') as SandboxProcessOptions;
 const threads = options.threads ?? availableParallelism();
 const send = (message: SandboxToHost): void => {
@@ -42,18 +44,31 @@ const hostReplies = new BroadcastChannel(CHANNELS.hostCallReply);
 const control = new BroadcastChannel(CHANNELS.control);
 const acks = new BroadcastChannel(CHANNELS.controlAck);
 const waitingAcks = new Map<number, (ack: WorkerControlAck) => void>();
+// Workers that have loaded and listen on the control channel. A broadcast
+// waits for exactly these: a thread still starting would never answer.
+const liveWorkers = new Set<number>();
+let announced: () => void = () => undefined;
+const allAnnounced = new Promise<void>((resolve) => { announced = resolve; });
+pool.on('workerDestroy', (worker: { threadId?: number }) => {
+  if (worker.threadId !== undefined) liveWorkers.delete(worker.threadId);
+});
 hostCalls.onmessage = (event: unknown) => {
   const { id, plugin, call } = (event as { data: HostCallMessage }).data;
   send({ kind: 'host-call', id, plugin, call });
 };
 acks.onmessage = (event: unknown) => {
   const ack = (event as { data: WorkerControlAck }).data;
+  if (ack.id === 0) {
+    liveWorkers.add(ack.threadId);
+    if (liveWorkers.size >= threads) announced();
+    return;
+  }
   waitingAcks.get(ack.id)?.(ack);
 };
 
 /** Broadcasts a control message and gathers one ack per live worker (or stops waiting at the deadline). */
 function broadcast(message: WorkerControl): Promise<CleanupReport[]> {
-  const expected = pool.threads.length;
+  const expected = liveWorkers.size;
   const cleanups: CleanupReport[] = [];
   return new Promise((resolve) => {
     let received = 0;
@@ -108,4 +123,5 @@ process.on('message', (message: HostToSandbox) => {
 });
 // The host is gone: do not linger as an orphan.
 process.on('disconnect', () => process.exit(0));
+await Promise.race([allAnnounced, new Promise((resolve) => setTimeout(resolve, WORKERS_READY_TIMEOUT_MS).unref())]);
 send({ kind: 'ready', pid: process.pid, threads });

@@ -28,6 +28,9 @@ control.onmessage = (event: unknown) => {
   });
 };
 
+// Announce ourselves: only announced workers are counted when a broadcast waits for acks.
+acks.postMessage({ id: 0, threadId, cleanups: [], instances: 0 } satisfies WorkerControlAck);
+
 const idleTimer = setInterval(() => void runtime.evictIdle(data.idleMs), Math.max(1000, Math.min(data.idleMs, 60_000)));
 idleTimer.unref();
 

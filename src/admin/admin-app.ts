@@ -1,0 +1,69 @@
+// The admin API (CONTRACT §7) as a fastify instance, without listening:
+// startAdminServer listens, tests use `app.inject`. Every route but the health
+// probes needs the bearer token; every error answers {"error": {code, message}}.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { PlexusError } from '@plexus/plugin-sdk';
+import type { HostLogger } from '../host/engine-hooks.ts';
+import type { AdminContext } from './admin-context.ts';
+import type { AdminHost } from './admin-host.ts';
+import { BearerAuth } from './bearer-auth.ts';
+import { errorBody, toPlexusError } from './error-replies.ts';
+import { hostReadiness } from './host-readiness.ts';
+import type { Readiness } from './readiness.ts';
+import { createRequestAjv } from './request-formats.ts';
+import './route-config.ts';
+import { registerDlqRoutes } from './routes/dlq.ts';
+import { registerEventRoutes } from './routes/events.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerPluginRoutes } from './routes/plugins.ts';
+import { registerReplayRoutes } from './routes/replay.ts';
+
+export interface AdminAppOptions {
+  host: AdminHost;
+  token: string;
+  logger: HostLogger;
+  /** Default: the host's store and sandbox checks. */
+  readiness?: Readiness;
+  now?: () => number;
+  /** Largest request body; default 1 MiB. */
+  bodyLimit?: number;
+}
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
+  const { host, logger } = options;
+  const context: AdminContext = { host, logger, readiness: options.readiness ?? hostReadiness(host), now: options.now ?? Date.now };
+  const auth = new BearerAuth(options.token);
+  // Fastify's own logger is off: requests are logged below through the host's logger, without headers.
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  // JSON only: fastify's built-in text/plain parser would turn a mislabelled body into a confusing schema error.
+  app.removeContentTypeParser('text/plain');
+  const ajv = createRequestAjv();
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.unauthenticated !== true) auth.check(request.headers.authorization);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    logger.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'admin request');
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const error = toPlexusError(err, request.routeOptions.config?.invalidRequestCode);
+    if (error.status >= 500) logger.error({ method: request.method, path: request.url.split('?')[0], code: error.code, err: err instanceof Error ? err.message : String(err) }, 'admin request failed');
+    if (error.code === 'PLEXUS_UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer realm="plexus-admin"');
+    return reply.status(error.status).send(errorBody(error));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new PlexusError('PLEXUS_NOT_FOUND', `No admin route ${request.method} ${request.url.split('?')[0]}`);
+    return reply.status(404).send(errorBody(error));
+  });
+
+  registerHealthRoutes(app, context);
+  registerEventRoutes(app, context);
+  registerDlqRoutes(app, context);
+  registerReplayRoutes(app, context);
+  registerPluginRoutes(app, context);
+  return app;
+}

@@ -1,0 +1,12 @@
+// What the admin API needs from the running host: the Host's own operations
+// plus the two store and sandbox calls readiness and counting use. A Pick of
+// the real class, so the API cannot drift from it, and tests can hand in a
+// small fake without a store or sandbox.
+import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
+import type { Host } from '../host/host.ts';
+import type { Store } from '../store/store.ts';
+
+export type AdminHost = Pick<Host, 'accept' | 'listDlq' | 'getDlq' | 'purgeDlq' | 'replayDlq' | 'replay' | 'plugins' | 'failedPlugins'> & {
+  readonly store: Pick<Store, 'countDlq' | 'getDlq'>;
+  readonly sandbox: Pick<SandboxPool, 'stats'>;
+};

@@ -1,0 +1,32 @@
+// The formats admin request schemas use, and the ajv the admin app validates
+// requests with: draft 2020-12 like every other schema in Plexus, query
+// strings coerced ("limit=10" is 10), unknown fields refused rather than
+// silently dropped (a mistyped filter must not widen a purge).
+import { createAjv, topicPatternProblem } from '@plexus/plugin-sdk/runtime';
+import { parseRfc3339 } from '../envelope/index.ts';
+
+export const REQUEST_FORMATS = { time: 'plexus-time', topicPattern: 'plexus-topic-pattern' } as const;
+
+export const FORMAT_EXPECTATIONS: Readonly<Record<string, string>> = {
+  [REQUEST_FORMATS.time]: 'must be an RFC 3339 date-time (e.g. 2024-05-01T10:00:00Z) or milliseconds since the epoch',
+  [REQUEST_FORMATS.topicPattern]: 'must be an event type or a topic pattern (dot-separated words; * is one word, # zero or more)',
+};
+
+const DIGITS = /^\d+$/;
+
+/** Epoch milliseconds of an RFC 3339 date-time or of a millisecond count (number or digits). */
+export function parseTimeValue(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (DIGITS.test(value)) {
+    const ms = Number(value);
+    return Number.isSafeInteger(ms) ? ms : undefined;
+  }
+  return parseRfc3339(value);
+}
+
+export function createRequestAjv() {
+  const ajv = createAjv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false });
+  ajv.addFormat(REQUEST_FORMATS.time, { type: 'string', validate: (s: string) => parseTimeValue(s) !== undefined });
+  ajv.addFormat(REQUEST_FORMATS.topicPattern, { type: 'string', validate: (s: string) => topicPatternProblem(s) === undefined });
+  return ajv;
+}

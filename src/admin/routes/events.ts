@@ -1,0 +1,33 @@
+// POST /v1/events: publish one event. The body is a CloudEvent (it has
+// `specversion`) or the short form {type, data, ...} that gets specversion, a
+// new id and source "admin" filled in. 202 {id} once the event is durable.
+import type { FastifyInstance } from 'fastify';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { isCloudEvent, newEventId, normalizeEnvelope, validateEnvelope } from '../../envelope/index.ts';
+import type { AdminContext } from '../admin-context.ts';
+import { errorResponses } from '../admin-schemas.ts';
+
+export const ADMIN_EVENT_SOURCE = 'admin';
+
+export function registerEventRoutes(app: FastifyInstance, { host, now }: AdminContext): void {
+  app.post<{ Body: Record<string, unknown> }>('/v1/events', {
+    config: { invalidRequestCode: 'PLEXUS_INVALID_EVENT' },
+    schema: {
+      body: { type: 'object' },
+      response: { 202: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const event = toAdminEvent(request.body, now());
+    await host.accept([event]);
+    return reply.status(202).send({ id: event.id });
+  });
+}
+
+/** A validated, normalised envelope; PLEXUS_INVALID_EVENT naming every failing attribute otherwise. */
+export function toAdminEvent(body: Record<string, unknown>, now: number): PlexusEvent {
+  // A boolean, not a type guard: `body` is a record either way, only its form differs.
+  const cloudEvent: boolean = isCloudEvent(body);
+  // In the short form the caller's own id and source (if any) win over the defaults.
+  const raw = cloudEvent ? body : { specversion: '1.0', id: newEventId(), source: ADMIN_EVENT_SOURCE, ...body };
+  return normalizeEnvelope(validateEnvelope(raw), now);
+}

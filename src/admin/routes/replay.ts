@@ -1,0 +1,45 @@
+// POST /v1/replay {from, to?, type?}: re-delivers the journaled events
+// accepted in [from, to) (type: exact or a topic pattern) to the plugins
+// subscribed now. Answers once every replayed delivery is durable.
+import type { FastifyInstance } from 'fastify';
+import { PlexusError } from '@plexus/plugin-sdk';
+import type { AdminContext } from '../admin-context.ts';
+import { countSchema, errorResponses, timeValue } from '../admin-schemas.ts';
+import { parseTimeValue, REQUEST_FORMATS } from '../request-formats.ts';
+
+interface ReplayBody {
+  from: string | number;
+  to?: string | number;
+  type?: string;
+}
+
+export function registerReplayRoutes(app: FastifyInstance, { host, logger }: AdminContext): void {
+  app.post<{ Body: ReplayBody }>('/v1/replay', {
+    schema: {
+      body: {
+        type: 'object',
+        required: ['from'],
+        additionalProperties: false,
+        properties: { from: timeValue, to: timeValue, type: { type: 'string', format: REQUEST_FORMATS.topicPattern } },
+      },
+      response: { 200: countSchema('replayed'), ...errorResponses },
+    },
+  }, async (request) => {
+    const query = replayQuery(request.body);
+    const replayed = await host.replay(query);
+    logger.info({ ...query, replayed }, 'journal replayed');
+    return { replayed };
+  });
+}
+
+function replayQuery(body: ReplayBody): { from: number; to?: number; type?: string } {
+  const from = parseTimeValue(body.from) as number;
+  const query: { from: number; to?: number; type?: string } = { from };
+  if (body.to !== undefined) {
+    const to = parseTimeValue(body.to) as number;
+    if (from >= to) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'Invalid request: from must be before to');
+    query.to = to;
+  }
+  if (body.type !== undefined) query.type = body.type;
+  return query;
+}

@@ -1,0 +1,120 @@
+// How CLI commands talk to a running host: its admin API over HTTP (global
+// fetch). Where: --admin, PLEXUS_ADMIN_URL, else http://127.0.0.1:9090. Who:
+// --token, PLEXUS_ADMIN_TOKEN, else the token file the host wrote into its
+// state dir (--state-dir, PLEXUS_STATE_DIR, else ./.plexus).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { adminTokenPath } from '../admin/admin-token.ts';
+import { DEFAULT_STATE_DIR } from '../config/to-host-config.ts';
+import { CliError, EXIT, type CliIo } from './command.ts';
+
+export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9090';
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The flags every command that talks to the host takes. */
+export const ADMIN_OPTIONS = {
+  admin: { type: 'string' },
+  token: { type: 'string' },
+  'state-dir': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const ADMIN_OPTIONS_HELP = `Connection:
+  --admin <url>        admin API (default: $PLEXUS_ADMIN_URL, else ${DEFAULT_ADMIN_URL})
+  --token <token>      admin token (default: $PLEXUS_ADMIN_TOKEN, else <state dir>/admin-token)
+  --state-dir <dir>    where to find the token file (default: $PLEXUS_STATE_DIR, else ./${DEFAULT_STATE_DIR})
+  --json               print the data as JSON`;
+
+export interface AdminFlags {
+  admin?: string | undefined;
+  token?: string | undefined;
+  'state-dir'?: string | undefined;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Replays can run long: no client-side time limit for them. */
+  untimed?: boolean;
+}
+
+export class AdminClient {
+  readonly url: string;
+  readonly #token: string;
+
+  constructor(url: string, token: string) {
+    this.url = url.replace(/\/+$/, '');
+    this.#token = token;
+  }
+
+  static async fromFlags(flags: AdminFlags, io: CliIo, command: string): Promise<AdminClient> {
+    const url = flags.admin ?? nonEmpty(io.env.PLEXUS_ADMIN_URL) ?? DEFAULT_ADMIN_URL;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new CliError(`--admin must be an http(s) URL, got "${url}" (see plexus ${command} --help)`, EXIT.usage);
+    }
+    return new AdminClient(url, flags.token ?? nonEmpty(io.env.PLEXUS_ADMIN_TOKEN) ?? (await readTokenFile(flags, io)));
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const target = `${this.url}${path}${queryString(options.query)}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#token}`, accept: 'application/json' };
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    if (options.untimed !== true) init.signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await fetch(target, init);
+    } catch (err) {
+      throw transportError(err, this.url);
+    }
+    const text = await response.text();
+    const body = parseJson(text);
+    if (response.ok) return body as T;
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    if (typeof error?.code === 'string' && typeof error.message === 'string') throw new CliError(`${error.code}: ${error.message}`);
+    throw new CliError(`unexpected answer from ${this.url}: HTTP ${response.status}${text ? ` ${text.slice(0, 200)}` : ''} (is that a Plexus admin API?)`);
+  }
+}
+
+async function readTokenFile(flags: AdminFlags, io: CliIo): Promise<string> {
+  const stateDir = resolve(io.cwd, flags['state-dir'] ?? nonEmpty(io.env.PLEXUS_STATE_DIR) ?? DEFAULT_STATE_DIR);
+  const file = adminTokenPath(stateDir);
+  try {
+    const token = (await readFile(file, 'utf8')).trim();
+    if (token !== '') return token;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`cannot read the admin token file ${file}: ${(err as Error).message}`);
+  }
+  throw new CliError(`no admin token: pass --token, set PLEXUS_ADMIN_TOKEN, or point --state-dir at the host's state dir (${file} does not exist or is empty)`);
+}
+
+function transportError(err: unknown, url: string): CliError {
+  const name = (err as { name?: unknown }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return new CliError(`the host at ${url} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  // fetch reports "fetch failed" and puts the reason (ECONNREFUSED, ENOTFOUND...) in `cause`.
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (err as Error).message;
+  return new CliError(`cannot reach the Plexus host at ${url} (${reason}); is "plexus start" running there? (--admin, PLEXUS_ADMIN_URL)`, EXIT.unreachable);
+}
+
+function queryString(query: RequestOptions['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,51 @@
+// A running host with its ingresses, as `plexus start` runs it: the host
+// first (store, sandbox, plugins, recovery), then the admin token, then every
+// ingress. If any step fails, whatever already started is stopped again.
+import { resolveAdminToken, type AdminToken } from '../admin/admin-token.ts';
+import { hostReadiness } from '../admin/host-readiness.ts';
+import type { Readiness } from '../admin/readiness.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
+import type { HostLogger } from '../host/engine-hooks.ts';
+import { Host } from '../host/host.ts';
+import { AdminIngress } from './admin-ingress.ts';
+import { hostIngresses, type Ingress } from './ingress.ts';
+
+export interface HostRuntime {
+  host: Host;
+  token: AdminToken;
+  adminUrl: string;
+  readiness: Readiness;
+  /** Stops the ingresses (newest first), then the host. */
+  stop(): Promise<void>;
+}
+
+export async function startHostRuntime(options: { loaded: LoadedConfig; logger: HostLogger }): Promise<HostRuntime> {
+  const { loaded, logger } = options;
+  const host = await Host.start(loaded.host, { logger });
+  const started: Ingress[] = [];
+  const stop = async () => {
+    for (const ingress of [...started].reverse()) {
+      try {
+        await ingress.stop();
+      } catch (err) {
+        logger.error({ ingress: ingress.name, err: (err as Error).message }, 'ingress did not stop cleanly');
+      }
+    }
+    started.length = 0;
+    await host.stop();
+  };
+  try {
+    const token = await resolveAdminToken({ stateDir: loaded.host.stateDir, configured: loaded.host.adminToken, origin: loaded.adminTokenOrigin, logger });
+    const readiness = hostReadiness(host);
+    const ingresses = hostIngresses({ host, loaded, logger, token, readiness });
+    for (const ingress of ingresses) {
+      await ingress.start();
+      started.push(ingress);
+    }
+    const admin = ingresses.find((i): i is AdminIngress => i instanceof AdminIngress);
+    return { host, token, adminUrl: admin?.url ?? '', readiness, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+// Everything that brings work into a running host is an Ingress: started
+// after the host, stopped before it (stop intake first, then let the host
+// finish or release in-flight work). The admin API is one (POST /v1/events);
+// the webhook listener and broker consumers join the list in `hostIngresses`,
+// and register their readiness checks (a connection, a channel) in
+// `context.readiness` so /readyz reports them.
+import type { AdminToken } from '../admin/admin-token.ts';
+import type { Readiness } from '../admin/readiness.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
+import type { HostLogger } from '../host/engine-hooks.ts';
+import type { Host } from '../host/host.ts';
+import { AdminIngress } from './admin-ingress.ts';
+
+export interface Ingress {
+  readonly name: string;
+  start(): Promise<void>;
+  /** Stops taking new work; what it already took is finished first. */
+  stop(): Promise<void>;
+}
+
+export interface IngressContext {
+  host: Host;
+  loaded: LoadedConfig;
+  logger: HostLogger;
+  token: AdminToken;
+  /** What /readyz runs: the host's store and sandbox checks, plus whatever an ingress adds. */
+  readiness: Readiness;
+}
+
+/** In start order; stopped in reverse. */
+export function hostIngresses(context: IngressContext): Ingress[] {
+  return [new AdminIngress(context)];
+}

@@ -1,0 +1,10 @@
+// The plexus program (bin/plexus.js imports this; so does `npm start`): runs
+// the CLI on the real process. Everything testable lives in run-cli.ts.
+import { runCli } from './run-cli.ts';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+});

@@ -1,0 +1,28 @@
+// Times on the command line: an RFC 3339 date-time, epoch milliseconds, or a
+// duration meaning "that long ago" ("1h" is one hour before now), which is
+// what an operator usually means by "replay the last hour".
+import { parseDuration } from '../config/duration.ts';
+import { formatRfc3339, parseRfc3339 } from '../envelope/index.ts';
+
+const DIGITS = /^\d+$/;
+
+/** Epoch milliseconds, or undefined when `text` is none of the three forms. */
+export function parseTimeArg(text: string, now: number): number | undefined {
+  const trimmed = text.trim();
+  if (DIGITS.test(trimmed)) {
+    const ms = Number(trimmed);
+    return Number.isSafeInteger(ms) ? ms : undefined;
+  }
+  const absolute = parseRfc3339(trimmed);
+  if (absolute !== undefined) return absolute;
+  const ago = parseDuration(trimmed);
+  return ago === undefined ? undefined : now - ago;
+}
+
+/** As the admin API takes it (and a log reader reads it). */
+export function timeArgToRfc3339(text: string, now: number): string | undefined {
+  const ms = parseTimeArg(text, now);
+  return ms === undefined ? undefined : formatRfc3339(ms);
+}
+
+export const TIME_ARG_HELP = 'RFC 3339 (2024-05-01T10:00:00Z), epoch ms, or a duration ago (30m, 1h, 7d)';

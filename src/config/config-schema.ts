@@ -1,0 +1,84 @@
+// JSON Schema (draft 2020-12) of the host's config file. Field names are those
+// of HostConfig, so an error path ("delivery.batchSize") is also where to look
+// in the docs and the type. Two conventions keep it small to learn:
+// - every field ending in `Ms` is a duration: milliseconds or "30s", "24h", "7d";
+// - `listen` and `adminListen` are "host:port" strings.
+// Unknown keys are refused everywhere: a typo must not silently fall back to a default.
+import { LOG_LEVELS } from '../observability/log-level.ts';
+
+export const CONFIG_FORMATS = { duration: 'plexus-duration', listen: 'plexus-listen' } as const;
+
+const duration = { type: ['integer', 'string'], minimum: 0, format: CONFIG_FORMATS.duration } as const;
+const listen = { type: 'string', format: CONFIG_FORMATS.listen } as const;
+const positiveInteger = { type: 'integer', minimum: 1 } as const;
+
+function section(properties: Record<string, object>) {
+  return { type: 'object', additionalProperties: false, properties } as const;
+}
+
+export const STORE_KINDS = ['sqlite', 'redis'] as const;
+
+export const CONFIG_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Plexus host configuration',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    stateDir: { type: 'string', minLength: 1 },
+    listen,
+    adminListen: listen,
+    // Long enough that guessing is hopeless (the generated one has 43 characters), and
+    // visible ASCII only: it travels in an HTTP header.
+    adminToken: { type: 'string', minLength: 16, pattern: '^[!-~]+$' },
+    logLevel: { enum: LOG_LEVELS },
+    store: {
+      type: 'object',
+      required: ['kind'],
+      discriminator: { propertyName: 'kind' },
+      oneOf: [
+        { properties: { kind: { const: 'sqlite' }, path: { type: 'string', minLength: 1 } }, additionalProperties: false },
+        {
+          properties: { kind: { const: 'redis' }, url: { type: 'string', pattern: '^rediss?://' }, prefix: { type: 'string' } },
+          required: ['url'],
+          additionalProperties: false,
+        },
+      ],
+    },
+    sandbox: section({ threads: positiveInteger, idleMs: duration }),
+    delivery: section({
+      dedupWindowMs: duration,
+      batchSize: positiveInteger,
+      maxQueued: positiveInteger,
+      concurrency: positiveInteger,
+      retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: duration, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: duration }),
+      breaker: section({ failureThreshold: positiveInteger, coolDownMs: duration }),
+    }),
+    retention: section({ journalMs: duration, dlqMs: duration }),
+    limits: section({ memoryMb: positiveInteger, timeoutMs: duration }),
+    secrets: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: 'string' } },
+    shutdownTimeoutMs: duration,
+  },
+} as const;
+
+/** The file as the schema accepts it (before durations and addresses are converted). */
+export interface ConfigDocument {
+  stateDir?: string;
+  listen?: string;
+  adminListen?: string;
+  adminToken?: string;
+  logLevel?: (typeof LOG_LEVELS)[number];
+  store?: { kind: 'sqlite'; path?: string } | { kind: 'redis'; url: string; prefix?: string };
+  sandbox?: { threads?: number; idleMs?: number | string };
+  delivery?: {
+    dedupWindowMs?: number | string;
+    batchSize?: number;
+    maxQueued?: number;
+    concurrency?: number;
+    retry?: { maxRetries?: number; initialDelayMs?: number | string; multiplier?: number; maxDelayMs?: number | string };
+    breaker?: { failureThreshold?: number; coolDownMs?: number | string };
+  };
+  retention?: { journalMs?: number | string; dlqMs?: number | string };
+  limits?: { memoryMb?: number; timeoutMs?: number | string };
+  secrets?: Record<string, string>;
+  shutdownTimeoutMs?: number | string;
+}

@@ -1,0 +1,136 @@
+// End to end, as an operator runs it: `plexus start` as a child process on a
+// free port with a temp state dir and one installed plugin, then `plexus emit`
+// and `plexus dlq list` as separate processes against it, then SIGTERM.
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { writePluginState } from '../../src/plugins/plugin-state.ts';
+import { plugin, writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/plexus.js');
+const run = promisify(execFile);
+
+interface StartedHost {
+  child: ChildProcess;
+  url: string;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+interface DlqPage {
+  total: number;
+  entries: { plugin: string; reason: string; event: { id: string; source: string }; error: { message: string } }[];
+}
+
+let stateDir: string;
+const cleanEnv = () => {
+  const env = { ...process.env };
+  for (const name of ['PLEXUS_ADMIN_TOKEN', 'PLEXUS_ADMIN_URL', 'PLEXUS_STATE_DIR', 'PLEXUS_LOG_LEVEL']) delete env[name];
+  return env;
+};
+
+before(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'plexus-e2e-'));
+  // Refuses (PermanentError) orders marked {refuse: true}: those go straight to the DLQ.
+  const root = await writePlugin({ name: 'refuser', subscribe: ['orders.#'], source: plugin(`if (event.data && event.data.refuse) throw new PermanentError('refused by policy');`) }, stateDir);
+  await writePluginState(join(stateDir, 'plugins.json'), { version: 1, plugins: [{ name: '@fixtures/refuser', version: '1.0.0', root, enabled: true, grants: [], config: {} }] });
+});
+
+after(async () => {
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+async function startHost(): Promise<StartedHost> {
+  const child = spawn(process.execPath, [BIN, 'start', '--state-dir', stateDir, '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
+  const exit = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`plexus start did not come up:\n${stderr.join('')}`)), 60_000);
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr.push(chunk);
+      // Both startup lines: where the admin API listens, then where its token is.
+      const match = /plexus: admin API on (http:\/\/\S+)\nplexus: admin token /.exec(stderr.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1] as string);
+      }
+    });
+    void exit.then((code) => reject(new Error(`plexus start exited with ${code}:\n${stderr.join('')}`)));
+  });
+  return { child, url, stdout, stderr, exit };
+}
+
+async function plexus(url: string, ...argv: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [BIN, ...argv, '--admin', url, '--state-dir', stateDir], { env: cleanEnv() });
+  return stdout.trim();
+}
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('start → emit → the refused event is in the DLQ → SIGTERM exits 0 → a restart keeps the token and the DLQ', { timeout: 120_000 }, async () => {
+  const host = await startHost();
+  try {
+    const tokenFile = join(stateDir, 'admin-token');
+    assert.ok(host.stderr.join('').includes(`plexus: admin token in ${tokenFile}`));
+    const token = (await readFile(tokenFile, 'utf8')).trim();
+
+    const ready = await fetch(`${host.url}/readyz`);
+    assert.equal(ready.status, 200);
+
+    const accepted = await plexus(host.url, 'emit', 'orders.created', '{"id": 1}');
+    assert.match(accepted, /^accepted [0-9a-f-]{36}$/);
+    const refusedId = JSON.parse(await plexus(host.url, 'emit', 'orders.created', '{"id": 2, "refuse": true}', '--json', '--id', 'order-2')).id;
+    assert.equal(refusedId, 'order-2');
+
+    const page = await eventually(async () => JSON.parse(await plexus(host.url, 'dlq', 'list', '--json')) as DlqPage, (p) => p.total >= 1, 'the refused event to be dead-lettered');
+    assert.equal(page.total, 1);
+    const [entry] = page.entries;
+    assert.ok(entry);
+    assert.equal(entry.plugin, '@fixtures/refuser');
+    assert.equal(entry.reason, 'permanent');
+    assert.equal(entry.event.id, 'order-2');
+    assert.equal(entry.event.source, 'admin');
+    assert.match(entry.error.message, /refused by policy/);
+
+    const table = await plexus(host.url, 'dlq', 'list', '--plugin', '@fixtures/refuser');
+    assert.match(table, /^ID\s+PLUGIN/);
+    assert.ok(table.includes('@fixtures/refuser'));
+
+    const plugins = (await (await fetch(`${host.url}/v1/plugins`, { headers: { authorization: `Bearer ${token}` } })).json()) as { plugins: { name: string }[] };
+    assert.deepEqual(plugins.plugins.map((p) => p.name), ['@fixtures/refuser']);
+
+    host.child.kill('SIGTERM');
+    assert.equal(await host.exit, 0);
+    const logs = host.stdout.join('').trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: string });
+    assert.ok(logs.some((l) => l.msg === 'stopped'));
+    assert.ok(!host.stdout.join('').includes(token), 'the token must not be logged');
+  } finally {
+    if (host.child.exitCode === null) host.child.kill('SIGKILL');
+  }
+
+  const again = await startHost();
+  try {
+    assert.equal((await readFile(join(stateDir, 'admin-token'), 'utf8')).trim().length, 43);
+    const page = JSON.parse(await plexus(again.url, 'dlq', 'list', '--json'));
+    assert.equal(page.total, 1, 'the DLQ is durable across restarts');
+    again.child.kill('SIGINT');
+    assert.equal(await again.exit, 0);
+  } finally {
+    if (again.child.exitCode === null) again.child.kill('SIGKILL');
+  }
+});
