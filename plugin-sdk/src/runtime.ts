@@ -21,3 +21,4 @@ export type { CallOutcome, CleanupReport, Denial, EmittedRecord, PluginRuntimeSp
 export { isPermanentFailure } from './sandbox/failure-class.ts';
 export { toEmittedEvents, childTraceparent } from './emitted-events.ts';
 export { parseJsonSafely } from './safe-json.ts';
+export { parseStrictArgs } from './cli/strict-args.ts';

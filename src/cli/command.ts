@@ -1,6 +1,7 @@
 // What every plexus command is, its exit codes, and the errors the CLI turns
 // into one line and an exit code instead of a stack trace.
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseStrictArgs } from '@plexus/plugin-sdk/runtime';
 import type { EnvMap } from '../config/env-references.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3 } as const;
@@ -38,19 +39,6 @@ export function usageError(command: string, problem: string): CliError {
   return new CliError(`${problem} (see plexus ${command} --help)`, EXIT.usage);
 }
 
-/**
- * parseArgs with the settings every command wants: strict (an unknown flag is
- * an error, not silently ignored) and at most `maxPositionals` positionals.
- */
 export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(command: string, argv: string[], options: O, maxPositionals: number) {
-  const parsed = (() => {
-    try {
-      return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw usageError(command, (err as Error).message);
-    }
-  })();
-  const extra = parsed.positionals[maxPositionals];
-  if (extra !== undefined) throw usageError(command, `unexpected argument "${extra}"`);
-  return parsed;
+  return parseStrictArgs(argv, options, maxPositionals, (problem) => usageError(command, problem));
 }

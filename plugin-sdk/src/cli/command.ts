@@ -1,6 +1,7 @@
 // What every plexus-plugin command is, and the one error type the CLI prints
 // without a stack: a problem the user can fix (bad arguments, a failed build).
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseStrictArgs } from './strict-args.ts';
 
 export interface Command {
   readonly name: string;
@@ -18,19 +19,6 @@ export class CliError extends Error {
 
 const usageError = (command: string, problem: string): CliError => new CliError(`${problem} (see plexus-plugin ${command} --help)`);
 
-/**
- * parseArgs with the settings every command wants: strict (an unknown flag is
- * an error, not silently ignored) and at most `maxPositionals` positionals.
- */
 export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(command: string, argv: string[], options: O, maxPositionals: number) {
-  const parsed = (() => {
-    try {
-      return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw usageError(command, (err as Error).message);
-    }
-  })();
-  const extra = parsed.positionals[maxPositionals];
-  if (extra !== undefined) throw usageError(command, `unexpected argument "${extra}"`);
-  return parsed;
+  return parseStrictArgs(argv, options, maxPositionals, (problem) => usageError(command, problem));
 }

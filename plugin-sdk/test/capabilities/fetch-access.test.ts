@@ -10,6 +10,7 @@ import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy, type FetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { PlexusError } from '../../src/errors.ts';
+import { rejection } from './fetch-test-helpers.ts';
 
 // Safety net for this file, which feeds non-loopback addresses to the code under
 // test: any attempt to connect off loopback (or to resolve a name without the
@@ -82,15 +83,6 @@ function policy(hosts: string[], extra: Partial<FetchPolicy> = {}): FetchPolicy 
   return createFetchPolicy(hosts, { timeoutMs: 5000, ...extra });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<PlexusError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlexusError, `expected a PlexusError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the fetch to be refused');
-}
 
 test('an ungranted host is refused before any DNS lookup or connection, and the denial is reported', async (t) => {
   const server = await localServer();

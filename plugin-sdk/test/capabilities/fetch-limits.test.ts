@@ -8,6 +8,7 @@ import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy, type FetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { PlexusError } from '../../src/errors.ts';
+import { rejection } from './fetch-test-helpers.ts';
 
 async function localServer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
   let connections = 0;
@@ -33,15 +34,6 @@ async function localServer(handler: (req: IncomingMessage, res: ServerResponse) 
 
 const policy = (hosts: string[], extra: Partial<FetchPolicy> = {}): FetchPolicy => createFetchPolicy(hosts, { timeoutMs: 5000, ...extra });
 
-async function rejection(promise: Promise<unknown>): Promise<PlexusError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlexusError, `expected a PlexusError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the fetch to be refused');
-}
 
 async function eventually(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));

@@ -8,6 +8,7 @@ import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy, type FetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { PlexusError } from '../../src/errors.ts';
+import { rejection } from './fetch-test-helpers.ts';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string }
 
@@ -44,15 +45,6 @@ function redirect(status: number, location: string): (req: IncomingMessage, res:
 
 const policy = (hosts: string[], extra: Partial<FetchPolicy> = {}): FetchPolicy => createFetchPolicy(hosts, { timeoutMs: 5000, ...extra });
 
-async function rejection(promise: Promise<unknown>): Promise<PlexusError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlexusError, `expected a PlexusError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the fetch to be refused');
-}
 
 test('a redirect to another granted host is followed', async (t) => {
   const target = await localServer((_req, res) => res.end('arrived'));
