@@ -15,6 +15,7 @@ import './route-config.ts';
 import { registerDlqRoutes } from './routes/dlq.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { registerReplayRoutes } from './routes/replay.ts';
 
@@ -61,6 +62,7 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
   });
 
   registerHealthRoutes(app, context);
+  registerMetricsRoutes(app, context);
   registerEventRoutes(app, context);
   registerDlqRoutes(app, context);
   registerReplayRoutes(app, context);

@@ -4,9 +4,12 @@
 // small fake without a store or sandbox.
 import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { Host } from '../host/host.ts';
+import type { HostMetrics } from '../observability/host-metrics.ts';
 import type { Store } from '../store/store.ts';
 
 export type AdminHost = Pick<Host, 'accept' | 'listDlq' | 'getDlq' | 'purgeDlq' | 'replayDlq' | 'replay' | 'plugins' | 'failedPlugins'> & {
   readonly store: Pick<Store, 'countDlq' | 'getDlq'>;
   readonly sandbox: Pick<SandboxPool, 'stats'>;
+  /** Absent in hosts (and test fakes) that expose no metrics: /metrics then answers 503. */
+  readonly metrics?: Pick<HostMetrics, 'text' | 'contentType'>;
 };

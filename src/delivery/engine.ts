@@ -17,6 +17,8 @@ export interface EngineHooks {
   pluginLog(plugin: ActivePlugin, record: LogRecord, event: PlexusEvent | undefined): void;
   denial(denial: Denial): void;
   restart(plugin: ActivePlugin, cause: RestartCause): void;
+  batch(plugin: ActivePlugin, size: number, durationMs: number): void;
+  rateLimited(plugin: ActivePlugin): void;
   duplicates(count: number): void;
   error(message: string, err: unknown): void;
 }
@@ -169,6 +171,12 @@ export class DeliveryEngine {
     this.enqueue(records.map((record) => ({ record, admitted: false })));
   }
 
+  /** Per-plugin view for metrics: what waits, what runs, and the circuit. */
+  laneStates(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open' }[] {
+    const now = this.now();
+    return [...this.lanes.values()].map((lane) => ({ plugin: lane.plugin.name, version: lane.plugin.spec.version, queued: lane.queued, inFlight: lane.inFlight, circuit: lane.breaker.stateAt(now) }));
+  }
+
   get depth(): { queued: number; parked: number; retrying: number; inFlightBatches: number } {
     let parked = 0;
     for (const list of this.parked.values()) parked += list.length;
@@ -236,6 +244,7 @@ export class DeliveryEngine {
       for (;;) {
         const taken = lane.take(now);
         if (taken.expired.length > 0) this.expire(lane, taken.expired);
+        if (taken.rateLimited) this.options.hooks?.rateLimited?.(lane.plugin);
         if (taken.wakeAt !== undefined) wakeAt = Math.min(wakeAt, taken.wakeAt);
         if (taken.batch.length === 0 || !taken.permit) break;
         void this.runBatch(lane, lane.plugin, taken.batch, taken.permit);
@@ -278,6 +287,7 @@ export class DeliveryEngine {
       const result = await this.sandbox.run(plugin.spec, batch.map((d) => d.record.event));
       const now = this.now();
       const hooks = this.options.hooks;
+      hooks?.batch?.(plugin, batch.length, now - started);
       for (const denial of result.denials) hooks?.denial?.(denial);
       for (const restart of result.restarts) hooks?.restart?.(plugin, restart.cause);
       for (const record of result.instanceLogs) hooks?.pluginLog?.(plugin, record, undefined);

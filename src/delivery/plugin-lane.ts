@@ -36,6 +36,8 @@ export interface TakenBatch {
   permit: CircuitPermit | undefined;
   /** When nothing could be taken because the lane is paused: when to look again. */
   wakeAt?: number;
+  /** The plugin's rate limit held deliveries back this time. */
+  rateLimited?: boolean;
 }
 
 export class PluginLane {
@@ -78,6 +80,7 @@ export class PluginLane {
     if (now < this.pausedUntil) return { ...empty, wakeAt: this.pausedUntil };
     const batch: QueuedDelivery[] = [];
     const expired: QueuedDelivery[] = [];
+    let rateLimited = false;
     while (batch.length < this.plugin.batchSize) {
       const next = this.ready.pop();
       if (!next) break;
@@ -95,12 +98,13 @@ export class PluginLane {
         if (!taken.ok) {
           this.ready.push(next, next.record.event.priority ?? 4);
           this.pausedUntil = now + taken.retryAfterMs;
+          rateLimited = true;
           break;
         }
       }
       batch.push(next);
     }
-    if (batch.length === 0) return { ...empty, expired, wakeAt: this.pausedUntil > now ? this.pausedUntil : undefined };
+    if (batch.length === 0) return { ...empty, expired, rateLimited, wakeAt: this.pausedUntil > now ? this.pausedUntil : undefined };
     const permit = this.breaker.tryAcquire(now);
     if (!permit.ok) {
       // The circuit is open: nothing is failed, everything waits for the cool-down.
@@ -109,7 +113,7 @@ export class PluginLane {
       return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
     }
     this.inFlight++;
-    return { batch, expired, permit };
+    return { batch, expired, permit, rateLimited };
   }
 
   /** The delivery's fate is final: its partition key passes to the next waiting delivery, if any. */

@@ -13,7 +13,7 @@ import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.t
 import { openStore } from '../store/open-store.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, Store } from '../store/store.ts';
 import { engineHooks, type HostLogger } from './engine-hooks.ts';
-import { HostStats } from './host-stats.ts';
+import { HostMetrics } from '../observability/host-metrics.ts';
 
 export interface HostOptions {
   logger: HostLogger;
@@ -29,7 +29,7 @@ export class Host {
   readonly store: Store;
   readonly sandbox: SandboxPool;
   readonly engine: DeliveryEngine;
-  readonly stats = new HostStats();
+  readonly metrics = new HostMetrics();
   readonly logger: HostLogger;
   private active: ActivePlugin[] = [];
   private loadFailures: { name: string; error: Error }[] = [];
@@ -46,7 +46,14 @@ export class Host {
       sandbox,
       dedupWindowMs: config.delivery.dedupWindowMs,
       maxQueued: config.delivery.maxQueued,
-      hooks: engineHooks(logger, this.stats),
+      hooks: engineHooks(logger, this.metrics),
+    });
+    this.metrics.attach({
+      lanes: () => this.engine.laneStates(),
+      depth: () => this.engine.depth,
+      dlqSize: () => store.countDlq({}),
+      sandbox: () => sandbox.stats(),
+      sandboxCrashes: () => sandbox.crashes,
     });
   }
 
@@ -96,7 +103,6 @@ export class Host {
   /** Accepts already-validated envelopes; resolves once they are durable. */
   accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void): Promise<AcceptResult> {
     if (this.stopped) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
-    this.stats.accepted += events.length;
     return this.engine.accept(events, onSettled);
   }
 
@@ -153,6 +159,7 @@ export class Host {
     const cleanups = await this.sandbox.close();
     for (const c of cleanups) if (!c.outcome.ok) this.logger.warn({ instance: c.key, err: c.outcome.error.message }, 'cleanup hook failed');
     await this.store.close();
+    this.metrics.close();
   }
 }
 
