@@ -9,6 +9,7 @@ import type { Readiness } from '../admin/readiness.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { Host } from '../host/host.ts';
+import { WebhookIngress } from '../ingress/webhook/http/webhook-ingress.ts';
 import { AdminIngress } from './admin-ingress.ts';
 
 export interface Ingress {
@@ -29,5 +30,6 @@ export interface IngressContext {
 
 /** In start order; stopped in reverse. */
 export function hostIngresses(context: IngressContext): Ingress[] {
-  return [new AdminIngress(context)];
+  // The admin API first: if its port is taken, startup fails before the webhook port is bound.
+  return [new AdminIngress(context), new WebhookIngress(context)];
 }

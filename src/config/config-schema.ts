@@ -4,6 +4,8 @@
 // - every field ending in `Ms` is a duration: milliseconds or "30s", "24h", "7d";
 // - `listen` and `adminListen` are "host:port" strings.
 // Unknown keys are refused everywhere: a typo must not silently fall back to a default.
+import type { WebhookSourcesConfig } from '../ingress/webhook/source-config.ts';
+import { WEBHOOK_SOURCE_SCHEMA } from '../ingress/webhook/source-schema.ts';
 import { LOG_LEVELS } from '../observability/log-level.ts';
 
 export const CONFIG_FORMATS = { duration: 'plexus-duration', listen: 'plexus-listen' } as const;
@@ -57,6 +59,8 @@ export const CONFIG_SCHEMA = {
     limits: section({ memoryMb: positiveInteger, timeoutMs: duration }),
     secrets: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: 'string' } },
     shutdownTimeoutMs: duration,
+    // Source name → source (src/ingress/webhook/README.md); names are checked when the listener starts.
+    webhooks: { type: 'object', additionalProperties: WEBHOOK_SOURCE_SCHEMA },
   },
 } as const;
 
@@ -81,4 +85,5 @@ export interface ConfigDocument {
   limits?: { memoryMb?: number; timeoutMs?: number | string };
   secrets?: Record<string, string>;
   shutdownTimeoutMs?: number | string;
+  webhooks?: WebhookSourcesConfig;
 }

@@ -3,6 +3,7 @@
 // embedded default of CONTRACT §8: SQLite store under ./.plexus, webhooks on
 // 0.0.0.0:8080, admin on 127.0.0.1:9090.
 import type { RetryOptions } from '../delivery/retry-policy.ts';
+import type { WebhookSourcesConfig } from '../ingress/webhook/source-config.ts';
 
 export type StoreConfig = { kind: 'sqlite'; path?: string } | { kind: 'redis'; url: string; prefix: string };
 
@@ -29,6 +30,8 @@ export interface HostConfig {
   secrets: Record<string, string>;
   /** How long SIGTERM may take before in-flight work is abandoned (it stays durable). */
   shutdownTimeoutMs: number;
+  /** Webhook sources by name (POST /hooks/:source); none configured = every source is 404. */
+  webhooks?: WebhookSourcesConfig;
 }
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -47,6 +47,8 @@ export function toHostConfig(doc: ConfigDocument, bases: PathBases): HostConfig 
     shutdownTimeoutMs: ms(doc.shutdownTimeoutMs) ?? base.shutdownTimeoutMs,
   };
   if (doc.adminToken !== undefined) config.adminToken = doc.adminToken;
+  // Kept as written: the webhook ingress parses it (secrets decoded, paths compiled) when it starts.
+  if (doc.webhooks !== undefined) config.webhooks = doc.webhooks;
   return config;
 }
 

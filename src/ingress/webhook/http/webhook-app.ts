@@ -1,0 +1,88 @@
+// POST /hooks/:source (CONTRACT §7) as a fastify instance, without listening:
+// startWebhookServer listens, tests may use `app.inject`. One route per
+// configured source, so each gets its own body limit, enforced by fastify
+// while the body streams in (and from Content-Length before reading), and
+// an unknown source is an ordinary 404 that reads nothing.
+//
+// Per request: 404 unknown source → 415 content type → 429 precheck (all
+// before the body is read) → 413 while reading → receiveDelivery (401, 400,
+// 409, 429, durable accept) → 202 {id}.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { PlexusError } from '@plexus/plugin-sdk';
+import type { HostLogger } from '../../../host/engine-hooks.ts';
+import type { WebhookSource } from '../source-config.ts';
+import { assertJsonContentType } from './content-type.ts';
+import { receiveDelivery, type DeliveryIntake } from './receive-delivery.ts';
+import { SourceRateLimits } from './source-rate-limits.ts';
+import { sendWebhookError, toWebhookError } from './webhook-errors.ts';
+
+export interface WebhookAppOptions extends Omit<DeliveryIntake, 'limits'> {
+  sources: ReadonlyMap<string, WebhookSource>;
+  logger: HostLogger;
+  now?: () => number;
+}
+
+/** Time to receive a whole request: a sender trickling bytes must not hold a connection forever. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const EMPTY = Buffer.alloc(0);
+
+export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
+  const { sources, logger } = options;
+  const now = options.now ?? Date.now;
+  const intake: DeliveryIntake = { host: options.host, replay: options.replay, logger, limits: new SourceRateLimits(sources.values(), now()) };
+  // Fastify's own logger is off: requests are logged below through the host's logger, without headers or bodies.
+  const app = Fastify({ logger: false, requestTimeout: REQUEST_TIMEOUT_MS });
+  // Signatures cover the exact bytes: every accepted body stays a Buffer until it is verified.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request) => {
+    // Refuse before fastify reads a body only to throw it away.
+    if (request.is404) throw notFound(request.method, request.url);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    logger.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'webhook request');
+  });
+  app.setErrorHandler((err, _request, reply) => sendWebhookError(reply, logged(logger, toWebhookError(err, undefined), undefined)));
+  app.setNotFoundHandler((request, reply) => sendWebhookError(reply, notFound(request.method, request.url)));
+
+  for (const source of sources.values()) {
+    app.post(`/hooks/${source.name}`, {
+      bodyLimit: source.maxBodyBytes,
+      onRequest: async (request) => {
+        assertJsonContentType(request.headers['content-type']);
+        intake.limits.precheck(source.name, now());
+      },
+      errorHandler: (err, _request, reply) => sendWebhookError(reply, logged(logger, toWebhookError(err, source), source)),
+      handler: async (request, reply) => {
+        // A request without any body (no Content-Length, no chunks) never reaches the parser.
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : EMPTY;
+        const event = await receiveDelivery(intake, source, { headers: request.headers, rawBody }, now());
+        return reply.status(202).send({ id: event.id });
+      },
+    });
+  }
+  return app;
+}
+
+function notFound(method: string, url: string): PlexusError {
+  const path = url.split('?')[0] ?? '';
+  const name = /^\/hooks\/([^/]+)$/.exec(path)?.[1];
+  const message = method === 'POST' && name !== undefined ? `no webhook source ${JSON.stringify(name.slice(0, 64))} is configured` : `no route ${method} ${path.slice(0, 200)}`;
+  return new PlexusError('PLEXUS_NOT_FOUND', message);
+}
+
+/**
+ * Server-side failures are the operator's to see at once; a sender's refused
+ * request only at debug (with why: "my GitHub hooks all fail" is a 401 code
+ * away), since anyone on the internet can produce those by the thousand.
+ */
+function logged(logger: HostLogger, error: PlexusError, source: WebhookSource | undefined): PlexusError {
+  if (error.status >= 500) {
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    logger.error({ source: source?.name, code: error.code, err: cause }, 'webhook delivery failed');
+  } else {
+    logger.debug({ source: source?.name, code: error.code, err: error.message }, 'webhook delivery refused');
+  }
+  return error;
+}
