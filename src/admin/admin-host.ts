@@ -5,6 +5,7 @@
 import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { Host } from '../host/host.ts';
 import type { HostMetrics } from '../observability/host-metrics.ts';
+import type { PluginManager } from '../plugins/plugin-manager.ts';
 import type { Store } from '../store/store.ts';
 
 export type AdminHost = Pick<Host, 'accept' | 'listDlq' | 'getDlq' | 'purgeDlq' | 'replayDlq' | 'replay' | 'plugins' | 'failedPlugins'> & {
@@ -12,4 +13,6 @@ export type AdminHost = Pick<Host, 'accept' | 'listDlq' | 'getDlq' | 'purgeDlq' 
   readonly sandbox: Pick<SandboxPool, 'stats'>;
   /** Absent in hosts (and test fakes) that expose no metrics: /metrics then answers 503. */
   readonly metrics?: Pick<HostMetrics, 'text' | 'contentType'>;
+  /** Absent in test fakes that install nothing: the plugin install/change routes then answer 503. */
+  readonly pluginManager?: Pick<PluginManager, 'list' | 'get' | 'install' | 'update' | 'uninstall'>;
 };

@@ -9,6 +9,7 @@ import type { Readiness } from '../admin/readiness.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { Host } from '../host/host.ts';
+import { brokerIngresses } from '../ingress/broker-ingresses.ts';
 import { WebhookIngress } from '../ingress/webhook/http/webhook-ingress.ts';
 import { AdminIngress } from './admin-ingress.ts';
 
@@ -31,5 +32,5 @@ export interface IngressContext {
 /** In start order; stopped in reverse. */
 export function hostIngresses(context: IngressContext): Ingress[] {
   // The admin API first: if its port is taken, startup fails before the webhook port is bound.
-  return [new AdminIngress(context), new WebhookIngress(context)];
+  return [new AdminIngress(context), new WebhookIngress(context), ...brokerIngresses(context)];
 }

@@ -3,19 +3,29 @@
 // an exit code: 0 ok, 1 failure, 2 usage error, 3 cannot reach the host.
 // main.ts runs it on the real process; tests call it with a recording CliIo.
 import { CliError, EXIT, type CliIo, type Command } from './command.ts';
+import { configureCommand } from './configure-command.ts';
+import { disableCommand } from './disable-command.ts';
 import { dlqCommand } from './dlq-command.ts';
 import { emitCommand } from './emit-command.ts';
+import { enableCommand } from './enable-command.ts';
+import { installCommand } from './install-command.ts';
+import { pluginsCommand } from './plugins-command.ts';
+import { registryCommand } from './registry-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { startCommand } from './start-command.ts';
+import { uninstallCommand } from './uninstall-command.ts';
 
-const COMMANDS: readonly Command[] = [startCommand, emitCommand, dlqCommand, replayCommand];
+const COMMANDS: readonly Command[] = [
+  startCommand, emitCommand, dlqCommand, replayCommand,
+  installCommand, uninstallCommand, pluginsCommand, enableCommand, disableCommand, configureCommand, registryCommand,
+];
 
 const USAGE = `Usage: plexus <command> [options]
 
 Run the Plexus host, or talk to a running one.
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(7)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
 
 Run "plexus <command> --help" for a command's options.
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 cannot reach the host.`;

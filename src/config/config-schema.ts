@@ -6,6 +6,7 @@
 // Unknown keys are refused everywhere: a typo must not silently fall back to a default.
 import type { WebhookSourcesConfig } from '../ingress/webhook/source-config.ts';
 import { WEBHOOK_SOURCE_SCHEMA } from '../ingress/webhook/source-schema.ts';
+import { brokersSchema, type BrokersDocument } from '../ingress/broker-config-schema.ts';
 import { LOG_LEVELS } from '../observability/log-level.ts';
 
 export const CONFIG_FORMATS = { duration: 'plexus-duration', listen: 'plexus-listen' } as const;
@@ -59,6 +60,8 @@ export const CONFIG_SCHEMA = {
     limits: section({ memoryMb: positiveInteger, timeoutMs: duration }),
     secrets: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: 'string' } },
     shutdownTimeoutMs: duration,
+    // RabbitMQ and Redis sources by name (src/ingress/amqp/README.md, src/ingress/redis/README.md).
+    brokers: brokersSchema(CONFIG_FORMATS.duration),
     // Source name → source (src/ingress/webhook/README.md); names are checked when the listener starts.
     webhooks: { type: 'object', additionalProperties: WEBHOOK_SOURCE_SCHEMA },
   },
@@ -85,5 +88,6 @@ export interface ConfigDocument {
   limits?: { memoryMb?: number; timeoutMs?: number | string };
   secrets?: Record<string, string>;
   shutdownTimeoutMs?: number | string;
+  brokers?: BrokersDocument;
   webhooks?: WebhookSourcesConfig;
 }

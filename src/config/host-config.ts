@@ -3,6 +3,7 @@
 // embedded default of CONTRACT §8: SQLite store under ./.plexus, webhooks on
 // 0.0.0.0:8080, admin on 127.0.0.1:9090.
 import type { RetryOptions } from '../delivery/retry-policy.ts';
+import type { BrokersConfig } from '../ingress/broker-config.ts';
 import type { WebhookSourcesConfig } from '../ingress/webhook/source-config.ts';
 
 export type StoreConfig = { kind: 'sqlite'; path?: string } | { kind: 'redis'; url: string; prefix: string };
@@ -30,6 +31,8 @@ export interface HostConfig {
   secrets: Record<string, string>;
   /** How long SIGTERM may take before in-flight work is abandoned (it stays durable). */
   shutdownTimeoutMs: number;
+  /** RabbitMQ and Redis sources (src/ingress/amqp/README.md, src/ingress/redis/README.md); absent = none. */
+  brokers?: BrokersConfig;
   /** Webhook sources by name (POST /hooks/:source); none configured = every source is 404. */
   webhooks?: WebhookSourcesConfig;
 }

@@ -8,7 +8,8 @@ import { SandboxPool, type KvHandler } from '@plexus/plugin-sdk/runtime';
 import type { HostConfig } from '../config/host-config.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
-import { activatePlugins } from '../plugins/active-plugins.ts';
+import { PluginLoader } from '../plugins/active-plugins.ts';
+import { PluginManager } from '../plugins/plugin-manager.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { openStore } from '../store/open-store.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, Store } from '../store/store.ts';
@@ -31,6 +32,9 @@ export class Host {
   readonly engine: DeliveryEngine;
   readonly metrics = new HostMetrics();
   readonly logger: HostLogger;
+  /** Installs, upgrades, configures and removes plugins while the host runs (src/plugins). */
+  readonly pluginManager: PluginManager;
+  private readonly loader: PluginLoader;
   private active: ActivePlugin[] = [];
   private loadFailures: { name: string; error: Error }[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -41,6 +45,14 @@ export class Host {
     this.store = store;
     this.sandbox = sandbox;
     this.logger = logger;
+    this.loader = new PluginLoader(config.secrets, config.limits);
+    this.pluginManager = new PluginManager({
+      stateDir: config.stateDir,
+      load: (root, settings) => this.loader.load(resolve(config.stateDir, root), settings),
+      sandbox,
+      logger,
+      reload: (installed) => this.reloadPlugins(installed),
+    });
     this.engine = new DeliveryEngine({
       store,
       sandbox,
@@ -83,8 +95,8 @@ export class Host {
   /** Reads the plugin state file and swaps the active set; a plugin that fails to load is reported and skipped. */
   async reloadPlugins(installed?: readonly InstalledPlugin[]): Promise<{ active: string[]; failed: { name: string; message: string }[] }> {
     const list = installed ?? (await readPluginState(this.pluginStatePath)).plugins;
-    const { delivery, secrets, limits } = this.config;
-    const result = await activatePlugins(list.map((p) => ({ ...p, root: resolve(this.config.stateDir, p.root) })), delivery, secrets, limits);
+    const { delivery } = this.config;
+    const result = await this.loader.activate(list.map((p) => ({ ...p, root: resolve(this.config.stateDir, p.root) })), delivery);
     for (const failure of result.failed) this.logger.error({ plugin: failure.name, code: (failure.error as PlexusError).code, err: failure.error.message }, 'plugin not activated');
     this.active = result.active;
     this.loadFailures = result.failed;

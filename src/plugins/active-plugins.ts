@@ -1,8 +1,13 @@
 // From installed plugins to what the engine runs: each one loaded and checked
 // by the SDK (manifest, API range, config, grants, limits), with the host's
 // delivery defaults filled in. A plugin that fails to load is reported, not
-// activated, and never takes the others down.
-import { loadPlugin, type LimitCeiling } from '@plexus/plugin-sdk/runtime';
+// activated, and never takes the others down. Loading compiles the plugin's
+// config schema (tens of ms of the host's main thread), so a loaded version
+// is remembered until a reload no longer uses it: a hot upgrade loads the
+// new version once, not once per check plus once per unchanged plugin.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadPlugin, type LimitCeiling, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import { resolveRetryPolicy, type RetryOptions } from '../delivery/retry-policy.ts';
 import type { InstalledPlugin } from './plugin-state.ts';
@@ -19,21 +24,64 @@ export interface ActivationResult {
   failed: { name: string; error: Error }[];
 }
 
-export async function activatePlugins(installed: readonly InstalledPlugin[], defaults: DeliveryDefaults, secrets: Readonly<Record<string, string | undefined>>, ceiling: LimitCeiling): Promise<ActivationResult> {
-  const result: ActivationResult = { active: [], failed: [] };
-  for (const plugin of installed) {
-    if (!plugin.enabled) continue;
-    try {
-      result.active.push(await activatePlugin(plugin, defaults, secrets, ceiling));
-    } catch (err) {
-      result.failed.push({ name: plugin.name, error: err as Error });
-    }
-  }
-  return result;
+export interface LoadSettings {
+  config: unknown;
+  grants: readonly string[];
 }
 
-export async function activatePlugin(plugin: InstalledPlugin, defaults: DeliveryDefaults, secrets: Readonly<Record<string, string | undefined>>, ceiling: LimitCeiling): Promise<ActivePlugin> {
-  const { pkg, spec } = await loadPlugin(plugin.root, { config: plugin.config, grants: plugin.grants, secrets, ceiling });
+/** Loads plugin versions for one host (its secrets, its ceiling), remembering what the active set uses. */
+export class PluginLoader {
+  readonly #secrets: Readonly<Record<string, string | undefined>>;
+  readonly #ceiling: LimitCeiling;
+  #loaded = new Map<string, Promise<LoadedPlugin>>();
+
+  constructor(secrets: Readonly<Record<string, string | undefined>>, ceiling: LimitCeiling) {
+    this.#secrets = secrets;
+    this.#ceiling = ceiling;
+  }
+
+  /** `root` absolute. A package.json changed on disk (size or mtime) is loaded afresh. */
+  async load(root: string, settings: LoadSettings): Promise<LoadedPlugin> {
+    return this.#load(await this.#key(root, settings), root, settings);
+  }
+
+  /** Loads every enabled plugin; the remembered versions become exactly the ones loaded now. */
+  async activate(installed: readonly InstalledPlugin[], defaults: DeliveryDefaults): Promise<ActivationResult> {
+    const result: ActivationResult = { active: [], failed: [] };
+    const used = new Map<string, Promise<LoadedPlugin>>();
+    for (const plugin of installed) {
+      if (!plugin.enabled) continue;
+      try {
+        const key = await this.#key(plugin.root, plugin);
+        const loaded = this.#load(key, plugin.root, plugin);
+        used.set(key, loaded);
+        result.active.push(toActive(await loaded, plugin, defaults));
+      } catch (err) {
+        result.failed.push({ name: plugin.name, error: err as Error });
+      }
+    }
+    this.#loaded = used;
+    return result;
+  }
+
+  #load(key: string, root: string, settings: LoadSettings): Promise<LoadedPlugin> {
+    let loaded = this.#loaded.get(key);
+    if (!loaded) {
+      loaded = loadPlugin(root, { config: settings.config, grants: settings.grants, secrets: this.#secrets, ceiling: this.#ceiling });
+      this.#loaded.set(key, loaded);
+      // A refusal is not remembered: the next attempt reports the state of the disk then.
+      loaded.catch(() => this.#loaded.delete(key));
+    }
+    return loaded;
+  }
+
+  async #key(root: string, settings: LoadSettings): Promise<string> {
+    const pkg = await stat(join(root, 'package.json')).catch(() => undefined);
+    return JSON.stringify([root, pkg?.size, pkg?.mtimeMs, settings.config ?? {}, settings.grants]);
+  }
+}
+
+function toActive({ pkg, spec }: LoadedPlugin, plugin: InstalledPlugin, defaults: DeliveryDefaults): ActivePlugin {
   const active: ActivePlugin = {
     name: pkg.name,
     spec,

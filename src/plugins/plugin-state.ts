@@ -1,6 +1,8 @@
 // Installed plugins live in one JSON file under the state dir that an
 // operator can read, diff and keep under version control: name, version,
-// where its package is, grants, config, enabled. Written atomically.
+// where its package is, grants, config, enabled, and an upgrade waiting for
+// grants. Written atomically; roots are relative to the state dir so the
+// folder can move.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { JsonObject } from '@plexus/plugin-sdk';
@@ -18,6 +20,23 @@ export interface InstalledPlugin {
   retry?: RetryOptions;
   concurrency?: number;
   rateLimit?: { ratePerSecond: number; burst: number };
+  /** SRI of the installed tarball. */
+  integrity?: string;
+  /** What it was installed from: `name@version from <registry>`, a folder or a .tgz. */
+  source?: string;
+  /** A newer (or older) version that asks for capabilities not granted yet: installed, not active. */
+  pending?: PendingVersion;
+}
+
+/** Held back until the operator grants what it asks for (CONTRACT §4); the active version keeps serving. */
+export interface PendingVersion {
+  version: string;
+  root: string;
+  integrity: string;
+  source: string;
+  config: JsonObject;
+  /** Grants it needs beyond what the active version was already running without. */
+  missingGrants: string[];
 }
 
 export interface PluginStateFile {

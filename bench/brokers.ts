@@ -1,0 +1,146 @@
+// bench:brokers — host throughput from a broker through a sandboxed trivial
+// plugin to the broker ack, as a ratio to a bare client consuming the same
+// messages in the same run:
+// - RabbitMQ: a bare amqplib consumer (prefetch 1000, one ack per message)
+//   vs the AMQP ingress (prefetch 1000), each draining the same N messages;
+// - Redis: a bare ioredis XREADGROUP COUNT 100 + XACK loop vs the stream
+//   ingress (batchSize 100), each reading the same N entries through a group
+//   of its own.
+// Rounds alternate bare and host; the median of each is reported. Last line:
+// one JSON object. BENCH_COUNT (default 30000) and BENCH_ROUNDS (3) tune it.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'amqplib';
+import { Redis } from 'ioredis';
+import { Readiness } from '../src/admin/readiness.ts';
+import { defaultHostConfig } from '../src/config/host-config.ts';
+import type { HostLogger } from '../src/host/engine-hooks.ts';
+import { Host } from '../src/host/host.ts';
+import { AmqpIngress } from '../src/ingress/amqp/amqp-ingress.ts';
+import { toBrokersConfig } from '../src/ingress/broker-config.ts';
+import { RedisIngress } from '../src/ingress/redis/redis-ingress.ts';
+import { median, TRIVIAL_PLUGIN, writeBenchPlugin } from './sandbox-throughput.ts';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 30_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PREFETCH = 1000;
+const READ_COUNT = 100;
+const body = (i: number) => JSON.stringify({ orderId: i, amount: 12.5, currency: 'EUR', lines: [{ sku: 'A-1', qty: 2 }] });
+
+const silent: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const tag = randomUUID().slice(0, 8);
+const queue = `plexus-bench-${tag}`;
+const stream = `plexus-bench-${tag}`;
+
+async function fill(): Promise<void> {
+  const model = await connect({ protocol: 'amqp', hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' });
+  const channel = await model.createConfirmChannel();
+  await channel.assertQueue(queue, { durable: true });
+  for (let i = 0; i < COUNT; i++) {
+    if (!channel.sendToQueue(queue, Buffer.from(body(i)), { persistent: true })) await new Promise((r) => channel.once('drain', r));
+    if (i % 5000 === 4999) await channel.waitForConfirms();
+  }
+  await channel.waitForConfirms();
+  await model.close();
+}
+
+/** Bare amqplib: consume and ack every message; answers messages/s. */
+async function bareAmqp(): Promise<number> {
+  const model = await connect({ protocol: 'amqp', hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' });
+  const channel = await model.createChannel();
+  await channel.prefetch(PREFETCH);
+  let acked = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    void channel.consume(queue, (message) => {
+      if (message === null) return;
+      JSON.parse(message.content.toString());
+      channel.ack(message);
+      if (++acked === COUNT) resolve();
+    });
+  });
+  const rate = COUNT / ((performance.now() - started) / 1000);
+  await model.close();
+  return rate;
+}
+
+/** Bare ioredis: XREADGROUP COUNT 100, then XACK the batch; answers entries/s. */
+async function bareRedis(group: string): Promise<number> {
+  const redis = new Redis({ lazyConnect: true });
+  await redis.connect();
+  await redis.call('XGROUP', ['CREATE', stream, group, '0']);
+  let acked = 0;
+  const started = performance.now();
+  while (acked < COUNT) {
+    const reply = (await redis.call('XREADGROUP', ['GROUP', group, 'bare', 'COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', stream, '>'])) as [string, [string, string[]][]] | null;
+    const entries = reply?.[1] ?? [];
+    for (const [, fields] of entries) JSON.parse(fields[1] as string);
+    if (entries.length > 0) await redis.call('XACK', [stream, group, ...entries.map(([id]) => id)]);
+    acked += entries.length;
+  }
+  const rate = COUNT / ((performance.now() - started) / 1000);
+  redis.disconnect();
+  return rate;
+}
+
+/** The host's ingress from start until it has acked COUNT messages; answers messages/s. */
+async function throughHost(ingress: AmqpIngress | RedisIngress): Promise<number> {
+  const started = performance.now();
+  await ingress.start();
+  while (ingress.stats.acked < COUNT) await new Promise((r) => setTimeout(r, 5));
+  const rate = COUNT / ((performance.now() - started) / 1000);
+  await ingress.stop();
+  return rate;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'plexus-bench-brokers-'));
+const redis = new Redis({ lazyConnect: true });
+try {
+  await redis.connect();
+  const root = await writeBenchPlugin(dir, 'trivial', TRIVIAL_PLUGIN);
+  await writeFile(join(dir, 'plugins.json'), JSON.stringify({ version: 1, plugins: [{ name: 'trivial', version: '1.0.0', root, enabled: true, grants: [], config: {} }] }));
+  const brokers = (round: number) => toBrokersConfig({
+    amqp: { bench: { url: 'amqp://127.0.0.1:5672', prefetch: PREFETCH, queues: [{ name: queue, type: 'bench.tick' }] } },
+    redis: { bench: { url: 'redis://127.0.0.1:6379', streams: [{ key: stream, group: `host-${round}`, type: 'bench.tick', batchSize: READ_COUNT, maxInFlight: 2000 }] } },
+  });
+  // The host as configured by default: no tuning that a bare client does not get either.
+  const host = await Host.start({ ...defaultHostConfig(dir), brokers: brokers(0) }, { logger: silent });
+  const context = (round: number) => ({ host, logger: silent, readiness: new Readiness(), consumerName: `bench-${round}` });
+  const results = { bareAmqp: [] as number[], hostAmqp: [] as number[], bareRedis: [] as number[], hostRedis: [] as number[] };
+  for (let i = 0; i < COUNT; i += 1000) {
+    const pipeline = redis.pipeline();
+    for (let j = i; j < Math.min(COUNT, i + 1000); j++) pipeline.xadd(stream, '*', 'data', body(j));
+    await pipeline.exec();
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    const config = brokers(round);
+    const [amqpSource] = config.amqp;
+    const [redisSource] = config.redis;
+    if (!amqpSource || !redisSource) throw new Error('bench config lost its sources');
+    await fill();
+    results.bareAmqp.push(await bareAmqp());
+    await fill();
+    results.hostAmqp.push(await throughHost(new AmqpIngress(amqpSource, context(round))));
+    results.bareRedis.push(await bareRedis(`bare-${round}`));
+    results.hostRedis.push(await throughHost(new RedisIngress(redisSource, context(round))));
+    const last = (xs: number[]) => Math.round(xs[xs.length - 1] as number);
+    console.log(`round ${round}: amqp bare ${last(results.bareAmqp)}/s, host ${last(results.hostAmqp)}/s; redis stream bare ${last(results.bareRedis)}/s, host ${last(results.hostRedis)}/s`);
+  }
+  await host.stop();
+  const amqp = { bare: Math.round(median(results.bareAmqp)), host: Math.round(median(results.hostAmqp)) };
+  const redisStream = { bare: Math.round(median(results.bareRedis)), host: Math.round(median(results.hostRedis)) };
+  console.log(JSON.stringify({
+    amqpRatio: Number((amqp.host / amqp.bare).toFixed(3)),
+    redisStreamRatio: Number((redisStream.host / redisStream.bare).toFixed(3)),
+    amqp, redisStream, count: COUNT, rounds: ROUNDS, prefetch: PREFETCH, xreadgroupCount: READ_COUNT,
+  }));
+} finally {
+  const model = await connect({ protocol: 'amqp', hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' }).catch(() => undefined);
+  await model?.createChannel().then((c) => c.deleteQueue(queue)).catch(() => undefined);
+  await model?.close().catch(() => undefined);
+  await redis.del(stream).catch(() => undefined);
+  redis.disconnect();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,160 @@
+// bench:reload — what a hot upgrade costs a running host. A real registry
+// (`plexus registry start`, its own process, as operators run it) holds versions 1.0.0, 1.1.0, 1.2.0... of a trivial plugin;
+// the host (SQLite store, sandbox) serves a closed-loop stream of events (a
+// fixed number outstanding, each settled one replaced at once) while
+// `pluginManager.install` upgrades the plugin, round after round. Per round:
+//   firstEventMs  install request → first event executed by the new version
+//                 (fetch, integrity, unpack, validate, init probe, swap, new instances)
+//   ratio         settled events/s from the install request until 250 ms after
+//                 the later of (install returned, first new-version event),
+//                 over events/s in the steady windows just before and just
+//                 after it (both, so a drifting machine does not tilt it).
+// The machine is shared and loaded by others: rounds vary; medians are reported.
+// Last line: one JSON object (medians over the rounds, and every round).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { packTarball, publish, publishBody, type PackageJson } from '../registry/test/helpers/packages.ts';
+import { defaultHostConfig } from '../src/config/host-config.ts';
+import type { HostLogger } from '../src/host/engine-hooks.ts';
+import { Host } from '../src/host/host.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const STEADY_MS = Number(process.env.BENCH_STEADY_MS ?? 3000);
+const OUTSTANDING = 1024;
+const CHUNK = 64;
+const TAIL_MS = 250;
+const NAME = '@bench/reload';
+const TOKEN = 'bench-reload-token-0123456789abcdef';
+
+// Each instance logs once, on its first event: how the bench sees a version start serving.
+const PLUGIN = `import { definePlugin } from '@plexus/plugin-sdk';
+let first = true;
+export default definePlugin({
+  async execute(event, ctx) {
+    if (first) { first = false; ctx.log.info('first event', {}); }
+  },
+});
+`;
+
+/** Records when each version served its first event; everything else is dropped. */
+function firstEventLogger(firsts: Map<string, number>, bindings: { version?: string } = {}): HostLogger {
+  const logger: HostLogger = {
+    debug: () => undefined,
+    info: (_fields, message) => {
+      if (message === 'first event' && bindings.version !== undefined && !firsts.has(bindings.version)) firsts.set(bindings.version, performance.now());
+    },
+    warn: (fields, message) => console.error('warn:', message, JSON.stringify(fields)),
+    error: (fields, message) => console.error('error:', message, JSON.stringify(fields)),
+    child: (more) => firstEventLogger(firsts, { ...bindings, ...(more as { version?: string }) }),
+  };
+  return logger;
+}
+
+/** Keeps OUTSTANDING events accepted-but-unsettled; counts settlements per millisecond since start. */
+function closedLoop(host: Host) {
+  const settledAt: number[] = [];
+  let outstanding = 0;
+  let running = true;
+  const waiting: (() => void)[] = [];
+  const onSettled = () => {
+    outstanding--;
+    settledAt.push(performance.now());
+    waiting.shift()?.();
+  };
+  const pump = async () => {
+    while (running) {
+      if (outstanding + CHUNK > OUTSTANDING) {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      outstanding += CHUNK;
+      const chunk: PlexusEvent[] = Array.from({ length: CHUNK }, () => ({ specversion: '1.0', id: randomUUID(), source: 'bench', type: 'orders.created', time: new Date().toISOString(), datacontenttype: 'application/json', priority: 4, data: { n: 1 } }));
+      await host.accept(chunk, onSettled);
+    }
+  };
+  const pumps = Array.from({ length: 4 }, pump);
+  return {
+    rate(from: number, to: number): number {
+      let n = 0;
+      for (const t of settledAt) if (t >= from && t < to) n++;
+      return n / ((to - from) / 1000);
+    },
+    async stop() {
+      running = false;
+      for (const resolve of waiting.splice(0)) resolve();
+      await Promise.all(pumps);
+    },
+  };
+}
+
+/** `plexus registry start` on a free loopback port; answers its URL once it listens. */
+async function registryProcess(storage: string): Promise<{ url: string; child: ChildProcess }> {
+  const bin = resolve(import.meta.dirname, '../bin/plexus.js');
+  const child = spawn(process.execPath, [bin, 'registry', 'start', '--port', '0', '--storage', storage], { env: { ...process.env, PLEXUS_REGISTRY_TOKENS: TOKEN, PLEXUS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((found, fail) => {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /plexus: registry on (http:\/\/\S+)/.exec(stderr);
+      if (match) found(match[1] as string);
+    });
+    child.once('exit', (code) => fail(new Error(`plexus registry start exited with ${code}: ${stderr}`)));
+  });
+  return { url, child };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const dir = await mkdtemp(join(tmpdir(), 'plexus-bench-reload-'));
+const registry = await registryProcess(join(dir, 'registry'));
+const firsts = new Map<string, number>();
+const host = await Host.start({ ...defaultHostConfig(join(dir, 'state')) }, { logger: firstEventLogger(firsts) });
+try {
+  for (let minor = 0; minor <= ROUNDS; minor++) {
+    const pkg: PackageJson = { name: NAME, version: `1.${minor}.0`, type: 'module', keywords: ['plexus-plugin'], plexus: { apiVersion: '^1.0.0', main: 'dist/plugin.js', subscribe: ['orders.#'] } };
+    const res = await publish(registry.url, pkg, TOKEN, publishBody(pkg, await packTarball(pkg, { 'dist/plugin.js': PLUGIN })));
+    if (res.status !== 201) throw new Error(`publishing ${pkg.version} failed: ${JSON.stringify(res.body)}`);
+  }
+  await host.pluginManager.install({ spec: `${NAME}@1.0.0`, registry: registry.url });
+  const load = closedLoop(host);
+  const rounds: { version: string; firstEventMs: number; installMs: number; steadyEventsPerSec: number; upgradeEventsPerSec: number; windowMs: number; ratio: number }[] = [];
+  try {
+    await sleep(STEADY_MS); // warm-up: instances, SQLite pages, JIT
+    for (let minor = 1; minor <= ROUNDS; minor++) {
+      const version = `1.${minor}.0`;
+      const steadyFrom = performance.now();
+      await sleep(STEADY_MS);
+      const requested = performance.now();
+      await host.pluginManager.install({ spec: `${NAME}@${version}`, registry: registry.url });
+      const installed = performance.now();
+      while (!firsts.has(version)) await sleep(1);
+      const first = firsts.get(version) as number;
+      const windowEnd = Math.max(installed, first) + TAIL_MS;
+      await sleep(Math.max(0, windowEnd - performance.now()) + STEADY_MS);
+      const steady = (load.rate(steadyFrom, requested) + load.rate(windowEnd, windowEnd + STEADY_MS)) / 2;
+      const during = load.rate(requested, windowEnd);
+      const round = { version, firstEventMs: Math.round(first - requested), installMs: Math.round(installed - requested), steadyEventsPerSec: Math.round(steady), upgradeEventsPerSec: Math.round(during), windowMs: Math.round(windowEnd - requested), ratio: Number((during / steady).toFixed(3)) };
+      rounds.push(round);
+      console.log(`upgrade to ${version}: first event after ${round.firstEventMs} ms (install returned after ${round.installMs} ms); ${round.upgradeEventsPerSec} events/s over the ${round.windowMs} ms upgrade window vs ${round.steadyEventsPerSec} steady: ratio ${round.ratio}`);
+    }
+  } finally {
+    await load.stop();
+  }
+  console.log(JSON.stringify({
+    firstEventMs: median(rounds.map((r) => r.firstEventMs)),
+    ratio: median(rounds.map((r) => r.ratio)),
+    installMs: median(rounds.map((r) => r.installMs)),
+    steadyEventsPerSec: median(rounds.map((r) => r.steadyEventsPerSec)),
+    targets: { firstEventMs: 1000, ratio: 0.9 },
+    rounds,
+  }));
+} finally {
+  await host.stop();
+  registry.child.kill('SIGTERM');
+  await rm(dir, { recursive: true, force: true });
+}

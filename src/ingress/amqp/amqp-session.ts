@@ -1,0 +1,161 @@
+// One connection to RabbitMQ and everything built on it: a channel with the
+// configured prefetch, the declared topology, one consumer per queue.
+// Deliveries that arrive in the same turn of the event loop go to the intake
+// as one batch (one host.accept, one store transaction); each is acked on its
+// own channel once its outcome is durable (acks coalesced: amqp-ack-window.ts).
+// A delivery tag belongs to the channel that delivered it, so after a
+// reconnect old messages are never acked on the new channel: RabbitMQ
+// redelivers them, and the intake knows the ones that already settled.
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import type { HostLogger } from '../../host/engine-hooks.ts';
+import type { AmqpQueueConfig, AmqpSourceConfig } from '../broker-config.ts';
+import type { BrokerSession } from '../broker-connection.ts';
+import type { BrokerIntake } from '../broker-intake.ts';
+import type { BrokerMessage } from '../broker-message.ts';
+import { AmqpAckWindow } from './amqp-ack-window.ts';
+import { amqpConnectOptions } from './amqp-connect-options.ts';
+import { decodeAmqpMessage } from './amqp-message.ts';
+import { bindPatterns, bindingExchange, declareTopology, queuePatterns } from './amqp-topology.ts';
+
+export interface AmqpSessionOptions {
+  config: AmqpSourceConfig;
+  intake: BrokerIntake;
+  logger: HostLogger;
+  /** The active plugins' subscribe patterns, read at connect and then every few seconds. */
+  subscriptions: () => readonly string[];
+  consumerName: string;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+/** How often new plugin subscriptions are bound while connected. */
+const REBIND_EVERY_MS = 5000;
+
+export class AmqpSession implements BrokerSession {
+  readonly lost: Promise<Error | undefined>;
+  readonly #options: AmqpSessionOptions;
+  readonly #model: ChannelModel;
+  readonly #channel: Channel;
+  readonly #acks: AmqpAckWindow;
+  readonly #consumerTags: string[] = [];
+  readonly #bound = new Set<string>();
+  #batch: BrokerMessage[] = [];
+  #flushScheduled = false;
+  #rebindTimer: NodeJS.Timeout | undefined;
+
+  static async open(options: AmqpSessionOptions): Promise<AmqpSession> {
+    const { config } = options;
+    const model = await connect(amqpConnectOptions(config), { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: `plexus ${options.consumerName} ${config.name}` } });
+    let lastError: Error | undefined;
+    let markLost: (cause: Error | undefined) => void = () => undefined;
+    const lost = new Promise<Error | undefined>((resolve) => {
+      markLost = resolve;
+    });
+    // Without an 'error' listener an EventEmitter error would crash the host.
+    model.on('error', (err: Error) => {
+      lastError = err;
+    });
+    model.on('close', (err?: Error) => markLost(err ?? lastError));
+    model.on('blocked', (reason: string) => options.logger.warn({ broker: `amqp:${config.name}`, reason }, 'RabbitMQ blocked this connection (resource alarm)'));
+    try {
+      const channel = await model.createChannel();
+      channel.on('error', (err: Error) => {
+        lastError = err;
+      });
+      const session = new AmqpSession(options, model, channel, lost);
+      channel.on('close', () => {
+        session.#acks.close();
+        // A channel error leaves the connection open; the session is over all the same.
+        markLost(lastError ?? new Error('channel closed'));
+        void model.close().catch(() => undefined);
+      });
+      await session.#consume();
+      return session;
+    } catch (err) {
+      await model.close().catch(() => undefined);
+      throw lastError ?? err;
+    }
+  }
+
+  private constructor(options: AmqpSessionOptions, model: ChannelModel, channel: Channel, lost: Promise<Error | undefined>) {
+    this.#options = options;
+    this.#model = model;
+    this.#channel = channel;
+    this.#acks = new AmqpAckWindow(channel);
+    this.lost = lost;
+  }
+
+  /** Cancels the consumers: no new deliveries; those already here still finish. */
+  async stopIntake(): Promise<void> {
+    clearInterval(this.#rebindTimer);
+    for (const tag of this.#consumerTags.splice(0)) await this.#channel.cancel(tag).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#rebindTimer);
+    this.#acks.close();
+    await this.#model.close().catch(() => undefined);
+  }
+
+  async #consume(): Promise<void> {
+    const { config } = this.#options;
+    const subscriptions = this.#options.subscriptions();
+    await declareTopology(this.#channel, config, subscriptions);
+    for (const queue of config.queues) for (const pattern of queuePatterns(queue, subscriptions)) this.#bound.add(`${queue.name}\u0000${pattern}`);
+    await this.#channel.prefetch(config.prefetch);
+    for (const queue of config.queues) {
+      const source = `amqp/${queue.name}`;
+      const { consumerTag } = await this.#channel.consume(queue.name, (message) => this.#onDelivery(message, queue, source), { noAck: false });
+      this.#consumerTags.push(consumerTag);
+    }
+    if (config.queues.some((q) => q.bindSubscriptions)) {
+      this.#rebindTimer = setInterval(() => void this.#rebind(), REBIND_EVERY_MS);
+      this.#rebindTimer.unref();
+    }
+  }
+
+  #onDelivery(message: ConsumeMessage | null, queue: AmqpQueueConfig, source: string): void {
+    if (message === null) {
+      // RabbitMQ cancelled the consumer (the queue was deleted): start over, which declares it again.
+      this.#options.logger.warn({ broker: `amqp:${this.#options.config.name}`, queue: queue.name }, 'RabbitMQ cancelled the consumer');
+      void this.#channel.close().catch(() => undefined);
+      return;
+    }
+    const decoded = decodeAmqpMessage(message, { source, now: Date.now(), ...(queue.type === undefined ? {} : { type: queue.type }) });
+    const contentType: unknown = message.properties.contentType;
+    this.#batch.push({
+      decoded,
+      source,
+      body: message.content,
+      ...(typeof contentType === 'string' ? { contentType } : {}),
+      ack: () => this.#acks.ack(message),
+      refuse: () => void this.#acks.nack(message, false),
+      release: () => void this.#acks.nack(message, true),
+    });
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // Everything that arrived with this socket read goes in one batch.
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      const batch = this.#batch;
+      this.#batch = [];
+      void this.#options.intake.take(batch);
+    });
+  }
+
+  async #rebind(): Promise<void> {
+    const { config } = this.#options;
+    const subscriptions = this.#options.subscriptions();
+    try {
+      for (const queue of config.queues) {
+        if (!queue.bindSubscriptions) continue;
+        const fresh = subscriptions.filter((p) => !this.#bound.has(`${queue.name}\u0000${p}`));
+        if (fresh.length === 0) continue;
+        await bindPatterns(this.#channel, bindingExchange(config), queue, fresh);
+        for (const pattern of fresh) this.#bound.add(`${queue.name}\u0000${pattern}`);
+        this.#options.logger.info({ broker: `amqp:${config.name}`, queue: queue.name, patterns: fresh }, 'bound new plugin subscriptions');
+      }
+    } catch {
+      // The channel failed: the session is lost and the next one binds everything again.
+    }
+  }
+}

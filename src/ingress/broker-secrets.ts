@@ -1,0 +1,24 @@
+// Broker credentials come from the config (usually `${ENV}` references) and
+// must never reach a log line or a readiness reason. Client libraries put
+// what they were given into their error messages (a URL with userinfo, an
+// AUTH argument), so every message from a broker client passes through here.
+
+/** `text` with every occurrence of each secret (4 characters or more) replaced. */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    // Very short values would redact ordinary words; they are not credentials worth the name anyway.
+    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}
+
+/** A broker URL fit for logs: scheme, host, port and path; userinfo and query dropped. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return '(unparseable url)';
+  }
+}

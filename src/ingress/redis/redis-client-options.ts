@@ -1,0 +1,37 @@
+// ioredis options of a source's connections. ioredis' own reconnection is
+// off (retryStrategy null, no offline queue): a lost connection ends the
+// session and BrokerConnection opens a new one with backoff and a circuit
+// breaker, the same way for every broker. Credentials come from the config's
+// username/password (usually `${ENV}` references), else the URL's userinfo.
+import type { RedisOptions } from 'ioredis';
+import type { RedisSourceConfig } from '../broker-config.ts';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export function redisClientOptions(config: RedisSourceConfig, connectionName: string): RedisOptions {
+  const url = new URL(config.url);
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
+  const options: RedisOptions = {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? 6379 : Number(url.port),
+    db: Number.isInteger(db) ? db : 0,
+    connectionName: connectionName.replace(/\s/g, '_'),
+    lazyConnect: true,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  };
+  if (url.protocol === 'rediss:') options.tls = {};
+  const username = config.username ?? (url.username === '' ? undefined : decodeURIComponent(url.username));
+  const password = config.password ?? (url.password === '' ? undefined : decodeURIComponent(url.password));
+  if (username !== undefined) options.username = username;
+  if (password !== undefined) options.password = password;
+  return options;
+}
+
+/** Everything secret in a source's config, for redaction. */
+export function redisSecrets(config: RedisSourceConfig): string[] {
+  const url = new URL(config.url);
+  return [config.password, url.password === '' ? undefined : decodeURIComponent(url.password)].filter((s): s is string => s !== undefined);
+}

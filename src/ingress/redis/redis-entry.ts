@@ -1,0 +1,97 @@
+// Redis messages → envelopes. Redis has no CloudEvents binding, so the
+// mapping is ours (documented in README.md):
+// - a stream entry with an `event` field: that field is the message (a JSON
+//   CloudEvent, validated as one, or any JSON body, wrapped);
+// - with a `data` field: the body (JSON if it parses, else text), the other
+//   fields are attributes as in binary mode (`ce_type`, `ce_id`,
+//   `traceparent`, `content-type`…) plus plain `type` and `id`;
+// - otherwise the whole field map is the data (`XADD orders * type
+//   order.paid order_id 42` → type order.paid, data {order_id: "42"}).
+// The entry id is the event id unless the entry names one: stable across
+// redeliveries, so a redelivered entry is recognised.
+// List items and pub/sub messages are one string: a JSON CloudEvent, or a
+// body wrapped with the configured type (pub/sub: else the channel name).
+import { PlexusError, type JsonValue } from '@plexus/plugin-sdk';
+import { parseJsonSafely } from '@plexus/plugin-sdk/runtime';
+import { isCloudEvent, toEnvelope, wrapPlainBody } from '../../envelope/index.ts';
+import type { Decoded } from '../broker-message.ts';
+import { refusalError } from '../broker-refusal.ts';
+
+export interface RedisDecodeContext {
+  /** `redis/stream:<key>`, `redis/list:<key>`, `redis/channel:<channel>`. */
+  source: string;
+  /** The configured type for messages that carry none. */
+  type?: string;
+  now: number;
+}
+
+export interface DecodedRedisMessage {
+  decoded: Decoded;
+  /** What a refusal records. */
+  body: Buffer;
+  contentType: string;
+}
+
+export function decodeStreamEntry(entryId: string, fields: readonly string[], context: RedisDecodeContext): DecodedRedisMessage {
+  const map: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) Object.defineProperty(map, fields[i] as string, { value: fields[i + 1] as string, enumerable: true, writable: true, configurable: true });
+  const body = Buffer.from(JSON.stringify(map));
+  try {
+    return { decoded: streamEnvelope(entryId, map, context), body, contentType: 'application/json' };
+  } catch (err) {
+    return { decoded: { ok: false, error: refusalError(err) }, body, contentType: 'application/json' };
+  }
+}
+
+export function decodeText(text: string, context: RedisDecodeContext): DecodedRedisMessage {
+  const body = Buffer.from(text);
+  try {
+    const parsed = tryJson(text);
+    if (parsed.ok && isCloudEvent(parsed.value)) return { decoded: { ok: true, event: toEnvelope(parsed.value, { source: '', type: '', now: context.now }), stableId: true }, body, contentType: 'application/cloudevents+json' };
+    const type = required(context.type, 'the message is not a CloudEvent and no type is configured');
+    const headers = parsed.ok ? {} : { 'content-type': 'text/plain; charset=utf-8' };
+    const event = wrapPlainBody({ body: parsed.ok ? parsed.value : text, source: context.source, type, now: context.now, headers });
+    return { decoded: { ok: true, event, stableId: false }, body, contentType: parsed.ok ? 'application/json' : 'text/plain' };
+  } catch (err) {
+    return { decoded: { ok: false, error: refusalError(err) }, body, contentType: 'text/plain' };
+  }
+}
+
+function streamEnvelope(entryId: string, map: Record<string, string>, context: RedisDecodeContext): Decoded {
+  const { event: eventField, data, type: typeField, id: idField, ...rest } = map;
+  if (eventField !== undefined) {
+    const parsed = tryJson(eventField);
+    if (!parsed.ok) throw invalid('the entry\'s event field is not JSON');
+    if (isCloudEvent(parsed.value)) return { ok: true, event: toEnvelope(parsed.value, { source: '', type: '', now: context.now }), stableId: true };
+    const type = required(typeField ?? context.type, 'the entry has no type field and the stream no configured type');
+    return { ok: true, event: wrapPlainBody({ body: parsed.value, source: context.source, type, id: idField ?? entryId, now: context.now }), stableId: true };
+  }
+  if (data !== undefined) {
+    const parsed = tryJson(data);
+    const headers: Record<string, string> = { ...(parsed.ok ? {} : { 'content-type': 'text/plain; charset=utf-8' }), ...rest };
+    const type = required(typeField ?? rest.ce_type ?? context.type, 'the entry has no type or ce_type field and the stream no configured type');
+    const id = idField ?? rest.ce_id ?? entryId;
+    return { ok: true, event: wrapPlainBody({ body: parsed.ok ? parsed.value : data, source: context.source, type, id, now: context.now, headers }), stableId: true };
+  }
+  const type = required(typeField ?? context.type, 'the entry has no type field and the stream no configured type');
+  const fields: Record<string, string> = { ...rest };
+  return { ok: true, event: wrapPlainBody({ body: fields, source: context.source, type, id: idField ?? entryId, now: context.now }), stableId: true };
+}
+
+function tryJson(text: string): { ok: true; value: JsonValue } | { ok: false } {
+  if (text.trim() === '') return { ok: false };
+  try {
+    return { ok: true, value: parseJsonSafely(text) as JsonValue };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function required(type: string | undefined, problem: string): string {
+  if (type === undefined || type === '') throw invalid(problem);
+  return type;
+}
+
+function invalid(message: string): PlexusError {
+  return new PlexusError('PLEXUS_INVALID_EVENT', `Invalid event: ${message}`);
+}

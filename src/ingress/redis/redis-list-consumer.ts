@@ -1,0 +1,159 @@
+// A reliable list queue: items move atomically (LMOVE / BLMOVE) from the
+// list into this consumer's processing list, and are removed from there
+// (LREM) only after onSettled (CONTRACT §6). Whatever a crash or a lost
+// connection leaves in the processing list is taken again when the next
+// session starts. Several hosts share a list naturally: each moves items into
+// its own processing list (named after its consumer name, stable across
+// restarts so a restarted host finds its own leftovers).
+//
+// Items are taken in batches by a small script (up to batchSize LMOVEs in one
+// round trip); BLMOVE blocks only when the list is empty.
+import type { RedisListConfig } from '../broker-config.ts';
+import type { BrokerIntake } from '../broker-intake.ts';
+import type { BrokerMessage } from '../broker-message.ts';
+import type { BrokerStats } from '../broker-stats.ts';
+import { decodeText } from './redis-entry.ts';
+import type { ConsumerRun } from './redis-session.ts';
+
+const MOVE_BATCH = `local out = {}
+for i = 1, tonumber(ARGV[2]) do
+  local item = redis.call('LMOVE', KEYS[1], KEYS[2], ARGV[1], 'RIGHT')
+  if not item then break end
+  out[i] = item
+end
+return out`;
+const BLOCK_SEC = 1;
+
+export class RedisListConsumer {
+  readonly source: string;
+  readonly processingKey: string;
+  readonly #config: RedisListConfig;
+  readonly #intake: BrokerIntake;
+  readonly #stats: BrokerStats;
+  /** Items held here (a multiset: equal items are distinct messages). Survives sessions. */
+  readonly #inFlight = new Map<string, number>();
+  /** Settled items whose LREM has not been confirmed. Survives sessions. */
+  #toRemove: string[] = [];
+  #run: ConsumerRun | undefined;
+  #flushing = false;
+  #flushAgain = false;
+
+  constructor(config: RedisListConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats) {
+    this.source = `redis/list:${config.key}`;
+    this.processingKey = config.processingKey ?? `${config.key}:processing:${consumer}`;
+    this.#config = config;
+    this.#intake = intake;
+    this.#stats = stats;
+  }
+
+  /** Sends the acknowledgements still queued, after any flush in progress. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await new Promise((resolve) => setImmediate(resolve));
+    await this.#flushRemovals();
+  }
+
+  async run(run: ConsumerRun): Promise<void> {
+    this.#run = run;
+    const { key, batchSize, maxInFlight, end } = this.#config;
+    const from = end === 'left' ? 'LEFT' : 'RIGHT';
+    await this.#flushRemovals();
+    await this.#recover(run);
+    while (run.active) {
+      await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+      if (!run.active) break;
+      const moved = await run.reader.call('EVAL', [MOVE_BATCH, 2, key, this.processingKey, from, batchSize]);
+      let items = Array.isArray(moved) ? moved.map((item) => String(item)) : [];
+      if (items.length === 0) {
+        const one = await run.reader.call('BLMOVE', [key, this.processingKey, from, 'RIGHT', BLOCK_SEC]);
+        items = one === null || one === undefined ? [] : [String(one)];
+      }
+      if (items.length > 0) this.#take(items);
+    }
+  }
+
+  /** Items left in the processing list by an earlier run, minus those still held here. */
+  async #recover(run: ConsumerRun): Promise<void> {
+    const left = await run.commands.call('LRANGE', [this.processingKey, 0, -1]);
+    if (!Array.isArray(left)) return;
+    const held = new Map(this.#inFlight);
+    for (const item of this.#toRemove) held.set(item, (held.get(item) ?? 0) + 1);
+    const recovered: string[] = [];
+    for (const raw of left) {
+      const item = String(raw);
+      const count = held.get(item) ?? 0;
+      if (count > 0) held.set(item, count - 1);
+      else recovered.push(item);
+    }
+    this.#stats.recovered += recovered.length;
+    if (recovered.length > 0) this.#take(recovered);
+  }
+
+  #take(items: readonly string[]): void {
+    const now = Date.now();
+    const messages: BrokerMessage[] = items.map((item) => {
+      this.#inFlight.set(item, (this.#inFlight.get(item) ?? 0) + 1);
+      const { decoded, body, contentType } = decodeText(item, { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
+      const done = () => {
+        this.#release(item);
+        this.#removeLater(item);
+        return true;
+      };
+      return {
+        decoded, source: this.source, body, contentType,
+        ack: done,
+        refuse: () => void done(),
+        release: () => {
+          this.#release(item);
+          // Still in the processing list: take it again while running, else the next session recovers it.
+          if (this.#run?.active) this.#take([item]);
+        },
+      };
+    });
+    void this.#intake.take(messages);
+  }
+
+  #release(item: string): void {
+    const count = (this.#inFlight.get(item) ?? 1) - 1;
+    if (count > 0) this.#inFlight.set(item, count);
+    else this.#inFlight.delete(item);
+  }
+
+  #removeLater(item: string): void {
+    this.#toRemove.push(item);
+    if (this.#flushing) {
+      this.#flushAgain = true;
+      return;
+    }
+    this.#flushing = true;
+    setImmediate(() => void this.#flushRemovals());
+  }
+
+  async #flushRemovals(): Promise<void> {
+    this.#flushing = true;
+    try {
+      do {
+        this.#flushAgain = false;
+        const commands = this.#run?.commands;
+        if (!commands || this.#toRemove.length === 0) return;
+        const batch = this.#toRemove;
+        this.#toRemove = [];
+        try {
+          // MULTI: all removals or none, so a retry never removes twice.
+          const transaction = commands.multi();
+          for (const item of batch) transaction.lrem(this.processingKey, 1, item);
+          const results = await transaction.exec();
+          if (results === null || results.some(([err]) => err !== null)) throw new Error('LREM failed');
+        } catch (err) {
+          // Retried as a whole later. (If the reply, not the command, was lost, the retry can remove an
+          // equal item another message holds: list items carry no id. Streams do; prefer them.)
+          this.#toRemove.push(...batch);
+          throw err;
+        }
+      } while (this.#flushAgain);
+    } catch {
+      // The connection is gone; the next session removes these first.
+    } finally {
+      this.#flushing = false;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Redis pub/sub: channels and glob patterns on a dedicated subscriber
+// connection. AT MOST ONCE, by nature: Redis keeps nothing for a subscriber,
+// so a message published while the connection is down, or one the host
+// cannot accept (store down, more than maxInFlight pending), is gone. Those
+// are counted (BrokerStats.dropped, plexus_ingress_events_total{outcome=
+// "dropped"}), never hidden; use a stream or a list where every message matters.
+import type { RedisPubSubConfig } from '../broker-config.ts';
+import type { BrokerIntake } from '../broker-intake.ts';
+import type { BrokerMessage } from '../broker-message.ts';
+import { decodeText } from './redis-entry.ts';
+import type { ConsumerRun } from './redis-session.ts';
+
+export class RedisPubSubConsumer {
+  readonly #subscriptions: readonly RedisPubSubConfig[];
+  readonly #intake: BrokerIntake;
+
+  constructor(subscriptions: readonly RedisPubSubConfig[], intake: BrokerIntake) {
+    this.#subscriptions = subscriptions;
+    this.#intake = intake;
+  }
+
+  /** Subscribes on `run.reader` (a connection of its own) and takes messages until the run stops. */
+  async run(run: ConsumerRun): Promise<void> {
+    const byChannel = new Map<string, RedisPubSubConfig>();
+    const byPattern = new Map<string, RedisPubSubConfig>();
+    for (const sub of this.#subscriptions) {
+      if (sub.channel !== undefined) byChannel.set(sub.channel, sub);
+      if (sub.pattern !== undefined) byPattern.set(sub.pattern, sub);
+    }
+    const subscriber = run.reader;
+    subscriber.on('message', (channel: string, message: string) => {
+      const sub = byChannel.get(channel);
+      if (sub && run.active) this.#take(sub, channel, message);
+    });
+    subscriber.on('pmessage', (pattern: string, channel: string, message: string) => {
+      const sub = byPattern.get(pattern);
+      if (sub && run.active) this.#take(sub, channel, message);
+    });
+    if (byChannel.size > 0) await subscriber.subscribe(...byChannel.keys());
+    if (byPattern.size > 0) await subscriber.psubscribe(...byPattern.keys());
+    await run.stopped;
+    // Stop listening at once: what arrives after this would have nowhere to go. Names are
+    // given explicitly: ioredis 6 over RESP3 never resolves an argument-less UNSUBSCRIBE.
+    if (byChannel.size > 0) await subscriber.unsubscribe(...byChannel.keys()).catch(() => undefined);
+    if (byPattern.size > 0) await subscriber.punsubscribe(...byPattern.keys()).catch(() => undefined);
+  }
+
+  #take(sub: RedisPubSubConfig, channel: string, text: string): void {
+    if (this.#intake.pending >= sub.maxInFlight) {
+      this.#intake.dropped('over maxInFlight', false);
+      return;
+    }
+    const source = `redis/channel:${channel}`;
+    const { decoded, body, contentType } = decodeText(text, { source, now: Date.now(), type: sub.type ?? channel });
+    const message: BrokerMessage = {
+      decoded, source, body, contentType,
+      // Nothing to acknowledge: Redis forgot the message when it sent it.
+      ack: () => true,
+      refuse: () => undefined,
+      release: () => this.#intake.dropped('not accepted', true),
+    };
+    void this.#intake.take([message]);
+  }
+}

@@ -1,0 +1,192 @@
+// One stream read through a consumer group. Per session: create the group if
+// needed (MKSTREAM), send the acks the last session could not, re-read this
+// consumer's own pending entries (XREADGROUP from 0: taken before a crash or
+// a lost connection, never acknowledged), then XREADGROUP batches of new
+// entries (`>`) while fewer than maxInFlight are pending in the host.
+// XACK goes out, batched, only after onSettled (CONTRACT §6).
+//
+// Competing consumers: every host reads the same group under its own consumer
+// name, so Redis hands each entry to one of them. A host that dies leaves its
+// entries pending; every claimIdleMs/2 each host XAUTOCLAIMs entries idle for
+// longer than claimIdleMs. So that a slow but live host is not robbed, the
+// entries it still holds are re-claimed by itself (XCLAIM JUSTID, which
+// resets their idle time) well before they become claimable.
+import type { Redis } from 'ioredis';
+import type { RedisStreamConfig } from '../broker-config.ts';
+import type { BrokerIntake } from '../broker-intake.ts';
+import type { BrokerMessage } from '../broker-message.ts';
+import type { BrokerStats } from '../broker-stats.ts';
+import { decodeStreamEntry } from './redis-entry.ts';
+import { parseClaim, parseEntries, type StreamEntry } from './redis-stream-replies.ts';
+import type { ConsumerRun } from './redis-session.ts';
+
+const ACK_CHUNK = 500;
+const CLAIM_ROUNDS = 10;
+
+export class RedisStreamConsumer {
+  readonly source: string;
+  readonly #config: RedisStreamConfig;
+  readonly #consumer: string;
+  readonly #intake: BrokerIntake;
+  readonly #stats: BrokerStats;
+  /** Entry id → when this host last took or re-claimed it. Survives sessions. */
+  readonly #inFlight = new Map<string, number>();
+  /** Settled entries whose XACK has not been confirmed. Survives sessions. */
+  readonly #toAck = new Set<string>();
+  #run: ConsumerRun | undefined;
+  #flushing = false;
+  #flushAgain = false;
+  #claiming = false;
+
+  constructor(config: RedisStreamConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats) {
+    this.source = `redis/stream:${config.key}`;
+    this.#config = config;
+    this.#consumer = consumer;
+    this.#intake = intake;
+    this.#stats = stats;
+  }
+
+  /** Sends the acknowledgements still queued, after any flush in progress. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await new Promise((resolve) => setImmediate(resolve));
+    await this.#flushAcks();
+  }
+
+  /** Consumes until the run stops or a command fails (which ends the session). */
+  async run(run: ConsumerRun): Promise<void> {
+    this.#run = run;
+    const { key, group, batchSize, blockMs, start, maxInFlight, claimIdleMs } = this.#config;
+    try {
+      await run.commands.call('XGROUP', ['CREATE', key, group, start, 'MKSTREAM']);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+    }
+    await this.#flushAcks();
+    await this.#recoverOwn(run);
+    const claimTimer = setInterval(() => void this.#claim(run.commands), Math.max(1000, Math.floor(claimIdleMs / 2)));
+    claimTimer.unref();
+    try {
+      while (run.active) {
+        await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+        if (!run.active) break;
+        const reply = await run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', key, '>']);
+        const entries = parseEntries(reply);
+        if (entries.length > 0) this.#take(entries);
+      }
+    } finally {
+      clearInterval(claimTimer);
+    }
+  }
+
+  async #recoverOwn(run: ConsumerRun): Promise<void> {
+    const { key, group, batchSize, maxInFlight } = this.#config;
+    let after = '0';
+    while (run.active) {
+      const entries = parseEntries(await run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'STREAMS', key, after]));
+      if (entries.length === 0) return;
+      after = (entries[entries.length - 1] as StreamEntry).id;
+      const fresh = this.#fresh(entries);
+      this.#stats.recovered += fresh.length;
+      if (fresh.length > 0) this.#take(fresh);
+      await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+    }
+  }
+
+  /** Entries not already held here; entries deleted from the stream (no fields) are just acknowledged. */
+  #fresh(entries: readonly StreamEntry[]): StreamEntry[] {
+    const fresh: StreamEntry[] = [];
+    for (const entry of entries) {
+      if (this.#inFlight.has(entry.id) || this.#toAck.has(entry.id)) continue;
+      if (entry.fields === null) this.#ackLater(entry.id);
+      else fresh.push(entry);
+    }
+    return fresh;
+  }
+
+  #take(entries: readonly StreamEntry[]): void {
+    const now = Date.now();
+    const messages: BrokerMessage[] = [];
+    for (const { id, fields } of entries) {
+      if (fields === null) continue;
+      this.#inFlight.set(id, now);
+      const { decoded, body, contentType } = decodeStreamEntry(id, fields, { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
+      const done = () => {
+        this.#inFlight.delete(id);
+        this.#ackLater(id);
+        return true;
+      };
+      messages.push({
+        decoded, source: this.source, body, contentType,
+        ack: done,
+        // No broker-side dead-letter for streams: the refusal is in the host DLQ; the entry is acknowledged.
+        refuse: () => void done(),
+        release: () => {
+          this.#inFlight.delete(id);
+          // Still pending for this consumer: take it again while running, else the next session or XAUTOCLAIM will.
+          const run = this.#run;
+          if (run?.active) this.#take([{ id, fields }]);
+        },
+      });
+    }
+    void this.#intake.take(messages);
+  }
+
+  #ackLater(id: string): void {
+    this.#toAck.add(id);
+    if (this.#flushing) {
+      this.#flushAgain = true;
+      return;
+    }
+    this.#flushing = true;
+    setImmediate(() => void this.#flushAcks());
+  }
+
+  /** XACKs everything settled; what fails stays for the next flush or session. */
+  async #flushAcks(): Promise<void> {
+    this.#flushing = true;
+    try {
+      do {
+        this.#flushAgain = false;
+        const commands = this.#run?.commands;
+        if (!commands) return;
+        const ids = [...this.#toAck];
+        for (let i = 0; i < ids.length; i += ACK_CHUNK) {
+          const chunk = ids.slice(i, i + ACK_CHUNK);
+          await commands.call('XACK', [this.#config.key, this.#config.group, ...chunk]);
+          for (const id of chunk) this.#toAck.delete(id);
+        }
+      } while (this.#flushAgain);
+    } catch {
+      // The connection is gone; the next session flushes these first.
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #claim(commands: Redis): Promise<void> {
+    if (this.#claiming || !this.#run?.active) return;
+    this.#claiming = true;
+    const { key, group, claimIdleMs, batchSize, maxInFlight } = this.#config;
+    try {
+      const now = Date.now();
+      const stale = [...this.#inFlight].filter(([, at]) => now - at > claimIdleMs / 3).map(([id]) => id);
+      if (stale.length > 0) {
+        await commands.call('XCLAIM', [key, group, this.#consumer, 0, ...stale, 'JUSTID']);
+        for (const id of stale) if (this.#inFlight.has(id)) this.#inFlight.set(id, now);
+      }
+      let cursor = '0-0';
+      for (let round = 0; round < CLAIM_ROUNDS && this.#intake.pending < maxInFlight; round++) {
+        const claim = parseClaim(await commands.call('XAUTOCLAIM', [key, group, this.#consumer, claimIdleMs, cursor, 'COUNT', batchSize]));
+        const fresh = this.#fresh(claim.entries);
+        this.#stats.claimed += fresh.length;
+        if (fresh.length > 0) this.#take(fresh);
+        cursor = claim.next;
+        if (cursor === '0-0') break;
+      }
+    } catch {
+      // A failed claim round is retried at the next tick; a lost connection ends the session anyway.
+    } finally {
+      this.#claiming = false;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// Gets a plugin's tarball with pacote, npm's own fetcher: packuments (the
+// abbreviated form first, the full one only when it lacks `plexus`), tarballs
+// verified against the registry's integrity, local folders packed the way
+// `npm pack` packs them (npm-packlist; `files`, .npmignore) with scripts off,
+// local .tgz files read as they are. npm's errors become PLEXUS_* codes.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pacote, { type Packument, type PackumentVersion, type TarballData } from 'pacote';
+import { PlexusError } from '@plexus/plugin-sdk';
+import type { PackageSpec } from './package-spec.ts';
+import { candidateVersions, lacksManifests, pickCompatible } from './pick-version.ts';
+
+export interface FetchOptions {
+  /** npm-compatible registry base URL. */
+  registry: string;
+  /** pacote's cache folder. */
+  cache: string;
+  hostApiVersion: string;
+}
+
+export interface FetchedPackage {
+  tarball: Buffer;
+  /** SRI of the tarball: the registry's (verified) or computed for local sources. */
+  integrity: string;
+  /** Where it came from, for the state file and the operator. */
+  source: string;
+}
+
+export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export async function fetchPackage(spec: PackageSpec, options: FetchOptions): Promise<FetchedPackage> {
+  const what = spec.kind === 'registry' ? `${spec.name} from ${options.registry}` : spec.path;
+  try {
+    if (spec.kind === 'registry') return await fromRegistry(spec, options);
+    if (spec.kind === 'folder') return local(await pacote.tarball(spec.path, { cache: options.cache, ignoreScripts: true, tree: await folderTree(spec.path) }), spec.path);
+    return local(await pacote.tarball(`file:${spec.path}`, { cache: options.cache, ignoreScripts: true }), spec.path);
+  } catch (err) {
+    throw toPlexusError(err, what);
+  }
+}
+
+async function fromRegistry(spec: Extract<PackageSpec, { kind: 'registry' }>, options: FetchOptions): Promise<FetchedPackage> {
+  // A registry that stops answering must not hold the (one at a time) plugin operations forever.
+  const base = { registry: withSlash(options.registry), cache: options.cache, preferOnline: true, timeout: REQUEST_TIMEOUT_MS };
+  let candidates = candidateVersions(await pacote.packument(spec.name, { ...base, fullMetadata: false }), spec.selector);
+  // A registry other than ours (npmjs.org) leaves `plexus` out of the abbreviated form.
+  if (lacksManifests(candidates)) candidates = candidateVersions(await pacote.packument(spec.name, { ...base, fullMetadata: true }), spec.selector);
+  const chosen = pickCompatible(spec.name, candidates, options.hostApiVersion);
+  const integrity = expectedIntegrity(chosen);
+  const tarballOptions = { ...base, integrity, ...(chosen.dist?.tarball ? { resolved: chosen.dist.tarball } : {}) };
+  const data = await pacote.tarball(`${spec.name}@${chosen.version}`, tarballOptions);
+  return { tarball: data, integrity, source: `${spec.name}@${chosen.version} from ${withSlash(options.registry)}` };
+}
+
+/** The SRI the tarball must match; a registry that publishes none is not trusted. */
+function expectedIntegrity(manifest: PackumentVersion): string {
+  const dist = manifest.dist ?? {};
+  if (typeof dist.integrity === 'string' && dist.integrity !== '') return dist.integrity;
+  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum)) return `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}`;
+  throw new PlexusError('PLEXUS_INTEGRITY_MISMATCH', `the registry gives no integrity for ${manifest.name}@${manifest.version}; refusing to install it unverified`);
+}
+
+/** The minimal Arborist node npm-packlist needs for a project root (plugins bundle their dependencies). */
+async function folderTree(path: string) {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(await readFile(join(path, 'package.json'), 'utf8'));
+  } catch (err) {
+    throw new PlexusError('PLEXUS_INVALID_MANIFEST', `${path} has no readable package.json: ${(err as Error).message}`);
+  }
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `${path}/package.json is not a JSON object`);
+  return { path, package: pkg as Record<string, unknown>, isProjectRoot: true, edgesOut: new Map<string, unknown>() };
+}
+
+function local(data: TarballData, path: string): FetchedPackage {
+  return { tarball: data, integrity: String(data.integrity), source: path };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'FETCH_ERROR']);
+
+function toPlexusError(err: unknown, what: string): PlexusError {
+  if (err instanceof PlexusError) return err;
+  const { code, statusCode } = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; statusCode?: unknown };
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'EINTEGRITY') return new PlexusError('PLEXUS_INTEGRITY_MISMATCH', `the tarball of ${what} does not match the registry's integrity: ${message}`, { cause: err });
+  if (code === 'E404' || code === 'ENOENT' || code === 'ETARGET' || statusCode === 404) return new PlexusError('PLEXUS_NOT_FOUND', `cannot find ${what}: ${message}`, { cause: err });
+  if (code === 'E401' || code === 'E403' || statusCode === 401 || statusCode === 403) return new PlexusError('PLEXUS_UNAUTHORIZED', `the registry refused to serve ${what}: ${message}`, { cause: err });
+  if (code === 'Z_DATA_ERROR' || code === 'TAR_BAD_ARCHIVE' || code === 'EJSONPARSE') return new PlexusError('PLEXUS_INVALID_MANIFEST', `${what} is not a valid package: ${message}`, { cause: err });
+  const unreachable = (typeof code === 'string' && UNREACHABLE.has(code)) || (typeof statusCode === 'number' && statusCode >= 500);
+  return new PlexusError('PLEXUS_UNAVAILABLE', `cannot fetch ${what}${unreachable ? ' (is the registry reachable?)' : ''}: ${message}`, { cause: err });
+}

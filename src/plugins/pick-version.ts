@@ -1,0 +1,52 @@
+// Which version of a plugin to install: the highest one the operator's range
+// (or dist-tag) allows whose `plexus.apiVersion` accepts this host. npm would
+// take the highest in range and fail later; a plugin host must skip versions
+// written for another host API, and say which ones it saw when none fits.
+import semver from 'semver';
+import { PlexusError } from '@plexus/plugin-sdk';
+import { isApiCompatible } from '@plexus/plugin-sdk/runtime';
+import type { Packument, PackumentVersion } from 'pacote';
+
+export type VersionSelector = { range: string } | { tag: string };
+
+/** The versions the selector allows, highest first (a tag allows exactly one). */
+export function candidateVersions(packument: Packument, selector: VersionSelector): PackumentVersion[] {
+  const versions = packument.versions;
+  if ('tag' in selector) {
+    const version = packument['dist-tags'][selector.tag];
+    const manifest = version === undefined ? undefined : versions[version];
+    if (!manifest) throw new PlexusError('PLEXUS_NOT_FOUND', `${packument.name} has no dist-tag "${selector.tag}" (tags: ${Object.keys(packument['dist-tags']).join(', ') || 'none'})`);
+    return [manifest];
+  }
+  const matching = Object.keys(versions)
+    .filter((v) => semver.valid(v) !== null && semver.satisfies(v, selector.range))
+    .sort(semver.rcompare)
+    .map((v) => versions[v] as PackumentVersion);
+  if (matching.length === 0) {
+    throw new PlexusError('PLEXUS_NOT_FOUND', `no version of ${packument.name} matches "${selector.range}" (published: ${Object.keys(versions).join(', ') || 'none'})`);
+  }
+  return matching;
+}
+
+/** True when some candidate lacks its `plexus` object: the registry sent a plain abbreviated packument. */
+export function lacksManifests(candidates: readonly PackumentVersion[]): boolean {
+  return candidates.some((c) => c.plexus === undefined);
+}
+
+/** The first (highest) candidate whose apiVersion accepts the host; PLEXUS_INCOMPATIBLE_API naming every one seen otherwise. */
+export function pickCompatible(name: string, candidates: readonly PackumentVersion[], hostApiVersion: string): PackumentVersion {
+  const compatible = candidates.find((c) => isApiCompatible(apiRange(c) ?? '', hostApiVersion));
+  if (compatible) return compatible;
+  const seen = Object.fromEntries(candidates.map((c) => [c.version, apiRange(c) ?? 'not a Plexus plugin']));
+  const list = Object.entries(seen).map(([v, api]) => `${v} (apiVersion ${api})`).join(', ');
+  throw new PlexusError('PLEXUS_INCOMPATIBLE_API', `no version of ${name} works with host API ${hostApiVersion}; versions seen: ${list}`, {
+    details: { plugin: name, hostApiVersion, versions: seen },
+  });
+}
+
+function apiRange(manifest: PackumentVersion): string | undefined {
+  const plexus = manifest.plexus;
+  if (typeof plexus !== 'object' || plexus === null) return undefined;
+  const range = (plexus as { apiVersion?: unknown }).apiVersion;
+  return typeof range === 'string' ? range : undefined;
+}

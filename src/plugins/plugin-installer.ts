@@ -1,0 +1,74 @@
+// From an install spec to a checked package in its version folder: fetch
+// (pacote), read every tarball entry safely, validate package.json and the
+// `plexus` manifest (PLEXUS_INVALID_MANIFEST: unknown capability, bad field)
+// and the API range BEFORE anything is written, then unpack into a staging
+// folder and move it into place. Config and grants are checked by the caller,
+// which knows the plugin's previous settings.
+import { rm } from 'node:fs/promises';
+import semver from 'semver';
+import { PlexusError, type PluginPackageJson } from '@plexus/plugin-sdk';
+import { assertApiCompatible, validatePackageJson } from '@plexus/plugin-sdk/runtime';
+import { fetchPackage } from './fetch-package.ts';
+import { parsePackageSpec } from './package-spec.ts';
+import { readPackageFiles, writePackageFiles, type PackageFile } from './safe-extract.ts';
+import { commitFolder, stagingFolder, versionRoot } from './version-folders.ts';
+
+export interface UnpackOptions {
+  stateDir: string;
+  registry: string;
+  /** pacote's cache folder. */
+  cache: string;
+  hostApiVersion: string;
+  /** The integrity recorded for a root the state file references (active or pending), if any. */
+  recordedIntegrity(root: string): string | undefined;
+}
+
+export interface UnpackedPlugin {
+  pkg: PluginPackageJson;
+  /** Relative to the state dir. */
+  root: string;
+  integrity: string;
+  source: string;
+}
+
+export async function unpackPlugin(spec: string, options: UnpackOptions): Promise<UnpackedPlugin> {
+  const fetched = await fetchPackage(await parsePackageSpec(spec), options);
+  const files = await readPackageFiles(fetched.tarball);
+  const pkg = validatePackageJson(parsePackageJson(files));
+  // semver accepts " 1.0.0" and "v1.0.0"; the version names a folder and an instance key, so only its canonical form.
+  if (semver.valid(pkg.version) !== pkg.version) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `version "${pkg.version}" is not a canonical semver version (e.g. 1.2.3)`);
+  assertApiCompatible(pkg.name, pkg.plexus.apiVersion, options.hostApiVersion);
+  const root = chooseRoot(pkg, fetched.integrity, options.recordedIntegrity);
+  // The same content is already in place (and maybe running): leave it untouched.
+  if (options.recordedIntegrity(root) !== fetched.integrity) {
+    const staging = stagingFolder(options.stateDir);
+    try {
+      await writePackageFiles(files, staging);
+      await commitFolder(options.stateDir, staging, root);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+  return { pkg, root, integrity: fetched.integrity, source: fetched.source };
+}
+
+/**
+ * `<name>/<version>` unless that folder holds different content the state
+ * file still references (a rebuilt local package with an unchanged version):
+ * then a folder named after the content, so the running version's files and
+ * instance key stay as they are.
+ */
+function chooseRoot(pkg: PluginPackageJson, integrity: string, recorded: (root: string) => string | undefined): string {
+  const plain = versionRoot(pkg.name, pkg.version);
+  const held = recorded(plain);
+  return held === undefined || held === integrity ? plain : versionRoot(pkg.name, pkg.version, integrity);
+}
+
+function parsePackageJson(files: readonly PackageFile[]): unknown {
+  const file = files.findLast((f) => f.path === 'package.json') as PackageFile;
+  try {
+    return JSON.parse(file.bytes.toString('utf8'));
+  } catch (err) {
+    throw new PlexusError('PLEXUS_INVALID_MANIFEST', `package.json is not valid JSON: ${(err as Error).message}`);
+  }
+}

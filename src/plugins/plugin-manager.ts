@@ -1,0 +1,165 @@
+// Install, upgrade, downgrade, configure, enable, disable and uninstall
+// plugins in a running host (CONTRACT §7, §8). One operation at a time (they
+// all rewrite plugins.json); each is all or nothing (plugin-activation). A
+// version asking for capabilities not granted is recorded as pending and not
+// activated; the running version keeps serving until an update grants them.
+import { join } from 'node:path';
+import { HOST_API_VERSION, type JsonObject } from '@plexus/plugin-sdk';
+import type { LoadedPlugin } from '@plexus/plugin-sdk/runtime';
+import { DEFAULT_REGISTRY } from './fetch-package.ts';
+import { changeOf, findPlugin, promote, recordedIntegrity, referencedRoots, withoutPending, type Change } from './installed-records.ts';
+import { activate, addedAsks, ungranted, type ActivationDeps } from './plugin-activation.ts';
+import { unpackPlugin } from './plugin-installer.ts';
+import { readPluginState, writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
+import { pruneVersions, removePluginFolder } from './version-folders.ts';
+
+export type { Change } from './installed-records.ts';
+
+export interface PluginManagerOptions extends Omit<ActivationDeps, 'statePath'> {
+  /** Registry for installs that name none; default npm's. */
+  registry?: string;
+  hostApiVersion?: string;
+}
+
+export interface InstallRequest {
+  spec: string;
+  /** Default: the installed version's grants, else none. */
+  grants?: string[];
+  /** Default: the installed version's config, else {}. */
+  config?: JsonObject;
+  registry?: string;
+}
+
+export interface PluginPatch {
+  enabled?: boolean;
+  grants?: string[];
+  config?: JsonObject;
+}
+
+export interface PluginInfo {
+  installed: InstalledPlugin;
+  /** What the active version asks for that is not granted (it runs without it). */
+  missingGrants: string[];
+}
+
+export type PluginChange = PluginInfo & { change: Change };
+
+export class PluginManager {
+  readonly #deps: ActivationDeps;
+  readonly #registry: string;
+  readonly #hostApiVersion: string;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: PluginManagerOptions) {
+    const { registry, hostApiVersion, ...deps } = options;
+    this.#deps = { ...deps, statePath: join(options.stateDir, 'plugins.json') };
+    this.#registry = registry ?? DEFAULT_REGISTRY;
+    this.#hostApiVersion = hostApiVersion ?? HOST_API_VERSION;
+  }
+
+  get statePath(): string {
+    return this.#deps.statePath;
+  }
+
+  async list(): Promise<PluginInfo[]> {
+    const state = await readPluginState(this.statePath);
+    return Promise.all(state.plugins.map((p) => this.#info(p)));
+  }
+
+  async get(name: string): Promise<PluginInfo> {
+    return this.#info(findPlugin(await readPluginState(this.statePath), name));
+  }
+
+  install(request: InstallRequest): Promise<PluginChange> {
+    return this.#serial(async () => {
+      const state = await readPluginState(this.statePath);
+      const unpacked = await unpackPlugin(request.spec, {
+        stateDir: this.#deps.stateDir,
+        registry: request.registry ?? this.#registry,
+        cache: join(this.#deps.stateDir, 'cache', 'npm'),
+        hostApiVersion: this.#hostApiVersion,
+        recordedIntegrity: (root) => recordedIntegrity(state, root),
+      });
+      const { name, version } = unpacked.pkg;
+      const current = state.plugins.find((p) => p.name === name);
+      const { root, integrity, source } = unpacked;
+      let after = state;
+      try {
+        const grants = request.grants ?? current?.grants ?? [];
+        const config = request.config ?? current?.config ?? {};
+        const loaded = await this.#deps.load(root, { config, grants });
+        const extra = current ? await addedAsks(this.#deps, current, loaded, grants) : [];
+        if (current && extra.length > 0) {
+          const next: InstalledPlugin = { ...current, pending: { version, root, integrity, source, config, missingGrants: extra } };
+          after = await this.#record(state, next);
+          this.#deps.logger.warn({ plugin: name, version, missingGrants: extra }, 'plugin version installed but not activated: it asks for capabilities not granted');
+          return { ...(await this.#info(next)), change: 'pending' };
+        }
+        const next: InstalledPlugin = { ...(current ? withoutPending(current) : {}), name, version, root, enabled: current?.enabled ?? true, grants, config, integrity, source };
+        after = await activate(this.#deps, state, name, next, loaded);
+        this.#deps.logger.info({ plugin: name, version, from: current?.version }, 'plugin version activated');
+        return { installed: next, missingGrants: ungranted(loaded, grants), change: changeOf(current?.version, version) };
+      } finally {
+        // A refused version's folder goes; the one just replaced stays until the next change.
+        await pruneVersions(this.#deps.stateDir, name, referencedRoots(after, name, current?.root));
+      }
+    });
+  }
+
+  update(name: string, patch: PluginPatch): Promise<PluginChange> {
+    return this.#serial(async () => {
+      const state = await readPluginState(this.statePath);
+      const current = findPlugin(state, name);
+      const grants = patch.grants ?? current.grants;
+      let next: InstalledPlugin = { ...current, grants, enabled: patch.enabled ?? current.enabled, config: patch.config ?? current.config };
+      let loaded: LoadedPlugin | undefined;
+      if (current.pending) {
+        const candidate = await this.#deps.load(current.pending.root, { config: patch.config ?? current.pending.config, grants });
+        const extra = await addedAsks(this.#deps, current, candidate, grants);
+        if (extra.length > 0) next.pending = { ...current.pending, missingGrants: extra };
+        else {
+          next = promote(next, current.pending, patch.config);
+          loaded = candidate;
+        }
+      }
+      loaded ??= await this.#deps.load(next.root, next);
+      const missingGrants = ungranted(loaded, grants);
+      if (JSON.stringify(next) === JSON.stringify(current)) return { installed: current, missingGrants, change: 'unchanged' };
+      const rerun = next.root !== current.root || !current.enabled || JSON.stringify([next.config, next.grants]) !== JSON.stringify([current.config, current.grants]);
+      const after = await activate(this.#deps, state, name, next, rerun ? loaded : undefined);
+      await pruneVersions(this.#deps.stateDir, name, referencedRoots(after, name, current.root));
+      if (next.version !== current.version) this.#deps.logger.info({ plugin: name, version: next.version, from: current.version }, 'pending plugin version granted and activated');
+      return { installed: next, missingGrants, change: next.version === current.version ? 'updated' : changeOf(current.version, next.version) };
+    });
+  }
+
+  uninstall(name: string): Promise<InstalledPlugin> {
+    return this.#serial(async () => {
+      const state = await readPluginState(this.statePath);
+      const current = findPlugin(state, name);
+      await activate(this.#deps, state, name, undefined, undefined);
+      // In-flight batches already have their code loaded; nothing reads these files again.
+      await removePluginFolder(this.#deps.stateDir, name);
+      this.#deps.logger.info({ plugin: name, version: current.version }, 'plugin uninstalled');
+      return current;
+    });
+  }
+
+  async #info(installed: InstalledPlugin): Promise<PluginInfo> {
+    const loaded = await this.#deps.load(installed.root, installed).catch(() => undefined);
+    return { installed, missingGrants: loaded ? ungranted(loaded, installed.grants) : [] };
+  }
+
+  /** Writes a change that does not touch what runs (a pending version). */
+  async #record(state: PluginStateFile, next: InstalledPlugin): Promise<PluginStateFile> {
+    const written: PluginStateFile = { version: 1, plugins: state.plugins.map((p) => (p.name === next.name ? next : p)) };
+    await writePluginState(this.statePath, written);
+    return written;
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(operation, operation);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}

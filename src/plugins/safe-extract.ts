@@ -1,0 +1,96 @@
+// Unpacks a plugin tarball without trusting it. Every entry is read and
+// checked before anything touches the disk: only regular files and folders,
+// only paths that stay inside the package (no "..", no absolute paths), no
+// symlinks, hard links, devices or FIFOs, bounded size and count. Files are
+// written with fixed modes (never setuid, never executable) and nothing in
+// the package is ever run: no npm, no lifecycle scripts.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+import { PlexusError } from '@plexus/plugin-sdk';
+
+export interface ExtractLimits {
+  /** Sum of file sizes. */
+  maxBytes: number;
+  maxEntries: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = Object.freeze({ maxBytes: 100 * 1024 * 1024, maxEntries: 10_000 });
+
+export interface PackageFile {
+  /** Relative to the package root, "/"-separated. */
+  path: string;
+  bytes: Buffer;
+}
+
+const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
+
+/** Reads and checks every entry; PLEXUS_INVALID_MANIFEST naming the first offending one. */
+export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<PackageFile[]> {
+  const files: Promise<PackageFile>[] = [];
+  let problem: string | undefined;
+  let entries = 0;
+  let bytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    // strict: a truncated or corrupt archive is an error, not a warning to skip past.
+    const parser = new Parser({
+      strict: true,
+      onReadEntry: (entry: ReadEntry) => {
+        entries += 1;
+        bytes += entry.size;
+        problem ??= entryProblem(entry, entries, bytes, limits);
+        const path = packagePath(entry.path);
+        if (problem !== undefined || entry.type === 'Directory' || path === '') return entry.resume();
+        files.push(entry.concat().then((data) => ({ path, bytes: data })));
+      },
+    });
+    parser.on('error', (err: Error) => reject(invalid(`not a valid package tarball (${err.message})`)));
+    parser.on('end', () => resolve());
+    parser.end(Buffer.from(tarball));
+  });
+  if (problem !== undefined) throw invalid(problem);
+  const read = await Promise.all(files);
+  if (!read.some((f) => f.path === 'package.json')) throw invalid('the tarball has no package.json at its root');
+  return read;
+}
+
+/** Writes checked files under `dest` (which must not exist yet or be empty). */
+export async function writePackageFiles(files: readonly PackageFile[], dest: string): Promise<void> {
+  await mkdir(dest, { recursive: true, mode: 0o755 });
+  for (const file of files) {
+    const target = join(dest, ...file.path.split('/'));
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    // 'wx' would refuse a duplicate entry; a later entry of the same path wins, as in tar.
+    await writeFile(target, file.bytes, { mode: 0o644 });
+  }
+}
+
+export async function extractPackage(tarball: Uint8Array, dest: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<void> {
+  await writePackageFiles(await readPackageFiles(tarball, limits), dest);
+}
+
+function entryProblem(entry: ReadEntry, count: number, total: number, limits: ExtractLimits): string | undefined {
+  const shown = JSON.stringify(entry.path);
+  if (!ALLOWED_TYPES.has(entry.type)) return `unsafe package: entry ${shown} is a ${entry.type}; only files and folders are installed (no links or devices)`;
+  if (!isSafeEntryPath(entry.path)) return `unsafe package: entry ${shown} would be written outside the package folder`;
+  if (entry.type !== 'Directory' && packagePath(entry.path) === '') return `unsafe package: entry ${shown} is outside the package folder`;
+  if (count > limits.maxEntries) return `the package has more than ${limits.maxEntries} entries`;
+  if (total > limits.maxBytes) return `the package unpacks to more than ${limits.maxBytes} bytes`;
+  return undefined;
+}
+
+/** Relative, "/"-separated, no "..", no NUL, no backslash, no drive letter. */
+export function isSafeEntryPath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0') || /^[A-Za-z]:/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '..');
+}
+
+/** npm puts everything under one top folder (`package/`); like npm, strip it whatever its name. */
+function packagePath(path: string): string {
+  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
+  return segments.slice(1).join('/');
+}
+
+function invalid(message: string): PlexusError {
+  return new PlexusError('PLEXUS_INVALID_MANIFEST', message);
+}

@@ -1,0 +1,52 @@
+// Where installed versions live: <stateDir>/plugins/<name>/<version>/, one
+// folder per version, never changed in place while something uses it (an
+// instance's spec key is derived from its root, so new content needs a new
+// root). Folders nothing references any more are removed.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+
+export const PLUGINS_FOLDER = 'plugins';
+
+/** The state file's root for a version: relative to the state dir, "/"-separated. */
+export function versionRoot(name: string, version: string, integrity?: string): string {
+  const suffix = integrity === undefined ? '' : `+${createHash('sha256').update(integrity).digest('hex').slice(0, 8)}`;
+  return `${PLUGINS_FOLDER}/${name}/${version}${suffix}`;
+}
+
+export function pluginFolder(stateDir: string, name: string): string {
+  return join(stateDir, PLUGINS_FOLDER, ...name.split('/'));
+}
+
+/** A fresh folder to unpack into, next to the version folders (same file system, so rename is atomic). */
+export function stagingFolder(stateDir: string): string {
+  return join(stateDir, PLUGINS_FOLDER, `.staging-${randomBytes(6).toString('hex')}`);
+}
+
+/** Moves a fully written staging folder to its root, replacing whatever unreferenced folder was there. */
+export async function commitFolder(stateDir: string, staging: string, root: string): Promise<void> {
+  const target = resolve(stateDir, root);
+  await rm(target, { recursive: true, force: true });
+  await mkdir(dirname(target), { recursive: true });
+  await rename(staging, target);
+}
+
+/** Removes version folders of `name` that are not in `keep` (roots as the state file writes them). */
+export async function pruneVersions(stateDir: string, name: string, keep: ReadonlySet<string>): Promise<void> {
+  const folder = pluginFolder(stateDir, name);
+  let entries: string[];
+  try {
+    entries = await readdir(folder);
+  } catch {
+    return;
+  }
+  const kept = new Set([...keep].map((root) => resolve(stateDir, root)));
+  await Promise.all(entries.map((entry) => join(folder, entry)).filter((path) => !kept.has(path)).map((path) => rm(path, { recursive: true, force: true })));
+  if (kept.size === 0) await removePluginFolder(stateDir, name);
+}
+
+/** Removes everything of `name`, and its scope folder once empty. */
+export async function removePluginFolder(stateDir: string, name: string): Promise<void> {
+  await rm(pluginFolder(stateDir, name), { recursive: true, force: true });
+  if (name.startsWith('@')) await rmdir(dirname(pluginFolder(stateDir, name))).catch(() => undefined);
+}

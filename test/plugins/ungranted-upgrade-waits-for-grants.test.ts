@@ -1,0 +1,66 @@
+// An upgrade asking for capabilities not granted is recorded as pending and
+// not activated; the running version keeps serving, across a restart too,
+// until the operator grants them. A first install runs with what is granted.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { orderEvent } from './events.ts';
+import { eventually, startHostFixture, type HostFixture } from './host-fixture.ts';
+import { packPlugin, writePluginFolder } from './plugin-packages.ts';
+
+let fx: HostFixture;
+before(async () => {
+  fx = await startHostFixture();
+});
+after(() => fx.close());
+
+const NAME = '@acme/enricher';
+
+test('an upgrade asking for http waits for the grant while 1.0.0 keeps serving', async () => {
+  await fx.host.pluginManager.install({ spec: await writePluginFolder(fx.work, { name: NAME, version: '1.0.0', capabilities: { kv: true } }), grants: ['kv'] });
+  const asking = await packPlugin(fx.work, { name: NAME, version: '1.1.0', capabilities: { kv: true, http: { hosts: ['api.example.com'] }, secrets: ['PRICING_KEY'] } });
+  const held = await fx.host.pluginManager.install({ spec: asking });
+  assert.equal(held.change, 'pending');
+  assert.equal(held.installed.version, '1.0.0');
+  assert.deepEqual(held.installed.pending?.missingGrants, ['http:api.example.com', 'secrets:PRICING_KEY']);
+  assert.deepEqual(fx.host.plugins.map((p) => p.spec.version), ['1.0.0']);
+  await fx.host.accept([orderEvent('while-pending')]);
+  await eventually(() => fx.served().some((s) => s.id === 'while-pending' && s.version === '1.0.0'), 'served by 1.0.0 while 1.1.0 waits');
+
+  const file = JSON.parse(await readFile(join(fx.stateDir, 'plugins.json'), 'utf8'));
+  assert.equal(file.plugins[0].version, '1.0.0');
+  assert.equal(file.plugins[0].pending.version, '1.1.0');
+
+  await fx.restart();
+  assert.deepEqual(fx.host.plugins.map((p) => p.spec.version), ['1.0.0'], 'still held back after a restart');
+
+  const partly = await fx.host.pluginManager.update(NAME, { grants: ['kv', 'http:api.example.com'] });
+  assert.equal(partly.installed.version, '1.0.0');
+  assert.deepEqual(partly.installed.pending?.missingGrants, ['secrets:PRICING_KEY']);
+
+  const granted = await fx.host.pluginManager.update(NAME, { grants: ['kv', 'http:api.example.com', 'secrets:PRICING_KEY'] });
+  assert.equal(granted.change, 'upgraded');
+  assert.equal(granted.installed.version, '1.1.0');
+  assert.equal(granted.installed.pending, undefined);
+  assert.deepEqual(fx.host.plugins.map((p) => p.spec.version), ['1.1.0']);
+  assert.deepEqual(fx.host.plugins[0]?.spec.capabilities.http, ['api.example.com']);
+  await fx.host.accept([orderEvent('after-grant')]);
+  await eventually(() => fx.served().some((s) => s.id === 'after-grant' && s.version === '1.1.0'), 'served by 1.1.0 once granted');
+});
+
+test('installing the running version again drops a pending one', async () => {
+  const asking = await packPlugin(fx.work, { name: NAME, version: '1.2.0', capabilities: { kv: true, emit: ['orders.enriched'] } });
+  assert.equal((await fx.host.pluginManager.install({ spec: asking })).change, 'pending');
+  const same = await packPlugin(fx.work, { name: NAME, version: '1.1.0', capabilities: { kv: true, http: { hosts: ['api.example.com'] }, secrets: ['PRICING_KEY'] } });
+  const again = await fx.host.pluginManager.install({ spec: same });
+  assert.equal(again.installed.pending, undefined);
+  assert.equal(again.installed.version, '1.1.0');
+});
+
+test('a first install runs with what was granted and reports what was not', async () => {
+  const fresh = await fx.host.pluginManager.install({ spec: await writePluginFolder(fx.work, { name: '@acme/fresh', version: '1.0.0', capabilities: { kv: true, emit: ['orders.audited'] } }), grants: ['kv'] });
+  assert.equal(fresh.change, 'installed');
+  assert.deepEqual(fresh.missingGrants, ['emit:orders.audited']);
+  assert.ok(fx.host.plugins.some((p) => p.name === '@acme/fresh' && p.spec.capabilities.emit === null));
+});
