@@ -64,6 +64,7 @@ export class WebhookFixture {
       replay: new ReplayGuard(new StoreReplayStore(fixture.host.store)),
       logger: fixture.logger,
       listen: { host: '127.0.0.1', port: 0 },
+      metrics: fixture.host.metrics,
     });
     return fixture;
   }

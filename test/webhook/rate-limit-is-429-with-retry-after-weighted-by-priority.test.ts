@@ -64,3 +64,14 @@ test('rate-limited requests never reached the plugin', async () => {
   await fixture.settled();
   assert.equal(await fixture.received(), accepted);
 });
+
+test('webhook deliveries are counted per source: received, accepted, refused by code, and rate-limit hits', async () => {
+  const text = await fixture.host.metrics.text();
+  const sample = (labels: string) => Number(new RegExp(`^plexus_ingress_events_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  const received = sample('source="webhook/urgent",outcome="received",reason=""');
+  const ok = sample('source="webhook/urgent",outcome="accepted",reason=""');
+  const limited = sample('source="webhook/urgent",outcome="refused",reason="PLEXUS_RATE_LIMITED"');
+  assert.ok(ok >= 4 && limited >= 1, text.split('\n').filter((l) => l.includes('webhook/urgent')).join('\n'));
+  assert.equal(received, ok + limited);
+  assert.match(text, /^plexus_rate_limit_hits_total\{scope="source",key="webhook\/urgent"\} [1-9]/m);
+});

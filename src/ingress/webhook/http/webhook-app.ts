@@ -10,6 +10,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { HostLogger } from '../../../host/engine-hooks.ts';
+import type { HostMetrics } from '../../../observability/host-metrics.ts';
 import type { WebhookSource } from '../source-config.ts';
 import { assertJsonContentType } from './content-type.ts';
 import { receiveDelivery, type DeliveryIntake } from './receive-delivery.ts';
@@ -19,6 +20,8 @@ import { sendWebhookError, toWebhookError } from './webhook-errors.ts';
 export interface WebhookAppOptions extends Omit<DeliveryIntake, 'limits'> {
   sources: ReadonlyMap<string, WebhookSource>;
   logger: HostLogger;
+  /** Counts received, accepted and refused deliveries per source (plexus_ingress_events_total). */
+  metrics?: Pick<HostMetrics, 'ingress' | 'rateLimited'>;
   now?: () => number;
 }
 
@@ -27,7 +30,12 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const EMPTY = Buffer.alloc(0);
 
 export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
-  const { sources, logger } = options;
+  const { sources, logger, metrics } = options;
+  const refused = (source: WebhookSource, error: PlexusError): PlexusError => {
+    metrics?.ingress.inc({ source: `webhook/${source.name}`, outcome: 'refused', reason: error.code });
+    if (error.code === 'PLEXUS_RATE_LIMITED') metrics?.rateLimited.inc({ scope: 'source', key: `webhook/${source.name}` });
+    return error;
+  };
   const now = options.now ?? Date.now;
   const intake: DeliveryIntake = { host: options.host, replay: options.replay, logger, limits: new SourceRateLimits(sources.values(), now()) };
   // Fastify's own logger is off: requests are logged below through the host's logger, without headers or bodies.
@@ -50,14 +58,16 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     app.post(`/hooks/${source.name}`, {
       bodyLimit: source.maxBodyBytes,
       onRequest: async (request) => {
+        metrics?.ingress.inc({ source: `webhook/${source.name}`, outcome: 'received', reason: '' });
         assertJsonContentType(request.headers['content-type']);
         intake.limits.precheck(source.name, now());
       },
-      errorHandler: (err, _request, reply) => sendWebhookError(reply, logged(logger, toWebhookError(err, source), source)),
+      errorHandler: (err, _request, reply) => sendWebhookError(reply, logged(logger, refused(source, toWebhookError(err, source)), source)),
       handler: async (request, reply) => {
         // A request without any body (no Content-Length, no chunks) never reaches the parser.
         const rawBody = Buffer.isBuffer(request.body) ? request.body : EMPTY;
         const event = await receiveDelivery(intake, source, { headers: request.headers, rawBody }, now());
+        metrics?.ingress.inc({ source: `webhook/${source.name}`, outcome: 'accepted', reason: '' });
         return reply.status(202).send({ id: event.id });
       },
     });

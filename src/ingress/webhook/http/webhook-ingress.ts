@@ -34,7 +34,7 @@ export class WebhookIngress implements Ingress {
     const sources = parseSources(loaded.host.webhooks ?? {});
     const replay = new ReplayGuard(new StoreReplayStore(host.store));
     try {
-      this.#server = await startWebhookServer({ host, sources, replay, logger, listen: loaded.host.listen });
+      this.#server = await startWebhookServer({ host, sources, replay, logger, listen: loaded.host.listen, metrics: host.metrics });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
