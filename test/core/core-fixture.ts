@@ -49,7 +49,20 @@ export class CoreFixture {
   async start(engineOptions: { maxQueued?: number; dedupWindowMs?: number } = {}): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), 'plexus-core-'));
     this.store = await this.openStore();
-    this.sandbox = await SandboxPool.start({ threads: 2 });
+    // kv is served by the fixture's store, as the host does: plugins count attempts there,
+    // because instance memory is per worker and a retry may run on another worker.
+    this.sandbox = await SandboxPool.start({
+      threads: 2,
+      kv: async (plugin, op, args) => {
+        const now = Date.now();
+        const key = String(args[0]);
+        if (op === 'incr') return this.store.kvIncr(plugin, key, Number(args[1]), now);
+        if (op === 'get') return this.store.kvGet(plugin, key, now);
+        if (op === 'delete') return this.store.kvDelete(plugin, key, now);
+        await this.store.kvSet(plugin, key, String(args[1]), typeof args[2] === 'number' ? args[2] : null, now);
+        return null;
+      },
+    });
     this.engine = this.newEngine(engineOptions);
   }
 
@@ -82,7 +95,7 @@ export class CoreFixture {
 
   async plugin(fixture: FixturePlugin, overrides: Partial<ActivePlugin> = {}, grants: string[] = []): Promise<ActivePlugin> {
     const root = await writePlugin(fixture, this.dir);
-    const { pkg, spec } = await loadPlugin(root, { grants });
+    const { pkg, spec } = await loadPlugin(root, { grants: ['kv', ...grants] });
     return {
       name: pkg.name, spec, subscribe: pkg.plexus.subscribe,
       retry: { maxRetries: 2, initialDelayMs: 20, multiplier: 2, maxDelayMs: 100 },
@@ -108,15 +121,18 @@ export function event(type: string, extra: Partial<PlexusEvent> = {}): PlexusEve
   return { specversion: '1.0', id: randomUUID(), source: 'test', type, time: new Date().toISOString(), ...extra };
 }
 
-/** A plugin whose behaviour is driven by the event's data: fail N times, throw permanently, be slow. */
+/**
+ * A plugin whose behaviour is driven by the event's data: fail N times, throw
+ * permanently, be slow, emit. Attempts are counted in ctx.kv (durable and
+ * shared by every instance), never in instance memory.
+ */
 export const scripted = (name: string, subscribe = ['test.#'], extra: Partial<FixturePlugin> = {}): FixturePlugin => ({
   name,
   subscribe,
   source: `import { definePlugin, PermanentError } from '@plexus/plugin-sdk';
-const attempts = new Map();
 export default definePlugin({ async execute(event, ctx) {
   const d = event.data ?? {};
-  const n = (attempts.get(event.id) ?? 0) + 1; attempts.set(event.id, n);
+  const n = d.failTimes ? await ctx.kv.incr('attempts:' + event.id) : 1;
   if (d.permanent) throw new PermanentError('bad input');
   if (d.failTimes && n <= d.failTimes) throw new Error('transient failure ' + n);
   if (d.always) throw new Error('always fails');
@@ -124,4 +140,5 @@ export default definePlugin({ async execute(event, ctx) {
   if (d.emit && ctx.emit) ctx.emit(d.emit, { cause: event.id });
 } });`,
   ...extra,
+  capabilities: { kv: true, ...extra.capabilities },
 });
