@@ -48,6 +48,12 @@ export class DeliveryEngine {
   private readonly options: EngineOptions;
   private readonly now: () => number;
   private readonly lanes = new Map<string, PluginLane>();
+  /**
+   * By delivery id: the tracker of the accepted event the delivery was created
+   * for (shared by that event's deliveries). Ids are strings this engine made,
+   * so a lookup costs no string building, and only the deliveries accept()
+   * created count toward their event.
+   */
   private readonly trackers = new Map<string, Tracker>();
   private readonly retries: RetryTimer<QueuedDelivery>;
   /**
@@ -141,12 +147,18 @@ export class DeliveryEngine {
     }
     if (result.duplicates > 0) this.options.hooks?.duplicates?.(result.duplicates);
     if (onSettled) {
-      const remaining = new Map<string, number>();
-      for (const d of result.created) remaining.set(d.event.id, (remaining.get(d.event.id) ?? 0) + 1);
-      for (const event of events) {
-        const count = remaining.get(event.id) ?? 0;
-        if (count === 0) onSettled(event);
-        else this.trackers.set(trackerKey(event), { remaining: count, onSettled: () => onSettled(event) });
+      // result.created lists the inputs' deliveries in input order, minus duplicates: one walk pairs them.
+      let next = 0;
+      for (const { event, deliveries } of inputs) {
+        let tracker: Tracker | undefined;
+        for (const { id } of deliveries) {
+          if (result.created[next]?.id !== id) continue;
+          next++;
+          tracker ??= { remaining: 0, onSettled: () => onSettled(event) };
+          tracker.remaining++;
+          this.trackers.set(id, tracker);
+        }
+        if (tracker === undefined) onSettled(event);
       }
     }
     this.enqueue(result.created.map((record) => ({ record, admitted: false })));
@@ -351,14 +363,12 @@ export class DeliveryEngine {
     this.enqueue(created.created.map((record) => ({ record, admitted: false })));
   }
 
+  /** A delivery's first durable outcome counts once; later ones (after a retry) find no tracker. */
   private settleTracker(record: DeliveryRecord): void {
-    const key = trackerKey(record.event);
-    const tracker = this.trackers.get(key);
+    const tracker = this.trackers.get(record.id);
     if (!tracker) return;
-    if (--tracker.remaining === 0) {
-      this.trackers.delete(key);
-      tracker.onSettled();
-    }
+    this.trackers.delete(record.id);
+    if (--tracker.remaining === 0) tracker.onSettled();
   }
 
   private retire(key: string): void {
@@ -391,5 +401,3 @@ export class DeliveryEngine {
     return out;
   }
 }
-
-const trackerKey = (event: PlexusEvent) => `${event.source}\u0000${event.id}`;

@@ -4,9 +4,9 @@
 import type { SQLInputValue } from 'node:sqlite';
 import type { DeliveryRecord, DlqEntry, DlqFilter } from './store.ts';
 import type { Statements } from './sqlite-statements.ts';
-import { int, text, toDlqEntry, type Row } from './sqlite-rows.ts';
-import { INSERT_DELIVERY } from './sqlite-writes.ts';
-import { deliveryConflict } from './store-args.ts';
+import { Chunks } from './sqlite-chunks.ts';
+import { int, toDlqEntry, type Row } from './sqlite-rows.ts';
+import { insertRow, type Writer } from './sqlite-writes.ts';
 import { isTopicPattern } from './type-filter.ts';
 
 const ENTRY_COLUMNS = 'id, seq, plugin, source, type, reason, attempts, error, accepted_at, dead_at, envelope';
@@ -56,22 +56,23 @@ export function purgeDlq(statements: Statements, filter: DlqFilter): number {
   return statements.run(`DELETE FROM dlq${where.sql}`, ...where.params);
 }
 
-// A replayed entry whose journal row was pruned gets it back under its old
+// A replayed entry whose journal entry was pruned gets it back under its old
 // seq (the DLQ kept the envelope), so the delivery can be recovered by
-// pending() like any other; prune drops the row again once nothing needs it.
-const RESTORE_EVENT = `INSERT INTO events (seq, id, source, type, accepted_at, envelope) VALUES (?, ?, ?, ?, ?, ?)
-  ON CONFLICT (seq) DO NOTHING`;
-
+// pending() like any other; prune drops the entry again once nothing needs it.
 /** Call inside a transaction: entries leave the DLQ iff their deliveries exist. */
-export function replayDlq(statements: Statements, filter: DlqFilter, now: number): DeliveryRecord[] {
+export function replayDlq(writer: Writer, filter: DlqFilter, now: number): DeliveryRecord[] {
+  const { statements } = writer;
   const where = dlqWhere(filter);
   const rows = statements.sql(`SELECT ${ENTRY_COLUMNS} FROM dlq${where.sql} ORDER BY seq, id`).all(...where.params);
-  return rows.map((row: Row) => {
+  const chunks = new Chunks(statements);
+  const replayed = rows.map((row: Row) => {
     const entry = toDlqEntry(row);
     const seq = int(row, 'seq');
-    statements.run(RESTORE_EVENT, seq, entry.event.id, text(row, 'source'), text(row, 'type'), entry.acceptedAt, text(row, 'envelope'));
-    if (statements.run(INSERT_DELIVERY, entry.id, seq, entry.plugin, now, entry.acceptedAt) === 0) throw deliveryConflict(entry.id);
+    chunks.restore(seq, entry.acceptedAt, entry.event);
+    insertRow(writer, entry.id, seq, entry.plugin, 0, now, entry.acceptedAt, null);
     statements.run('DELETE FROM dlq WHERE id = ?', entry.id);
     return { id: entry.id, seq, plugin: entry.plugin, event: entry.event, attempt: 0, availableAt: now, acceptedAt: entry.acceptedAt };
   });
+  chunks.flush();
+  return replayed;
 }

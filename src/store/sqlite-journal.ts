@@ -1,45 +1,94 @@
-// Journal reads (replay from a point in time, REQ-T256) and retention for the
-// SQLite store.
-import type { SQLInputValue } from 'node:sqlite';
+// Journal reads (replay from a point in time, REQ-T256), retention and
+// redelivery for the SQLite store, over the journal's one-row-per-batch
+// layout (sqlite-chunks.ts): rows are found by seq and time bounds, entries
+// are filtered one by one after parsing.
+import { topicMatches } from '@plexus/plugin-sdk/runtime';
 import type { DeliveryRecord, JournalEntry, JournalQuery, RetentionPolicy } from './store.ts';
 import type { Statements } from './sqlite-statements.ts';
-import { toJournalEntry } from './sqlite-rows.ts';
-import { INSERT_DELIVERY } from './sqlite-writes.ts';
-import { deliveryConflict } from './store-args.ts';
+import { Chunks, parseEntries, saveChunk } from './sqlite-chunks.ts';
+import { batchBits, isPending, parseIndexes } from './sqlite-pending-index.ts';
+import { int, text } from './sqlite-rows.ts';
+import { insertRow, type Writer } from './sqlite-writes.ts';
 import { isTopicPattern } from './type-filter.ts';
 
-// Pages walk the journal in seq order (the primary key, or the (type, seq)
-// index for an exact type) and test the time range per row: `+accepted_at`
-// keeps SQLite from choosing the accepted_at index, which would sort the whole
-// range again for every page. The first page starts at the lowest seq in the
-// range (one scan of the accepted_at index), so a replay reads the range once.
+// A row holds entries in [from, to) only if its bounds overlap the range.
+// The first page starts at the lowest such row (one scan of the max_at
+// index), later pages at the row holding the seq after afterSeq, and rows are
+// walked in first_seq order from there, so a replay reads the range once.
+// INDEXED BY: left alone, SQLite answers min() by walking the whole table in
+// first_seq order, which is slowest for the usual replay (the recent past).
+const FIRST_ROW = 'SELECT min(first_seq) AS seq FROM journal INDEXED BY journal_max_at WHERE max_at >= ? AND min_at < ?';
+const ROWS = `SELECT first_seq, entries FROM journal
+  WHERE first_seq >= coalesce((SELECT max(first_seq) FROM journal WHERE first_seq <= ?), 0)
+    AND last_seq > ? AND +min_at < ? AND +max_at >= ? ORDER BY first_seq`;
+
 export function readJournal(statements: Statements, query: JournalQuery, limit: number, to: number): JournalEntry[] {
   let afterSeq = query.afterSeq;
   if (afterSeq === undefined) {
-    const first = statements.sql('SELECT min(seq) AS seq FROM events WHERE accepted_at >= ? AND accepted_at < ?').get(query.from, to);
+    const first = statements.sql(FIRST_ROW).get(query.from, to);
     if (typeof first?.seq !== 'number') return [];
     afterSeq = first.seq - 1;
   }
-  const params: SQLInputValue[] = [afterSeq, query.from, to];
-  let typeClause = '';
-  if (query.type !== undefined) {
-    typeClause = isTopicPattern(query.type) ? ' AND topic_matches(?, type)' : ' AND type = ?';
-    params.push(query.type);
+  const type = query.type;
+  const matches = type === undefined ? () => true
+    : isTopicPattern(type) ? (t: string) => topicMatches(type, t)
+    : (t: string) => t === type;
+  const out: JournalEntry[] = [];
+  for (const row of statements.sql(ROWS).iterate(afterSeq + 1, afterSeq, to, query.from)) {
+    const firstSeq = int(row, 'first_seq');
+    const entries = parseEntries(text(row, 'entries'));
+    for (let i = Math.max(0, afterSeq + 1 - firstSeq); i < entries.length; i++) {
+      const entry = entries[i];
+      if (!entry || entry[0] < query.from || entry[0] >= to || !matches(entry[1].type)) continue;
+      out.push({ seq: firstSeq + i, acceptedAt: entry[0], event: entry[1] });
+      // Leaving the loop early resets the statement.
+      if (out.length === limit) return out;
+    }
   }
-  const sql = `SELECT seq, accepted_at, envelope FROM events
-    WHERE seq > ? AND +accepted_at >= ? AND +accepted_at < ?${typeClause} ORDER BY seq LIMIT ?`;
-  return statements.sql(sql).all(...params, limit).map(toJournalEntry);
+  return out;
 }
 
-// A journal entry still referenced by a pending delivery is kept past
-// retention: pending() needs its envelope after a restart, and dropping it
-// would lose the delivery (at-least-once, CONTRACT §6).
-const PRUNE_JOURNAL = `DELETE FROM events WHERE accepted_at < ?
-  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = events.seq)`;
+/** Seqs of the events pending deliveries need: prune keeps them (recovery reads their envelopes). */
+function neededSeqs(statements: Statements): Set<number> {
+  const needed = new Set<number>();
+  for (const row of statements.sql('SELECT first_seq, pending, events FROM batches').iterate()) {
+    const firstSeq = int(row, 'first_seq');
+    const bits = batchBits(row.pending);
+    parseIndexes(text(row, 'events')).forEach((index, bit) => {
+      if (isPending(bits, bit)) needed.add(firstSeq + index);
+    });
+  }
+  for (const row of statements.sql('SELECT seq FROM deliveries').iterate()) needed.add(int(row, 'seq'));
+  return needed;
+}
+
+function pruneJournal(statements: Statements, before: number): number {
+  // Keys first, rows one at a time after: the rows change under a cursor
+  // otherwise, and a long backlog of envelopes never sits in memory at once.
+  const keys = statements.sql('SELECT first_seq FROM journal WHERE min_at < ?').all(before).map((row) => int(row, 'first_seq'));
+  if (keys.length === 0) return 0;
+  const needed = neededSeqs(statements);
+  const read = statements.sql('SELECT last_seq, entries FROM journal WHERE first_seq = ?');
+  let pruned = 0;
+  for (const firstSeq of keys) {
+    const row = read.get(firstSeq);
+    if (row === undefined) continue;
+    const chunk = { firstSeq, lastSeq: int(row, 'last_seq'), entries: parseEntries(text(row, 'entries')) };
+    let changed = false;
+    chunk.entries.forEach((entry, i) => {
+      if (entry === null || entry[0] >= before || needed.has(chunk.firstSeq + i)) return;
+      chunk.entries[i] = null;
+      changed = true;
+      pruned++;
+    });
+    if (changed) saveChunk(statements, chunk);
+  }
+  return pruned;
+}
 
 /** Call inside a transaction. Expired kv and seen rows go too (uncounted: nothing reports them). */
 export function prune(statements: Statements, policy: RetentionPolicy, now: number): { journal: number; dlq: number; dedup: number } {
-  const journal = statements.run(PRUNE_JOURNAL, now - policy.journalMs);
+  const journal = pruneJournal(statements, now - policy.journalMs);
   const dlq = statements.run('DELETE FROM dlq WHERE dead_at < ?', now - policy.dlqMs);
   const dedup = statements.run('DELETE FROM dedup WHERE expires_at <= ?', now);
   statements.run('DELETE FROM seen WHERE expires_at <= ?', now);
@@ -48,15 +97,15 @@ export function prune(statements: Statements, policy: RetentionPolicy, now: numb
 }
 
 /** Call inside a transaction. Fresh deliveries of journaled events: no new journal entry, no dedup; unknown seqs skipped. */
-export function redeliver(statements: Statements, entries: { seq: number; deliveries: { id: string; plugin: string }[] }[], now: number): DeliveryRecord[] {
+export function redeliver(writer: Writer, entries: readonly { seq: number; deliveries: readonly { id: string; plugin: string }[] }[], now: number): DeliveryRecord[] {
   const created: DeliveryRecord[] = [];
-  const find = statements.sql('SELECT seq, accepted_at, envelope FROM events WHERE seq = ?');
+  const chunks = new Chunks(writer.statements);
   for (const { seq, deliveries } of entries) {
-    const row = find.get(seq);
-    if (row === undefined) continue;
-    const { acceptedAt, event } = toJournalEntry(row);
+    const entry = chunks.entry(seq);
+    if (entry === undefined) continue;
+    const { acceptedAt, event } = entry;
     for (const { id, plugin } of deliveries) {
-      if (statements.run(INSERT_DELIVERY, id, seq, plugin, now, acceptedAt) === 0) throw deliveryConflict(id);
+      insertRow(writer, id, seq, plugin, 0, now, acceptedAt, null);
       created.push({ id, seq, plugin, event, attempt: 0, availableAt: now, acceptedAt });
     }
   }

@@ -2,7 +2,7 @@
 // wrong type here means a corrupt or foreign database, which must fail loudly.
 import type { SQLOutputValue } from 'node:sqlite';
 import type { ErrorData, PlexusEvent } from '@plexus/plugin-sdk';
-import type { DeadReason, DeliveryRecord, DlqEntry, JournalEntry } from './store.ts';
+import type { DeadReason, DeliveryRecord, DlqEntry } from './store.ts';
 
 export type Row = Record<string, SQLOutputValue>;
 
@@ -27,13 +27,13 @@ export function envelope(row: Row): PlexusEvent {
   return JSON.parse(text(row, 'envelope')) as PlexusEvent;
 }
 
-/** Columns: id, seq, plugin, attempt, available_at, accepted_at, last_error, envelope. */
-export function toDelivery(row: Row): DeliveryRecord {
+/** Columns: id, seq, plugin, attempt, available_at, accepted_at, last_error of a deliveries row; the event comes from the journal. */
+export function toDelivery(row: Row, event: PlexusEvent): DeliveryRecord {
   const record: DeliveryRecord = {
     id: text(row, 'id'),
     seq: int(row, 'seq'),
     plugin: text(row, 'plugin'),
-    event: envelope(row),
+    event,
     attempt: int(row, 'attempt'),
     availableAt: int(row, 'available_at'),
     acceptedAt: int(row, 'accepted_at'),
@@ -57,8 +57,4 @@ export function toDlqEntry(row: Row): DlqEntry {
   const error = optionalError(row, 'error');
   if (error !== undefined) entry.error = error;
   return entry;
-}
-
-export function toJournalEntry(row: Row): JournalEntry {
-  return { seq: int(row, 'seq'), acceptedAt: int(row, 'accepted_at'), event: envelope(row) };
 }

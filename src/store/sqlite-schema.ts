@@ -7,8 +7,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { topicMatches } from '@plexus/plugin-sdk/runtime';
 
-/** One entry per schema version; entry i migrates version i to i + 1. Never edit a shipped entry. */
-const MIGRATIONS: readonly string[] = [
+/** One entry per schema version; entry i migrates version i to i + 1. Never edit a shipped entry. Exported for the migration tests. */
+export const MIGRATIONS: readonly string[] = [
   `
   -- AUTOINCREMENT: seq must never be reused, even after prune empties the table
   -- (readers page with afterSeq).
@@ -74,6 +74,49 @@ const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE seen (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX seen_expires_at ON seen (expires_at);
+  `,
+  `
+  -- Version 2: per-event rows were the cost of an accept (two B-tree inserts,
+  -- two index inserts and a delete per event). The journal and fresh
+  -- deliveries are now kept per accepted batch; see sqlite-chunks.ts and
+  -- sqlite-pending-index.ts.
+  --
+  -- One journal row per accepted batch: element i of entries is event
+  -- first_seq + i as [accepted_at, envelope], or null once retention pruned
+  -- it. min_at/max_at bound the live entries (readJournal and prune seek on them).
+  CREATE TABLE journal (
+    first_seq INTEGER PRIMARY KEY,
+    last_seq INTEGER NOT NULL,
+    min_at INTEGER NOT NULL,
+    max_at INTEGER NOT NULL,
+    entries TEXT NOT NULL
+  );
+  CREATE INDEX journal_min_at ON journal (min_at);
+  CREATE INDEX journal_max_at ON journal (max_at);
+  INSERT INTO journal (first_seq, last_seq, min_at, max_at, entries)
+    SELECT seq, seq, accepted_at, accepted_at, '[[' || accepted_at || ',' || envelope || ']]' FROM events;
+  -- seq is allocated from this counter: it must never be reused, even after
+  -- prune empties the journal (readers page with afterSeq).
+  INSERT INTO meta (key, value)
+    SELECT 'last_seq', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0);
+  DROP TABLE events;
+
+  -- The fresh deliveries (attempt 0) of one journal row to one plugin: ids[i]
+  -- goes with event first_seq + events[i] and is pending while bit i of
+  -- pending is set; settling 'done' clears bits. The row goes when left is 0.
+  -- A delivery that is retried leaves its batch for a row in deliveries,
+  -- which now holds only those exceptions and replays.
+  CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    first_seq INTEGER NOT NULL,
+    plugin TEXT NOT NULL,
+    left INTEGER NOT NULL,
+    pending BLOB NOT NULL,
+    events TEXT NOT NULL,
+    ids TEXT NOT NULL
+  );
+  -- Nothing looks deliveries up by seq any more (prune reads them all).
+  DROP INDEX deliveries_seq;
   `,
 ];
 

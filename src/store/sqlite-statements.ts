@@ -28,9 +28,10 @@ export class Statements {
   /**
    * Runs `body` in one write transaction. IMMEDIATE takes the write lock up
    * front, so a concurrent writer waits (busy_timeout) at BEGIN instead of
-   * failing mid-batch when upgrading a read lock.
+   * failing mid-batch when upgrading a read lock. `onAbort` runs when the
+   * transaction did not commit, for state kept beside the database.
    */
-  transaction<T>(body: () => T): T {
+  transaction<T>(body: () => T, onAbort?: () => void): T {
     this.sql('BEGIN IMMEDIATE').run();
     try {
       const result = body();
@@ -38,6 +39,7 @@ export class Statements {
       return result;
     } catch (err) {
       if (this.#db.isTransaction) this.sql('ROLLBACK').run();
+      onAbort?.();
       throw err;
     }
   }

@@ -2,25 +2,26 @@
 // through node:sqlite. Every method runs synchronously inside the promise it
 // returns, and every write batch is one transaction, so a resolved promise
 // means the batch is committed (see sqlite-schema.ts for what survives a crash).
+// Writes that create or settle deliveries go through #write, which brings the
+// in-memory pending index in step first (sqlite-pending-index.ts).
 import type { DatabaseSync } from 'node:sqlite';
 import type {
   AcceptInput, AcceptResult, DeliveryRecord, DlqEntry, DlqFilter, JournalEntry, JournalQuery, RetentionPolicy, Settlement, Store,
 } from './store.ts';
 import { openDatabase } from './sqlite-schema.ts';
 import { Statements } from './sqlite-statements.ts';
-import { int, text, toDelivery } from './sqlite-rows.ts';
-import { acceptInputs, applySettlements } from './sqlite-writes.ts';
+import { PendingIndex } from './sqlite-pending-index.ts';
+import * as recovery from './sqlite-recovery.ts';
+import { acceptInputs, applySettlements, type Writer } from './sqlite-writes.ts';
 import * as dlq from './sqlite-dlq.ts';
 import * as journal from './sqlite-journal.ts';
 import * as kv from './sqlite-kv.ts';
 import { checkDedupWindow, checkLimit, checkOffset, checkRetention, checkTtl } from './store-args.ts';
 
-const PENDING = `SELECT d.id, d.seq, d.plugin, d.attempt, d.available_at, d.accepted_at, d.last_error, e.envelope
-  FROM deliveries d JOIN events e ON e.seq = d.seq ORDER BY d.seq, d.id`;
-
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #statements: Statements;
+  readonly #writer: Writer;
 
   /** Opens (creating the directory, file and schema as needed) the store at `path`; `:memory:` for tests. */
   static open(path: string): SqliteStore {
@@ -30,25 +31,37 @@ export class SqliteStore implements Store {
   private constructor(db: DatabaseSync) {
     this.#db = db;
     this.#statements = new Statements(db);
+    this.#writer = { statements: this.#statements, index: new PendingIndex(this.#statements) };
+  }
+
+  /** One transaction over deliveries: the index is checked first, written back last, and dropped if the transaction fails. */
+  #write<T>(body: (writer: Writer) => T): T {
+    const { index } = this.#writer;
+    return this.#statements.transaction(() => {
+      index.sync();
+      const result = body(this.#writer);
+      index.flush();
+      return result;
+    }, () => index.invalidate());
   }
 
   async accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
     checkDedupWindow(dedupWindowMs);
     if (inputs.length === 0) return { created: [], duplicates: 0 };
-    return this.#statements.transaction(() => acceptInputs(this.#statements, inputs, dedupWindowMs));
+    return this.#write((writer) => acceptInputs(writer, inputs, dedupWindowMs));
   }
 
   async settle(settlements: Settlement[], emitted: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
     checkDedupWindow(dedupWindowMs);
     if (settlements.length === 0 && emitted.length === 0) return { created: [], duplicates: 0 };
-    return this.#statements.transaction(() => {
-      applySettlements(this.#statements, settlements);
-      return acceptInputs(this.#statements, emitted, dedupWindowMs);
+    return this.#write((writer) => {
+      applySettlements(writer, settlements);
+      return acceptInputs(writer, emitted, dedupWindowMs);
     });
   }
 
   async pending(): Promise<DeliveryRecord[]> {
-    return this.#statements.sql(PENDING).all().map(toDelivery);
+    return recovery.pending(this.#statements);
   }
 
   async listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]> {
@@ -68,7 +81,7 @@ export class SqliteStore implements Store {
   }
 
   async replayDlq(filter: DlqFilter, now: number): Promise<DeliveryRecord[]> {
-    return this.#statements.transaction(() => dlq.replayDlq(this.#statements, filter, now));
+    return this.#write((writer) => dlq.replayDlq(writer, filter, now));
   }
 
   /** `to` defaults to the wall clock: JournalQuery has no injected `now`. */
@@ -80,7 +93,7 @@ export class SqliteStore implements Store {
 
   async redeliver(entries: { seq: number; deliveries: { id: string; plugin: string }[] }[], now: number): Promise<DeliveryRecord[]> {
     if (entries.length === 0) return [];
-    return this.#statements.transaction(() => journal.redeliver(this.#statements, entries, now));
+    return this.#write((writer) => journal.redeliver(writer, entries, now));
   }
 
   async prune(policy: RetentionPolicy, now: number): Promise<{ journal: number; dlq: number; dedup: number }> {
@@ -113,8 +126,7 @@ export class SqliteStore implements Store {
   }
 
   async depth(): Promise<Record<string, number>> {
-    const rows = this.#statements.sql('SELECT plugin, count(*) AS n FROM deliveries GROUP BY plugin').all();
-    return Object.fromEntries(rows.map((row) => [text(row, 'plugin'), int(row, 'n')]));
+    return recovery.depth(this.#statements);
   }
 
   async close(): Promise<void> {

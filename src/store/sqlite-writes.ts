@@ -1,10 +1,21 @@
 // The two batch writes of the delivery engine, as plain functions over the
-// statement cache; the caller wraps each call in one transaction.
+// statement cache and the pending index; the caller wraps each call in one
+// transaction. The hot path writes per batch, not per event: one journal row,
+// one batches row per plugin, and settling 'done' clears bits that the index
+// writes back once per batch (sqlite-pending-index.ts). Only the exceptions,
+// a retry or a dead letter, cost rows of their own.
 import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement } from './store.ts';
 import type { Statements } from './sqlite-statements.ts';
+import { appendChunk, Chunks, type Entry } from './sqlite-chunks.ts';
+import type { Batch, Location, PendingIndex } from './sqlite-pending-index.ts';
+import { int, text } from './sqlite-rows.ts';
 import { deliveryConflict } from './store-args.ts';
 
-const INSERT_EVENT = 'INSERT INTO events (id, source, type, accepted_at, envelope) VALUES (?, ?, ?, ?, ?)';
+/** What the write paths share: statements and the index of pending deliveries. */
+export interface Writer {
+  statements: Statements;
+  index: PendingIndex;
+}
 
 // Claims (key, plugin) unless a live claim exists: one statement answers
 // "duplicate?" and records the claim. A claim lives until accepted_at + window
@@ -12,25 +23,32 @@ const INSERT_EVENT = 'INSERT INTO events (id, source, type, accepted_at, envelop
 const CLAIM_DEDUP = `INSERT INTO dedup (idem_key, plugin, expires_at) VALUES (?, ?, ?)
   ON CONFLICT (idem_key, plugin) DO UPDATE SET expires_at = excluded.expires_at WHERE dedup.expires_at <= ?`;
 
-export const INSERT_DELIVERY = `INSERT INTO deliveries (id, seq, plugin, attempt, available_at, accepted_at, last_error)
-  VALUES (?, ?, ?, 0, ?, ?, NULL) ON CONFLICT (id) DO NOTHING`;
-
-const DELETE_DELIVERY = 'DELETE FROM deliveries WHERE id = ?';
-const RETRY_DELIVERY = 'UPDATE deliveries SET attempt = ?, available_at = ?, last_error = ? WHERE id = ?';
-
-// The envelope is copied inside SQLite: dead-lettering never parses it.
+const INSERT_ROW = `INSERT INTO deliveries (id, seq, plugin, attempt, available_at, accepted_at, last_error)
+  VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
+const RETRY_ROW = 'UPDATE deliveries SET attempt = ?, available_at = ?, last_error = ? WHERE id = ?';
+const DELETE_ROW = 'DELETE FROM deliveries WHERE id = ?';
+const READ_ROW = 'SELECT seq, plugin, accepted_at FROM deliveries WHERE id = ?';
 const DEAD_LETTER = `INSERT OR REPLACE INTO dlq (id, seq, plugin, source, type, reason, attempts, error, accepted_at, dead_at, envelope)
-  SELECT d.id, d.seq, d.plugin, e.source, e.type, ?, ?, ?, d.accepted_at, ?, e.envelope
-  FROM deliveries d JOIN events e ON e.seq = d.seq WHERE d.id = ?`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-export function acceptInputs(statements: Statements, inputs: AcceptInput[], dedupWindowMs: number): AcceptResult {
+const NO_BITS = new Uint8Array(0);
+
+/** Call inside a transaction. A pending delivery of its own (retried, replayed): refused if the id is pending already. */
+export function insertRow(writer: Writer, id: string, seq: number, plugin: string, attempt: number, availableAt: number, acceptedAt: number, lastError: string | null): void {
+  if (writer.index.has(id) || writer.statements.run(INSERT_ROW, id, seq, plugin, attempt, availableAt, acceptedAt, lastError) === 0) throw deliveryConflict(id);
+  writer.index.addRow(id);
+}
+
+export function acceptInputs(writer: Writer, inputs: readonly AcceptInput[], dedupWindowMs: number): AcceptResult {
   const created: DeliveryRecord[] = [];
   let duplicates = 0;
-  const insertEvent = statements.sql(INSERT_EVENT);
+  if (inputs.length === 0) return { created, duplicates };
+  const { statements, index } = writer;
+  const firstSeq = appendChunk(statements, inputs);
+  const batches = new Map<string, Batch>();
   const claimDedup = statements.sql(CLAIM_DEDUP);
-  const insertDelivery = statements.sql(INSERT_DELIVERY);
-  for (const { event, acceptedAt, deliveries } of inputs) {
-    const seq = Number(insertEvent.run(event.id, event.source, event.type, acceptedAt, JSON.stringify(event)).lastInsertRowid);
+  inputs.forEach(({ event, acceptedAt, deliveries }, i) => {
+    const seq = firstSeq + i;
     const key = event.idempotencykey;
     const dedup = typeof key === 'string' && dedupWindowMs > 0;
     for (const { id, plugin } of deliveries) {
@@ -38,28 +56,77 @@ export function acceptInputs(statements: Statements, inputs: AcceptInput[], dedu
         duplicates++;
         continue;
       }
-      if (Number(insertDelivery.run(id, seq, plugin, acceptedAt, acceptedAt).changes) === 0) throw deliveryConflict(id);
+      let batch = batches.get(plugin);
+      if (batch === undefined) {
+        batch = { rowid: 0, firstSeq, plugin, events: [], ids: [], pending: NO_BITS, left: 0 };
+        batches.set(plugin, batch);
+      }
+      // The index knows every pending id, including this batch's so far.
+      if (!index.addToBatch(batch, id, i)) throw deliveryConflict(id);
       created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt });
     }
-  }
+  });
+  for (const batch of batches.values()) index.insertBatch(batch);
   return { created, duplicates };
 }
 
-/** A settlement for a delivery that no longer exists (already settled elsewhere) is ignored. */
-export function applySettlements(statements: Statements, settlements: Settlement[]): void {
+/** The journal entry a pending delivery needs. Prune keeps it, so its absence means a corrupt store. */
+function entryOf(chunks: Chunks, seq: number): Entry {
+  const entry = chunks.entry(seq);
+  if (entry === undefined) throw new TypeError(`store: journal entry ${seq} of a pending delivery is missing`);
+  return entry;
+}
+
+interface Located {
+  seq: number;
+  plugin: string;
+  acceptedAt: number | undefined;
+}
+
+function locate(statements: Statements, id: string, location: Location): Located {
+  if (location !== 'row') return { seq: location.batch.firstSeq + (location.batch.events[location.bit] ?? 0), plugin: location.batch.plugin, acceptedAt: undefined };
+  const row = statements.sql(READ_ROW).get(id);
+  if (row === undefined) throw new TypeError(`store: pending delivery ${id} has no row`);
+  return { seq: int(row, 'seq'), plugin: text(row, 'plugin'), acceptedAt: int(row, 'accepted_at') };
+}
+
+function remove(writer: Writer, id: string, location: Location): void {
+  if (location === 'row') writer.statements.run(DELETE_ROW, id);
+  writer.index.remove(id, location);
+}
+
+/** Call inside a transaction. A settlement for a delivery that is not pending (already settled elsewhere) is ignored. */
+export function applySettlements(writer: Writer, settlements: readonly Settlement[]): void {
+  const { statements, index } = writer;
+  const chunks = new Chunks(statements);
   for (const settlement of settlements) {
+    const id = settlement.deliveryId;
+    const location = index.location(id);
+    if (location === undefined) continue;
     switch (settlement.kind) {
       case 'done':
-        statements.run(DELETE_DELIVERY, settlement.deliveryId);
+        remove(writer, id, location);
         break;
-      case 'retry':
-        statements.run(RETRY_DELIVERY, settlement.attempt, settlement.availableAt, JSON.stringify(settlement.error), settlement.deliveryId);
-        break;
-      case 'dead': {
-        const error = settlement.error === undefined ? null : JSON.stringify(settlement.error);
-        if (statements.run(DEAD_LETTER, settlement.reason, settlement.attempt, error, settlement.at, settlement.deliveryId) > 0) {
-          statements.run(DELETE_DELIVERY, settlement.deliveryId);
+      case 'retry': {
+        const error = JSON.stringify(settlement.error);
+        if (location === 'row') {
+          statements.run(RETRY_ROW, settlement.attempt, settlement.availableAt, error, id);
+          break;
         }
+        // Out of its batch into a row of its own, which keeps attempt, time and error.
+        const { seq, plugin } = locate(statements, id, location);
+        const entry = entryOf(chunks, seq);
+        remove(writer, id, location);
+        insertRow(writer, id, seq, plugin, settlement.attempt, settlement.availableAt, entry.acceptedAt, error);
+        break;
+      }
+      case 'dead': {
+        const { seq, plugin, acceptedAt } = locate(statements, id, location);
+        const entry = entryOf(chunks, seq);
+        const error = settlement.error === undefined ? null : JSON.stringify(settlement.error);
+        statements.run(DEAD_LETTER, id, seq, plugin, entry.event.source, entry.event.type, settlement.reason, settlement.attempt, error,
+          acceptedAt ?? entry.acceptedAt, settlement.at, JSON.stringify(entry.event));
+        remove(writer, id, location);
         break;
       }
     }
