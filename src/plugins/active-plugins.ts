@@ -7,7 +7,7 @@
 // new version once, not once per check plus once per unchanged plugin.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadPlugin, type LimitCeiling, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
+import { ConfigValidators, loadPlugin, type LimitCeiling, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import { resolveRetryPolicy, type RetryOptions } from '../delivery/retry-policy.ts';
 import type { InstalledPlugin } from './plugin-state.ts';
@@ -34,6 +34,7 @@ export class PluginLoader {
   readonly #secrets: Readonly<Record<string, string | undefined>>;
   readonly #ceiling: LimitCeiling;
   #loaded = new Map<string, Promise<LoadedPlugin>>();
+  readonly #validators = new ConfigValidators();
 
   constructor(secrets: Readonly<Record<string, string | undefined>>, ceiling: LimitCeiling) {
     this.#secrets = secrets;
@@ -67,7 +68,7 @@ export class PluginLoader {
   #load(key: string, root: string, settings: LoadSettings): Promise<LoadedPlugin> {
     let loaded = this.#loaded.get(key);
     if (!loaded) {
-      loaded = loadPlugin(root, { config: settings.config, grants: settings.grants, secrets: this.#secrets, ceiling: this.#ceiling });
+      loaded = loadPlugin(root, { config: settings.config, grants: settings.grants, secrets: this.#secrets, ceiling: this.#ceiling, validators: this.#validators });
       this.#loaded.set(key, loaded);
       // A refusal is not remembered: the next attempt reports the state of the disk then.
       loaded.catch(() => this.#loaded.delete(key));

@@ -9,7 +9,7 @@ import { HOST_API_VERSION } from '../plugin-api.ts';
 import type { SandboxLimits, PluginRuntimeSpec } from '../sandbox/protocol.ts';
 import type { JsonObject, PluginPackageJson } from '../types.ts';
 import { assertApiCompatible } from './api-compat.ts';
-import { validatePluginConfig } from './config.ts';
+import { validatePluginConfig, type ConfigValidators } from './config.ts';
 import { effectiveCapabilities, parseGrants, type EffectiveCapabilities } from './grants.ts';
 import { isSafeRelativePath, validatePackageJson } from './validate-manifest.ts';
 
@@ -40,6 +40,8 @@ export interface LoadPluginOptions {
   ceiling?: LimitCeiling;
   /** Host-wide overrides of the non-memory/time limits (emit size, fetch bounds...). */
   limits?: Partial<Omit<SandboxLimits, 'memoryMb' | 'timeoutMs'>>;
+  /** Reuse compiled config validators across loads (a host reloading plugins keeps one). */
+  validators?: ConfigValidators;
 }
 
 export interface LoadedPlugin {
@@ -77,7 +79,7 @@ export async function loadPlugin(root: string, options: LoadPluginOptions = {}):
   const pkg = validatePackageJson(await readPackageJson(root));
   assertApiCompatible(pkg.name, pkg.plexus.apiVersion, options.hostApiVersion ?? HOST_API_VERSION);
   const configSchema = await readConfigSchema(root, pkg);
-  const config = validatePluginConfig(pkg.name, configSchema, options.config ?? {});
+  const config = validatePluginConfig(pkg.name, configSchema, options.config ?? {}, options.validators);
   const capabilities = effectiveCapabilities(pkg.plexus.capabilities, parseGrants(options.grants ?? []));
   const secrets = pickSecrets(capabilities, options.secrets ?? {});
   const limits = resolveLimits(pkg, options);
