@@ -49,10 +49,12 @@ export class PluginInstance {
       memoryLimit: spec.limits.memoryMb,
       // V8 has lost control of this isolate and the thread may never return
       // (seen with Array(1e9).fill(0)). isolated-vm's advice is to end the
-      // process; the host respawns the sandbox and charges the batch.
+      // process; the host respawns the sandbox and charges the batch. This
+      // runs in a worker thread, where process.abort() throws instead of
+      // aborting: a signal to our own process ends all of it.
       onCatastrophicError: (message) => {
         process.stderr.write(`plexus sandbox: catastrophic isolate error in ${spec.name}@${spec.version}: ${message}; aborting the sandbox process\n`);
-        process.abort();
+        process.kill(process.pid, 'SIGABRT');
       },
     });
     try {

@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
 import { failure } from './worker-runtime.ts';
 import type { HostCallMessage } from './host-call-client.ts';
-import { CHANNELS, type CleanupReport, type HostToSandbox, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
+import { CHANNELS, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
@@ -87,16 +87,30 @@ function broadcast(message: WorkerControl): Promise<CleanupReport[]> {
   });
 }
 
-async function run(message: Extract<HostToSandbox, { kind: 'run' }>): Promise<void> {
-  let result: RunResult;
+async function runTask(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
   try {
-    result = (await pool.run({ kind: 'run', spec: message.spec, eventsJson: message.eventsJson, count: message.count })) as RunResult;
+    return (await pool.run({ kind: 'run', spec, eventsJson, count })) as RunResult;
   } catch (err) {
     // The worker thread died under this batch; piscina has already replaced it.
     const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `a sandbox worker died: ${err instanceof Error ? err.message : String(err)}` };
-    result = { outcomes: Array.from({ length: message.count }, () => failure(error)), restarts: [{ key: message.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
+    const crashed: RunResult = { outcomes: [failure(error)], restarts: [{ key: spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
+    if (count === 1) return crashed;
+    // As the host does when the whole process dies: re-run one event at a
+    // time, so only the event that kills a worker is charged with it.
+    const merged: RunResult = { outcomes: [], restarts: crashed.restarts, denials: [], instanceLogs: [] };
+    for (const event of JSON.parse(eventsJson) as unknown[]) {
+      const single = await runTask(spec, JSON.stringify([event]), 1);
+      merged.outcomes.push(single.outcomes[0] ?? failure(error));
+      merged.restarts.push(...single.restarts);
+      merged.denials.push(...single.denials);
+      merged.instanceLogs.push(...single.instanceLogs);
+    }
+    return merged;
   }
-  send({ kind: 'run-result', id: message.id, result });
+}
+
+async function run(message: Extract<HostToSandbox, { kind: 'run' }>): Promise<void> {
+  send({ kind: 'run-result', id: message.id, result: await runTask(message.spec, message.eventsJson, message.count) });
 }
 
 process.on('message', (message: HostToSandbox) => {

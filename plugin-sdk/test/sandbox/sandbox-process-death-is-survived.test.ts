@@ -16,7 +16,7 @@ test('a catastrophic OOM aborts only the sandbox process; its batch-mates succee
   const spec = await sandbox.spec(HOSTILE.catastrophicOom!);
   const pidBefore = sandbox.pool.pid;
   const result = await sandbox.pool.run(spec, [event({}), event({ bomb: true }), event({})]);
-  assert.deepEqual(result.outcomes.map((o) => (o.ok ? 'ok' : o.error.code)), ['ok', 'PLEXUS_SANDBOX_CRASHED', 'ok']);
+  assert.deepEqual(result.outcomes.map((o) => (o.ok ? 'ok' : o.error.code)), ['ok', 'PLEXUS_SANDBOX_CRASHED', 'ok'], JSON.stringify(result));
   assert.ok(result.restarts.some((r) => r.cause === 'crash'));
   assert.ok(sandbox.pool.crashes >= 1);
   assert.notEqual(sandbox.pool.pid, pidBefore, 'the sandbox process was respawned');
@@ -32,5 +32,5 @@ test('a sandbox process killed mid-batch is respawned and every event gets an ou
   const result = await running;
   assert.equal(result.outcomes.length, 2);
   // Both were innocent: re-run one by one after the respawn, they succeed.
-  assert.deepEqual(result.outcomes.map((o) => o.ok), [true, true]);
+  assert.deepEqual(result.outcomes.map((o) => o.ok), [true, true], JSON.stringify(result));
 });
