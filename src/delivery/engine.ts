@@ -2,13 +2,13 @@
 // become batches in the sandbox, outcomes become durable settlements, and only
 // then is anyone told (CONTRACT §6: at least once per (event, plugin)).
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import { toEmittedEvents, type CallOutcome, type Denial, type RestartCause, type SandboxPool } from '@plexus/plugin-sdk/runtime';
+import { type CallOutcome, type Denial, type RestartCause, type SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { LogRecord } from '@plexus/plugin-sdk';
 import { RoutingTable } from '../router/routing-table.ts';
 import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement, Store } from '../store/store.ts';
 import { DeliveryIds } from './delivery-ids.ts';
-import { decideDisposition } from './disposition.ts';
 import { GroupCommit } from './group-commit.ts';
+import { settleOutcome } from './settle-outcome.ts';
 import { PluginLane, type ActivePlugin, type QueuedDelivery } from './plugin-lane.ts';
 import { RetryTimer } from './retry-timer.ts';
 
@@ -308,29 +308,12 @@ export class DeliveryEngine {
       let unhealthy = false;
       result.outcomes.forEach((outcome, i) => {
         const d = batch[i] as QueuedDelivery;
-        const attempt = d.record.attempt + 1;
-        const disposition = decideDisposition({
-          outcome: outcome.ok ? { status: 'ok' } : { status: 'error', error: outcome.error },
-          attempt, policy: plugin.retry, event: d.record.event, now, random: this.options.random ?? Math.random,
-        });
-        let settlement: Settlement;
-        if (disposition === 'ack') {
-          settlement = { kind: 'done', deliveryId: d.record.id };
-          if (outcome.ok && outcome.emitted.length > 0) {
-            for (const event of toEmittedEvents(outcome.emitted, d.record.event, plugin, new Date(now))) {
-              emitted.push({ event, acceptedAt: now, deliveries: this.route(event, now) });
-            }
-          }
-        } else if ('retryAt' in disposition) {
-          unhealthy = true;
-          settlement = { kind: 'retry', deliveryId: d.record.id, attempt, availableAt: disposition.retryAt, error: outcome.ok ? { name: 'Error', message: '' } : outcome.error };
-        } else {
-          if (disposition.deadLetter !== 'permanent') unhealthy = true;
-          settlement = { kind: 'dead', deliveryId: d.record.id, attempt, reason: disposition.deadLetter, error: outcome.ok ? undefined : outcome.error, at: now };
-        }
-        settlements.push(settlement);
+        const settled = settleOutcome(outcome, d.record, plugin, now, this.options.random ?? Math.random);
+        if (settled.unhealthy) unhealthy = true;
+        for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: this.route(event, now) });
+        settlements.push(settled.settlement);
         for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, d.record.event);
-        hooks?.outcome?.(plugin, d.record, outcome, settlement, now - started);
+        hooks?.outcome?.(plugin, d.record, outcome, settled.settlement, now - started);
       });
       if (unhealthy) lane.breaker.onFailure(permit, now);
       else lane.breaker.onSuccess(permit, now);

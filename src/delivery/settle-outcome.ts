@@ -1,0 +1,37 @@
+// What one sandbox outcome means for its delivery, as data: the settlement to
+// make durable, the events it emitted (only when it succeeded: the outbox),
+// and whether it counts against the plugin's health (circuit breaker). Pure:
+// the engine routes the emitted events and does the I/O.
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { toEmittedEvents, type CallOutcome } from '@plexus/plugin-sdk/runtime';
+import type { DeliveryRecord, Settlement } from '../store/store.ts';
+import { decideDisposition } from './disposition.ts';
+import type { ActivePlugin } from './plugin-lane.ts';
+
+export interface SettledOutcome {
+  settlement: Settlement;
+  emitted: PlexusEvent[];
+  /** Retries and non-permanent dead letters; a plugin rejecting bad input on purpose is healthy. */
+  unhealthy: boolean;
+}
+
+export function settleOutcome(outcome: CallOutcome, record: DeliveryRecord, plugin: ActivePlugin, now: number, random: () => number): SettledOutcome {
+  const attempt = record.attempt + 1;
+  const disposition = decideDisposition({
+    outcome: outcome.ok ? { status: 'ok' } : { status: 'error', error: outcome.error },
+    attempt, policy: plugin.retry, event: record.event, now, random,
+  });
+  if (disposition === 'ack') {
+    const emitted = outcome.ok && outcome.emitted.length > 0 ? toEmittedEvents(outcome.emitted, record.event, plugin, new Date(now)) : [];
+    return { settlement: { kind: 'done', deliveryId: record.id }, emitted, unhealthy: false };
+  }
+  if ('retryAt' in disposition) {
+    const error = outcome.ok ? { name: 'Error', message: '' } : outcome.error;
+    return { settlement: { kind: 'retry', deliveryId: record.id, attempt, availableAt: disposition.retryAt, error }, emitted: [], unhealthy: true };
+  }
+  return {
+    settlement: { kind: 'dead', deliveryId: record.id, attempt, reason: disposition.deadLetter, error: outcome.ok ? undefined : outcome.error, at: now },
+    emitted: [],
+    unhealthy: disposition.deadLetter !== 'permanent',
+  };
+}
