@@ -8,9 +8,16 @@ import { randomBytes } from 'node:crypto';
 export class DeliveryIds {
   private readonly node = randomBytes(4).toString('hex');
   private counter = 0;
+  /** The time part of the last id: thousands of ids share each millisecond, so it is formatted once per millisecond. */
+  private lastMs = -1;
+  private prefix = '';
 
   next(now: number): string {
+    if (now !== this.lastMs) {
+      this.lastMs = now;
+      this.prefix = `${now.toString(16).padStart(12, '0')}-`;
+    }
     this.counter = (this.counter + 1) & 0xffffff;
-    return `${now.toString(16).padStart(12, '0')}-${this.counter.toString(16).padStart(6, '0')}-${this.node}`;
+    return `${this.prefix}${this.counter.toString(16).padStart(6, '0')}-${this.node}`;
   }
 }

@@ -9,7 +9,7 @@ import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement, Store } fro
 import { DeliveryIds } from './delivery-ids.ts';
 import { GroupCommit } from './group-commit.ts';
 import { settleOutcome } from './settle-outcome.ts';
-import { PluginLane, type ActivePlugin, type QueuedDelivery } from './plugin-lane.ts';
+import { PluginLane, type ActivePlugin, type QueuedDelivery, type SettleTracker } from './plugin-lane.ts';
 import { RetryTimer } from './retry-timer.ts';
 
 export interface EngineHooks {
@@ -34,9 +34,15 @@ export interface EngineOptions {
   hooks?: Partial<EngineHooks>;
 }
 
-interface Tracker {
-  remaining: number;
-  onSettled: () => void;
+/** The batch's events as one JSON array, from the texts the store already made; undefined unless every record has one. */
+function batchJson(batch: readonly QueuedDelivery[]): string | undefined {
+  let json = '[';
+  for (let i = 0; i < batch.length; i++) {
+    const text = (batch[i] as QueuedDelivery).record.eventJson;
+    if (text === undefined) return undefined;
+    json += i === 0 ? text : `,${text}`;
+  }
+  return `${json}]`;
 }
 
 /** How long a store failure keeps deliveries off the queue before they are tried again. */
@@ -48,13 +54,6 @@ export class DeliveryEngine {
   private readonly options: EngineOptions;
   private readonly now: () => number;
   private readonly lanes = new Map<string, PluginLane>();
-  /**
-   * By delivery id: the tracker of the accepted event the delivery was created
-   * for (shared by that event's deliveries). Ids are strings this engine made,
-   * so a lookup costs no string building, and only the deliveries accept()
-   * created count toward their event.
-   */
-  private readonly trackers = new Map<string, Tracker>();
   private readonly retries: RetryTimer<QueuedDelivery>;
   /**
    * The one writer: accepted events and settlements (with the events plugins
@@ -69,6 +68,8 @@ export class DeliveryEngine {
   /** Deliveries (recovered from the store) for plugins that are not installed or enabled now. */
   private readonly parked = new Map<string, QueuedDelivery[]>();
   private routes = RoutingTable.EMPTY;
+  /** For events plugins emit: `routes` plus the emittedOnly lanes (egress targets); the same table when there are none. */
+  private emittedRoutes = RoutingTable.EMPTY;
   private inFlightBatches = 0;
   /** Settlements being written outside a batch (expiries): work idle() must wait for. */
   private pendingCommits = 0;
@@ -118,7 +119,8 @@ export class DeliveryEngine {
         this.retire(lane.plugin.spec.key);
       }
     }
-    this.routes = RoutingTable.build(plugins.map((p) => ({ pluginKey: p.name, patterns: p.subscribe })));
+    this.routes = RoutingTable.build(plugins.filter((p) => p.emittedOnly !== true).map((p) => ({ pluginKey: p.name, patterns: p.subscribe })));
+    this.emittedRoutes = plugins.some((p) => p.emittedOnly === true) ? RoutingTable.build(plugins.map((p) => ({ pluginKey: p.name, patterns: p.subscribe }))) : this.routes;
     this.schedulePump();
   }
 
@@ -146,22 +148,26 @@ export class DeliveryEngine {
       this.reserved -= events.length;
     }
     if (result.duplicates > 0) this.options.hooks?.duplicates?.(result.duplicates);
-    if (onSettled) {
-      // result.created lists the inputs' deliveries in input order, minus duplicates: one walk pairs them.
-      let next = 0;
-      for (const { event, deliveries } of inputs) {
-        let tracker: Tracker | undefined;
-        for (const { id } of deliveries) {
-          if (result.created[next]?.id !== id) continue;
-          next++;
-          tracker ??= { remaining: 0, onSettled: () => onSettled(event) };
+    // result.created lists the inputs' deliveries in input order, minus duplicates: one walk pairs them.
+    // The tracker rides on the queued delivery itself, so settling it costs no lookup.
+    const queued: QueuedDelivery[] = [];
+    const created = result.created;
+    let next = 0;
+    for (const { event, deliveries } of inputs) {
+      let tracker: SettleTracker | undefined;
+      for (const { id } of deliveries) {
+        const record = created[next];
+        if (record === undefined || record.id !== id) continue;
+        next++;
+        if (onSettled !== undefined) {
+          tracker ??= { remaining: 0, event, onSettled };
           tracker.remaining++;
-          this.trackers.set(id, tracker);
         }
-        if (tracker === undefined) onSettled(event);
+        queued.push({ record, admitted: false, tracker });
       }
+      if (onSettled !== undefined && tracker === undefined) onSettled(event);
     }
-    this.enqueue(result.created.map((record) => ({ record, admitted: false })));
+    this.enqueue(queued);
     return result;
   }
 
@@ -174,8 +180,8 @@ export class DeliveryEngine {
   }
 
   /** One delivery per subscribed plugin, under the routing table in force now. */
-  private route(event: PlexusEvent, now: number): { id: string; plugin: string }[] {
-    return this.routes.match(event.type).map((plugin) => ({ id: this.ids.next(now), plugin }));
+  private route(event: PlexusEvent, now: number, table = this.routes): { id: string; plugin: string }[] {
+    return table.match(event.type).map((plugin) => ({ id: this.ids.next(now), plugin }));
   }
 
   /** Deliveries made again outside `accept` (DLQ replay): queued like recovered ones. */
@@ -223,9 +229,12 @@ export class DeliveryEngine {
   }
 
   private enqueue(deliveries: QueuedDelivery[]): void {
+    const now = this.now();
+    let lane: PluginLane | undefined;
     for (const d of deliveries) {
-      const lane = this.lanes.get(d.record.plugin);
-      if (d.record.availableAt > this.now()) {
+      // Deliveries arrive in runs for one plugin: look the lane up when the plugin changes.
+      if (lane === undefined || lane.plugin.name !== d.record.plugin) lane = this.lanes.get(d.record.plugin);
+      if (d.record.availableAt > now) {
         this.retries.schedule(d, d.record.availableAt);
         continue;
       }
@@ -296,7 +305,9 @@ export class DeliveryEngine {
     this.keysInFlight.set(key, (this.keysInFlight.get(key) ?? 0) + 1);
     const started = this.now();
     try {
-      const result = await this.sandbox.run(plugin.spec, batch.map((d) => d.record.event));
+      const result = plugin.execute === undefined
+        ? await this.sandbox.run(plugin.spec, batch.map((d) => d.record.event), batchJson(batch))
+        : await plugin.execute(batch.map((d) => d.record.event));
       const now = this.now();
       const hooks = this.options.hooks;
       hooks?.batch?.(plugin, batch.length, now - started);
@@ -310,7 +321,7 @@ export class DeliveryEngine {
         const d = batch[i] as QueuedDelivery;
         const settled = settleOutcome(outcome, d.record, plugin, now, this.options.random ?? Math.random);
         if (settled.unhealthy) unhealthy = true;
-        for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: this.route(event, now) });
+        for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: this.route(event, now, this.emittedRoutes) });
         settlements.push(settled.settlement);
         for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, d.record.event);
         hooks?.outcome?.(plugin, d.record, outcome, settled.settlement, now - started);
@@ -335,7 +346,7 @@ export class DeliveryEngine {
     const created = await this.writes.submit({ settlements, inputs: emitted });
     settlements.forEach((s, i) => {
       const d = batch[i] as QueuedDelivery;
-      this.settleTracker(d.record);
+      this.settleTracker(d);
       if (s.kind === 'retry') {
         d.record = { ...d.record, attempt: s.attempt, availableAt: s.availableAt, lastError: s.error };
         this.retries.schedule(d, s.availableAt);
@@ -347,11 +358,11 @@ export class DeliveryEngine {
   }
 
   /** A delivery's first durable outcome counts once; later ones (after a retry) find no tracker. */
-  private settleTracker(record: DeliveryRecord): void {
-    const tracker = this.trackers.get(record.id);
-    if (!tracker) return;
-    this.trackers.delete(record.id);
-    if (--tracker.remaining === 0) tracker.onSettled();
+  private settleTracker(d: QueuedDelivery): void {
+    const tracker = d.tracker;
+    if (tracker === undefined) return;
+    d.tracker = undefined;
+    if (--tracker.remaining === 0) tracker.onSettled(tracker.event);
   }
 
   private retire(key: string): void {
@@ -374,13 +385,24 @@ export class DeliveryEngine {
     this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
   }
 
+  /** Hands each group its share of a merged write: created records come back in input order, so one walk splits them. */
   private split(groups: AcceptInput[][], result: AcceptResult): AcceptResult[] {
-    const owner = new Map<string, number>();
-    groups.forEach((inputs, g) => inputs.forEach((input) => input.deliveries.forEach((d) => owner.set(d.id, g))));
-    const out: AcceptResult[] = groups.map(() => ({ created: [], duplicates: 0 }));
-    for (const record of result.created) (out[owner.get(record.id) as number] as AcceptResult).created.push(record);
-    const expected = groups.map((inputs) => inputs.reduce((n, input) => n + input.deliveries.length, 0));
-    out.forEach((o, g) => { o.duplicates = (expected[g] as number) - o.created.length; });
-    return out;
+    const all = result.created;
+    let next = 0;
+    return groups.map((inputs) => {
+      const created: DeliveryRecord[] = [];
+      let expected = 0;
+      for (const { deliveries } of inputs) {
+        for (const { id } of deliveries) {
+          expected++;
+          const record = all[next];
+          if (record !== undefined && record.id === id) {
+            created.push(record);
+            next++;
+          }
+        }
+      }
+      return { created, duplicates: expected - created.length };
+    });
   }
 }

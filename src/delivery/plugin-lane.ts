@@ -1,7 +1,8 @@
 // Everything that decides WHEN a plugin gets its next batch: its priority
 // queue, the partition gate (one in flight per key), its circuit breaker, its
 // rate limit and its concurrency. Pure bookkeeping; the engine does the I/O.
-import type { PluginRuntimeSpec } from '@plexus/plugin-sdk/runtime';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import type { PluginRuntimeSpec, RunResult } from '@plexus/plugin-sdk/runtime';
 import { isExpired } from '../envelope/expiry.ts';
 import type { DeliveryRecord } from '../store/store.ts';
 import { CircuitBreaker, type CircuitPermit } from './circuit-breaker.ts';
@@ -22,12 +23,28 @@ export interface ActivePlugin {
   batchSize: number;
   rateLimit?: BucketLimits;
   breaker: { failureThreshold: number; coolDownMs: number };
+  /** Runs batches instead of the sandbox: a built-in subscriber (src/egress) that publishes rather than calls plugin code. */
+  execute?: BatchExecutor;
+  /** Routed only events plugins emit, never what ingress accepts or a replay re-delivers (egress targets). */
+  emittedOnly?: boolean;
+}
+
+/** One outcome per event, in order, as the sandbox answers a batch. */
+export type BatchExecutor = (events: readonly PlexusEvent[]) => Promise<RunResult>;
+
+/** Counts an accepted event's deliveries down to its first durable outcomes (see DeliveryEngine.accept). */
+export interface SettleTracker {
+  remaining: number;
+  event: PlexusEvent;
+  onSettled: (event: PlexusEvent) => void;
 }
 
 /** A delivery held in memory; `admitted` once it owns its partition key. */
 export interface QueuedDelivery {
   record: DeliveryRecord;
   admitted: boolean;
+  /** Set on deliveries accept() created until their first durable outcome. */
+  tracker?: SettleTracker | undefined;
 }
 
 export interface TakenBatch {

@@ -10,12 +10,16 @@ import type { ActivePlugin } from './plugin-lane.ts';
 
 export interface SettledOutcome {
   settlement: Settlement;
-  emitted: PlexusEvent[];
+  emitted: readonly PlexusEvent[];
   /** Retries and non-permanent dead letters; a plugin rejecting bad input on purpose is healthy. */
   unhealthy: boolean;
 }
 
+const NO_EVENTS: readonly PlexusEvent[] = Object.freeze([]);
+
 export function settleOutcome(outcome: CallOutcome, record: DeliveryRecord, plugin: ActivePlugin, now: number, random: () => number): SettledOutcome {
+  // The common case, first: success is always acknowledged (decideDisposition answers 'ack' for any ok outcome).
+  if (outcome.ok && outcome.emitted.length === 0) return { settlement: { kind: 'done', deliveryId: record.id }, emitted: NO_EVENTS, unhealthy: false };
   const attempt = record.attempt + 1;
   const disposition = decideDisposition({
     outcome: outcome.ok ? { status: 'ok' } : { status: 'error', error: outcome.error },

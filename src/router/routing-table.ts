@@ -5,6 +5,9 @@ import { PlexusError } from '@plexus/plugin-sdk';
 import { isValidEventType, topicPatternProblem } from '@plexus/plugin-sdk/runtime';
 import { buildTopicTrie, matchTopicTrie, type TopicTrie } from './topic-trie.ts';
 
+const MEMO_LIMIT = 4096;
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 export interface Subscription {
   readonly pluginKey: string;
   readonly patterns: readonly string[];
@@ -17,6 +20,14 @@ export class RoutingTable {
   readonly pluginKeys: readonly string[];
   readonly #patterns: ReadonlyMap<string, readonly string[]>;
   readonly #trie: TopicTrie;
+  /**
+   * Answers by type. A table never changes, so an answer stays right for its
+   * life; event streams use few distinct types, and every event is routed, so
+   * most lookups are one Map hit instead of a validation and a trie walk.
+   * Bounded: cleared when full, so a stream of random types costs memory
+   * in proportion to MEMO_LIMIT only.
+   */
+  readonly #memo = new Map<string, readonly string[]>();
 
   /**
    * Throws PLEXUS_INVALID_MANIFEST for an invalid pattern or key. Several
@@ -50,12 +61,16 @@ export class RoutingTable {
     }
   }
 
-  /** Subscribed plugin keys, each once, in table order. An invalid type matches nothing. */
-  match(type: string): string[] {
-    if (!isValidEventType(type)) return [];
-    return matchTopicTrie(this.#trie, type)
-      .values.sort((a, b) => a - b)
-      .map((i) => this.pluginKeys[i] as string);
+  /** Subscribed plugin keys, each once, in table order. An invalid type matches nothing. The answer is shared: do not mutate it. */
+  match(type: string): readonly string[] {
+    const known = this.#memo.get(type);
+    if (known !== undefined) return known;
+    const keys = isValidEventType(type)
+      ? Object.freeze(matchTopicTrie(this.#trie, type).values.sort((a, b) => a - b).map((i) => this.pluginKeys[i] as string))
+      : NO_KEYS;
+    if (this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
+    this.#memo.set(type, keys);
+    return keys;
   }
 
   patternsOf(pluginKey: string): readonly string[] | undefined {

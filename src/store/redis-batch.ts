@@ -13,16 +13,20 @@ import { BATCH_SCRIPT, batchKeys } from './redis-batch-script.ts';
 export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Settlement[], inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
   const args = await settlementArgs(redis, keys, settlements);
   args.push(inputs.length);
+  // Kept for the created records: the engine hands these texts to the sandbox instead of serializing again.
+  const eventJsons: string[] = [];
   for (const { event, acceptedAt, deliveries } of inputs) {
     const key = event.idempotencykey;
     const dedup = typeof key === 'string' && dedupWindowMs > 0;
-    args.push(acceptedAt, dedup ? acceptedAt + dedupWindowMs : 0, JSON.stringify(event), deliveries.length);
+    const json = JSON.stringify(event);
+    eventJsons.push(json);
+    args.push(acceptedAt, dedup ? acceptedAt + dedupWindowMs : 0, json, deliveries.length);
     for (const { id, plugin } of deliveries) {
       // JSON keeps (key, plugin) pairs apart whatever characters they contain.
       args.push(id, plugin, dedup ? JSON.stringify([key, plugin]) : '', freshDeliveryTail(plugin, acceptedAt));
     }
   }
-  return decodeReply(await BATCH_SCRIPT.run(redis, batchKeys(keys), args), inputs);
+  return decodeReply(await BATCH_SCRIPT.run(redis, batchKeys(keys), args), inputs, eventJsons);
 }
 
 /** Settlements of deliveries that no longer exist are dropped, as in SQLite. */
@@ -72,7 +76,7 @@ async function deadEventFacts(redis: Redis, keys: RedisKeys, settlements: Settle
   return facts;
 }
 
-function decodeReply(reply: unknown, inputs: AcceptInput[]): AcceptResult {
+function decodeReply(reply: unknown, inputs: AcceptInput[], eventJsons: string[]): AcceptResult {
   if (!Array.isArray(reply) || reply.length !== 3) throw new TypeError('store: unexpected reply from the batch script');
   const seqs = strings(reply[0]).map(Number);
   const flags = String(reply[1]);
@@ -81,7 +85,7 @@ function decodeReply(reply: unknown, inputs: AcceptInput[]): AcceptResult {
   inputs.forEach(({ event, acceptedAt, deliveries }, n) => {
     const seq = seqs[n] as number;
     for (const { id, plugin } of deliveries) {
-      if (flags[f++] === '1') created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt });
+      if (flags[f++] === '1') created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt, eventJson: eventJsons[n] });
     }
   });
   return { created, duplicates: Number(reply[2]) };

@@ -32,21 +32,31 @@ const NEXT_SEQS = "UPDATE meta SET value = value + ? WHERE key = 'last_seq' RETU
 const COVERING = 'SELECT first_seq, last_seq FROM journal WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1';
 const ENTRIES = 'SELECT entries FROM journal WHERE first_seq = ?';
 
-/** Call inside a transaction. Journals `inputs` as one row; answers the seq of the first. */
-export function appendChunk(statements: Statements, inputs: readonly AcceptInput[]): number {
+/**
+ * Call inside a transaction. Journals `inputs` as one row; answers the seq of
+ * the first and each event's JSON text (the row is those texts joined, so the
+ * caller can reuse them rather than serialize the events again).
+ */
+export function appendChunk(statements: Statements, inputs: readonly AcceptInput[]): { firstSeq: number; eventJsons: string[] } {
   const row = statements.sql(NEXT_SEQS).get(inputs.length);
   if (row === undefined) throw new TypeError('store: the last_seq counter is missing');
   const lastSeq = int(row, 'value');
   const firstSeq = lastSeq - inputs.length + 1;
   let minAt = Infinity;
   let maxAt = -Infinity;
-  const entries = inputs.map(({ event, acceptedAt }) => {
+  const eventJsons: string[] = new Array<string>(inputs.length);
+  let entries = '[';
+  for (let i = 0; i < inputs.length; i++) {
+    const { event, acceptedAt } = inputs[i] as AcceptInput;
     if (acceptedAt < minAt) minAt = acceptedAt;
     if (acceptedAt > maxAt) maxAt = acceptedAt;
-    return [acceptedAt, event];
-  });
-  statements.run(INSERT, firstSeq, lastSeq, minAt, maxAt, JSON.stringify(entries));
-  return firstSeq;
+    const json = JSON.stringify(event);
+    eventJsons[i] = json;
+    // Same text as JSON.stringify([[acceptedAt, event], ...]): acceptedAt is a finite integer.
+    entries += `${i === 0 ? '' : ','}[${acceptedAt},${json}]`;
+  }
+  statements.run(INSERT, firstSeq, lastSeq, minAt, maxAt, `${entries}]`);
+  return { firstSeq, eventJsons };
 }
 
 export function parseEntries(json: string): ChunkEntry[] {

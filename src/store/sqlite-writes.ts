@@ -44,7 +44,7 @@ export function acceptInputs(writer: Writer, inputs: readonly AcceptInput[], ded
   let duplicates = 0;
   if (inputs.length === 0) return { created, duplicates };
   const { statements, index } = writer;
-  const firstSeq = appendChunk(statements, inputs);
+  const { firstSeq, eventJsons } = appendChunk(statements, inputs);
   const batches = new Map<string, Batch>();
   const claimDedup = statements.sql(CLAIM_DEDUP);
   inputs.forEach(({ event, acceptedAt, deliveries }, i) => {
@@ -63,7 +63,7 @@ export function acceptInputs(writer: Writer, inputs: readonly AcceptInput[], ded
       }
       // The index knows every pending id, including this batch's so far.
       if (!index.addToBatch(batch, id, i)) throw deliveryConflict(id);
-      created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt });
+      created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt, eventJson: eventJsons[i] });
     }
   });
   for (const batch of batches.values()) index.insertBatch(batch);

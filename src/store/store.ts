@@ -26,6 +26,12 @@ export interface DeliveryRecord {
   availableAt: number;
   acceptedAt: number;
   lastError?: ErrorData;
+  /**
+   * The event as JSON text, when the store has just serialized it for its
+   * journal (a fresh delivery): the engine hands it to the sandbox instead of
+   * serializing the event a second time. Never stored; absent on records read back.
+   */
+  eventJson?: string;
 }
 
 /** An event to accept, with the deliveries the router produced for it. */

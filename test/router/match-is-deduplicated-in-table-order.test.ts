@@ -28,11 +28,12 @@ test('entries repeating a plugin key are merged at its first position', () => {
   assert.deepEqual(table.match('y'), ['a', 'b']);
 });
 
-test('the same answer every time, and a fresh array the caller may keep', () => {
+test('the same answer every time, frozen so no caller can change what the next one gets', () => {
   const table = RoutingTable.build([{ pluginKey: 'a', patterns: ['#'] }, { pluginKey: 'b', patterns: ['*'] }]);
   const first = table.match('t');
-  first.push('mutated');
+  assert.throws(() => (first as string[]).push('mutated'), TypeError);
   assert.deepEqual(table.match('t'), ['a', 'b']);
+  assert.ok(Object.isFrozen(table.match('nope.none')));
 });
 
 test('invalid event types route nowhere, even to #', () => {

@@ -1,7 +1,7 @@
 // accept (journal, deliveries, dedup, atomicity), pending and redeliver.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ERROR, T, event, ids, input, rejectsWithCode, using, type StoreFactory } from './conformance-helpers.ts';
+import { ERROR, T, event, ids, input, rejectsWithCode, stored, using, type StoreFactory } from './conformance-helpers.ts';
 import { settleCases } from './conformance-settle.ts';
 
 export function deliveryCases(factory: StoreFactory): void {
@@ -10,7 +10,7 @@ export function deliveryCases(factory: StoreFactory): void {
     const first = await store.accept([input(e1, T, [['d1', 'a'], ['d2', 'b']]), input(e2, T, [['d3', 'a']]), input(e3, T, [])], 60_000);
     assert.equal(first.duplicates, 0);
     assert.deepEqual(ids(first.created), ['d1', 'd2', 'd3']);
-    const [d1, d2, d3] = first.created;
+    const [d1, d2, d3] = stored(first.created);
     assert.deepEqual(d1, { id: 'd1', seq: d1?.seq, plugin: 'a', event: e1, attempt: 0, availableAt: T, acceptedAt: T });
     assert.equal(d2?.seq, d1?.seq);
     assert.ok((d3?.seq ?? 0) > (d1?.seq ?? 0));
@@ -21,7 +21,7 @@ export function deliveryCases(factory: StoreFactory): void {
 
     const second = await store.accept([input(event('e4'), T + 1, [['d4', 'a']])], 60_000);
     assert.ok((second.created[0]?.seq ?? 0) > (journal[2]?.seq ?? Infinity), 'seq keeps growing across batches');
-    assert.deepEqual(await store.pending(), [...first.created, ...second.created]);
+    assert.deepEqual(await store.pending(), stored([...first.created, ...second.created]));
   }));
 
   test('the same idempotency key for the same plugin inside the window is a duplicate', using(factory, async (store) => {

@@ -2,7 +2,7 @@
 // deterministic events and times, and assertions on PlexusError codes.
 import assert from 'node:assert/strict';
 import type { ErrorData, PlexusEvent } from '@plexus/plugin-sdk';
-import type { AcceptInput, Store } from '../../src/store/store.ts';
+import type { AcceptInput, DeliveryRecord, Store } from '../../src/store/store.ts';
 
 export interface StoreFixture {
   store: Store;
@@ -46,4 +46,16 @@ export function using(factory: StoreFactory, body: (store: Store) => Promise<voi
 
 export function ids(records: readonly { id: string }[]): string[] {
   return records.map((r) => r.id);
+}
+
+/**
+ * Records as stored: a fresh record may carry `eventJson`, the event's text the
+ * store made for its journal (never persisted); when present it must be
+ * exactly the event's JSON, and it is left out of comparisons.
+ */
+export function stored(records: readonly DeliveryRecord[]): DeliveryRecord[] {
+  return records.map(({ eventJson, ...record }) => {
+    if (eventJson !== undefined) assert.equal(eventJson, JSON.stringify(record.event), `eventJson of ${record.id}`);
+    return record;
+  });
 }

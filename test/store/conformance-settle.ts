@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ErrorData } from '@plexus/plugin-sdk';
-import { ERROR, T, event, ids, input, rejectsWithCode, using, type StoreFactory } from './conformance-helpers.ts';
+import { ERROR, T, event, ids, input, rejectsWithCode, stored, using, type StoreFactory } from './conformance-helpers.ts';
 
 export function settleCases(factory: StoreFactory): void {
   test('settle: done removes, retry reschedules, dead moves to the DLQ with everything an operator needs', using(factory, async (store) => {
@@ -42,7 +42,7 @@ export function settleCases(factory: StoreFactory): void {
     await store.accept([input(event('e1'), T, [['d1', 'a']]), input(event('e2'), T, [['d2', 'a']])], 60_000);
     const emitted = event('e3', 'orders.enriched', { idempotencykey: 'k' });
     const result = await store.settle([{ kind: 'done', deliveryId: 'd1' }], [input(emitted, T + 5, [['d3', 'b']])], 60_000);
-    assert.deepEqual(result.created, [{ id: 'd3', seq: result.created[0]?.seq, plugin: 'b', event: emitted, attempt: 0, availableAt: T + 5, acceptedAt: T + 5 }]);
+    assert.deepEqual(stored(result.created), [{ id: 'd3', seq: result.created[0]?.seq, plugin: 'b', event: emitted, attempt: 0, availableAt: T + 5, acceptedAt: T + 5 }]);
     assert.deepEqual(ids(await store.pending()), ['d2', 'd3']);
     const dup = await store.settle([], [input(event('e4', 'orders.enriched', { idempotencykey: 'k' }), T + 6, [['d4', 'b']])], 60_000);
     assert.deepEqual([dup.created, dup.duplicates], [[], 1], 'emitted events are deduplicated like any other');

@@ -59,8 +59,12 @@ export class SandboxPool {
     return this.child.pid;
   }
 
-  /** Runs `execute` for each event on one plugin; resolves with one outcome per event, never rejects. */
-  async run(spec: PluginRuntimeSpec, events: readonly unknown[]): Promise<RunResult> {
+  /**
+   * Runs `execute` for each event on one plugin; resolves with one outcome per
+   * event, never rejects. `eventsJson`, when the caller has it, must be
+   * JSON.stringify(events): it saves serializing the batch again.
+   */
+  async run(spec: PluginRuntimeSpec, events: readonly unknown[], eventsJson?: string): Promise<RunResult> {
     if (events.length === 0) return { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
     if (this.closing) throw new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox is shutting down');
     await this.ready;
@@ -71,7 +75,7 @@ export class SandboxPool {
         if (this.pending.has(id) && child === this.child) child.kill('SIGKILL');
       }, runDeadlineMs(spec, events.length));
       this.pending.set(id, { kind: 'run', spec, events, resolve: (result) => { clearTimeout(deadline); resolve(result); } });
-      this.post({ kind: 'run', id, spec, eventsJson: JSON.stringify(events), count: events.length });
+      this.post({ kind: 'run', id, spec, eventsJson: eventsJson ?? JSON.stringify(events), count: events.length });
     });
   }
 
