@@ -1,6 +1,7 @@
 // The admin API (CONTRACT §7) as a fastify instance, without listening:
 // startAdminServer listens, tests use `app.inject`. Every route but the health
-// probes needs the bearer token; every error answers {"error": {code, message}}.
+// probes needs the bearer token; every error answers {"error": {code, message}};
+// GET /openapi.json describes every route from its own schemas.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { HostLogger } from '../host/engine-hooks.ts';
@@ -9,6 +10,7 @@ import type { AdminHost } from './admin-host.ts';
 import { BearerAuth } from './bearer-auth.ts';
 import { errorBody, toPlexusError } from './error-replies.ts';
 import { hostReadiness } from './host-readiness.ts';
+import { registerOpenApi, registerOpenApiRoute } from './openapi.ts';
 import type { Readiness } from './readiness.ts';
 import { createRequestAjv } from './request-formats.ts';
 import './route-config.ts';
@@ -61,11 +63,17 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
     return reply.status(404).send(errorBody(error));
   });
 
-  registerHealthRoutes(app, context);
-  registerMetricsRoutes(app, context);
-  registerEventRoutes(app, context);
-  registerDlqRoutes(app, context);
-  registerReplayRoutes(app, context);
-  registerPluginRoutes(app, context);
+  registerOpenApi(app);
+  // In a plugin registered after the OpenAPI one, so it sees every route added;
+  // the hooks, validator and handlers above are inherited.
+  void app.register(async (routes) => {
+    registerHealthRoutes(routes, context);
+    registerMetricsRoutes(routes, context);
+    registerEventRoutes(routes, context);
+    registerDlqRoutes(routes, context);
+    registerReplayRoutes(routes, context);
+    registerPluginRoutes(routes, context);
+    registerOpenApiRoute(routes);
+  });
   return app;
 }

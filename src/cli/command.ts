@@ -13,6 +13,13 @@ export interface CliIo {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Raw stderr, present only when it is a terminal: the one place progress is drawn. */
+  stderrTerminal?: ProgressTerminal | undefined;
+}
+
+export interface ProgressTerminal {
+  write(text: string): unknown;
+  readonly columns?: number | undefined;
 }
 
 export interface Command {

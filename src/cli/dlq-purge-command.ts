@@ -3,6 +3,7 @@ import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, AdminClient } from './admin-client.t
 import { EXIT, parseCommandArgs, type Command } from './command.ts';
 import { FILTER_HELP, FILTER_OPTIONS } from './dlq-filter-args.ts';
 import { dlqScope } from './dlq-scope.ts';
+import { count, reportDone, withProgress } from './progress.ts';
 
 const OPTIONS = { ...ADMIN_OPTIONS, ...FILTER_OPTIONS, all: { type: 'boolean' } } as const;
 
@@ -12,7 +13,8 @@ export const dlqPurgeCommand: Command = {
   help: `Usage: plexus dlq purge [filters] | --all
 
 Deletes the dead-letter entries that match the filters (or every entry with
---all) and prints how many. This cannot be undone.
+--all) and prints how many. This cannot be undone. On a terminal a spinner
+shows the time waited; with --json the count summary goes to stderr.
 
 ${FILTER_HELP}
   --all                every entry (required when no filter is given)
@@ -24,8 +26,12 @@ ${ADMIN_OPTIONS_HELP}`,
     const scope = dlqScope('dlq purge', undefined, values, Date.now(), false);
     const client = await AdminClient.fromFlags(values, io, 'dlq purge');
     const query = scope.kind === 'filter' ? scope.fields : { all: true };
-    const { purged } = await client.request<{ purged: number }>('DELETE', '/v1/dlq', { query });
-    io.stdout(values.json ? JSON.stringify({ purged }) : `purged ${purged} ${purged === 1 ? 'entry' : 'entries'}`);
+    // Untimed: a large purge may outlast a client time limit, and giving up would not stop it.
+    const { value: { purged }, elapsedMs } = await withProgress(io, 'purging dead-letter entries', () =>
+      client.request<{ purged: number }>('DELETE', '/v1/dlq', { query, untimed: true }));
+    const summary = `purged ${count(purged, 'entry', 'entries')}`;
+    io.stdout(values.json ? JSON.stringify({ purged }) : summary);
+    reportDone(io, values.json, summary, elapsedMs);
     return EXIT.ok;
   },
 };

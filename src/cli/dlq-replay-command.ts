@@ -3,6 +3,7 @@ import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, AdminClient } from './admin-client.t
 import { EXIT, parseCommandArgs, type Command } from './command.ts';
 import { FILTER_HELP, FILTER_OPTIONS } from './dlq-filter-args.ts';
 import { dlqScope } from './dlq-scope.ts';
+import { count, reportDone, withProgress } from './progress.ts';
 
 const OPTIONS = { ...ADMIN_OPTIONS, ...FILTER_OPTIONS, all: { type: 'boolean' } } as const;
 
@@ -12,7 +13,8 @@ export const dlqReplayCommand: Command = {
   help: `Usage: plexus dlq replay <id> | --all | [filters]
 
 Moves dead-letter entries back to delivery (a fresh first attempt, same event,
-same plugin) and prints how many.
+same plugin) and prints how many. For a filter or --all, a spinner shows the
+time waited on a terminal, and with --json the count summary goes to stderr.
 
 ${FILTER_HELP}
   --all                every entry (required when no filter or id is given)
@@ -23,10 +25,18 @@ ${ADMIN_OPTIONS_HELP}`,
     const { values, positionals } = parseCommandArgs('dlq replay', argv, OPTIONS, 1);
     const scope = dlqScope('dlq replay', positionals[0], values, Date.now(), true);
     const client = await AdminClient.fromFlags(values, io, 'dlq replay');
-    const { replayed } = scope.kind === 'one'
-      ? await client.request<{ replayed: number }>('POST', `/v1/dlq/${encodeURIComponent(scope.id)}/replay`)
-      : await client.request<{ replayed: number }>('POST', '/v1/dlq/replay', { body: scope.kind === 'all' ? { all: true } : scope.fields });
-    io.stdout(values.json ? JSON.stringify({ replayed }) : `replayed ${replayed} ${replayed === 1 ? 'entry' : 'entries'}`);
+    if (scope.kind === 'one') {
+      const { replayed } = await client.request<{ replayed: number }>('POST', `/v1/dlq/${encodeURIComponent(scope.id)}/replay`);
+      io.stdout(values.json ? JSON.stringify({ replayed }) : `replayed ${count(replayed, 'entry', 'entries')}`);
+      return EXIT.ok;
+    }
+    // Untimed: a large bulk replay may outlast a client time limit, and giving up would not stop it.
+    const body = scope.kind === 'all' ? { all: true } : scope.fields;
+    const { value: { replayed }, elapsedMs } = await withProgress(io, 'replaying dead-letter entries', () =>
+      client.request<{ replayed: number }>('POST', '/v1/dlq/replay', { body, untimed: true }));
+    const summary = `replayed ${count(replayed, 'entry', 'entries')}`;
+    io.stdout(values.json ? JSON.stringify({ replayed }) : summary);
+    reportDone(io, values.json, summary, elapsedMs);
     return EXIT.ok;
   },
 };

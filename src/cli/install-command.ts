@@ -4,6 +4,7 @@ import { looksLikePath } from '../plugins/package-spec.ts';
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, AdminClient } from './admin-client.ts';
 import { EXIT, parseCommandArgs, usageError, type Command } from './command.ts';
 import { readConfigFile, reportChange, type PluginRecord } from './plugin-output.ts';
+import { reportDone, withProgress } from './progress.ts';
 
 const OPTIONS = {
   ...ADMIN_OPTIONS,
@@ -27,6 +28,9 @@ A version that asks for capabilities not granted is installed but not
 activated; the running version keeps serving until you grant them
 (plexus configure <name> --grant ...).
 
+On a terminal a spinner shows the time waited; with --json the summary
+(what changed, how long it took) goes to stderr.
+
 Options:
   --registry <url>     npm-compatible registry (default: https://registry.npmjs.org/)
   --grant <cap>        grant a capability; repeat for more: kv, emit:<pattern>,
@@ -48,12 +52,19 @@ ${ADMIN_OPTIONS_HELP}`,
     if (values.registry !== undefined) body.registry = values.registry;
     const client = await AdminClient.fromFlags(values, io, 'install');
     // Fetching, unpacking and the init check can take a while on a slow registry.
-    const record = await client.request<PluginRecord>('POST', '/v1/plugins', { body, untimed: true });
+    const { value: record, elapsedMs } = await withProgress(io, `installing ${spec}`, () =>
+      client.request<PluginRecord>('POST', '/v1/plugins', { body, untimed: true }));
     if (values.json) io.stdout(JSON.stringify(record));
     else reportChange(record, io);
+    reportDone(io, values.json, installSummary(record), elapsedMs);
     return EXIT.ok;
   },
 };
+
+function installSummary(record: PluginRecord): string {
+  if (record.change === 'pending' && record.pending) return `${record.name}@${record.pending.version} installed, NOT active (waits for ${record.pending.missingGrants.join(', ')})`;
+  return `${record.change ?? 'updated'} ${record.name}@${record.version} (${record.status})`;
+}
 
 /** Local paths go to the host absolute: its working directory is not the operator's. */
 function hostSpec(spec: string, cwd: string): string {

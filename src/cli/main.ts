@@ -7,4 +7,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
+  // Progress is drawn only for a person watching; a pipe or a log file gets none.
+  stderrTerminal: process.stderr.isTTY ? process.stderr : undefined,
 });

@@ -1,6 +1,7 @@
 // plexus replay --from <time> [--to <time>] [--type t]
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, AdminClient } from './admin-client.ts';
 import { EXIT, parseCommandArgs, usageError, type Command } from './command.ts';
+import { count, reportDone, withProgress } from './progress.ts';
 import { TIME_ARG_HELP, timeArgToRfc3339 } from './time-arg.ts';
 
 const OPTIONS = { ...ADMIN_OPTIONS, from: { type: 'string' }, to: { type: 'string' }, type: { type: 'string' } } as const;
@@ -11,8 +12,10 @@ export const replayCommand: Command = {
   help: `Usage: plexus replay --from <time> [--to <time>] [--type <type or pattern>]
 
 Re-delivers the events the host accepted in [from, to) to the plugins
-subscribed now, and prints how many. Only events still within the journal's
-retention window can be replayed.
+subscribed now, and prints how many once every re-delivery is durable. Only
+events still within the journal's retention window can be replayed. On a
+terminal a spinner shows the time waited; with --json the count summary goes
+to stderr.
 
 Options:
   --from <time>        start (${TIME_ARG_HELP}); "1h" is one hour ago
@@ -29,8 +32,11 @@ ${ADMIN_OPTIONS_HELP}`,
     if (values.to !== undefined) body.to = time('to', values.to, now);
     if (values.type !== undefined) body.type = values.type;
     const client = await AdminClient.fromFlags(values, io, 'replay');
-    const { replayed } = await client.request<{ replayed: number }>('POST', '/v1/replay', { body, untimed: true });
-    io.stdout(values.json ? JSON.stringify({ replayed }) : `replayed ${replayed} ${replayed === 1 ? 'event' : 'events'}`);
+    const { value: { replayed }, elapsedMs } = await withProgress(io, `replaying the journal from ${body.from}`, () =>
+      client.request<{ replayed: number }>('POST', '/v1/replay', { body, untimed: true }));
+    const summary = `replayed ${count(replayed, 'event', 'events')}`;
+    io.stdout(values.json ? JSON.stringify({ replayed }) : summary);
+    reportDone(io, values.json, summary, elapsedMs);
     return EXIT.ok;
   },
 };

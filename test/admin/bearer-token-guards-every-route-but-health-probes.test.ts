@@ -11,9 +11,10 @@ const GUARDED: { method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: objec
   { method: 'POST', url: '/v1/dlq/replay', payload: { all: true } },
   { method: 'DELETE', url: '/v1/dlq?all=true' },
   { method: 'POST', url: '/v1/replay', payload: { from: 0 } },
+  { method: 'GET', url: '/openapi.json' },
 ];
 
-test('every /v1 route answers 401 PLEXUS_UNAUTHORIZED without a token, and touches nothing', async () => {
+test('every /v1 route and /openapi.json answer 401 PLEXUS_UNAUTHORIZED without a token, and touches nothing', async () => {
   const { app, host } = adminFixture();
   for (const route of GUARDED) {
     const response = await app.inject({ method: route.method, url: route.url, ...(route.payload ? { payload: route.payload } : {}) });

@@ -3,6 +3,7 @@
 import { createServer } from 'node:net';
 import { startAdminServer, type AdminServer } from '../../src/admin/admin-server.ts';
 import type { EnvMap } from '../../src/config/env-references.ts';
+import type { CliIo, ProgressTerminal } from '../../src/cli/command.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { TOKEN } from '../admin/admin-fixture.ts';
 import { FakeHost } from '../admin/fake-host.ts';
@@ -14,10 +15,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(argv: string[], options: { env?: EnvMap; cwd?: string } = {}): Promise<CliResult> {
+/** `terminal`: stderr as a TTY would be (progress is drawn only there); default: not a terminal. */
+export async function cli(argv: string[], options: { env?: EnvMap; cwd?: string; terminal?: ProgressTerminal } = {}): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { env: options.env ?? {}, cwd: options.cwd ?? process.cwd(), stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  const io: CliIo = { env: options.env ?? {}, cwd: options.cwd ?? process.cwd(), stdout: (t) => out.push(t), stderr: (t) => err.push(t), stderrTerminal: options.terminal };
+  const code = await runCli(argv, io);
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 

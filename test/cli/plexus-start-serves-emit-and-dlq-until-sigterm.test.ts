@@ -2,25 +2,13 @@
 // free port with a temp state dir and one installed plugin, then `plexus emit`
 // and `plexus dlq list` as separate processes against it, then SIGTERM.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { writePluginState } from '../../src/plugins/plugin-state.ts';
 import { plugin, writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
-
-const BIN = resolve(import.meta.dirname, '../../bin/plexus.js');
-const run = promisify(execFile);
-
-interface StartedHost {
-  child: ChildProcess;
-  url: string;
-  stdout: string[];
-  stderr: string[];
-  exit: Promise<number | null>;
-}
+import { startPlexus, type PlexusProcess } from '../helpers/plexus-process.ts';
 
 interface DlqPage {
   total: number;
@@ -28,11 +16,6 @@ interface DlqPage {
 }
 
 let stateDir: string;
-const cleanEnv = () => {
-  const env = { ...process.env };
-  for (const name of ['PLEXUS_ADMIN_TOKEN', 'PLEXUS_ADMIN_URL', 'PLEXUS_STATE_DIR', 'PLEXUS_LOG_LEVEL']) delete env[name];
-  return env;
-};
 
 before(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'plexus-e2e-'));
@@ -45,30 +28,10 @@ after(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-async function startHost(): Promise<StartedHost> {
-  const child = spawn(process.execPath, [BIN, 'start', '--state-dir', stateDir, '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
-  const exit = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`plexus start did not come up:\n${stderr.join('')}`)), 60_000);
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr.push(chunk);
-      // Both startup lines: where the admin API listens, then where its token is.
-      const match = /plexus: admin API on (http:\/\/\S+)\nplexus: admin token /.exec(stderr.join(''));
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1] as string);
-      }
-    });
-    void exit.then((code) => reject(new Error(`plexus start exited with ${code}:\n${stderr.join('')}`)));
-  });
-  return { child, url, stdout, stderr, exit };
-}
-
-async function plexus(url: string, ...argv: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...argv, '--admin', url, '--state-dir', stateDir], { env: cleanEnv() });
+/** `plexus <argv>` as its own process against the host; must succeed. */
+async function plexus(host: PlexusProcess, ...argv: string[]): Promise<string> {
+  const { code, stdout, stderr } = await host.cli(...argv);
+  assert.equal(code, 0, `plexus ${argv.join(' ')}: ${stderr}`);
   return stdout.trim();
 }
 
@@ -83,21 +46,21 @@ async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolea
 }
 
 test('start → emit → the refused event is in the DLQ → SIGTERM exits 0 → a restart keeps the token and the DLQ', { timeout: 120_000 }, async () => {
-  const host = await startHost();
+  const host = await startPlexus(stateDir);
   try {
     const tokenFile = join(stateDir, 'admin-token');
-    assert.ok(host.stderr.join('').includes(`plexus: admin token in ${tokenFile}`));
+    assert.ok(host.stderr().includes(`plexus: admin token in ${tokenFile}`));
     const token = (await readFile(tokenFile, 'utf8')).trim();
 
-    const ready = await fetch(`${host.url}/readyz`);
+    const ready = await fetch(`${host.adminUrl}/readyz`);
     assert.equal(ready.status, 200);
 
-    const accepted = await plexus(host.url, 'emit', 'orders.created', '{"id": 1}');
+    const accepted = await plexus(host, 'emit', 'orders.created', '{"id": 1}');
     assert.match(accepted, /^accepted [0-9a-f-]{36}$/);
-    const refusedId = JSON.parse(await plexus(host.url, 'emit', 'orders.created', '{"id": 2, "refuse": true}', '--json', '--id', 'order-2')).id;
+    const refusedId = JSON.parse(await plexus(host, 'emit', 'orders.created', '{"id": 2, "refuse": true}', '--json', '--id', 'order-2')).id;
     assert.equal(refusedId, 'order-2');
 
-    const page = await eventually(async () => JSON.parse(await plexus(host.url, 'dlq', 'list', '--json')) as DlqPage, (p) => p.total >= 1, 'the refused event to be dead-lettered');
+    const page = await eventually(async () => JSON.parse(await plexus(host, 'dlq', 'list', '--json')) as DlqPage, (p) => p.total >= 1, 'the refused event to be dead-lettered');
     assert.equal(page.total, 1);
     const [entry] = page.entries;
     assert.ok(entry);
@@ -107,29 +70,28 @@ test('start → emit → the refused event is in the DLQ → SIGTERM exits 0 →
     assert.equal(entry.event.source, 'admin');
     assert.match(entry.error.message, /refused by policy/);
 
-    const table = await plexus(host.url, 'dlq', 'list', '--plugin', '@fixtures/refuser');
+    const table = await plexus(host, 'dlq', 'list', '--plugin', '@fixtures/refuser');
     assert.match(table, /^ID\s+PLUGIN/);
     assert.ok(table.includes('@fixtures/refuser'));
 
-    const plugins = (await (await fetch(`${host.url}/v1/plugins`, { headers: { authorization: `Bearer ${token}` } })).json()) as { plugins: { name: string }[] };
+    const plugins = (await (await fetch(`${host.adminUrl}/v1/plugins`, { headers: { authorization: `Bearer ${token}` } })).json()) as { plugins: { name: string }[] };
     assert.deepEqual(plugins.plugins.map((p) => p.name), ['@fixtures/refuser']);
 
-    host.child.kill('SIGTERM');
-    assert.equal(await host.exit, 0);
-    const logs = host.stdout.join('').trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: string });
+    assert.equal(await host.stop('SIGTERM'), 0);
+    // Every stdout line is a JSON log line.
+    const logs = host.stdout().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: string });
     assert.ok(logs.some((l) => l.msg === 'stopped'));
-    assert.ok(!host.stdout.join('').includes(token), 'the token must not be logged');
+    assert.ok(!host.stdout().includes(token), 'the token must not be logged');
   } finally {
     if (host.child.exitCode === null) host.child.kill('SIGKILL');
   }
 
-  const again = await startHost();
+  const again = await startPlexus(stateDir);
   try {
     assert.equal((await readFile(join(stateDir, 'admin-token'), 'utf8')).trim().length, 43);
-    const page = JSON.parse(await plexus(again.url, 'dlq', 'list', '--json'));
+    const page = JSON.parse(await plexus(again, 'dlq', 'list', '--json'));
     assert.equal(page.total, 1, 'the DLQ is durable across restarts');
-    again.child.kill('SIGINT');
-    assert.equal(await again.exit, 0);
+    assert.equal(await again.stop('SIGINT'), 0);
   } finally {
     if (again.child.exitCode === null) again.child.kill('SIGKILL');
   }

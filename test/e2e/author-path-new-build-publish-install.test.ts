@@ -10,7 +10,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { npmClient } from '../../registry/test/helpers/npm-cli.ts';
-import { cleanEnv, startPlexus } from './plexus-process.ts';
+import { cleanEnv, startPlexus } from '../helpers/plexus-process.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');

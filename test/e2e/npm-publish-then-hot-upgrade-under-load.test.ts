@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { npmClient, type NpmClient } from '../../registry/test/helpers/npm-cli.ts';
 import { startFixture, TOKEN, type RegistryFixture } from '../../registry/test/helpers/registry-fixture.ts';
-import { startPlexus, type PlexusProcess } from './plexus-process.ts';
+import { startPlexus, type PlexusProcess } from '../helpers/plexus-process.ts';
 
 const NAME = '@acme/plexus-order-counter';
 let registry: RegistryFixture;

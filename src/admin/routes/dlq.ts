@@ -11,8 +11,13 @@ import { scopedFilter, toDlqFilter, type DlqFilterInput } from '../dlq-filter.ts
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1000;
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
-const scopedFilterSchema = { type: 'object', additionalProperties: false, properties: { ...dlqFilterProperties, all: { type: 'boolean' } } } as const;
+const TAGS = ['dlq'];
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, description: 'The entry id' } } } as const;
+const scopedFilterSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...dlqFilterProperties, all: { type: 'boolean', description: 'Every entry; required when no filter field is given, refused with one' } },
+} as const;
 
 type ListQuery = DlqFilterInput & { limit: number; offset: number };
 type ScopedInput = DlqFilterInput & { all?: boolean };
@@ -20,17 +25,20 @@ type ScopedInput = DlqFilterInput & { all?: boolean };
 export function registerDlqRoutes(app: FastifyInstance, { host }: AdminContext): void {
   app.get<{ Querystring: ListQuery }>('/v1/dlq', {
     schema: {
+      summary: 'List dead-letter entries matching a filter, a page at a time',
+      tags: TAGS,
       querystring: {
         type: 'object',
         additionalProperties: false,
         properties: {
           ...dlqFilterProperties,
-          limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE },
-          offset: { type: 'integer', minimum: 0, default: 0 },
+          limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE, description: 'Page size' },
+          offset: { type: 'integer', minimum: 0, default: 0, description: 'Entries to skip' },
         },
       },
       response: {
         200: {
+          description: 'One page of the matching entries, and how many match in all',
           type: 'object',
           required: ['entries', 'total', 'limit', 'offset'],
           properties: { entries: { type: 'array', items: dlqEntrySchema }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
@@ -46,11 +54,11 @@ export function registerDlqRoutes(app: FastifyInstance, { host }: AdminContext):
   });
 
   app.get<{ Params: { id: string } }>('/v1/dlq/:id', {
-    schema: { params: idParams, response: { 200: dlqEntrySchema, ...errorResponses } },
+    schema: { summary: 'One dead-letter entry', tags: TAGS, params: idParams, response: { 200: dlqEntrySchema, ...errorResponses } },
   }, async (request) => entryView(await host.getDlq(request.params.id)));
 
   app.post<{ Params: { id: string } }>('/v1/dlq/:id/replay', {
-    schema: { params: idParams, response: { 200: countSchema('replayed'), ...errorResponses } },
+    schema: { summary: 'Send one entry back to delivery', tags: TAGS, params: idParams, response: { 200: countSchema('replayed', 'Always 1: the entry is queued again'), ...errorResponses } },
   }, async (request) => {
     const replayed = await host.replayDlq({ ids: [request.params.id] });
     if (replayed === 0) throw new PlexusError('PLEXUS_NOT_FOUND', `No dead-letter entry ${request.params.id}`);
@@ -58,11 +66,21 @@ export function registerDlqRoutes(app: FastifyInstance, { host }: AdminContext):
   });
 
   app.post<{ Body: ScopedInput }>('/v1/dlq/replay', {
-    schema: { body: scopedFilterSchema, response: { 200: countSchema('replayed'), ...errorResponses } },
+    schema: {
+      summary: 'Send the entries a filter matches (or all) back to delivery',
+      tags: TAGS,
+      body: scopedFilterSchema,
+      response: { 200: countSchema('replayed', 'How many entries were queued again'), ...errorResponses },
+    },
   }, async (request) => ({ replayed: await host.replayDlq(scopedFilter(request.body, 'replay')) }));
 
   app.delete<{ Querystring: ScopedInput }>('/v1/dlq', {
-    schema: { querystring: scopedFilterSchema, response: { 200: countSchema('purged'), ...errorResponses } },
+    schema: {
+      summary: 'Delete the entries a filter matches (or all)',
+      tags: TAGS,
+      querystring: scopedFilterSchema,
+      response: { 200: countSchema('purged', 'How many entries were deleted'), ...errorResponses },
+    },
   }, async (request) => ({ purged: await host.purgeDlq(scopedFilter(request.query, 'purge')) }));
 }
 

@@ -13,8 +13,22 @@ export function registerEventRoutes(app: FastifyInstance, { host, now }: AdminCo
   app.post<{ Body: Record<string, unknown> }>('/v1/events', {
     config: { invalidRequestCode: 'PLEXUS_INVALID_EVENT' },
     schema: {
-      body: { type: 'object' },
-      response: { 202: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, ...errorResponses },
+      summary: 'Publish one event',
+      tags: ['events'],
+      // Only "an object" here: the envelope is validated by validateEnvelope, which
+      // names every failing attribute the way every ingress does (PLEXUS_INVALID_EVENT).
+      body: {
+        type: 'object',
+        description: 'A CloudEvents 1.0 envelope (with specversion), or the short form {type, data?, …} that gets specversion "1.0", a new id and source "admin" filled in.',
+        examples: [
+          { type: 'orders.created', data: { id: 7 } },
+          { specversion: '1.0', id: 'evt-1', source: 'billing/api', type: 'invoices.paid', priority: 9, data: { invoice: 'in_1' } },
+        ],
+      },
+      response: {
+        202: { description: 'Accepted: the event is durable', type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        ...errorResponses,
+      },
     },
   }, async (request, reply) => {
     const event = toAdminEvent(request.body, now());

@@ -15,16 +15,28 @@ const checksSchema = {
 export function registerHealthRoutes(app: FastifyInstance, { readiness }: AdminContext): void {
   app.get('/healthz', {
     config: { unauthenticated: true },
-    schema: { response: { 200: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } } },
+    schema: {
+      summary: 'Liveness: the process serves HTTP',
+      tags: ['health'],
+      response: { 200: { description: 'Alive', type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }, '5xx': errorBodySchema },
+    },
   }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', {
     config: { unauthenticated: true },
     schema: {
+      summary: 'Readiness: every check (store, sandbox, brokers) passes',
+      tags: ['health'],
       response: {
-        200: { type: 'object', required: ['ready', 'checks'], properties: { ready: { type: 'boolean' }, checks: checksSchema } },
+        200: { description: 'Ready', type: 'object', required: ['ready', 'checks'], properties: { ready: { type: 'boolean' }, checks: checksSchema } },
         // The one error body shape, plus the checks so a probe's log shows which failed.
-        503: { ...errorBodySchema, required: ['error', 'ready', 'checks'], properties: { ...errorBodySchema.properties, ready: { type: 'boolean' }, checks: checksSchema } },
+        503: {
+          ...errorBodySchema,
+          description: 'Not ready (PLEXUS_UNAVAILABLE), with every check and the reason each failing one gave',
+          required: ['error', 'ready', 'checks'],
+          properties: { ...errorBodySchema.properties, ready: { type: 'boolean' }, checks: checksSchema },
+        },
+        '5xx': errorBodySchema,
       },
     },
   }, async (_request, reply) => {

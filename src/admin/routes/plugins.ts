@@ -42,6 +42,7 @@ const errorSchema = { type: 'object', required: ['code', 'message'], properties:
 const failedSchema = { type: 'object', required: ['name', 'error'], properties: { name: { type: 'string' }, error: errorSchema } } as const;
 
 const installedSchema = {
+  description: 'An installed plugin as plugins.json records it; `change` says what a request did',
   type: 'object',
   required: ['name', 'version', 'status', 'enabled', 'grants', 'config', 'missingGrants', 'root'],
   properties: {
@@ -61,29 +62,65 @@ const installedSchema = {
   },
 } as const;
 
-const grantList = { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 256 } as const;
+const grantList = {
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  maxItems: 256,
+  description: 'Capabilities granted: kv, emit:<pattern>, http:<host[:port]>, secrets:<NAME>',
+} as const;
+const configObject = { ...anyObject, description: "The plugin's config (checked against its config schema)" } as const;
 const installBody = {
   type: 'object',
   additionalProperties: false,
   required: ['spec'],
-  properties: { spec: { type: 'string', minLength: 1, maxLength: 4096 }, grants: grantList, config: anyObject, registry: { type: 'string', pattern: '^https?://' } },
+  properties: {
+    spec: { type: 'string', minLength: 1, maxLength: 4096, description: 'name[@range|@tag], or an absolute folder or .tgz path on the host' },
+    grants: grantList,
+    config: configObject,
+    registry: { type: 'string', pattern: '^https?://', description: 'npm-compatible registry (default: https://registry.npmjs.org/)' },
+  },
 } as const;
 const patchBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: { enabled: { type: 'boolean' }, grants: grantList, config: anyObject },
+  properties: { enabled: { type: 'boolean' }, grants: grantList, config: configObject },
 } as const;
 
 type Params = { name?: string; scope?: string; bare?: string };
+
+// No further constraints: an unknown or malformed name is the manager's 404, as before.
+const PLUGIN_PATHS = [
+  {
+    path: '/v1/plugins/:name',
+    params: { type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'The plugin name; a scoped name URL-encoded (%40acme%2Fenricher)' } } },
+  },
+  {
+    path: '/v1/plugins/:scope/:bare',
+    params: {
+      type: 'object',
+      required: ['scope', 'bare'],
+      properties: { scope: { type: 'string', description: 'The scope of a scoped name, with its @' }, bare: { type: 'string', description: 'The name within the scope' } },
+    },
+  },
+] as const;
+const TAGS = ['plugins'];
+const uninstalledSchema = {
+  description: 'Uninstalled: the plugin stopped and its files are gone',
+  type: 'object',
+  required: ['name', 'version', 'uninstalled'],
+  properties: { name: { type: 'string' }, version: { type: 'string' }, uninstalled: { type: 'boolean' } },
+} as const;
 
 export function registerPluginRoutes(app: FastifyInstance, { host }: AdminContext): void {
   const view = (info: PluginInfo) => pluginView(info, host.plugins, host.failedPlugins);
 
   app.get('/v1/plugins', {
     schema: {
+      summary: 'What runs, what failed to load, and what is installed',
+      tags: TAGS,
       response: {
-        200: { type: 'object', required: ['plugins', 'failed'], properties: { plugins: { type: 'array', items: pluginSchema }, failed: { type: 'array', items: failedSchema }, installed: { type: 'array', items: installedSchema } } },
+        200: { description: 'Active plugins, load failures and every installed plugin', type: 'object', required: ['plugins', 'failed'], properties: { plugins: { type: 'array', items: pluginSchema }, failed: { type: 'array', items: failedSchema }, installed: { type: 'array', items: installedSchema } } },
         ...errorResponses,
       },
     },
@@ -108,7 +145,17 @@ export function registerPluginRoutes(app: FastifyInstance, { host }: AdminContex
   }));
 
   app.post<{ Body: { spec: string; grants?: string[]; config?: JsonObject; registry?: string } }>('/v1/plugins', {
-    schema: { body: installBody, response: { 200: installedSchema, 201: installedSchema, 202: installedSchema, ...errorResponses } },
+    schema: {
+      summary: 'Install, upgrade or downgrade a plugin (registry name[@range], folder or .tgz)',
+      tags: TAGS,
+      body: installBody,
+      response: {
+        200: { ...installedSchema, description: 'Another version of an installed plugin now serves' },
+        201: { ...installedSchema, description: 'A new plugin, installed' },
+        202: { ...installedSchema, description: 'Recorded but not active: the version waits for grants (pending)' },
+        ...errorResponses,
+      },
+    },
   }, async (request, reply) => {
     const result = await manager(host).install(request.body);
     // 202: recorded but not active (waits for grants); 201: a new plugin; 200: another version of one.
@@ -116,18 +163,20 @@ export function registerPluginRoutes(app: FastifyInstance, { host }: AdminContex
     return reply.status(status).send({ ...view(result), change: result.change });
   });
 
-  for (const path of ['/v1/plugins/:name', '/v1/plugins/:scope/:bare']) {
-    app.get<{ Params: Params }>(path, { schema: { response: { 200: installedSchema, ...errorResponses } } }, async (request) => view(await manager(host).get(pluginName(request.params))));
+  for (const { path, params } of PLUGIN_PATHS) {
+    app.get<{ Params: Params }>(path, {
+      schema: { summary: 'One installed plugin', tags: TAGS, params, response: { 200: installedSchema, ...errorResponses } },
+    }, async (request) => view(await manager(host).get(pluginName(request.params))));
 
     app.patch<{ Params: Params; Body: { enabled?: boolean; grants?: string[]; config?: JsonObject } }>(path, {
-      schema: { body: patchBody, response: { 200: installedSchema, ...errorResponses } },
+      schema: { summary: 'Enable, disable, grant or configure a plugin', tags: TAGS, params, body: patchBody, response: { 200: installedSchema, ...errorResponses } },
     }, async (request) => {
       const result = await manager(host).update(pluginName(request.params), request.body);
       return { ...view(result), change: result.change };
     });
 
     app.delete<{ Params: Params }>(path, {
-      schema: { response: { 200: { type: 'object', required: ['name', 'version', 'uninstalled'], properties: { name: { type: 'string' }, version: { type: 'string' }, uninstalled: { type: 'boolean' } } }, ...errorResponses } },
+      schema: { summary: 'Uninstall a plugin', tags: TAGS, params, response: { 200: uninstalledSchema, ...errorResponses } },
     }, async (request) => {
       const removed = await manager(host).uninstall(pluginName(request.params));
       return { name: removed.name, version: removed.version, uninstalled: true };

@@ -16,13 +16,19 @@ interface ReplayBody {
 export function registerReplayRoutes(app: FastifyInstance, { host, logger }: AdminContext): void {
   app.post<{ Body: ReplayBody }>('/v1/replay', {
     schema: {
+      summary: 'Re-deliver the journaled events accepted in [from, to) to the plugins subscribed now',
+      tags: ['replay'],
       body: {
         type: 'object',
         required: ['from'],
         additionalProperties: false,
-        properties: { from: timeValue, to: timeValue, type: { type: 'string', format: REQUEST_FORMATS.topicPattern } },
+        properties: {
+          from: { ...timeValue, description: `Start, inclusive: ${timeValue.description}` },
+          to: { ...timeValue, description: `End, exclusive (default: now): ${timeValue.description}` },
+          type: { type: 'string', format: REQUEST_FORMATS.topicPattern, description: 'Only this event type, or a topic pattern (* one word, # zero or more)' },
+        },
       },
-      response: { 200: countSchema('replayed'), ...errorResponses },
+      response: { 200: countSchema('replayed', 'How many deliveries were queued, once all are durable'), ...errorResponses },
     },
   }, async (request) => {
     const query = replayQuery(request.body);

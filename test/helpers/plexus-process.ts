@@ -1,6 +1,6 @@
 // `plexus start` as an operator runs it: a child process on free ports with
-// its own state dir, its JSON log lines collected, and the plexus CLI run as
-// separate processes against it.
+// its own state dir, its output collected, and the plexus CLI run as separate
+// processes against it. Shared by the e2e tests and the CLI's SIGTERM test.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -20,11 +20,15 @@ export interface PlexusProcess {
   stateDir: string;
   /** Every JSON log line written so far. */
   logs(): LogLine[];
+  /** Everything written to stdout (the JSON log) and stderr (startup lines) so far. */
+  stdout(): string;
+  stderr(): string;
   /** Runs `plexus <args> --admin <url> --state-dir <dir>`; resolves with its exit code and output. */
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** POST /v1/events with the admin token. */
   emit(event: Record<string, unknown>): Promise<Response>;
-  stop(): Promise<number | null>;
+  /** Sends `signal` (default SIGTERM) unless it already exited; resolves with the exit code (SIGKILL after 60 s). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** The environment without anything that would point plexus or npm elsewhere. */
@@ -44,6 +48,7 @@ export async function startPlexus(stateDir: string): Promise<PlexusProcess> {
   const exit = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   const adminUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`plexus start did not come up:\n${stderr.join('')}`)), 60_000);
+    // Stays on after the match: stderr() has every line, not just the startup ones.
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr.push(chunk);
       const match = /plexus: admin API on (http:\/\/\S+)\nplexus: admin token /.exec(stderr.join(''));
@@ -61,14 +66,16 @@ export async function startPlexus(stateDir: string): Promise<PlexusProcess> {
     token,
     stateDir,
     logs: () => stdout.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine),
+    stdout: () => stdout.join(''),
+    stderr: () => stderr.join(''),
     cli: (...args) => new Promise((resolveRun) => {
       execFile(process.execPath, [BIN, ...args, '--admin', adminUrl, '--state-dir', stateDir], { env: cleanEnv(), timeout: 120_000 }, (err, out, errOut) => {
         resolveRun({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout: out, stderr: errOut });
       });
     }),
     emit: (event) => fetch(`${adminUrl}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(event) }),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
       const code = await exit;
       clearTimeout(timer);
