@@ -91,4 +91,11 @@ export function kvCases(factory: StoreFactory): void {
     await store.forget('never-recorded');
     await rejectsWithCode(store.seen('hook-3', 0, T), 'PLEXUS_INVALID_REQUEST');
   }));
+
+  test('concurrent claims of one key: exactly one is first, whatever batches them', using(factory, async (store) => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.seen(i % 2 === 0 ? 'burst-a' : 'burst-b', TTL, T)));
+    assert.equal(answers.filter((seen, i) => !seen && i % 2 === 0).length, 1, 'burst-a claimed once');
+    assert.equal(answers.filter((seen, i) => !seen && i % 2 === 1).length, 1, 'burst-b claimed once');
+    assert.equal(answers[0], false, 'the first caller gets the claim');
+  }));
 }
