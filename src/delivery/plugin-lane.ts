@@ -94,6 +94,12 @@ export class PluginLane {
   take(now: number): TakenBatch {
     const empty: TakenBatch = { batch: [], expired: [], permit: undefined };
     if (!this.enabled || this.inFlight >= this.plugin.concurrency || this.ready.size === 0) return empty;
+    // At most one partial batch in flight: while it runs, newcomers gather into
+    // the next one. Under a trickle (a webhook at a time) this turns many tiny
+    // batches, each paying a sandbox round trip and a settle transaction, into
+    // few full ones; under load the queue holds full batches and all the
+    // concurrency is used. It costs no event more than one batch's wait.
+    if (this.inFlight > 0 && this.ready.size < this.plugin.batchSize) return empty;
     if (now < this.pausedUntil) return { ...empty, wakeAt: this.pausedUntil };
     const batch: QueuedDelivery[] = [];
     const expired: QueuedDelivery[] = [];
