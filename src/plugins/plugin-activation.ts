@@ -1,15 +1,16 @@
 // How a changed plugin list goes live in a running host, all or nothing: the
 // changed plugin is loaded and checked (manifest, API, config, grants), its
-// init runs once in the sandbox, then the engine swaps to the new list (new
-// events go to the new version, in-flight batches finish on the old, then old
-// instances run cleanup), and only then is the state file written. Any
-// failure leaves the previous version serving and the file as it was.
+// instances are started in every sandbox worker (load + init) while the old
+// version keeps serving, then the engine swaps to the new list (new events go
+// to the new version's warm instances, in-flight batches finish on the old,
+// then old instances run cleanup), and only then is the state file written.
+// Any failure leaves the previous version serving and the file as it was.
 import { resolve } from 'node:path';
-import { PlexusError, type LogRecord } from '@plexus/plugin-sdk';
+import { PlexusError } from '@plexus/plugin-sdk';
 import { missingGrants, parseGrants, readPackageJson, validatePackageJson, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
+import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { LoadSettings } from './active-plugins.ts';
-import { probeInit, type ProbeSandbox } from './init-probe.ts';
 import { writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
 
 export interface ReloadReport {
@@ -22,7 +23,7 @@ export interface ActivationDeps {
   statePath: string;
   /** Loads a version as the host runs it (root relative to the state dir); every refusal carries its PLEXUS_* code. */
   load(root: string, settings: LoadSettings): Promise<LoadedPlugin>;
-  sandbox: ProbeSandbox;
+  sandbox: Pick<SandboxPool, 'warm' | 'evict'>;
   logger: HostLogger;
   /** Makes exactly these plugins the active set (Host.reloadPlugins). */
   reload(installed: readonly InstalledPlugin[]): Promise<ReloadReport>;
@@ -59,17 +60,13 @@ export async function activate(deps: ActivationDeps, state: PluginStateFile, nam
   if (next) plugins.push(next);
   plugins.sort((a, b) => a.name.localeCompare(b.name));
   const live = next?.enabled === true;
-  if (live && probe) {
-    const log = deps.logger.child({ plugin: next.name, version: next.version, phase: 'init-probe' });
-    await probeInit(deps.sandbox, probe.spec, (record: LogRecord) => log[record.level](record.fields ?? {}, record.message)).catch((err: unknown) => {
-      deps.logger.error({ plugin: next.name, version: next.version, err: (err as Error).message }, 'plugin version not activated: its init failed; the previous version keeps serving');
-      throw err;
-    });
-  }
+  const warmed = live && probe ? probe.spec.key : undefined;
+  if (live && probe) await warm(deps, next, probe);
   const report = await deps.reload(plugins);
   const failure = live ? report.failed.find((f) => f.name === name) : undefined;
   if (failure) {
     await deps.reload(state.plugins);
+    if (warmed) await forget(deps, warmed);
     throw new PlexusError('PLEXUS_PLUGIN_LOAD_FAILED', `${name}@${next?.version} could not be activated; the previous version keeps serving: ${failure.message}`);
   }
   const written: PluginStateFile = { version: 1, plugins };
@@ -78,7 +75,29 @@ export async function activate(deps: ActivationDeps, state: PluginStateFile, nam
   } catch (err) {
     // The file is the truth after a restart: keep the running host in line with it.
     await deps.reload(state.plugins);
+    if (warmed) await forget(deps, warmed);
     throw err;
   }
   return written;
+}
+
+/**
+ * Starts `next`'s instances in every worker before the swap: its init runs
+ * with its real config and capabilities, and a version whose init fails is
+ * never swapped in (the old one keeps serving; the operator gets init's
+ * error). Warm instances also mean the swap costs the event stream no pause.
+ */
+async function warm(deps: ActivationDeps, next: InstalledPlugin, loaded: LoadedPlugin): Promise<void> {
+  const log = deps.logger.child({ plugin: next.name, version: next.version, phase: 'init' });
+  const report = await deps.sandbox.warm(loaded.spec);
+  for (const record of report.instanceLogs) log[record.level](record.fields ?? {}, record.message);
+  if (report.ok) return;
+  await forget(deps, loaded.spec.key);
+  deps.logger.error({ plugin: next.name, version: next.version, err: report.error.message }, 'plugin version not activated: its init failed; the previous version keeps serving');
+  throw new PlexusError('PLEXUS_PLUGIN_LOAD_FAILED', report.error.message);
+}
+
+/** Drops the instances of a version that did not go live (their cleanup runs). */
+async function forget(deps: ActivationDeps, key: string): Promise<void> {
+  await deps.sandbox.evict(key).catch((err: unknown) => deps.logger.warn({ key, err: (err as Error).message }, 'evicting the instances of a version that did not go live failed'));
 }

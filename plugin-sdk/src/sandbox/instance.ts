@@ -36,6 +36,8 @@ export class PluginInstance {
   private readonly collectRef: ivm.Reference;
   private readonly logsRef: ivm.Reference;
   private disposedByUs = false;
+  /** What init logged, until someone reports it (takeInitLogs). */
+  private initLogs: LogRecord[] = [];
 
   private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[]) {
     this.spec = spec;
@@ -80,8 +82,9 @@ export class PluginInstance {
       const instance = new PluginInstance(spec, isolate, refs);
       const init = await instance.runHook('init');
       if ('fault' in init) throw loadError(`init of ${spec.name}@${spec.version} failed: ${init.error.message}`);
-      const outcome = JSON.parse(init.json) as { ok: boolean; error?: ErrorData };
+      const outcome = JSON.parse(init.json) as { ok: boolean; error?: ErrorData; logs?: unknown };
       if (!outcome.ok) throw loadError(`init of ${spec.name}@${spec.version} threw: ${outcome.error?.message ?? 'unknown error'}`);
+      if (Array.isArray(outcome.logs)) instance.initLogs = outcome.logs as LogRecord[];
       return instance;
     } catch (err) {
       if (!isolate.isDisposed) isolate.dispose();
@@ -100,6 +103,13 @@ export class PluginInstance {
 
   runHook(name: 'init' | 'cleanup'): Promise<CallResult> {
     return this.call(this.runHookRef, [name], name);
+  }
+
+  /** init's logs, once: reported with the warm-up or with the instance's first batch. */
+  takeInitLogs(): LogRecord[] {
+    const logs = this.initLogs;
+    if (logs.length > 0) this.initLogs = [];
+    return logs;
   }
 
   async takeInstanceLogs(): Promise<LogRecord[]> {

@@ -60,6 +60,7 @@ export type RestartCause = 'timeout' | 'oom' | 'crash' | 'init-failed';
 export type HostToSandbox =
   | { kind: 'run'; id: number; spec: PluginRuntimeSpec; eventsJson: string; count: number }
   | { kind: 'evict'; id: number; key: string }
+  | { kind: 'warm'; id: number; spec: PluginRuntimeSpec }
   | { kind: 'host-reply'; id: string; replyJson: string }
   | { kind: 'stats'; id: number }
   | { kind: 'shutdown'; id: number };
@@ -69,6 +70,7 @@ export type SandboxToHost =
   | { kind: 'ready'; pid: number; threads: number }
   | { kind: 'run-result'; id: number; result: RunResult }
   | { kind: 'evicted'; id: number; cleanups: CleanupReport[] }
+  | { kind: 'warmed'; id: number; reports: WarmReport[] }
   | { kind: 'host-call'; id: string; plugin: string; call: HostCall }
   | { kind: 'stats-result'; id: number; stats: SandboxStats }
   | { kind: 'shutdown-done'; id: number; cleanups: CleanupReport[] };
@@ -89,6 +91,9 @@ export interface Denial {
   capability: 'kv' | 'emit' | 'http' | 'secrets';
   target: string;
 }
+
+/** One worker's instance of a warmed spec: started (load + init), or why not. */
+export type WarmReport = { ok: true; instanceLogs: LogRecord[] } | { ok: false; error: ErrorData; instanceLogs: LogRecord[] };
 
 export interface CleanupReport {
   key: string;
@@ -123,7 +128,8 @@ export type WorkerTask =
 /** Worker control broadcast (sandbox main → every worker) and acknowledgements. */
 export type WorkerControl =
   | { kind: 'evict'; id: number; key: string }
-  | { kind: 'evict-all'; id: number };
+  | { kind: 'evict-all'; id: number }
+  | { kind: 'warm'; id: number; spec: PluginRuntimeSpec };
 
 /** A worker announces itself (id 0) once its module has loaded and it listens for control messages. */
 export interface WorkerControlAck {
@@ -131,6 +137,8 @@ export interface WorkerControlAck {
   threadId: number;
   cleanups: CleanupReport[];
   instances: number;
+  /** The answer to a 'warm' control message. */
+  warm?: WarmReport;
 }
 
 export const CHANNELS = {

@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { PlexusError, toErrorData } from '../errors.ts';
 import { failure } from './worker-runtime.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
-import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost } from './protocol.ts';
+import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost, WarmReport } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 
 /** The host's kv store, per plugin namespace. Values are JSON text; incr answers a number. */
@@ -83,6 +83,21 @@ export class SandboxPool {
   async evict(key: string): Promise<CleanupReport[]> {
     const reply = await this.request((id) => ({ kind: 'evict', id, key }));
     return reply.kind === 'evicted' ? reply.cleanups : [];
+  }
+
+  /**
+   * Starts an instance of `spec` (load + init) in every worker, ahead of the
+   * batches that will need it: a hot upgrade warms the new version while the
+   * old one serves, then swaps with no pause for instance start-up. Resolves
+   * ok only if init succeeded everywhere; on failure the caller should evict.
+   */
+  async warm(spec: PluginRuntimeSpec): Promise<WarmReport> {
+    const reply = await this.request((id) => ({ kind: 'warm', id, spec }));
+    if (reply.kind !== 'warmed') throw new PlexusError('PLEXUS_INTERNAL', 'unexpected warm reply');
+    if (reply.reports.length === 0) throw new PlexusError('PLEXUS_UNAVAILABLE', 'no sandbox worker answered the warm-up');
+    const instanceLogs = reply.reports.flatMap((r) => r.instanceLogs);
+    const failed = reply.reports.find((r) => !r.ok);
+    return failed && !failed.ok ? { ok: false, error: failed.error, instanceLogs } : { ok: true, instanceLogs };
   }
 
   async stats(): Promise<SandboxStats> {

@@ -67,25 +67,26 @@ acks.onmessage = (event: unknown) => {
 };
 
 /** Broadcasts a control message and gathers one ack per live worker (or stops waiting at the deadline). */
-function broadcast(message: WorkerControl): Promise<CleanupReport[]> {
+function broadcast(message: WorkerControl): Promise<WorkerControlAck[]> {
   const expected = liveWorkers.size;
-  const cleanups: CleanupReport[] = [];
+  const received: WorkerControlAck[] = [];
   return new Promise((resolve) => {
-    let received = 0;
     const finish = () => {
       clearTimeout(timer);
       waitingAcks.delete(message.id);
-      resolve(cleanups);
+      resolve(received);
     };
     const timer = setTimeout(finish, CONTROL_TIMEOUT_MS);
     waitingAcks.set(message.id, (ack) => {
-      cleanups.push(...ack.cleanups);
-      if (++received >= expected) finish();
+      received.push(ack);
+      if (received.length >= expected) finish();
     });
     if (expected === 0) finish();
     else control.postMessage(message);
   });
 }
+
+const cleanupsOf = (acks: WorkerControlAck[]): CleanupReport[] => acks.flatMap((ack) => ack.cleanups);
 
 async function runTask(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
   try {
@@ -122,13 +123,17 @@ process.on('message', (message: HostToSandbox) => {
       hostReplies.postMessage({ id: message.id, replyJson: message.replyJson });
       break;
     case 'evict':
-      void broadcast({ kind: 'evict', id: message.id, key: message.key }).then((cleanups) => send({ kind: 'evicted', id: message.id, cleanups }));
+      void broadcast({ kind: 'evict', id: message.id, key: message.key }).then((acks) => send({ kind: 'evicted', id: message.id, cleanups: cleanupsOf(acks) }));
+      break;
+    case 'warm':
+      void broadcast({ kind: 'warm', id: message.id, spec: message.spec }).then((acks) => send({ kind: 'warmed', id: message.id, reports: acks.flatMap((ack) => (ack.warm ? [ack.warm] : [])) }));
       break;
     case 'stats':
       send({ kind: 'stats-result', id: message.id, stats: { pid: process.pid, rssBytes: process.memoryUsage.rss(), threads: pool.threads.length, instances: 0, utilization: pool.utilization } });
       break;
     case 'shutdown':
-      void broadcast({ kind: 'evict-all', id: message.id }).then(async (cleanups) => {
+      void broadcast({ kind: 'evict-all', id: message.id }).then(async (acks) => {
+        const cleanups = cleanupsOf(acks);
         await pool.destroy();
         process.send?.({ kind: 'shutdown-done', id: message.id, cleanups } satisfies SandboxToHost, () => process.exit(0));
       });

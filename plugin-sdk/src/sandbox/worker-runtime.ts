@@ -8,7 +8,7 @@ import { PluginInstance, type InstanceHooks } from './instance.ts';
 import type { HostCallClient } from './host-call-client.ts';
 import { checkBatch, checkOutcome, malformed } from './outcome-check.ts';
 import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
-import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult } from './protocol.ts';
+import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
 
 const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
 /** How long an eviction waits for in-flight calls on the old instance before running cleanup anyway. */
@@ -51,6 +51,7 @@ export class WorkerRuntime {
       result.outcomes = Array.from({ length: count }, () => failure(error));
       return result;
     }
+    result.instanceLogs.push(...instance.takeInitLogs());
     const call = await instance.runBatch(eventsJson);
     const checked = checkBatch('json' in call ? call.json : call.partialJson, count, spec, result.denials);
     result.denials.push(...slot.denials.splice(0));
@@ -82,6 +83,22 @@ export class WorkerRuntime {
       result.instanceLogs.push(...single.instanceLogs);
     }
     return result;
+  }
+
+  /**
+   * Starts this worker's instance of `spec` (load + init) before any batch
+   * needs it, so a hot upgrade swaps to instances that are already serving
+   * and init's failure is known before the swap. Init's logs are reported here.
+   */
+  async warm(spec: PluginRuntimeSpec): Promise<WarmReport> {
+    const slot = this.slotFor(spec);
+    try {
+      const instance = await slot.instance;
+      return { ok: true, instanceLogs: [...instance.takeInitLogs(), ...(await instance.takeInstanceLogs())] };
+    } catch (err) {
+      if (this.slots.get(spec.key) === slot) this.slots.delete(spec.key);
+      return { ok: false, error: toErrorData(err, 'PLEXUS_PLUGIN_LOAD_FAILED'), instanceLogs: [] };
+    }
   }
 
   /** Waits for in-flight calls, runs `cleanup`, disposes. `key` undefined = every instance. */

@@ -1,5 +1,5 @@
 // Piscina worker entry: one WorkerRuntime per thread, driven by tasks (runs)
-// and by the control broadcast (evictions), which piscina cannot address to
+// and by the control broadcast (evictions, warm-ups), which piscina cannot address to
 // every worker itself.
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
@@ -22,6 +22,12 @@ acks.unref();
 
 control.onmessage = (event: unknown) => {
   const message = (event as { data: WorkerControl }).data;
+  if (message.kind === 'warm') {
+    void runtime.warm(message.spec).then((warm) => {
+      acks.postMessage({ id: message.id, threadId, cleanups: [], instances: runtime.instanceCount, warm } satisfies WorkerControlAck);
+    });
+    return;
+  }
   const key = message.kind === 'evict' ? message.key : undefined;
   void runtime.evict(key).then((cleanups) => {
     acks.postMessage({ id: message.id, threadId, cleanups, instances: runtime.instanceCount } satisfies WorkerControlAck);
