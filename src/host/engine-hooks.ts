@@ -37,9 +37,20 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     return entry;
   };
   const labels = (plugin: ActivePlugin) => ({ plugin: plugin.name, version: plugin.spec.version });
+  // The counter child of each plugin version, resolved once: this runs for
+  // every delivery, and resolving labels means building and hashing a key.
+  const executions = new Map<string, ReturnType<typeof metrics.executions.labels>>();
+  const executionsOf = (plugin: ActivePlugin) => {
+    let child = executions.get(plugin.spec.key);
+    if (child === undefined) {
+      child = metrics.executions.labels(labels(plugin));
+      executions.set(plugin.spec.key, child);
+    }
+    return child;
+  };
   return {
     outcome(plugin, delivery, outcome, settlement) {
-      metrics.executions.inc(labels(plugin));
+      executionsOf(plugin).inc();
       if (!outcome.ok) metrics.failures.inc({ ...labels(plugin), code: outcome.error.code ?? 'PLEXUS_PLUGIN_ERROR' });
       if (outcome.droppedLogs > 0) metrics.logsDropped.inc({ plugin: plugin.name }, outcome.droppedLogs);
       if (settlement.kind === 'retry') metrics.retries.inc(labels(plugin));
