@@ -7,6 +7,7 @@
 import type { WebhookSourcesConfig } from '../ingress/webhook/source-config.ts';
 import { WEBHOOK_SOURCE_SCHEMA } from '../ingress/webhook/source-schema.ts';
 import { brokersSchema, type BrokersDocument } from '../ingress/broker-config-schema.ts';
+import { egressSchema, type EgressTargetDocument } from '../egress/egress-config-schema.ts';
 import { LOG_LEVELS } from '../observability/log-level.ts';
 
 export const CONFIG_FORMATS = { duration: 'plexus-duration', listen: 'plexus-listen' } as const;
@@ -62,6 +63,8 @@ export const CONFIG_SCHEMA = {
     shutdownTimeoutMs: duration,
     // RabbitMQ and Redis sources by name (src/ingress/amqp/README.md, src/ingress/redis/README.md).
     brokers: brokersSchema(CONFIG_FORMATS.duration),
+    // Emitted events published to an exchange or a stream through a `brokers` connection (src/egress/README.md).
+    egress: egressSchema(CONFIG_FORMATS.duration),
     // Source name → source (src/ingress/webhook/README.md); names are checked when the listener starts.
     webhooks: { type: 'object', additionalProperties: WEBHOOK_SOURCE_SCHEMA },
   },
@@ -89,5 +92,6 @@ export interface ConfigDocument {
   secrets?: Record<string, string>;
   shutdownTimeoutMs?: number | string;
   brokers?: BrokersDocument;
+  egress?: EgressTargetDocument[];
   webhooks?: WebhookSourcesConfig;
 }

@@ -3,6 +3,7 @@
 // embedded default of CONTRACT §8: SQLite store under ./.plexus, webhooks on
 // 0.0.0.0:8080, admin on 127.0.0.1:9090.
 import type { RetryOptions } from '../delivery/retry-policy.ts';
+import type { EgressTarget } from '../egress/egress-config.ts';
 import type { BrokersConfig } from '../ingress/broker-config.ts';
 import type { WebhookSourcesConfig } from '../ingress/webhook/source-config.ts';
 
@@ -33,6 +34,8 @@ export interface HostConfig {
   shutdownTimeoutMs: number;
   /** RabbitMQ and Redis sources (src/ingress/amqp/README.md, src/ingress/redis/README.md); absent = none. */
   brokers?: BrokersConfig;
+  /** Where plugin-emitted events are published, by type (src/egress/README.md); absent = nowhere. */
+  egress?: EgressTarget[];
   /** Webhook sources by name (POST /hooks/:source); none configured = every source is 404. */
   webhooks?: WebhookSourcesConfig;
 }

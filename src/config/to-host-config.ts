@@ -6,6 +6,7 @@ import type { ConfigDocument } from './config-schema.ts';
 import { durationMs } from './duration.ts';
 import { defaultHostConfig, type HostConfig, type StoreConfig } from './host-config.ts';
 import { parseListenAddress } from './listen-address.ts';
+import { publishingBrokers, toEgressConfig } from '../egress/egress-config.ts';
 import { toBrokersConfig } from '../ingress/broker-config.ts';
 
 /** Where relative paths in the document are resolved from, per field (a flag's from the cwd, the file's from its folder). */
@@ -48,7 +49,10 @@ export function toHostConfig(doc: ConfigDocument, bases: PathBases): HostConfig 
     shutdownTimeoutMs: ms(doc.shutdownTimeoutMs) ?? base.shutdownTimeoutMs,
   };
   if (doc.adminToken !== undefined) config.adminToken = doc.adminToken;
-  if (doc.brokers !== undefined) config.brokers = toBrokersConfig(doc.brokers);
+  // Egress first: its targets decide which connections may consume nothing.
+  const egress = toEgressConfig(doc.egress, doc.brokers);
+  if (doc.brokers !== undefined) config.brokers = toBrokersConfig(doc.brokers, publishingBrokers(egress));
+  if (doc.egress !== undefined) config.egress = egress;
   // Kept as written: the webhook ingress parses it (secrets decoded, paths compiled) when it starts.
   if (doc.webhooks !== undefined) config.webhooks = doc.webhooks;
   return config;

@@ -1,12 +1,15 @@
 // The running host: one store, one sandbox, one delivery engine, the active
-// plugins, and the operations the admin API and CLI expose. Ingress adapters
-// (webhooks, brokers) call `accept`; everything durable goes through the store.
+// plugins, the egress targets (delivery lanes that publish what plugins emit
+// to a broker), and the operations the admin API and CLI expose. Ingress
+// adapters (webhooks, brokers) call `accept`; everything durable goes through the store.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PlexusError, type PlexusEvent } from '@plexus/plugin-sdk';
 import { SandboxPool, type KvHandler } from '@plexus/plugin-sdk/runtime';
 import type { HostConfig } from '../config/host-config.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
+import { Egress } from '../egress/egress.ts';
+import { NO_BROKERS } from '../ingress/broker-config.ts';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
@@ -34,6 +37,8 @@ export class Host {
   readonly logger: HostLogger;
   /** Installs, upgrades, configures and removes plugins while the host runs (src/plugins). */
   readonly pluginManager: PluginManager;
+  /** Where plugin-emitted events are published (config `egress`); undefined when nothing is. */
+  readonly egress: Egress | undefined;
   private readonly loader: PluginLoader;
   private active: ActivePlugin[] = [];
   private loadFailures: { name: string; error: Error }[] = [];
@@ -60,6 +65,9 @@ export class Host {
       maxQueued: config.delivery.maxQueued,
       hooks: engineHooks(logger, this.metrics),
     });
+    // Before the first setPlugins: the egress lanes join the plugins' from the start, so recovered deliveries find them.
+    const targets = config.egress ?? [];
+    this.egress = targets.length === 0 ? undefined : new Egress({ targets, brokers: config.brokers ?? NO_BROKERS, logger, registry: this.metrics.registry });
     this.metrics.attach({
       lanes: () => this.engine.laneStates(),
       depth: () => this.engine.depth,
@@ -80,8 +88,17 @@ export class Host {
       ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),
     });
     const host = new Host(config, store, sandbox, options.logger);
-    await host.reloadPlugins();
-    const recovered = await host.engine.recover();
+    // Connected (or trying) before recovery queues the deliveries they publish.
+    await host.egress?.start();
+    let recovered: number;
+    try {
+      await host.reloadPlugins();
+      recovered = await host.engine.recover();
+    } catch (err) {
+      // Its reconnect loops would keep the process alive after a failed start.
+      await host.egress?.stop();
+      throw err;
+    }
     if (recovered > 0) options.logger.info({ recovered }, 'recovered unfinished deliveries');
     host.pruneTimer = setInterval(() => void host.prune(), PRUNE_EVERY_MS);
     host.pruneTimer.unref();
@@ -100,7 +117,7 @@ export class Host {
     for (const failure of result.failed) this.logger.error({ plugin: failure.name, code: (failure.error as PlexusError).code, err: failure.error.message }, 'plugin not activated');
     this.active = result.active;
     this.loadFailures = result.failed;
-    this.engine.setPlugins(result.active);
+    this.engine.setPlugins(this.egress === undefined ? result.active : [...result.active, ...this.egress.lanes]);
     return { active: result.active.map((p) => `${p.name}@${p.spec.version}`), failed: result.failed.map((f) => ({ name: f.name, message: f.error.message })) };
   }
 
@@ -168,6 +185,8 @@ export class Host {
     this.stopped = true;
     clearInterval(this.pruneTimer);
     await this.engine.stop(this.config.shutdownTimeoutMs);
+    // After the engine: in-flight publishes got their confirms; what is left stays pending in the store.
+    await this.egress?.stop();
     const cleanups = await this.sandbox.close();
     for (const c of cleanups) if (!c.outcome.ok) this.logger.warn({ instance: c.key, err: c.outcome.error.message }, 'cleanup hook failed');
     await this.store.close();

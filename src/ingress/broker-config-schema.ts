@@ -42,8 +42,9 @@ export function brokersSchema(durationFormat: string) {
     heartbeatSec: { type: 'integer', minimum: 0, maximum: 3600 },
     exchange: section({ name: text, type: { enum: ['topic', 'direct', 'fanout', 'headers'] }, durable: { type: 'boolean' } }, ['name']),
     deadLetterExchange: text,
+    // Required unless egress publishes through this connection (checked in broker-config.ts).
     queues: { type: 'array', minItems: 1, items: amqpQueue },
-  }, ['url', 'queues']);
+  }, ['url']);
   const stream = section({
     key: text,
     group: text,
@@ -106,7 +107,7 @@ export interface AmqpSourceDocument extends ConnectionDocument {
   heartbeatSec?: number;
   exchange?: { name: string; type?: 'topic' | 'direct' | 'fanout' | 'headers'; durable?: boolean };
   deadLetterExchange?: string;
-  queues: AmqpQueueDocument[];
+  queues?: AmqpQueueDocument[];
 }
 
 export interface RedisSourceDocument extends ConnectionDocument {

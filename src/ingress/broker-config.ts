@@ -1,6 +1,8 @@
 // The `brokers` section after loading: durations in milliseconds, defaults
 // filled in, and the cross-field rules the schema cannot state checked here
-// with the same PLEXUS_INVALID_CONFIG wording ("<path> <problem>").
+// with the same PLEXUS_INVALID_CONFIG wording ("<path> <problem>"). A
+// connection that only egress targets publish through (src/egress) may
+// consume nothing; every other one must consume something.
 import { PlexusError } from '@plexus/plugin-sdk';
 import { topicPatternProblem } from '@plexus/plugin-sdk/runtime';
 import { durationMs } from '../config/duration.ts';
@@ -17,7 +19,7 @@ export interface BreakerPolicy {
   coolDownMs: number;
 }
 
-interface ConnectionConfig {
+export interface ConnectionConfig {
   /** The key under brokers.amqp / brokers.redis. */
   name: string;
   url: string;
@@ -97,12 +99,26 @@ export const NO_BROKERS: BrokersConfig = Object.freeze({ amqp: [], redis: [] });
 const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDelayMs: 10_000, multiplier: 2 };
 const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 10, coolDownMs: 15_000 };
 
-export function toBrokersConfig(doc: BrokersDocument | undefined): BrokersConfig {
+/** Connections egress targets publish through (by name): these may consume nothing. */
+export interface PublishingBrokers {
+  amqp: ReadonlySet<string>;
+  redis: ReadonlySet<string>;
+}
+
+const NO_PUBLISHERS: PublishingBrokers = { amqp: new Set(), redis: new Set() };
+
+export function toBrokersConfig(doc: BrokersDocument | undefined, publishing: PublishingBrokers = NO_PUBLISHERS): BrokersConfig {
   if (doc === undefined) return NO_BROKERS;
   return {
-    amqp: Object.entries(doc.amqp ?? {}).map(([name, source]) => amqpSource(name, source)),
-    redis: Object.entries(doc.redis ?? {}).map(([name, source]) => redisSource(name, source)),
+    amqp: Object.entries(doc.amqp ?? {}).map(([name, source]) => amqpSource(name, source, publishing.amqp.has(name))),
+    redis: Object.entries(doc.redis ?? {}).map(([name, source]) => redisSource(name, source, publishing.redis.has(name))),
   };
+}
+
+/** A source with something to consume: a connection only egress uses is no ingress. */
+export function consumes(source: AmqpSourceConfig | RedisSourceConfig): boolean {
+  if ('queues' in source) return source.queues.length > 0;
+  return source.streams.length + source.lists.length + source.pubsub.length > 0;
 }
 
 function connection(name: string, doc: AmqpSourceDocument | RedisSourceDocument): ConnectionConfig {
@@ -123,12 +139,13 @@ function connection(name: string, doc: AmqpSourceDocument | RedisSourceDocument)
   return config;
 }
 
-function amqpSource(name: string, doc: AmqpSourceDocument): AmqpSourceConfig {
+function amqpSource(name: string, doc: AmqpSourceDocument, publishing: boolean): AmqpSourceConfig {
+  if (doc.queues === undefined && !publishing) throw configProblem(`brokers.amqp.${name}.queues is required (a connection no egress target publishes through must consume a queue)`);
   const config: AmqpSourceConfig = {
     ...connection(name, doc),
     prefetch: doc.prefetch ?? 100,
     heartbeatSec: doc.heartbeatSec ?? 15,
-    queues: doc.queues.map((q, i) => amqpQueue(q, `brokers.amqp.${name}.queues[${i}]`)),
+    queues: (doc.queues ?? []).map((q, i) => amqpQueue(q, `brokers.amqp.${name}.queues[${i}]`)),
   };
   if (doc.exchange !== undefined) config.exchange = { name: doc.exchange.name, type: doc.exchange.type ?? 'topic', durable: doc.exchange.durable ?? true };
   if (doc.deadLetterExchange !== undefined) config.deadLetterExchange = doc.deadLetterExchange;
@@ -138,14 +155,14 @@ function amqpSource(name: string, doc: AmqpSourceDocument): AmqpSourceConfig {
 function amqpQueue(doc: AmqpQueueDocument, path: string): AmqpQueueConfig {
   const kind = doc.kind ?? 'classic';
   // RabbitMQ before 4.0 refuses priorities on quorum queues; say so at load, not at the first connect.
-  if (kind === 'quorum' && doc.maxPriority !== undefined) throw invalid(`${path}.maxPriority is not supported by quorum queues (use kind: classic)`);
+  if (kind === 'quorum' && doc.maxPriority !== undefined) throw configProblem(`${path}.maxPriority is not supported by quorum queues (use kind: classic)`);
   if (doc.declare === false && (doc.maxPriority !== undefined || doc.messageTtlMs !== undefined || doc.expiresMs !== undefined || doc.kind !== undefined)) {
-    throw invalid(`${path} sets queue arguments but declare is false (arguments apply only to a queue the host declares)`);
+    throw configProblem(`${path} sets queue arguments but declare is false (arguments apply only to a queue the host declares)`);
   }
   const bindings = doc.bindings ?? [];
   bindings.forEach((pattern, i) => {
     const problem = topicPatternProblem(pattern);
-    if (problem !== undefined) throw invalid(`${path}.bindings[${i}] ${problem}`);
+    if (problem !== undefined) throw configProblem(`${path}.bindings[${i}] ${problem}`);
   });
   const config: AmqpQueueConfig = { name: doc.name, declare: doc.declare ?? true, kind, bindings, bindSubscriptions: doc.bindSubscriptions ?? false };
   if (doc.maxPriority !== undefined) config.maxPriority = doc.maxPriority;
@@ -153,14 +170,14 @@ function amqpQueue(doc: AmqpQueueDocument, path: string): AmqpQueueConfig {
   if (ttl !== undefined) config.messageTtlMs = ttl;
   const expires = ms(doc.expiresMs);
   if (expires !== undefined) {
-    if (expires === 0) throw invalid(`${path}.expiresMs must be > 0 (RabbitMQ refuses x-expires 0)`);
+    if (expires === 0) throw configProblem(`${path}.expiresMs must be > 0 (RabbitMQ refuses x-expires 0)`);
     config.expiresMs = expires;
   }
   if (doc.type !== undefined) config.type = doc.type;
   return config;
 }
 
-function redisSource(name: string, doc: RedisSourceDocument): RedisSourceConfig {
+function redisSource(name: string, doc: RedisSourceDocument, publishing: boolean): RedisSourceConfig {
   const config: RedisSourceConfig = {
     ...connection(name, doc),
     streams: (doc.streams ?? []).map((s) => {
@@ -185,7 +202,7 @@ function redisSource(name: string, doc: RedisSourceDocument): RedisSourceConfig 
       return sub;
     }),
   };
-  if (config.streams.length + config.lists.length + config.pubsub.length === 0) throw invalid(`brokers.redis.${name} has no streams, lists or pubsub to consume`);
+  if (!consumes(config) && !publishing) throw configProblem(`brokers.redis.${name} has no streams, lists or pubsub to consume, and no egress target publishes through it`);
   if (doc.consumer !== undefined) config.consumer = doc.consumer;
   return config;
 }
@@ -194,6 +211,7 @@ function ms(value: number | string | undefined): number | undefined {
   return value === undefined ? undefined : durationMs(value);
 }
 
-function invalid(problem: string): PlexusError {
+/** PLEXUS_INVALID_CONFIG for a rule the schema cannot state: `problem` is "<path> <what is wrong>". */
+export function configProblem(problem: string): PlexusError {
   return new PlexusError('PLEXUS_INVALID_CONFIG', `Invalid config: ${problem}`, { details: { problems: [{ path: problem.split(' ')[0], message: problem.slice(problem.indexOf(' ') + 1) }] } });
 }

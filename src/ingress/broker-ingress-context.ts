@@ -14,4 +14,6 @@ export interface BrokerIngressContext {
   readiness: Pick<Readiness, 'add'>;
   /** Stable across restarts of this host, different between hosts: Redis consumer names and processing lists depend on it. */
   consumerName: string;
+  /** How often queue depth and stream lag are asked of the broker; default 5 s (tests: less). */
+  depthPollMs?: number;
 }

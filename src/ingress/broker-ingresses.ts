@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Ingress } from '../cli/ingress.ts';
 import { AmqpIngress } from './amqp/amqp-ingress.ts';
+import { consumes } from './broker-config.ts';
 import type { BrokerIngressContext } from './broker-ingress-context.ts';
 import { registerBrokerMetrics } from './broker-metrics.ts';
 import { RedisIngress } from './redis/redis-ingress.ts';
@@ -14,7 +15,8 @@ export function brokerIngresses(context: Omit<BrokerIngressContext, 'consumerNam
   const brokers = context.host.config.brokers;
   if (brokers === undefined) return [];
   const full: BrokerIngressContext = { ...context, consumerName: context.consumerName ?? defaultConsumerName(context.host.config.stateDir) };
-  const ingresses = [...brokers.amqp.map((config) => new AmqpIngress(config, full)), ...brokers.redis.map((config) => new RedisIngress(config, full))];
+  // A connection only egress publishes through consumes nothing: no ingress (src/egress opens its own).
+  const ingresses = [...brokers.amqp.filter(consumes).map((config) => new AmqpIngress(config, full)), ...brokers.redis.filter(consumes).map((config) => new RedisIngress(config, full))];
   registerBrokerMetrics(context.host.metrics.registry, ingresses);
   return ingresses;
 }

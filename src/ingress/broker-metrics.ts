@@ -1,16 +1,26 @@
 // Broker connections in the host's Prometheus registry, read at scrape time
 // from the ingresses themselves (never stale): whether each is connected, its
-// circuit, how many reconnects it needed, and how many messages it holds
-// unacknowledged. Message counts go to plexus_ingress_events_total as they
-// happen (broker-intake.ts).
+// circuit, how many reconnects it needed, how many messages it holds
+// unacknowledged, and per source the depth and lag the broker reported at
+// its last poll (broker-depth.ts). Message counts go to
+// plexus_ingress_events_total as they happen (broker-intake.ts).
 import { Gauge, type Registry } from 'prom-client';
 import type { BrokerConnection, BrokerSession } from './broker-connection.ts';
+import type { DepthMetric, DepthReading } from './broker-depth.ts';
 
 export interface MeteredBroker {
   readonly name: string;
   readonly connection: Pick<BrokerConnection<BrokerSession>, 'state' | 'circuit' | 'reconnects'>;
   readonly pending: number;
+  readonly depth: readonly DepthReading[];
 }
+
+const DEPTH_GAUGES: readonly [DepthMetric, string][] = [
+  ['queue_depth', 'Messages ready in a RabbitMQ queue (not yet delivered to any consumer), per source; polled every few seconds.'],
+  ['stream_pending', 'Redis stream entries delivered to the consumer group and not yet acknowledged (XINFO GROUPS pending), per source.'],
+  ['stream_lag', 'Redis stream entries not yet delivered to the consumer group (XINFO GROUPS lag), per source.'],
+  ['list_length', 'Items waiting in a Redis reliable list (LLEN), per source.'],
+];
 
 const CIRCUIT = { closed: 0, 'half-open': 1, open: 2 } as const;
 
@@ -33,4 +43,10 @@ export function registerBrokerMetrics(registry: Registry, brokers: readonly Mete
   new Gauge({ name: 'plexus_broker_unacked_messages', help: 'Messages taken from the broker and not yet acknowledged, per broker ingress.', labelNames: ['broker'] as const, registers: [registry], collect() {
     each(this, (b) => b.pending);
   } });
+  for (const [metric, help] of DEPTH_GAUGES) {
+    new Gauge({ name: `plexus_broker_${metric}`, help, labelNames: ['broker', 'source'] as const, registers: [registry], collect() {
+      this.reset();
+      for (const broker of brokers) for (const r of broker.depth) if (r.metric === metric) this.set({ broker: broker.name, source: r.source }, r.value);
+    } });
+  }
 }

@@ -7,6 +7,7 @@ import { requireService } from '../helpers/services.ts';
 import { AMQP_URL, RawAmqp } from './amqp-helpers.ts';
 import { ResilientPublisher } from './amqp-resilient-publisher.ts';
 import { BrokerHost, uniqueName, waitFor } from './broker-fixture.ts';
+import { keys, tally } from './loss-tally.ts';
 import { restartRabbit } from './restart-services.ts';
 
 const COUNT = 10_000;
@@ -29,13 +30,7 @@ test('RabbitMQ restarted mid-stream: consumption resumes, nothing lost, duplicat
     await publishing;
     await waitFor('the queue drained and every message acknowledged', async () => (await publisher.ready(queue)) === 0 && broker.pending === 0 && (await broker.seen(COUNT - 1)) >= 1, 90_000);
 
-    let lost = 0;
-    let duplicates = 0;
-    for (let i = 0; i < COUNT; i++) {
-      const seen = await broker.seen(i);
-      if (seen === 0) lost++;
-      else duplicates += seen - 1;
-    }
+    const { lost, duplicates } = await tally(keys(COUNT), [(key) => broker.seen(key)]);
     const { stats } = ingress;
     t.diagnostic(`rabbitmq restart: ${COUNT} published (${publisher.republished} re-sent by the publisher), restart after ${restartedAt} acks, ` +
       `${ingress.connection.reconnects} reconnect(s), ${stats.received} received, ${stats.accepted} accepted, ${stats.alreadySettled} redeliveries recognised as settled, ` +

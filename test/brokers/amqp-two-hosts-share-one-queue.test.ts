@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { requireService } from '../helpers/services.ts';
 import { AMQP_URL, RawAmqp } from './amqp-helpers.ts';
 import { BrokerHost, uniqueName, waitFor } from './broker-fixture.ts';
+import { keys, tally } from './loss-tally.ts';
 
 const COUNT = 3000;
 
@@ -25,16 +26,7 @@ test('two hosts on one queue share the work, each message handled', { timeout: 9
     const seenBoth = async (i: number) => (await first.seen(i)) + (await second.seen(i));
     await waitFor('every message handled by one of the hosts', async () => (await raw.settle(queue)) === 0 && (await seenBoth(COUNT - 1)) >= 1, 60_000);
     await waitFor('both hosts idle', () => first.pending === 0 && second.pending === 0);
-    let lost = 0;
-    let duplicates = 0;
-    let byFirst = 0;
-    for (let i = 0; i < COUNT; i++) {
-      const a = await first.seen(i);
-      const b = await second.seen(i);
-      if (a + b === 0) lost++;
-      duplicates += Math.max(0, a + b - 1);
-      if (a > 0) byFirst++;
-    }
+    const { lost, duplicates, handledBy: [byFirst = 0] } = await tally(keys(COUNT), [(key) => first.seen(key), (key) => second.seen(key)]);
     t.diagnostic(`two hosts: ${byFirst} by the first, ${COUNT - byFirst} by the second, ${duplicates} duplicates, ${lost} lost`);
     assert.equal(lost, 0);
     assert.equal(duplicates, 0, 'competing consumers never both complete a message while both run');

@@ -1,7 +1,8 @@
 // A real host (SQLite store, sandbox, a counting fixture plugin) with broker
-// ingresses from a `brokers` config document, for the broker tests. The
-// plugin counts every execution in its kv under `seen:<data.n>` (or the
-// event id), so a test can tell lost messages from duplicates.
+// ingresses from a `brokers` config document (and egress targets from an
+// `egress` one), for the broker tests. The plugin counts every execution in
+// its kv under `seen:<data.n>` (or the event id), so a test can tell lost
+// messages from duplicates (loss-tally.ts sums them up).
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { Readiness } from '../../src/admin/readiness.ts';
 import type { Ingress } from '../../src/cli/ingress.ts';
 import { defaultHostConfig, type HostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
+import type { EgressTargetDocument } from '../../src/egress/egress-config-schema.ts';
+import { publishingBrokers, toEgressConfig } from '../../src/egress/egress-config.ts';
 import type { BrokersDocument } from '../../src/ingress/broker-config-schema.ts';
 import { toBrokersConfig } from '../../src/ingress/broker-config.ts';
 import { brokerIngresses } from '../../src/ingress/broker-ingresses.ts';
@@ -26,7 +29,8 @@ export const COUNTER_SOURCE = `import { definePlugin } from '@plexus/plugin-sdk'
 export default definePlugin({ async execute(event, ctx) {
   const d = (event.data && typeof event.data === 'object') ? event.data : {};
   const key = d.n ?? event.id;
-  if (d.spinMs) await new Promise((r) => setTimeout(r, d.spinMs));
+  // The sandbox has no timers: slow means busy.
+  if (d.spinMs) { const end = Date.now() + d.spinMs; while (Date.now() < end) {} }
   if (d.record) await ctx.kv.set('event:' + key, event);
   await ctx.kv.incr('seen:' + key);
 } });`;
@@ -41,7 +45,12 @@ export async function writeCounterState(stateDir: string, subscribe: string[]): 
 
 export interface BrokerHostOptions {
   brokers: BrokersDocument;
+  egress?: EgressTargetDocument[];
   subscribe?: string[];
+  /** Writes the plugin state of a fresh state dir instead of the counter (e.g. an emitting plugin). */
+  plugins?: (stateDir: string) => Promise<void>;
+  /** How often the ingresses ask for queue depth and stream lag (default 5 s). */
+  depthPollMs?: number;
   /** Reuse a state dir (a restarted host); default: a fresh one, removed at stop. */
   stateDir?: string;
   consumerName?: string;
@@ -67,12 +76,15 @@ export class BrokerHost {
   static async start(options: BrokerHostOptions): Promise<BrokerHost> {
     const ownsDir = options.stateDir === undefined;
     const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'plexus-brokers-')));
-    if (ownsDir) await writeCounterState(stateDir, options.subscribe ?? ['#']);
-    const config: HostConfig = { ...defaultHostConfig(stateDir), sandbox: { threads: 2, idleMs: 60_000 }, shutdownTimeoutMs: 10_000, brokers: toBrokersConfig(options.brokers) };
+    if (ownsDir) await (options.plugins ?? ((dir) => writeCounterState(dir, options.subscribe ?? ['#'])))(stateDir);
+    const egress = toEgressConfig(options.egress, options.brokers);
+    const brokers = toBrokersConfig(options.brokers, publishingBrokers(egress));
+    const config: HostConfig = { ...defaultHostConfig(stateDir), sandbox: { threads: 2, idleMs: 60_000 }, shutdownTimeoutMs: 10_000, brokers, egress };
     const logger = new RecordingLogger();
     const host = await Host.start(config, { logger });
     const readiness = new Readiness();
-    const ingresses = brokerIngresses({ host, logger, readiness, ...(options.consumerName === undefined ? {} : { consumerName: options.consumerName }) });
+    const { consumerName, depthPollMs } = options;
+    const ingresses = brokerIngresses({ host, logger, readiness, ...(consumerName === undefined ? {} : { consumerName }), ...(depthPollMs === undefined ? {} : { depthPollMs }) });
     for (const ingress of ingresses) await ingress.start();
     return new BrokerHost(host, ingresses, logger, readiness, stateDir, ownsDir);
   }

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { requireService } from '../helpers/services.ts';
 import { BrokerHost, uniqueName, waitFor } from './broker-fixture.ts';
+import { keys, tally } from './loss-tally.ts';
 import { groupLag, pendingCount, rawRedis, rawRedisWhenUp, REDIS_URL } from './redis-helpers.ts';
 import { restartRedis } from './restart-services.ts';
 
@@ -51,13 +52,7 @@ test('Redis restarted mid-stream: consumption resumes, nothing lost, duplicates 
     await publishing;
     await waitFor('every entry acknowledged', async () => broker.pending === 0 && (await broker.seen(COUNT - 1)) >= 1 && (await pendingCount(redis, stream, 'g')) === 0 && (await groupLag(redis, stream, 'g')) === 0, 90_000);
 
-    let lost = 0;
-    let duplicates = 0;
-    for (let i = 0; i < COUNT; i++) {
-      const seen = await broker.seen(i);
-      if (seen === 0) lost++;
-      else duplicates += seen - 1;
-    }
+    const { lost, duplicates } = await tally(keys(COUNT), [(key) => broker.seen(key)]);
     const { stats } = ingress;
     t.diagnostic(`redis restart: ${COUNT} entries (${resent} re-sent by the producer), restart after ${restartedAt} acks, ${ingress.connection.reconnects} reconnect(s), ` +
       `${stats.received} received, ${stats.recovered} re-read from the own pending list, ${stats.joined} joined in flight, ${stats.alreadySettled} recognised as settled, ` +

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { RedisIngress } from '../../src/ingress/redis/redis-ingress.ts';
 import { requireService } from '../helpers/services.ts';
 import { BrokerHost, uniqueName, waitFor } from './broker-fixture.ts';
+import { keys, tally } from './loss-tally.ts';
 import { groupLag, pendingCount, rawRedis, REDIS_URL } from './redis-helpers.ts';
 
 const COUNT = 3000;
@@ -29,16 +30,7 @@ test('two hosts on one stream share the work, each entry handled once', { timeou
       await new Promise((r) => setTimeout(r, 5));
     }
     await waitFor('every entry acknowledged', async () => (await groupLag(redis, stream, 'g')) === 0 && (await pendingCount(redis, stream, 'g')) === 0 && first.pending === 0 && second.pending === 0, 60_000);
-    let lost = 0;
-    let duplicates = 0;
-    let byFirst = 0;
-    for (let i = 0; i < COUNT; i++) {
-      const a = await first.seen(i);
-      const b = await second.seen(i);
-      if (a + b === 0) lost++;
-      duplicates += Math.max(0, a + b - 1);
-      if (a > 0) byFirst++;
-    }
+    const { lost, duplicates, handledBy: [byFirst = 0] } = await tally(keys(COUNT), [(key) => first.seen(key), (key) => second.seen(key)]);
     t.diagnostic(`two hosts on a stream: ${byFirst} by the first, ${COUNT - byFirst} by the second, ${duplicates} duplicates, ${lost} lost`);
     assert.equal(lost, 0);
     assert.equal(duplicates, 0);

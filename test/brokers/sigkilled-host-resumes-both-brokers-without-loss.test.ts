@@ -16,6 +16,7 @@ import { requireService } from '../helpers/services.ts';
 import { RawAmqp } from './amqp-helpers.ts';
 import { ResilientPublisher } from './amqp-resilient-publisher.ts';
 import { COUNTER, uniqueName, waitFor, writeCounterState } from './broker-fixture.ts';
+import { keys, tally } from './loss-tally.ts';
 import { groupLag, pendingCount, rawRedis } from './redis-helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,19 +92,17 @@ brokers:
     await publishing;
     // Read the running host's SQLite store (WAL: readers do not block it) until every message was handled.
     const store = await SqliteStore.open(join(stateDir, 'plexus.db'));
-    const keys = ['a', 'r'].flatMap((prefix) => Array.from({ length: COUNT }, (_, i) => `seen:${prefix}-${i}`));
-    const counts = async () => Promise.all(keys.map(async (key) => Number((await store.kvGet(COUNTER, key, Date.now())) ?? 0)));
+    const all = [...keys(COUNT, 'a-'), ...keys(COUNT, 'r-')];
+    const seen = async (key: string | number) => Number((await store.kvGet(COUNTER, `seen:${key}`, Date.now())) ?? 0);
     // A timeout here is reported below as the number lost.
-    await waitFor('every message handled', async () => (await counts()).every((n) => n > 0), 90_000).catch(() => undefined);
+    await waitFor('every message handled', async () => (await Promise.all(all.map(seen))).every((n) => n > 0), 90_000).catch(() => undefined);
     const raw = await RawAmqp.open();
     await waitFor('queue and stream acknowledged', async () => (await raw.settle(queue)) === 0 && (await pendingCount(redis, stream, 'g')) === 0 && (await groupLag(redis, stream, 'g')) === 0, 30_000).catch(() => undefined);
     host.kill('SIGTERM');
     assert.equal(await new Promise((r) => host.once('exit', r)), 0, 'SIGTERM exits 0');
     await raw.cleanup([queue]);
-    const final = await counts();
+    const { lost, duplicates } = await tally(all, [seen]);
     await store.close();
-    const lost = final.filter((n) => n === 0).length;
-    const duplicates = final.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
     t.diagnostic(`sigkill: ${KILLS} kills, ${COUNT} RabbitMQ messages + ${COUNT} stream entries, ${duplicates} duplicate executions, ${lost} lost`);
     assert.equal(lost, 0, `${lost} messages were never handled`);
   } finally {

@@ -6,14 +6,15 @@
 // A delivery tag belongs to the channel that delivered it, so after a
 // reconnect old messages are never acked on the new channel: RabbitMQ
 // redelivers them, and the intake knows the ones that already settled.
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { HostLogger } from '../../host/engine-hooks.ts';
 import type { AmqpQueueConfig, AmqpSourceConfig } from '../broker-config.ts';
-import type { BrokerSession } from '../broker-connection.ts';
+import type { DepthReading } from '../broker-depth.ts';
+import type { IngressSession } from '../broker-ingress.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import { AmqpAckWindow } from './amqp-ack-window.ts';
-import { amqpConnectOptions } from './amqp-connect-options.ts';
+import { openAmqpConnection } from './amqp-connection.ts';
 import { decodeAmqpMessage } from './amqp-message.ts';
 import { bindPatterns, bindingExchange, declareTopology, queuePatterns } from './amqp-topology.ts';
 
@@ -26,11 +27,10 @@ export interface AmqpSessionOptions {
   consumerName: string;
 }
 
-const CONNECT_TIMEOUT_MS = 10_000;
 /** How often new plugin subscriptions are bound while connected. */
 const REBIND_EVERY_MS = 5000;
 
-export class AmqpSession implements BrokerSession {
+export class AmqpSession implements IngressSession {
   readonly lost: Promise<Error | undefined>;
   readonly #options: AmqpSessionOptions;
   readonly #model: ChannelModel;
@@ -41,38 +41,28 @@ export class AmqpSession implements BrokerSession {
   #batch: BrokerMessage[] = [];
   #flushScheduled = false;
   #rebindTimer: NodeJS.Timeout | undefined;
+  /** A channel of its own for checkQueue: a failed check (a deleted queue) closes it, never the consumers' channel. */
+  #probe: Channel | undefined;
 
   static async open(options: AmqpSessionOptions): Promise<AmqpSession> {
     const { config } = options;
-    const model = await connect(amqpConnectOptions(config), { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: `plexus ${options.consumerName} ${config.name}` } });
-    let lastError: Error | undefined;
-    let markLost: (cause: Error | undefined) => void = () => undefined;
-    const lost = new Promise<Error | undefined>((resolve) => {
-      markLost = resolve;
-    });
-    // Without an 'error' listener an EventEmitter error would crash the host.
-    model.on('error', (err: Error) => {
-      lastError = err;
-    });
-    model.on('close', (err?: Error) => markLost(err ?? lastError));
+    const { model, lost, markLost, noteError, lastError } = await openAmqpConnection(config, `plexus ${options.consumerName} ${config.name}`);
     model.on('blocked', (reason: string) => options.logger.warn({ broker: `amqp:${config.name}`, reason }, 'RabbitMQ blocked this connection (resource alarm)'));
     try {
       const channel = await model.createChannel();
-      channel.on('error', (err: Error) => {
-        lastError = err;
-      });
+      channel.on('error', noteError);
       const session = new AmqpSession(options, model, channel, lost);
       channel.on('close', () => {
         session.#acks.close();
         // A channel error leaves the connection open; the session is over all the same.
-        markLost(lastError ?? new Error('channel closed'));
+        markLost(lastError() ?? new Error('channel closed'));
         void model.close().catch(() => undefined);
       });
       await session.#consume();
       return session;
     } catch (err) {
       await model.close().catch(() => undefined);
-      throw lastError ?? err;
+      throw lastError() ?? err;
     }
   }
 
@@ -90,10 +80,31 @@ export class AmqpSession implements BrokerSession {
     for (const tag of this.#consumerTags.splice(0)) await this.#channel.cancel(tag).catch(() => undefined);
   }
 
+  /** Messages ready in each queue (checkQueue: a passive declare, one round trip per queue). */
+  async depth(): Promise<readonly DepthReading[]> {
+    const probe = this.#probe ?? (await this.#openProbe());
+    const readings: DepthReading[] = [];
+    for (const queue of this.#options.config.queues) {
+      const { messageCount } = await probe.checkQueue(queue.name);
+      readings.push({ source: `amqp/${queue.name}`, metric: 'queue_depth', value: messageCount });
+    }
+    return readings;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#rebindTimer);
     this.#acks.close();
     await this.#model.close().catch(() => undefined);
+  }
+
+  async #openProbe(): Promise<Channel> {
+    const probe = await this.#model.createChannel();
+    probe.on('error', () => undefined);
+    probe.on('close', () => {
+      if (this.#probe === probe) this.#probe = undefined;
+    });
+    this.#probe = probe;
+    return probe;
   }
 
   async #consume(): Promise<void> {

@@ -8,7 +8,9 @@
 //
 // Items are taken in batches by a small script (up to batchSize LMOVEs in one
 // round trip); BLMOVE blocks only when the list is empty.
+import type { Redis } from 'ioredis';
 import type { RedisListConfig } from '../broker-config.ts';
+import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import type { BrokerStats } from '../broker-stats.ts';
@@ -50,6 +52,11 @@ export class RedisListConsumer {
   async flush(): Promise<void> {
     while (this.#flushing) await new Promise((resolve) => setImmediate(resolve));
     await this.#flushRemovals();
+  }
+
+  /** Items waiting in the list (those taken are in the processing list and counted as unacked). */
+  async depth(commands: Redis): Promise<readonly DepthReading[]> {
+    return [{ source: this.source, metric: 'list_length', value: Number(await commands.call('LLEN', [this.#config.key])) }];
   }
 
   async run(run: ConsumerRun): Promise<void> {

@@ -6,7 +6,8 @@
 // its own pending entries or processing list.
 import { Redis } from 'ioredis';
 import type { RedisSourceConfig } from '../broker-config.ts';
-import type { BrokerSession } from '../broker-connection.ts';
+import type { DepthReading } from '../broker-depth.ts';
+import type { IngressSession } from '../broker-ingress.ts';
 import { redisClientOptions } from './redis-client-options.ts';
 
 /** Longest wait for the reads in progress to return when intake stops (a blocking read returns within its own timeout). */
@@ -29,11 +30,15 @@ export interface SessionConsumer {
   run(run: ConsumerRun): Promise<void>;
   /** Sends the acknowledgements still queued (before the session closes). */
   flush?(): Promise<void>;
+  /** Depth and lag of the consumer's source, asked on the command connection. */
+  depth?(commands: Redis): Promise<readonly DepthReading[]>;
 }
 
-export class RedisSession implements BrokerSession {
+export class RedisSession implements IngressSession {
   readonly lost: Promise<Error | undefined>;
   readonly #clients: Redis[] = [];
+  #consumers: readonly SessionConsumer[] = [];
+  #commands: Redis | undefined;
   readonly #loops: Promise<void>[] = [];
   #markLost: (cause: Error | undefined) => void = () => undefined;
   #stop: () => void = () => undefined;
@@ -45,6 +50,8 @@ export class RedisSession implements BrokerSession {
     const session = new RedisSession();
     try {
       const commands = await session.#connect(config, `plexus ${consumerName} ${config.name} commands`);
+      session.#commands = commands;
+      session.#consumers = consumers;
       const readers: Redis[] = [];
       for (const consumer of consumers) readers.push(await session.#connect(config, `plexus ${consumerName} ${config.name} ${consumer.label}`));
       consumers.forEach((consumer, i) => {
@@ -89,6 +96,17 @@ export class RedisSession implements BrokerSession {
     });
     await Promise.race([Promise.allSettled(this.#loops), bound]);
     clearTimeout(timer);
+  }
+
+  /** Each consumer's readings; one whose source cannot be read (a deleted key) is left out, not the rest. */
+  async depth(): Promise<readonly DepthReading[]> {
+    const commands = this.#commands;
+    if (commands === undefined) return [];
+    const readings: DepthReading[] = [];
+    for (const consumer of this.#consumers) {
+      if (consumer.depth) readings.push(...(await consumer.depth(commands).catch(() => [])));
+    }
+    return readings;
   }
 
   async close(): Promise<void> {

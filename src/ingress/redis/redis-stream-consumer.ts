@@ -15,9 +15,10 @@ import type { Redis } from 'ioredis';
 import type { RedisStreamConfig } from '../broker-config.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
+import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerStats } from '../broker-stats.ts';
 import { decodeStreamEntry } from './redis-entry.ts';
-import { parseClaim, parseEntries, type StreamEntry } from './redis-stream-replies.ts';
+import { parseClaim, parseEntries, parseGroupInfo, type StreamEntry } from './redis-stream-replies.ts';
 import type { ConsumerRun } from './redis-session.ts';
 
 const ACK_CHUNK = 500;
@@ -50,6 +51,15 @@ export class RedisStreamConsumer {
   async flush(): Promise<void> {
     while (this.#flushing) await new Promise((resolve) => setImmediate(resolve));
     await this.#flushAcks();
+  }
+
+  /** The group's pending entries (taken by some consumer, not acknowledged) and lag (not yet delivered to the group). */
+  async depth(commands: Redis): Promise<readonly DepthReading[]> {
+    const info = parseGroupInfo(await commands.call('XINFO', ['GROUPS', this.#config.key]), this.#config.group);
+    const readings: DepthReading[] = [];
+    if (info?.pending !== undefined) readings.push({ source: this.source, metric: 'stream_pending', value: info.pending });
+    if (info?.lag !== undefined) readings.push({ source: this.source, metric: 'stream_lag', value: info.lag });
+    return readings;
   }
 
   /** Consumes until the run stops or a command fails (which ends the session). */

@@ -35,3 +35,25 @@ function entryList(value: unknown): StreamEntry[] {
   }
   return out;
 }
+
+/**
+ * One group's `pending` and `lag` from XINFO GROUPS (a list of flat
+ * [field, value, …] arrays). `lag` is nil when Redis cannot tell (entries
+ * deleted inside the unread range): then it is left out, not made up.
+ */
+export function parseGroupInfo(reply: unknown, group: string): { pending?: number; lag?: number } | undefined {
+  if (!Array.isArray(reply)) return undefined;
+  for (const item of reply) {
+    if (!Array.isArray(item)) continue;
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < item.length; i += 2) fields.set(String(item[i]), item[i + 1]);
+    if (String(fields.get('name')) !== group) continue;
+    const out: { pending?: number; lag?: number } = {};
+    const pending = Number(fields.get('pending'));
+    const lagValue = fields.get('lag');
+    if (Number.isFinite(pending)) out.pending = pending;
+    if (lagValue !== null && lagValue !== undefined && Number.isFinite(Number(lagValue))) out.lag = Number(lagValue);
+    return out;
+  }
+  return undefined;
+}
