@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { loadPlugin, SandboxPool } from '@plexus/plugin-sdk/runtime';
+import { defaultHostConfig } from '../src/config/host-config.ts';
 import { DeliveryEngine } from '../src/delivery/engine.ts';
 import type { ActivePlugin } from '../src/delivery/plugin-lane.ts';
 import { DEFAULT_RETRY_POLICY } from '../src/delivery/retry-policy.ts';
@@ -15,6 +16,8 @@ import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { benchEvent, median, sandboxEventsPerSec, trivialSpec, TRIVIAL_PLUGIN, writeBenchPlugin } from './sandbox-throughput.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+// The host's own defaults: the bench measures what `plexus start` runs.
+const DELIVERY = defaultHostConfig().delivery;
 const CHUNK = 256;
 const ACCEPTS_IN_FLIGHT = 8;
 
@@ -22,7 +25,7 @@ async function plugins(dir: string, count: number): Promise<ActivePlugin[]> {
   const list: ActivePlugin[] = [];
   for (let i = 0; i < count; i++) {
     const { pkg, spec } = await loadPlugin(await writeBenchPlugin(dir, `core-${count}-${i}`, TRIVIAL_PLUGIN));
-    list.push({ name: pkg.name, spec, subscribe: pkg.plexus.subscribe, retry: DEFAULT_RETRY_POLICY, concurrency: 4, batchSize: 64, breaker: { failureThreshold: 1000, coolDownMs: 1000 } });
+    list.push({ name: pkg.name, spec, subscribe: pkg.plexus.subscribe, retry: DEFAULT_RETRY_POLICY, concurrency: DELIVERY.concurrency, batchSize: DELIVERY.batchSize, breaker: { failureThreshold: 1000, coolDownMs: 1000 } });
   }
   return list;
 }
@@ -58,7 +61,7 @@ try {
     results.sandbox.push(await sandboxEventsPerSec(sandbox, spec, SECONDS));
     for (const [set, out] of [[one, results.one], [twenty, results.twenty]] as const) {
       const store = await SqliteStore.open(join(dir, `round-${round}-${set.length}.db`));
-      const engine = new DeliveryEngine({ store, sandbox, dedupWindowMs: 24 * 3600_000, maxQueued: 50_000 });
+      const engine = new DeliveryEngine({ store, sandbox, dedupWindowMs: DELIVERY.dedupWindowMs, maxQueued: DELIVERY.maxQueued });
       engine.setPlugins(set);
       out.push(await throughCore(engine, SECONDS));
       await engine.stop(10_000);

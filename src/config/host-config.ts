@@ -51,7 +51,7 @@ export function defaultHostConfig(stateDir = '.plexus'): HostConfig {
     sandbox: { idleMs: 5 * 60_000 },
     delivery: {
       dedupWindowMs: DAY,
-      batchSize: 64,
+      batchSize: 256,
       maxQueued: 100_000,
       concurrency: 4,
       retry: {},

@@ -9,6 +9,7 @@ import type {
   AcceptInput, AcceptResult, DeliveryRecord, DlqEntry, DlqFilter, JournalEntry, JournalQuery, RetentionPolicy, Settlement, Store,
 } from './store.ts';
 import { openDatabase } from './sqlite-schema.ts';
+import { BACKSTOP_CHECKPOINT_PAGES, Checkpointer } from './sqlite-checkpointer.ts';
 import { Statements } from './sqlite-statements.ts';
 import { PendingIndex } from './sqlite-pending-index.ts';
 import * as recovery from './sqlite-recovery.ts';
@@ -22,15 +23,20 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #statements: Statements;
   readonly #writer: Writer;
+  readonly #checkpointer: Checkpointer | undefined;
   #claims: { key: string; ttlMs: number; now: number; resolve: (seen: boolean) => void; reject: (err: unknown) => void }[] = [];
 
   /** Opens (creating the directory, file and schema as needed) the store at `path`; `:memory:` for tests. */
   static open(path: string): SqliteStore {
-    return new SqliteStore(openDatabase(path));
+    const db = openDatabase(path);
+    if (path === ':memory:') return new SqliteStore(db, undefined);
+    db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    return new SqliteStore(db, new Checkpointer(path));
   }
 
-  private constructor(db: DatabaseSync) {
+  private constructor(db: DatabaseSync, checkpointer: Checkpointer | undefined) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
     this.#statements = new Statements(db);
     this.#writer = { statements: this.#statements, index: new PendingIndex(this.#statements) };
   }
@@ -155,6 +161,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.stop();
     if (this.#db.isOpen) this.#db.close();
   }
 }
