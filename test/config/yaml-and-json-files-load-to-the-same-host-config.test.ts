@@ -104,7 +104,7 @@ test('sections merge field by field over the defaults', async () => {
 test('an empty file is the embedded default', async () => {
   await withTempDir(async (dir) => {
     const loaded = await loadConfig({ file: await writeConfig(dir, 'empty.yaml', '# nothing yet\n'), env: {} });
-    assert.equal(loaded.host.delivery.batchSize, 64);
+    assert.equal(loaded.host.delivery.batchSize, 256);
     assert.equal(loaded.host.stateDir, join(dir, '.plexus'));
   });
 });
