@@ -34,8 +34,16 @@ export function isRfc3339(text: string): boolean {
 
 /** The canonical form the host writes (UTC, milliseconds, `Z`). */
 export function formatRfc3339(epochMs: number): string {
-  return new Date(epochMs).toISOString();
+  // Ingress stamps a whole batch with one `now`: format each millisecond once.
+  if (epochMs !== lastFormatted.epochMs) {
+    lastFormatted.epochMs = epochMs;
+    lastFormatted.text = new Date(epochMs).toISOString();
+  }
+  return lastFormatted.text;
 }
+
+// A one-entry cache of a pure function (same input, same text), not shared state anyone can observe.
+const lastFormatted = { epochMs: Number.NaN, text: '' };
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;

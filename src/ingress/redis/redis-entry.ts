@@ -14,6 +14,7 @@
 import { PlexusError, type JsonValue } from '@plexus/plugin-sdk';
 import { parseJsonSafely } from '@plexus/plugin-sdk/runtime';
 import { isCloudEvent, toEnvelope, wrapPlainBody } from '../../envelope/index.ts';
+import { setOwnProperty } from '../../envelope/own-property.ts';
 import type { Decoded } from '../broker-message.ts';
 import { refusalError } from '../broker-refusal.ts';
 
@@ -28,19 +29,21 @@ export interface RedisDecodeContext {
 export interface DecodedRedisMessage {
   decoded: Decoded;
   /** What a refusal records. */
-  body: Buffer;
+  readonly body: Buffer;
   contentType: string;
 }
 
+/** `body` is computed when read: only a refusal records it, and serializing every entry's fields again would cost every entry. */
 export function decodeStreamEntry(entryId: string, fields: readonly string[], context: RedisDecodeContext): DecodedRedisMessage {
   const map: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) Object.defineProperty(map, fields[i] as string, { value: fields[i + 1] as string, enumerable: true, writable: true, configurable: true });
-  const body = Buffer.from(JSON.stringify(map));
+  for (let i = 0; i + 1 < fields.length; i += 2) setOwnProperty(map, fields[i] as string, fields[i + 1] as string);
+  let decoded: Decoded;
   try {
-    return { decoded: streamEnvelope(entryId, map, context), body, contentType: 'application/json' };
+    decoded = streamEnvelope(entryId, map, context);
   } catch (err) {
-    return { decoded: { ok: false, error: refusalError(err) }, body, contentType: 'application/json' };
+    decoded = { ok: false, error: refusalError(err) };
   }
+  return { decoded, contentType: 'application/json', get body() { return Buffer.from(JSON.stringify(map)); } };
 }
 
 export function decodeText(text: string, context: RedisDecodeContext): DecodedRedisMessage {

@@ -23,6 +23,8 @@ import type { ConsumerRun } from './redis-session.ts';
 
 const ACK_CHUNK = 500;
 const CLAIM_ROUNDS = 10;
+/** XREADGROUP calls in flight at once. */
+const READ_AHEAD = 3;
 
 export class RedisStreamConsumer {
   readonly source: string;
@@ -76,13 +78,30 @@ export class RedisStreamConsumer {
     const claimTimer = setInterval(() => void this.#claim(run.commands), Math.max(1000, Math.floor(claimIdleMs / 2)));
     claimTimer.unref();
     try {
+      // Up to READ_AHEAD reads in flight on the reader connection: Redis
+      // answers them in order, and while one reply is decoded and taken the
+      // next is already on its way. One read at a time would leave the host
+      // waiting a round trip (stretched by everything else this thread does)
+      // for every batchSize entries.
+      const read = () => {
+        const reply = run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', key, '>']);
+        // Reads behind the one awaited may fail with the connection after the loop has ended: not unhandled.
+        reply.catch(() => undefined);
+        return reply;
+      };
+      const reads: Promise<unknown>[] = [];
       while (run.active) {
-        await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
-        if (!run.active) break;
-        const reply = await run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', key, '>']);
-        const entries = parseEntries(reply);
+        while (reads.length < READ_AHEAD && this.#intake.pending + reads.length * batchSize < maxInFlight) reads.push(read());
+        if (reads.length === 0) {
+          await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+          continue;
+        }
+        const entries = parseEntries(await (reads.shift() as Promise<unknown>));
         if (entries.length > 0) this.#take(entries);
       }
+      // Replies still on their way when the run ends hand entries to this
+      // consumer that nobody takes now: they stay pending in the group, and the
+      // next session's #recoverOwn (or another host's XAUTOCLAIM) delivers them.
     } finally {
       clearInterval(claimTimer);
     }
@@ -119,14 +138,15 @@ export class RedisStreamConsumer {
     for (const { id, fields } of entries) {
       if (fields === null) continue;
       this.#inFlight.set(id, now);
-      const { decoded, body, contentType } = decodeStreamEntry(id, fields, { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
+      const entry = decodeStreamEntry(id, fields, { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
       const done = () => {
         this.#inFlight.delete(id);
         this.#ackLater(id);
         return true;
       };
       messages.push({
-        decoded, source: this.source, body, contentType,
+        decoded: entry.decoded, source: this.source, contentType: entry.contentType,
+        get body() { return entry.body; },
         ack: done,
         // No broker-side dead-letter for streams: the refusal is in the host DLQ; the entry is acknowledged.
         refuse: () => void done(),
