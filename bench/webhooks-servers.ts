@@ -9,12 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { defaultHostConfig } from '../src/config/host-config.ts';
 import { Host } from '../src/host/host.ts';
 import { startWebhookServer } from '../src/ingress/webhook/http/webhook-server.ts';
-import { parseWebhookSources, ReplayGuard } from '../src/ingress/webhook/index.ts';
-import { StoreReplayStore } from '../src/ingress/webhook/store-replay-store.ts';
+import { parseWebhookSources } from '../src/ingress/webhook/index.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { writePluginState } from '../src/plugins/plugin-state.ts';
 import { writeBenchPlugin } from './sandbox-throughput.ts';
@@ -66,9 +64,9 @@ async function plexus(): Promise<void> {
   let accepted = 0;
   let processed = 0;
   // Counts at the host's door: accepted once durable, processed once the plugin's outcome is durable.
-  const counting = {
-    accept: async (events: readonly PlexusEvent[]) => {
-      const result = await host.accept(events, () => void processed++);
+  const counting: Pick<Host, 'accept'> = {
+    accept: async (events, _onSettled, claims) => {
+      const result = await host.accept(events, () => void processed++, claims);
       accepted += events.length;
       return result;
     },
@@ -77,7 +75,7 @@ async function plexus(): Promise<void> {
     { bench: { signature: { scheme: 'github', secrets: [secret] }, type: { from: 'header', header: 'X-GitHub-Event', prefix: 'bench.' } } },
     { env: {} },
   );
-  const server = await startWebhookServer({ host: counting, sources, replay: new ReplayGuard(new StoreReplayStore(host.store)), logger, listen: { host: '127.0.0.1', port: 0 } });
+  const server = await startWebhookServer({ host: counting, sources, logger, listen: { host: '127.0.0.1', port: 0 } });
   send({ url: server.url });
   process.on('message', (message) => {
     if (message !== 'drain') return;

@@ -5,7 +5,7 @@ import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { type CallOutcome, type Denial, type RestartCause, type SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { LogRecord } from '@plexus/plugin-sdk';
 import { RoutingTable } from '../router/routing-table.ts';
-import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement, Store } from '../store/store.ts';
+import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
 import { DeliveryIds } from './delivery-ids.ts';
 import { GroupCommit } from './group-commit.ts';
 import { settleOutcome } from './settle-outcome.ts';
@@ -135,12 +135,20 @@ export class DeliveryEngine {
    * Journals the events and creates their deliveries; resolves once durable.
    * `onSettled` (per event) fires once every delivery of the event has a
    * durable first outcome: the moment a broker message may be acknowledged.
+   * `claims[i]`, when given, is event i's replay claim (see ReplayClaim): an
+   * event whose claim is already recorded is not accepted, and its position
+   * is listed in the result's `replayed`.
    */
-  async accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void): Promise<AcceptResult> {
+  async accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
     while (this.queued() + this.reserved >= this.options.maxQueued && !this.stopping) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.reserved += events.length;
     const acceptedAt = this.now();
-    const inputs = events.map((event) => ({ event, acceptedAt, deliveries: this.route(event, acceptedAt) }));
+    const inputs: AcceptInput[] = events.map((event, i) => {
+      const input: AcceptInput = { event, acceptedAt, deliveries: this.route(event, acceptedAt) };
+      const claim = claims?.[i];
+      if (claim !== undefined) input.claim = claim;
+      return input;
+    });
     let result: AcceptResult;
     try {
       result = await this.writes.submit({ settlements: [], inputs });
@@ -152,8 +160,10 @@ export class DeliveryEngine {
     // The tracker rides on the queued delivery itself, so settling it costs no lookup.
     const queued: QueuedDelivery[] = [];
     const created = result.created;
+    const replayed = result.replayed === undefined ? undefined : new Set(result.replayed);
     let next = 0;
-    for (const { event, deliveries } of inputs) {
+    for (const [i, { event, deliveries }] of inputs.entries()) {
+      if (replayed?.has(i)) continue;
       let tracker: SettleTracker | undefined;
       for (const { id } of deliveries) {
         const record = created[next];
@@ -385,14 +395,25 @@ export class DeliveryEngine {
     this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
   }
 
-  /** Hands each group its share of a merged write: created records come back in input order, so one walk splits them. */
+  /**
+   * Hands each group its share of a merged write: created records come back
+   * in input order, so one walk splits them; replayed positions are shifted
+   * to each group's own inputs (their deliveries are not duplicates).
+   */
   private split(groups: AcceptInput[][], result: AcceptResult): AcceptResult[] {
     const all = result.created;
+    const replayed = new Set(result.replayed ?? []);
     let next = 0;
+    let offset = 0;
     return groups.map((inputs) => {
       const created: DeliveryRecord[] = [];
+      const mine: number[] = [];
       let expected = 0;
-      for (const { deliveries } of inputs) {
+      for (const [i, { deliveries }] of inputs.entries()) {
+        if (replayed.has(offset + i)) {
+          mine.push(i);
+          continue;
+        }
         for (const { id } of deliveries) {
           expected++;
           const record = all[next];
@@ -402,7 +423,10 @@ export class DeliveryEngine {
           }
         }
       }
-      return { created, duplicates: expected - created.length };
+      offset += inputs.length;
+      const share: AcceptResult = { created, duplicates: expected - created.length };
+      if (mine.length > 0) share.replayed = mine;
+      return share;
     });
   }
 }

@@ -15,7 +15,7 @@ import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { openStore } from '../store/open-store.ts';
-import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, Store } from '../store/store.ts';
+import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, ReplayClaim, Store } from '../store/store.ts';
 import { engineHooks, type HostLogger } from './engine-hooks.ts';
 import { HostMetrics } from '../observability/host-metrics.ts';
 
@@ -130,9 +130,9 @@ export class Host {
   }
 
   /** Accepts already-validated envelopes; resolves once they are durable. */
-  accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void): Promise<AcceptResult> {
+  accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
     if (this.stopped) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
-    return this.engine.accept(events, onSettled);
+    return this.engine.accept(events, onSettled, claims);
   }
 
   listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]> {

@@ -14,11 +14,17 @@ export function batchKeys(k: RedisKeys): string[] {
   return [k.seq, k.journal, k.journalAt, k.journalSeq, k.deliveries, k.refs, k.depth, k.dedup, k.dedupAt, k.dlq, k.dlqEnvelopes, k.dlqAt];
 }
 
+/** batchKeys' length: replay claim keys follow it in KEYS. */
+export const BATCH_KEY_COUNT = 12;
+
 // ARGV: nSettlements, then per settlement: kind (D done, R retry, X dead), id, seq, plugin,
 //   payload (R: the delivery JSON, X: the DLQ metadata JSON), deadAt;
-// then nInputs, then per input: acceptedAt, dedupExpiresAt, envelope, nDeliveries,
+// then nInputs, then per input: acceptedAt, dedupExpiresAt, envelope, claim (index in KEYS of its
+//   replay claim key, 0 = none), claimTtlMs, nDeliveries,
 //   then per delivery: id, plugin, dedup field ('' = never a duplicate), JSON tail (redis-codec.ts).
-// Returns { seqs per input, '1'/'0' per delivery (created or duplicate), duplicates }.
+// A claim key holds its expiry time, as seen() writes it (redis-kv.ts).
+// Returns { seqs per input ('0' for a replayed one), '1'/'0' per delivery (created or not),
+//   duplicates, 1-based positions of the inputs refused as replays }.
 export const BATCH_SCRIPT = new LuaScript(`
 local SEQ, J, JAT, JSEQ, DEL, REFS, DEPTH, DEDUP, DEDUPAT, DLQ, DLQENV, DLQAT =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12]
@@ -46,7 +52,7 @@ for s = 1, tonumber(nextArg()) do
   ids[#ids + 1] = settlements[s].id
 end
 for n = 1, tonumber(nextArg()) do
-  local input = { acceptedAt = nextArg(), expiresAt = nextArg(), envelope = nextArg(), deliveries = {} }
+  local input = { acceptedAt = nextArg(), expiresAt = nextArg(), envelope = nextArg(), claim = tonumber(nextArg()), claimTtl = nextArg(), deliveries = {} }
   for d = 1, tonumber(nextArg()) do
     local del = { id = nextArg(), plugin = nextArg(), field = nextArg(), tail = nextArg(), dup = false }
     input.deliveries[d] = del
@@ -71,12 +77,27 @@ for k, envelope in ipairs(hmget(J, deadSeqs)) do
   if not envelope then return redis.error_reply('PLEXUS_INTERNAL journal entry ' .. dead[k].seq .. ' of delivery ' .. dead[k].id .. ' is missing') end
   dead[k].envelope = envelope
 end
+-- replay claims, in input order: a key recorded and unexpired (or taken by an earlier input of this batch) refuses its input
+local replayed, takenNow = {}, {}
+for n, input in ipairs(inputs) do
+  if input.claim > 0 then
+    local key, at = KEYS[input.claim], tonumber(input.acceptedAt)
+    local expires = redis.call('GET', key)
+    if takenNow[key] or (expires and tonumber(expires) > at) then
+      input.replayed = true
+      replayed[#replayed + 1] = tostring(n)
+    else
+      takenNow[key] = true
+    end
+  end
+end
 local claims = {}
 for k, value in ipairs(hmget(DEDUP, fields)) do claims[fields[k]] = value and tonumber(value) or -math.huge end
 for _, input in ipairs(inputs) do
   local at, expiresAt = tonumber(input.acceptedAt), tonumber(input.expiresAt)
   for _, del in ipairs(input.deliveries) do
-    if del.field ~= '' then
+    if input.replayed then del.dup = true end
+    if del.field ~= '' and not input.replayed then
       if claims[del.field] > at then del.dup = true else claims[del.field] = expiresAt end
     end
     if not del.dup then
@@ -115,16 +136,27 @@ bulk('ZADD', DLQAT, dlqAt)
 
 local seqs, flags, duplicates = {}, {}, 0
 local journal, byTime, bySeq, created, claimed, claimedAt = {}, {}, {}, {}, {}, {}
-local base = 0
-if #inputs > 0 then base = redis.call('INCRBY', SEQ, #inputs) - #inputs end
+local base, admitted = 0, #inputs - #replayed
+if admitted > 0 then base = redis.call('INCRBY', SEQ, admitted) - admitted end
+local m = 0
 for n, input in ipairs(inputs) do
-  local seq = string.format('%d', base + n)
+  local seq = '0'
+  if not input.replayed then
+    m = m + 1
+    seq = string.format('%d', base + m)
+    push2(journal, seq, input.envelope)
+    push2(byTime, input.acceptedAt, seq)
+    push2(bySeq, seq, seq)
+    if input.claim > 0 then
+      local ttl = tonumber(input.claimTtl)
+      redis.call('SET', KEYS[input.claim], string.format('%d', tonumber(input.acceptedAt) + ttl), 'PX', ttl)
+    end
+  end
   seqs[n] = seq
-  push2(journal, seq, input.envelope)
-  push2(byTime, input.acceptedAt, seq)
-  push2(bySeq, seq, seq)
   for _, del in ipairs(input.deliveries) do
-    if del.dup then
+    if input.replayed then
+      flags[#flags + 1] = '0'
+    elseif del.dup then
       duplicates = duplicates + 1
       flags[#flags + 1] = '0'
     else
@@ -159,5 +191,5 @@ bulk('HDEL', REFS, dropped)
 for plugin, delta in pairs(depthDelta) do
   if delta ~= 0 and redis.call('HINCRBY', DEPTH, plugin, delta) <= 0 then redis.call('HDEL', DEPTH, plugin) end
 end
-return { seqs, table.concat(flags), duplicates }
+return { seqs, table.concat(flags), duplicates, replayed }
 `);

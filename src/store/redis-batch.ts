@@ -7,26 +7,30 @@ import type { Redis } from 'ioredis';
 import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement } from './store.ts';
 import { command, optionalStrings, strings, type Arg } from './redis-commands.ts';
 import { decodeDelivery, decodeEvent, encodeDelivery, encodeDlqMeta, freshDeliveryTail, type StoredDelivery } from './redis-codec.ts';
-import type { RedisKeys } from './redis-keys.ts';
-import { BATCH_SCRIPT, batchKeys } from './redis-batch-script.ts';
+import { seenKey, type RedisKeys } from './redis-keys.ts';
+import { BATCH_KEY_COUNT, BATCH_SCRIPT, batchKeys } from './redis-batch-script.ts';
 
 export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Settlement[], inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
   const args = await settlementArgs(redis, keys, settlements);
   args.push(inputs.length);
   // Kept for the created records: the engine hands these texts to the sandbox instead of serializing again.
   const eventJsons: string[] = [];
-  for (const { event, acceptedAt, deliveries } of inputs) {
+  // Replay claims are keys of their own, passed after the script's fixed keys (KEYS[13]...).
+  const claimKeys: string[] = [];
+  for (const { event, acceptedAt, deliveries, claim } of inputs) {
     const key = event.idempotencykey;
     const dedup = typeof key === 'string' && dedupWindowMs > 0;
     const json = JSON.stringify(event);
     eventJsons.push(json);
-    args.push(acceptedAt, dedup ? acceptedAt + dedupWindowMs : 0, json, deliveries.length);
+    if (claim !== undefined) claimKeys.push(seenKey(keys, claim.key));
+    const ttl = claim === undefined ? 0 : Math.ceil(claim.ttlMs);
+    args.push(acceptedAt, dedup ? acceptedAt + dedupWindowMs : 0, json, claim === undefined ? 0 : BATCH_KEY_COUNT + claimKeys.length, ttl, deliveries.length);
     for (const { id, plugin } of deliveries) {
       // JSON keeps (key, plugin) pairs apart whatever characters they contain.
       args.push(id, plugin, dedup ? JSON.stringify([key, plugin]) : '', freshDeliveryTail(plugin, acceptedAt));
     }
   }
-  return decodeReply(await BATCH_SCRIPT.run(redis, batchKeys(keys), args), inputs, eventJsons);
+  return decodeReply(await BATCH_SCRIPT.run(redis, [...batchKeys(keys), ...claimKeys], args), inputs, eventJsons);
 }
 
 /** Settlements of deliveries that no longer exist are dropped, as in SQLite. */
@@ -77,9 +81,10 @@ async function deadEventFacts(redis: Redis, keys: RedisKeys, settlements: Settle
 }
 
 function decodeReply(reply: unknown, inputs: AcceptInput[], eventJsons: string[]): AcceptResult {
-  if (!Array.isArray(reply) || reply.length !== 3) throw new TypeError('store: unexpected reply from the batch script');
+  if (!Array.isArray(reply) || reply.length !== 4) throw new TypeError('store: unexpected reply from the batch script');
   const seqs = strings(reply[0]).map(Number);
   const flags = String(reply[1]);
+  const replayed = strings(reply[3]).map((n) => Number(n) - 1);
   const created: DeliveryRecord[] = [];
   let f = 0;
   inputs.forEach(({ event, acceptedAt, deliveries }, n) => {
@@ -88,5 +93,7 @@ function decodeReply(reply: unknown, inputs: AcceptInput[], eventJsons: string[]
       if (flags[f++] === '1') created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt, eventJson: eventJsons[n] });
     }
   });
-  return { created, duplicates: Number(reply[2]) };
+  const result: AcceptResult = { created, duplicates: Number(reply[2]) };
+  if (replayed.length > 0) result.replayed = replayed;
+  return result;
 }

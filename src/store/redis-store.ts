@@ -15,7 +15,7 @@ import * as dlq from './redis-dlq.ts';
 import * as journal from './redis-journal.ts';
 import * as kv from './redis-kv.ts';
 import { deliveryOrder } from './record-order.ts';
-import { checkDedupWindow, checkLimit, checkOffset, checkRetention, checkTtl } from './store-args.ts';
+import { checkClaims, checkDedupWindow, checkLimit, checkOffset, checkRetention, checkTtl } from './store-args.ts';
 
 export interface RedisStoreOptions {
   /** Default redis://127.0.0.1:6379. Ignored when `redis` is given. */
@@ -64,12 +64,14 @@ export class RedisStore implements Store {
 
   async accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
     checkDedupWindow(dedupWindowMs);
+    checkClaims(inputs);
     if (inputs.length === 0) return { created: [], duplicates: 0 };
     return writeBatch(this.#redis, this.#keys, [], inputs, dedupWindowMs);
   }
 
   async settle(settlements: Settlement[], emitted: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
     checkDedupWindow(dedupWindowMs);
+    checkClaims(emitted);
     if (settlements.length === 0 && emitted.length === 0) return { created: [], duplicates: 0 };
     return writeBatch(this.#redis, this.#keys, settlements, emitted, dedupWindowMs);
   }

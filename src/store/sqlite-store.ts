@@ -17,7 +17,7 @@ import { acceptInputs, applySettlements, type Writer } from './sqlite-writes.ts'
 import * as dlq from './sqlite-dlq.ts';
 import * as journal from './sqlite-journal.ts';
 import * as kv from './sqlite-kv.ts';
-import { checkDedupWindow, checkLimit, checkOffset, checkRetention, checkTtl } from './store-args.ts';
+import { checkClaims, checkDedupWindow, checkLimit, checkOffset, checkRetention, checkTtl } from './store-args.ts';
 
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
@@ -54,12 +54,14 @@ export class SqliteStore implements Store {
 
   async accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
     checkDedupWindow(dedupWindowMs);
+    checkClaims(inputs);
     if (inputs.length === 0) return { created: [], duplicates: 0 };
     return this.#write((writer) => acceptInputs(writer, inputs, dedupWindowMs));
   }
 
   async settle(settlements: Settlement[], emitted: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
     checkDedupWindow(dedupWindowMs);
+    checkClaims(emitted);
     if (settlements.length === 0 && emitted.length === 0) return { created: [], duplicates: 0 };
     return this.#write((writer) => {
       applySettlements(writer, settlements);

@@ -10,6 +10,7 @@ import { appendChunk, Chunks, type Entry } from './sqlite-chunks.ts';
 import type { Batch, Location, PendingIndex } from './sqlite-pending-index.ts';
 import { int, text } from './sqlite-rows.ts';
 import { deliveryConflict } from './store-args.ts';
+import { seen } from './sqlite-kv.ts';
 
 /** What the write paths share: statements and the index of pending deliveries. */
 export interface Writer {
@@ -39,10 +40,11 @@ export function insertRow(writer: Writer, id: string, seq: number, plugin: strin
   writer.index.addRow(id);
 }
 
-export function acceptInputs(writer: Writer, inputs: readonly AcceptInput[], dedupWindowMs: number): AcceptResult {
+export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedupWindowMs: number): AcceptResult {
   const created: DeliveryRecord[] = [];
   let duplicates = 0;
-  if (inputs.length === 0) return { created, duplicates };
+  const { inputs, replayed } = admitClaims(writer.statements, given);
+  if (inputs.length === 0) return replayed === undefined ? { created, duplicates } : { created, duplicates, replayed };
   const { statements, index } = writer;
   const { firstSeq, eventJsons } = appendChunk(statements, inputs);
   const batches = new Map<string, Batch>();
@@ -67,7 +69,19 @@ export function acceptInputs(writer: Writer, inputs: readonly AcceptInput[], ded
     }
   });
   for (const batch of batches.values()) index.insertBatch(batch);
-  return { created, duplicates };
+  return replayed === undefined ? { created, duplicates } : { created, duplicates, replayed };
+}
+
+/** Records each input's replay claim, in order; an input whose key is already recorded is left out (and reported). */
+function admitClaims(statements: Statements, inputs: readonly AcceptInput[]): { inputs: readonly AcceptInput[]; replayed: number[] | undefined } {
+  if (!inputs.some((input) => input.claim !== undefined)) return { inputs, replayed: undefined };
+  const admitted: AcceptInput[] = [];
+  const replayed: number[] = [];
+  inputs.forEach((input, i) => {
+    if (input.claim !== undefined && seen(statements, input.claim.key, Math.ceil(input.claim.ttlMs), input.acceptedAt)) replayed.push(i);
+    else admitted.push(input);
+  });
+  return { inputs: admitted, replayed: replayed.length > 0 ? replayed : undefined };
 }
 
 /** The journal entry a pending delivery needs. Prune keeps it, so its absence means a corrupt store. */

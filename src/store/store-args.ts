@@ -3,7 +3,7 @@
 // and never reaches SQL (`LIMIT -1` means "no limit" there) or Redis (`PX 0`
 // is a syntax error there).
 import { PlexusError } from '@plexus/plugin-sdk';
-import type { RetentionPolicy } from './store.ts';
+import type { AcceptInput, RetentionPolicy } from './store.ts';
 
 function invalid(message: string): PlexusError {
   return new PlexusError('PLEXUS_INVALID_REQUEST', message);
@@ -53,4 +53,13 @@ export function kvIncrOverflow(key: string): PlexusError {
 
 export function deliveryConflict(id: string): PlexusError {
   return new PlexusError('PLEXUS_CONFLICT', `a pending delivery with id "${id}" already exists`);
+}
+
+/** Replay claims: a non-empty key and a positive window (as seen() requires). */
+export function checkClaims(inputs: readonly AcceptInput[]): void {
+  for (const { claim } of inputs) {
+    if (claim === undefined) continue;
+    if (typeof claim.key !== 'string' || claim.key === '') throw invalid('a replay claim needs a non-empty key');
+    checkTtl(claim.ttlMs);
+  }
 }

@@ -34,11 +34,23 @@ export interface DeliveryRecord {
   eventJson?: string;
 }
 
+/**
+ * A replay claim (a webhook delivery id): the event is accepted only if
+ * `key` is not recorded within its window, and the key is recorded in the
+ * same transaction as the event, so a claim never outlives a failed accept
+ * and two copies of one delivery never both get in.
+ */
+export interface ReplayClaim {
+  key: string;
+  ttlMs: number;
+}
+
 /** An event to accept, with the deliveries the router produced for it. */
 export interface AcceptInput {
   event: PlexusEvent;
   acceptedAt: number;
   deliveries: { id: string; plugin: string }[];
+  claim?: ReplayClaim;
 }
 
 export interface AcceptResult {
@@ -46,6 +58,8 @@ export interface AcceptResult {
   created: DeliveryRecord[];
   /** Deliveries suppressed because (idempotencykey, plugin) was seen within the window. */
   duplicates: number;
+  /** Positions (in the inputs given) of events refused because their claim was already recorded: not journaled, no deliveries. */
+  replayed?: number[];
 }
 
 export type Settlement =

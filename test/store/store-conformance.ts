@@ -4,6 +4,7 @@
 import { describe } from 'node:test';
 import type { StoreFactory } from './conformance-helpers.ts';
 import { batchCases } from './conformance-batch.ts';
+import { claimCases } from './conformance-claims.ts';
 import { deliveryCases } from './conformance-delivery.ts';
 import { dlqCases } from './conformance-dlq.ts';
 import { journalCases } from './conformance-journal.ts';
@@ -17,6 +18,7 @@ export function describeStore(name: string, factory: StoreFactory, options: { sk
     describe('dead-letter queue', () => dlqCases(factory));
     describe('journal and retention', () => journalCases(factory));
     describe('kv and seen', () => kvCases(factory));
+    describe('replay claims on accept', () => claimCases(factory));
     describe('batch sizes', () => batchCases(factory));
   });
 }

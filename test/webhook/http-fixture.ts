@@ -10,8 +10,7 @@ import type { JsonValue } from '@plexus/plugin-sdk';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
 import { startWebhookServer, type WebhookServer } from '../../src/ingress/webhook/http/webhook-server.ts';
-import { parseWebhookSources, ReplayGuard, type WebhookSourcesConfig } from '../../src/ingress/webhook/index.ts';
-import { StoreReplayStore } from '../../src/ingress/webhook/store-replay-store.ts';
+import { parseWebhookSources, type WebhookSourcesConfig } from '../../src/ingress/webhook/index.ts';
 import { writePluginState } from '../../src/plugins/plugin-state.ts';
 import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { RecordingLogger } from '../admin/recording-logger.ts';
@@ -61,7 +60,6 @@ export class WebhookFixture {
     fixture.server = await startWebhookServer({
       host: fixture.host,
       sources: parseWebhookSources(sources, { env }),
-      replay: new ReplayGuard(new StoreReplayStore(fixture.host.store)),
       logger: fixture.logger,
       listen: { host: '127.0.0.1', port: 0 },
       metrics: fixture.host.metrics,

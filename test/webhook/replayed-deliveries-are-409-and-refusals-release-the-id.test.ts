@@ -1,16 +1,16 @@
-// Replay protection through the real route, claimed in the host's own store:
-// a delivery id seen before is 409 PLEXUS_REPLAYED and reaches the plugin
-// once. A delivery refused after its id was claimed (invalid envelope, or the
-// host failing to accept it durably) releases the id, so the sender's retry
-// of the same delivery goes through.
+// Replay protection through the real route, claimed in the host's own store
+// in the same transaction that accepts the event: a delivery id seen before
+// is 409 PLEXUS_REPLAYED and reaches the plugin once, however many copies
+// arrive at once. A delivery refused for any reason (invalid envelope, or the
+// host failing to accept it durably) has claimed nothing, so the sender's
+// retry of the same delivery goes through.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import type { PlexusEvent } from '@plexus/plugin-sdk';
+import type { Host } from '../../src/host/host.ts';
 import { startWebhookServer, type WebhookServer } from '../../src/ingress/webhook/http/webhook-server.ts';
-import { parseWebhookSources, ReplayGuard } from '../../src/ingress/webhook/index.ts';
-import { StoreReplayStore } from '../../src/ingress/webhook/store-replay-store.ts';
+import { parseWebhookSources } from '../../src/ingress/webhook/index.ts';
 import { readAnswer, WebhookFixture, type Answer } from './http-fixture.ts';
 import { assertRefused, githubHeaders } from './http-requests.ts';
 
@@ -43,6 +43,17 @@ test('GitHub: the same X-GitHub-Delivery twice is 409, and the plugin got it onc
   assert.equal(await fixture.received(), 1);
 });
 
+test('twenty copies of one delivery sent at once: one 202, nineteen 409, one execution', async () => {
+  const body = '{"burst":true}';
+  const headers = await githubHeaders(GH_SECRET, body);
+  await fixture.settled();
+  const before = await fixture.received();
+  const answers = await Promise.all(Array.from({ length: 20 }, () => fixture.post('github', body, headers)));
+  assert.deepEqual(answers.map((a) => a.status).sort(), [202, ...Array.from({ length: 19 }, () => 409)]);
+  await fixture.settled();
+  assert.equal(await fixture.received(), before + 1);
+});
+
 test('Standard Webhooks: a captured request replayed within the tolerance is 409', async () => {
   const id = `msg_${randomUUID()}`;
   const now = new Date();
@@ -65,16 +76,16 @@ test('a delivery refused as an invalid event after its id was claimed can be ret
 test('when the host fails to accept durably, the answer is 5xx, nothing is delivered, and the retry of that delivery is accepted', async () => {
   // The real host and store behind a door that fails the first accept, as a full disk would.
   let failNext = true;
-  const host = {
-    accept: (events: readonly PlexusEvent[]) => {
-      if (!failNext) return fixture.host.accept(events);
+  const host: Pick<Host, 'accept'> = {
+    accept: (events, onSettled, claims) => {
+      if (!failNext) return fixture.host.accept(events, onSettled, claims);
       failNext = false;
       return Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
     },
   };
   let server: WebhookServer | undefined;
   try {
-    server = await startWebhookServer({ host, sources: parseWebhookSources(SOURCES, { env: {} }), replay: new ReplayGuard(new StoreReplayStore(fixture.host.store)), logger: fixture.logger, listen: { host: '127.0.0.1', port: 0 } });
+    server = await startWebhookServer({ host, sources: parseWebhookSources(SOURCES, { env: {} }), logger: fixture.logger, listen: { host: '127.0.0.1', port: 0 } });
     const body = '{"important":true}';
     const headers = await githubHeaders(GH_SECRET, body);
     const post = async (): Promise<Answer> => {

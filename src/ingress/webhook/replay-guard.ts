@@ -1,6 +1,9 @@
 // Replay protection: a delivery id is accepted once per replay window.
 // The store does the check-and-record in one step so two concurrent copies
-// of a delivery cannot both pass (Redis: SET key 1 NX PX ttl).
+// of a delivery cannot both pass. The host's HTTP route does not use this
+// guard: it claims the id in the very transaction that accepts the event
+// (AcceptInput.claim), under the same key. The guard serves callers of
+// verifyWebhookDelivery that have no host store.
 import { PlexusError } from '@plexus/plugin-sdk';
 
 export interface ReplayStore {
@@ -19,9 +22,7 @@ export class ReplayGuard {
 
   /** Records the delivery or throws PLEXUS_REPLAYED (HTTP 409). */
   async claim(source: string, deliveryId: string, windowMs: number): Promise<void> {
-    if (await this.#store.seen(replayKey(source, deliveryId), windowMs)) {
-      throw new PlexusError('PLEXUS_REPLAYED', `delivery ${JSON.stringify(deliveryId)} of source ${source} was already received`);
-    }
+    if (await this.#store.seen(replayKey(source, deliveryId), windowMs)) throw replayedError(source, deliveryId);
   }
 
   /** Undoes claim when the route failed to accept the event durably; without it the sender's retry would be refused as a replay. */
@@ -31,6 +32,10 @@ export class ReplayGuard {
 }
 
 /** Source names cannot contain `:` (see parse-sources.ts), so keys of different sources never collide. */
-function replayKey(source: string, deliveryId: string): string {
+export function replayKey(source: string, deliveryId: string): string {
   return `webhook:${source}:${deliveryId}`;
+}
+
+export function replayedError(source: string, deliveryId: string): PlexusError {
+  return new PlexusError('PLEXUS_REPLAYED', `delivery ${JSON.stringify(deliveryId)} of source ${source} was already received`);
 }

@@ -2,7 +2,9 @@
 // size → signature over the raw bytes → JSON → type → delivery id → replay.
 // The replay claim comes last so a delivery refused for any other reason does
 // not burn its id (the sender's corrected retry must still get through), and
-// after the signature so forged requests cannot pre-claim real ids.
+// after the signature so forged requests cannot pre-claim real ids. Without
+// a guard the claim is the caller's: the host's route makes it part of the
+// durable accept (receive-delivery.ts).
 import { PlexusError } from '@plexus/plugin-sdk';
 import { extractDeliveryId } from './delivery-id.ts';
 import { deriveEventType } from './event-type.ts';
@@ -14,7 +16,7 @@ import type { WebhookSource } from './source-config.ts';
 export interface VerifiedWebhook {
   source: string;
   type: string;
-  /** Claimed in the replay store; undefined when the source does not dedup. */
+  /** Claimed in the replay store (or to be claimed by the caller); undefined when the source does not dedup. */
   deliveryId: string | undefined;
   /** Signed timestamp, unix seconds, when the scheme has one. */
   timestamp: number | undefined;
@@ -25,7 +27,7 @@ export interface VerifiedWebhook {
 export async function verifyWebhookDelivery(
   source: WebhookSource,
   request: WebhookRequest,
-  replay: ReplayGuard,
+  replay: ReplayGuard | undefined,
   now: number = Date.now(),
 ): Promise<VerifiedWebhook> {
   // The route should also give its body parser this limit so it never buffers more.
@@ -37,7 +39,7 @@ export async function verifyWebhookDelivery(
   const parts = { headers: request.headers, body };
   const type = deriveEventType(source.type, parts);
   const deliveryId = source.deliveryId ? extractDeliveryId(source.deliveryId, parts) : undefined;
-  if (deliveryId !== undefined) await replay.claim(source.name, deliveryId, source.replayWindowMs);
+  if (deliveryId !== undefined && replay !== undefined) await replay.claim(source.name, deliveryId, source.replayWindowMs);
   return { source: source.name, type, deliveryId, timestamp: verified.timestamp, body };
 }
 

@@ -37,7 +37,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     return error;
   };
   const now = options.now ?? Date.now;
-  const intake: DeliveryIntake = { host: options.host, replay: options.replay, logger, limits: new SourceRateLimits(sources.values(), now()) };
+  const intake: DeliveryIntake = { host: options.host, logger, limits: new SourceRateLimits(sources.values(), now()) };
   // Fastify's own logger is off: requests are logged below through the host's logger, without headers or bodies.
   const app = Fastify({ logger: false, requestTimeout: REQUEST_TIMEOUT_MS });
   // Signatures cover the exact bytes: every accepted body stays a Buffer until it is verified.

@@ -7,9 +7,7 @@ import { formatListenAddress } from '../../../config/listen-address.ts';
 import { CliError } from '../../../cli/command.ts';
 import type { Ingress, IngressContext } from '../../../cli/ingress.ts';
 import { parseWebhookSources } from '../parse-sources.ts';
-import { ReplayGuard } from '../replay-guard.ts';
 import type { WebhookSource } from '../source-config.ts';
-import { StoreReplayStore } from '../store-replay-store.ts';
 import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
 
 export const WEBHOOK_READINESS_CHECK = 'webhooks';
@@ -32,9 +30,8 @@ export class WebhookIngress implements Ingress {
   async start(): Promise<void> {
     const { host, loaded, logger, readiness } = this.#context;
     const sources = parseSources(loaded.host.webhooks ?? {});
-    const replay = new ReplayGuard(new StoreReplayStore(host.store));
     try {
-      this.#server = await startWebhookServer({ host, sources, replay, logger, listen: loaded.host.listen, metrics: host.metrics });
+      this.#server = await startWebhookServer({ host, sources, logger, listen: loaded.host.listen, metrics: host.metrics });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
