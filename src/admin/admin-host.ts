@@ -12,7 +12,7 @@ export type AdminHost = Pick<Host, 'accept' | 'listDlq' | 'getDlq' | 'purgeDlq' 
   readonly store: Pick<Store, 'countDlq' | 'getDlq'>;
   readonly sandbox: Pick<SandboxPool, 'stats'>;
   /** Absent in hosts (and test fakes) that expose no metrics: /metrics then answers 503. */
-  readonly metrics?: Pick<HostMetrics, 'text' | 'contentType'>;
+  readonly metrics?: Pick<HostMetrics, 'text' | 'contentType'> & Partial<Pick<HostMetrics, 'ingress'>>;
   /** Absent in test fakes that install nothing: the plugin install/change routes then answer 503. */
   readonly pluginManager?: Pick<PluginManager, 'list' | 'get' | 'install' | 'update' | 'uninstall'>;
 };

@@ -2,7 +2,7 @@
 // `specversion`) or the short form {type, data, ...} that gets specversion, a
 // new id and source "admin" filled in. 202 {id} once the event is durable.
 import type { FastifyInstance } from 'fastify';
-import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { PlexusError, type PlexusEvent } from '@plexus/plugin-sdk';
 import { isCloudEvent, newEventId, normalizeEnvelope, validateEnvelope } from '../../envelope/index.ts';
 import type { AdminContext } from '../admin-context.ts';
 import { errorResponses } from '../admin-schemas.ts';
@@ -31,9 +31,18 @@ export function registerEventRoutes(app: FastifyInstance, { host, now }: AdminCo
       },
     },
   }, async (request, reply) => {
-    const event = toAdminEvent(request.body, now());
-    await host.accept([event]);
-    return reply.status(202).send({ id: event.id });
+    // Counted like every ingress (plexus_ingress_events_total), under source "admin".
+    const count = (outcome: 'received' | 'accepted' | 'refused', reason = '') => host.metrics?.ingress?.inc({ source: ADMIN_EVENT_SOURCE, outcome, reason });
+    count('received');
+    try {
+      const event = toAdminEvent(request.body, now());
+      await host.accept([event]);
+      count('accepted');
+      return await reply.status(202).send({ id: event.id });
+    } catch (err) {
+      count('refused', err instanceof PlexusError ? err.code : 'PLEXUS_INTERNAL');
+      throw err;
+    }
   });
 }
 
