@@ -7,7 +7,7 @@ import type { LogRecord } from '@plexus/plugin-sdk';
 import { RoutingTable } from '../router/routing-table.ts';
 import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
 import { DeliveryIds } from './delivery-ids.ts';
-import { GroupCommit } from './group-commit.ts';
+import { StoreWriter } from './store-writer.ts';
 import { settleOutcome } from './settle-outcome.ts';
 import { PluginLane, type ActivePlugin, type QueuedDelivery, type SettleTracker } from './plugin-lane.ts';
 import { RetryTimer } from './retry-timer.ts';
@@ -55,13 +55,8 @@ export class DeliveryEngine {
   private readonly now: () => number;
   private readonly lanes = new Map<string, PluginLane>();
   private readonly retries: RetryTimer<QueuedDelivery>;
-  /**
-   * The one writer: accepted events and settlements (with the events plugins
-   * emitted) that arrive together share a transaction. store.settle accepts
-   * events in the same transaction as it records outcomes, so a plain accept
-   * is a settle with no settlements.
-   */
-  private readonly writes: GroupCommit<{ settlements: Settlement[]; inputs: AcceptInput[] }, AcceptResult>;
+  /** The one writer: accepts and settlements that arrive together share a transaction. */
+  private readonly writer: StoreWriter;
   private readonly keysInFlight = new Map<string, number>();
   private readonly ids = new DeliveryIds();
   private readonly retiredKeys = new Set<string>();
@@ -87,12 +82,7 @@ export class DeliveryEngine {
     this.sandbox = options.sandbox;
     this.now = options.now ?? Date.now;
     this.retries = new RetryTimer((due) => this.enqueue(due), this.now);
-    this.writes = new GroupCommit(async (groups) => {
-      const settlements = groups.flatMap((g) => g.settlements);
-      const inputs = groups.flatMap((g) => g.inputs);
-      const result = settlements.length === 0 ? await this.store.accept(inputs, options.dedupWindowMs) : await this.store.settle(settlements, inputs, options.dedupWindowMs);
-      return this.split(groups.map((g) => g.inputs), result);
-    });
+    this.writer = new StoreWriter(options.store, options.dedupWindowMs);
   }
 
   /** Swaps the active plugins atomically. In-flight batches finish on the version they started with. */
@@ -151,7 +141,7 @@ export class DeliveryEngine {
     });
     let result: AcceptResult;
     try {
-      result = await this.writes.submit({ settlements: [], inputs });
+      result = await this.writer.write([], inputs);
     } finally {
       this.reserved -= events.length;
     }
@@ -353,7 +343,7 @@ export class DeliveryEngine {
 
   /** Makes settlements durable, then acts on them: trackers, retries, partition keys, emitted deliveries. */
   private async commit(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<void> {
-    const created = await this.writes.submit({ settlements, inputs: emitted });
+    const created = await this.writer.write(settlements, emitted);
     settlements.forEach((s, i) => {
       const d = batch[i] as QueuedDelivery;
       this.settleTracker(d);
@@ -393,40 +383,5 @@ export class DeliveryEngine {
   private evict(key: string): void {
     this.retiredKeys.delete(key);
     this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
-  }
-
-  /**
-   * Hands each group its share of a merged write: created records come back
-   * in input order, so one walk splits them; replayed positions are shifted
-   * to each group's own inputs (their deliveries are not duplicates).
-   */
-  private split(groups: AcceptInput[][], result: AcceptResult): AcceptResult[] {
-    const all = result.created;
-    const replayed = new Set(result.replayed ?? []);
-    let next = 0;
-    let offset = 0;
-    return groups.map((inputs) => {
-      const created: DeliveryRecord[] = [];
-      const mine: number[] = [];
-      let expected = 0;
-      for (const [i, { deliveries }] of inputs.entries()) {
-        if (replayed.has(offset + i)) {
-          mine.push(i);
-          continue;
-        }
-        for (const { id } of deliveries) {
-          expected++;
-          const record = all[next];
-          if (record !== undefined && record.id === id) {
-            created.push(record);
-            next++;
-          }
-        }
-      }
-      offset += inputs.length;
-      const share: AcceptResult = { created, duplicates: expected - created.length };
-      if (mine.length > 0) share.replayed = mine;
-      return share;
-    });
   }
 }
