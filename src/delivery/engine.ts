@@ -27,6 +27,8 @@ export interface EngineOptions {
   store: Store;
   sandbox: SandboxPool;
   dedupWindowMs: number;
+  /** This host's id, carried in every delivery id (src/store/host-ids.ts); random when absent. */
+  hostId?: string;
   /** Deliveries held in memory before accept() starts waiting (backpressure to ingress). */
   maxQueued: number;
   now?: () => number;
@@ -58,7 +60,7 @@ export class DeliveryEngine {
   /** The one writer: accepts and settlements that arrive together share a transaction. */
   private readonly writer: StoreWriter;
   private readonly keysInFlight = new Map<string, number>();
-  private readonly ids = new DeliveryIds();
+  private readonly ids: DeliveryIds;
   private readonly retiredKeys = new Set<string>();
   /** Deliveries (recovered from the store) for plugins that are not installed or enabled now. */
   private readonly parked = new Map<string, QueuedDelivery[]>();
@@ -81,6 +83,7 @@ export class DeliveryEngine {
     this.store = options.store;
     this.sandbox = options.sandbox;
     this.now = options.now ?? Date.now;
+    this.ids = new DeliveryIds(options.hostId);
     this.retries = new RetryTimer((due) => this.enqueue(due), this.now);
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
   }
@@ -114,11 +117,19 @@ export class DeliveryEngine {
     this.schedulePump();
   }
 
-  /** Loads every unfinished delivery from the store (after a restart). */
+  /** Loads this host's unfinished deliveries, and any a stopped host left, from the store (after a restart). */
   async recover(): Promise<number> {
-    const pending = await this.store.pending();
+    const pending = await this.store.adopt({ own: true });
     this.enqueue(pending.map((record) => ({ record, admitted: false })));
     return pending.length;
+  }
+
+  /** Takes over the deliveries of hosts that stopped (a shared store); run periodically. */
+  async adoptOrphans(): Promise<number> {
+    if (this.stopping) return 0;
+    const orphans = await this.store.adopt({ own: false });
+    this.requeue(orphans);
+    return orphans.length;
   }
 
   /**

@@ -15,6 +15,7 @@ import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { openStore } from '../store/open-store.ts';
+import { readOrCreateHostId } from './host-id.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, ReplayClaim, Store } from '../store/store.ts';
 import { engineHooks, type HostLogger } from './engine-hooks.ts';
 import { HostMetrics } from '../observability/host-metrics.ts';
@@ -26,6 +27,8 @@ export interface HostOptions {
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** How often a host sharing its store looks for deliveries a stopped host left (a third of a lease). */
+const ADOPT_EVERY_MS = 5_000;
 const REPLAY_PAGE = 1000;
 
 export class Host {
@@ -43,9 +46,10 @@ export class Host {
   private active: ActivePlugin[] = [];
   private loadFailures: { name: string; error: Error }[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
+  private adoptTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  private constructor(config: HostConfig, store: Store, sandbox: SandboxPool, logger: HostLogger) {
+  private constructor(config: HostConfig, store: Store, sandbox: SandboxPool, logger: HostLogger, hostId: string) {
     this.config = config;
     this.store = store;
     this.sandbox = sandbox;
@@ -61,6 +65,7 @@ export class Host {
     this.engine = new DeliveryEngine({
       store,
       sandbox,
+      hostId,
       dedupWindowMs: config.delivery.dedupWindowMs,
       maxQueued: config.delivery.maxQueued,
       hooks: engineHooks(logger, this.metrics),
@@ -79,7 +84,9 @@ export class Host {
 
   static async start(config: HostConfig, options: HostOptions): Promise<Host> {
     await mkdir(config.stateDir, { recursive: true });
-    const store = options.store ?? (await openStore(config.store, config.stateDir));
+    const store = options.store ?? (await openStore(config.store, config.stateDir, await readOrCreateHostId(config.stateDir)));
+    // A shared store names the host it acts for: the deliveries this engine creates must carry that id.
+    const hostId = store.host ?? (await readOrCreateHostId(config.stateDir));
     const kv: KvHandler = (plugin, op, args) => kvCall(store, plugin, op, args);
     const sandbox = await SandboxPool.start({
       idleMs: config.sandbox.idleMs,
@@ -87,7 +94,7 @@ export class Host {
       onCrash: (info) => options.logger.error({ ...info }, 'the sandbox process died; respawning it'),
       ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),
     });
-    const host = new Host(config, store, sandbox, options.logger);
+    const host = new Host(config, store, sandbox, options.logger, hostId);
     // Connected (or trying) before recovery queues the deliveries they publish.
     await host.egress?.start();
     let recovered: number;
@@ -102,6 +109,11 @@ export class Host {
     if (recovered > 0) options.logger.info({ recovered }, 'recovered unfinished deliveries');
     host.pruneTimer = setInterval(() => void host.prune(), PRUNE_EVERY_MS);
     host.pruneTimer.unref();
+    // Hosts sharing a store take over what a stopped one left pending (its lease lapsed).
+    if (store.host !== undefined) {
+      host.adoptTimer = setInterval(() => void host.adoptOrphans(), ADOPT_EVERY_MS);
+      host.adoptTimer.unref();
+    }
     return host;
   }
 
@@ -170,6 +182,15 @@ export class Host {
     }
   }
 
+  async adoptOrphans(): Promise<void> {
+    try {
+      const adopted = await this.engine.adoptOrphans();
+      if (adopted > 0) this.logger.warn({ adopted }, 'took over the pending deliveries of a host that stopped');
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message }, 'adopting the deliveries of stopped hosts failed');
+    }
+  }
+
   async prune(): Promise<void> {
     try {
       const pruned = await this.store.prune(this.config.retention, Date.now());
@@ -184,6 +205,7 @@ export class Host {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.pruneTimer);
+    clearInterval(this.adoptTimer);
     await this.engine.stop(this.config.shutdownTimeoutMs);
     // After the engine: in-flight publishes got their confirms; what is left stays pending in the store.
     await this.egress?.stop();

@@ -5,7 +5,7 @@
 // local .tgz files read as they are. npm's errors become PLEXUS_* codes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pacote, { type Packument, type PackumentVersion, type TarballData } from 'pacote';
+import pacote, { type PackumentVersion, type TarballData } from 'pacote';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { PackageSpec } from './package-spec.ts';
 import { candidateVersions, lacksManifests, pickCompatible } from './pick-version.ts';

@@ -6,7 +6,7 @@ import { RedisStore } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
-export async function openStore(config: StoreConfig, stateDir: string): Promise<Store> {
-  if (config.kind === 'redis') return RedisStore.connect({ url: config.url, prefix: config.prefix });
+export async function openStore(config: StoreConfig, stateDir: string, host: string): Promise<Store> {
+  if (config.kind === 'redis') return RedisStore.connect({ url: config.url, prefix: config.prefix, host });
   return SqliteStore.open(config.path ?? join(stateDir, 'plexus.db'));
 }

@@ -11,11 +11,11 @@ import { LuaScript } from './redis-commands.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 export function batchKeys(k: RedisKeys): string[] {
-  return [k.seq, k.journal, k.journalAt, k.journalSeq, k.deliveries, k.refs, k.depth, k.dedup, k.dedupAt, k.dlq, k.dlqEnvelopes, k.dlqAt];
+  return [k.seq, k.journal, k.journalAt, k.journalSeq, k.deliveries, k.refs, k.depth, k.dedup, k.dedupAt, k.dlq, k.dlqEnvelopes, k.dlqAt, k.runBy];
 }
 
 /** batchKeys' length: replay claim keys follow it in KEYS. */
-export const BATCH_KEY_COUNT = 12;
+export const BATCH_KEY_COUNT = 13;
 
 // ARGV: nSettlements, then per settlement: kind (D done, R retry, X dead), id, seq, plugin,
 //   payload (R: the delivery JSON, X: the DLQ metadata JSON), deadAt;
@@ -26,8 +26,8 @@ export const BATCH_KEY_COUNT = 12;
 // Returns { seqs per input ('0' for a replayed one), '1'/'0' per delivery (created or not),
 //   duplicates, 1-based positions of the inputs refused as replays }.
 export const BATCH_SCRIPT = new LuaScript(`
-local SEQ, J, JAT, JSEQ, DEL, REFS, DEPTH, DEDUP, DEDUPAT, DLQ, DLQENV, DLQAT =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12]
+local SEQ, J, JAT, JSEQ, DEL, REFS, DEPTH, DEDUP, DEDUPAT, DLQ, DLQENV, DLQAT, RUNBY =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
 -- unpack() is limited to a few thousand values: variadic commands go in chunks
 local CHUNK = 4000
 local function bulk(cmd, key, args)
@@ -130,6 +130,7 @@ end
 -- retries before removals: [retry d, done d] must end with d removed
 bulk('HSET', DEL, retried)
 bulk('HDEL', DEL, removed)
+bulk('HDEL', RUNBY, removed)
 bulk('HSET', DLQ, dlq)
 bulk('HSET', DLQENV, dlqEnv)
 bulk('ZADD', DLQAT, dlqAt)

@@ -79,7 +79,7 @@ export async function purgeDlq(redis: Redis, keys: RedisKeys, filter: DlqFilter)
 }
 
 /** One script for the whole replay, so it is atomic as the interface promises (it blocks Redis for its length). */
-export async function replayDlq(redis: Redis, keys: RedisKeys, filter: DlqFilter, now: number): Promise<DeliveryRecord[]> {
+export async function replayDlq(redis: Redis, keys: RedisKeys, host: string, filter: DlqFilter, now: number): Promise<DeliveryRecord[]> {
   const found = await scan(redis, keys, filter);
   const texts = await envelopes(redis, keys, found.map((m) => m.id));
   const candidates: DeliveryRecord[] = [];
@@ -91,6 +91,6 @@ export async function replayDlq(redis: Redis, keys: RedisKeys, filter: DlqFilter
   if (candidates.length === 0) return [];
   candidates.sort(deliveryOrder);
   const args = candidates.flatMap((d) => [d.id, d.seq, d.plugin, d.acceptedAt, encodeDelivery(d)]);
-  const flags = String(await REPLAY_DLQ.run(redis, replayKeys(keys), args));
+  const flags = String(await REPLAY_DLQ.run(redis, replayKeys(keys), [host, ...args]));
   return candidates.filter((_, i) => flags[i] === '1');
 }

@@ -13,6 +13,8 @@ export interface RedisKeys {
   readonly journalSeq: string;
   /** Hash delivery id → stored delivery JSON (redis-codec.ts). */
   readonly deliveries: string;
+  /** Hash delivery id → the host that runs it, where that is not the host its id names (adopted or replayed). */
+  readonly runBy: string;
   /** Hash seq → number of pending deliveries of that event (prune keeps referenced events). */
   readonly refs: string;
   /** Hash plugin → number of pending deliveries. */
@@ -34,6 +36,7 @@ export function redisKeys(prefix: string): RedisKeys {
     journalAt: `${prefix}journal:by-time`,
     journalSeq: `${prefix}journal:by-seq`,
     deliveries: `${prefix}deliveries`,
+    runBy: `${prefix}deliveries:run-by`,
     refs: `${prefix}deliveries:per-event`,
     depth: `${prefix}deliveries:per-plugin`,
     dedup: `${prefix}dedup`,
@@ -47,6 +50,11 @@ export function redisKeys(prefix: string): RedisKeys {
 // Namespace and key are length-prefixed so ("a:b", "c") and ("a", "b:c") stay apart.
 export function kvKey(keys: RedisKeys, namespace: string, key: string): string {
   return `${keys.prefix}kv:${namespace.length}:${namespace}:${key}`;
+}
+
+/** A host's lease: present while the host lives (it renews it), gone when it stopped. */
+export function hostLeaseKey(keys: RedisKeys, host: string): string {
+  return `${keys.prefix}hosts:${host}`;
 }
 
 export function seenKey(keys: RedisKeys, key: string): string {

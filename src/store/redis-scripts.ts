@@ -48,15 +48,18 @@ return n
 export const dlqKeys = (k: RedisKeys): string[] => [k.dlq, k.dlqEnvelopes, k.dlqAt];
 
 /**
- * DLQ replay. ARGV per entry: id, seq, plugin, acceptedAt, delivery JSON.
+ * DLQ replay. ARGV[1]: the replaying host (it runs the replayed deliveries,
+ * whichever host their ids name); then per entry: id, seq, plugin,
+ * acceptedAt, delivery JSON.
  * An entry gone from the DLQ (replayed or purged meanwhile) is skipped; a
  * journal entry pruned since is restored from the DLQ's envelope under its
  * old seq. Returns '1'/'0' per entry (replayed or skipped).
  */
 export const REPLAY_DLQ = new LuaScript(`
-local J, JAT, JSEQ, DEL, REFS, DEPTH, DLQ, DLQENV, DLQAT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local J, JAT, JSEQ, DEL, REFS, DEPTH, DLQ, DLQENV, DLQAT, RUNBY = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local ME = ARGV[1]
 local entries, creating = {}, {}
-for k = 1, #ARGV, 5 do
+for k = 2, #ARGV, 5 do
   local e = { id = ARGV[k], seq = ARGV[k + 1], plugin = ARGV[k + 2], acceptedAt = ARGV[k + 3], json = ARGV[k + 4] }
   e.live = (not creating[e.id]) and redis.call('HEXISTS', DLQ, e.id) == 1
   if e.live then
@@ -78,6 +81,7 @@ for n, e in ipairs(entries) do
       redis.call('ZADD', JSEQ, e.seq, e.seq)
     end
     redis.call('HSET', DEL, e.id, e.json)
+    redis.call('HSET', RUNBY, e.id, ME)
     redis.call('HINCRBY', REFS, e.seq, 1)
     redis.call('HINCRBY', DEPTH, e.plugin, 1)
     redis.call('HDEL', DLQ, e.id)
@@ -89,7 +93,7 @@ end
 return table.concat(flags)
 `);
 
-export const replayKeys = (k: RedisKeys): string[] => [k.journal, k.journalAt, k.journalSeq, k.deliveries, k.refs, k.depth, k.dlq, k.dlqEnvelopes, k.dlqAt];
+export const replayKeys = (k: RedisKeys): string[] => [k.journal, k.journalAt, k.journalSeq, k.deliveries, k.refs, k.depth, k.dlq, k.dlqEnvelopes, k.dlqAt, k.runBy];
 
 /**
  * Journal redelivery. ARGV per delivery: seq, id, plugin, delivery JSON. A

@@ -7,14 +7,14 @@ import { PlexusError } from '@plexus/plugin-sdk';
 import type {
   AcceptInput, AcceptResult, DeliveryRecord, DlqEntry, DlqFilter, JournalEntry, JournalQuery, RetentionPolicy, Settlement, Store,
 } from './store.ts';
-import { command, optionalStrings, pairs, strings } from './redis-commands.ts';
-import { decodeDelivery, decodeEvent, toDeliveryRecord, type StoredDelivery } from './redis-codec.ts';
+import { command, pairs, strings } from './redis-commands.ts';
 import { prefixPattern, redisKeys, type RedisKeys } from './redis-keys.ts';
 import { writeBatch } from './redis-batch.ts';
+import { adopt, allDeliveries, dropLease, LEASE_MS, records, renewLease } from './redis-adopt.ts';
+import { isHostId, newHostId } from './host-ids.ts';
 import * as dlq from './redis-dlq.ts';
 import * as journal from './redis-journal.ts';
 import * as kv from './redis-kv.ts';
-import { deliveryOrder } from './record-order.ts';
 import { checkClaims, checkDedupWindow, checkLimit, checkOffset, checkRetention, checkTtl } from './store-args.ts';
 
 export interface RedisStoreOptions {
@@ -24,6 +24,8 @@ export interface RedisStoreOptions {
   prefix: string;
   /** A client the caller owns: close() leaves it open. */
   redis?: Redis;
+  /** This host's id (src/store/host-ids.ts): the deliveries it runs, and its lease. Random when absent. */
+  host?: string;
 }
 
 const CHUNK = 1000;
@@ -32,10 +34,15 @@ export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly #keys: RedisKeys;
   readonly #ownsClient: boolean;
+  /** The host this store acts for: it runs the deliveries its id names, and holds a lease while it lives. */
+  readonly host: string;
+  #lease: NodeJS.Timeout | undefined;
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     if (options.prefix.length === 0) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'RedisStore: prefix must not be empty');
-    if (options.redis !== undefined) return new RedisStore(options.redis, options.prefix, false);
+    const host = options.host ?? newHostId();
+    if (!isHostId(host)) throw new PlexusError('PLEXUS_INVALID_REQUEST', `RedisStore: host must be 8-32 lowercase hex digits, got ${JSON.stringify(host)}`);
+    if (options.redis !== undefined) return RedisStore.#leased(new RedisStore(options.redis, options.prefix, false, host));
     const url = options.url ?? 'redis://127.0.0.1:6379';
     const redis = new Redis(url, { lazyConnect: true });
     // The socket error (ECONNREFUSED…) arrives as an event; connect() only rejects with "Connection is closed".
@@ -53,13 +60,22 @@ export class RedisStore implements Store {
     } finally {
       redis.off('error', remember);
     }
-    return new RedisStore(redis, options.prefix, true);
+    return RedisStore.#leased(new RedisStore(redis, options.prefix, true, host));
   }
 
-  private constructor(redis: Redis, prefix: string, ownsClient: boolean) {
+  /** Takes the host's lease and keeps renewing it until close(). */
+  static async #leased(store: RedisStore): Promise<RedisStore> {
+    await renewLease(store.#redis, store.#keys, store.host, Date.now());
+    store.#lease = setInterval(() => void renewLease(store.#redis, store.#keys, store.host, Date.now()).catch(() => undefined), LEASE_MS / 3);
+    store.#lease.unref();
+    return store;
+  }
+
+  private constructor(redis: Redis, prefix: string, ownsClient: boolean, host: string) {
     this.#redis = redis;
     this.#keys = redisKeys(prefix);
     this.#ownsClient = ownsClient;
+    this.host = host;
   }
 
   async accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
@@ -76,30 +92,12 @@ export class RedisStore implements Store {
     return writeBatch(this.#redis, this.#keys, settlements, emitted, dedupWindowMs);
   }
 
-  /** HSCAN, so a large backlog does not block Redis; meant for recovery, when nothing else writes. */
   async pending(): Promise<DeliveryRecord[]> {
-    const stored = new Map<string, StoredDelivery>();
-    let cursor = '0';
-    do {
-      const reply = await command(this.#redis, 'HSCAN', [this.#keys.deliveries, cursor, 'COUNT', CHUNK]);
-      if (!Array.isArray(reply)) throw new TypeError('store: unexpected HSCAN reply');
-      cursor = String(reply[0]);
-      for (const [id, json] of pairs(reply[1])) stored.set(id, decodeDelivery(json));
-    } while (cursor !== '0');
-    const seqs = [...new Set([...stored.values()].map((d) => d.seq))];
-    const events = new Map<number, string>();
-    for (let i = 0; i < seqs.length; i += CHUNK) {
-      const chunk = seqs.slice(i, i + CHUNK);
-      optionalStrings(await command(this.#redis, 'HMGET', [this.#keys.journal, ...chunk])).forEach((json, j) => {
-        if (json !== null) events.set(chunk[j] as number, json);
-      });
-    }
-    const records: DeliveryRecord[] = [];
-    for (const [id, d] of stored) {
-      const json = events.get(d.seq);
-      if (json !== undefined) records.push(toDeliveryRecord(id, d, decodeEvent(json)));
-    }
-    return records.sort(deliveryOrder);
+    return records(this.#redis, this.#keys, [...(await allDeliveries(this.#redis, this.#keys))]);
+  }
+
+  async adopt(options: { own: boolean }): Promise<DeliveryRecord[]> {
+    return adopt(this.#redis, this.#keys, this.host, options.own);
   }
 
   async listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]> {
@@ -119,7 +117,7 @@ export class RedisStore implements Store {
   }
 
   async replayDlq(filter: DlqFilter, now: number): Promise<DeliveryRecord[]> {
-    return dlq.replayDlq(this.#redis, this.#keys, filter, now);
+    return dlq.replayDlq(this.#redis, this.#keys, this.host, filter, now);
   }
 
   /** `to` defaults to the wall clock: JournalQuery has no injected `now`. */
@@ -181,6 +179,9 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#lease);
+    // Given up at once, so other hosts may adopt what this one leaves pending without waiting out the lease.
+    if (this.#redis.status === 'ready') await dropLease(this.#redis, this.#keys, this.host).catch(() => undefined);
     if (!this.#ownsClient || this.#redis.status === 'end') return;
     // QUIT waits for replies in flight; without a live connection there is nothing to wait for.
     if (this.#redis.status === 'ready') await this.#redis.quit();

@@ -73,6 +73,11 @@ export class SqliteStore implements Store {
     return recovery.pending(this.#statements);
   }
 
+  /** One host per SQLite file: after a restart everything pending is its own, and nobody else leaves orphans. */
+  async adopt(options: { own: boolean }): Promise<DeliveryRecord[]> {
+    return options.own ? recovery.pending(this.#statements) : [];
+  }
+
   async listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]> {
     return dlq.listDlq(this.#statements, filter, checkLimit(page.limit), checkOffset(page.offset));
   }

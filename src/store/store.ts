@@ -128,8 +128,18 @@ export interface Store {
    * emitted (the outbox): an emitted event exists iff its cause succeeded.
    */
   settle(settlements: Settlement[], emitted: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult>;
-  /** Every delivery not yet done or dead, oldest first (recovery after a restart). */
+  /** Every delivery not yet done or dead, oldest first. */
   pending(): Promise<DeliveryRecord[]>;
+  /**
+   * The pending deliveries this host should run but does not hold: those of
+   * hosts that stopped (a shared store knows by their lease), which become
+   * this host's, and with `own` (after a restart) its own too. Oldest first.
+   * A store serves one host unless it is shared: SQLite answers every
+   * pending delivery for `own` and no orphans.
+   */
+  adopt(options: { own: boolean }): Promise<DeliveryRecord[]>;
+  /** The host a shared store acts for (the host id its deliveries carry); absent for a store one host owns. */
+  readonly host?: string;
 
   listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]>;
   countDlq(filter: DlqFilter): Promise<number>;

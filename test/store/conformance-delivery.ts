@@ -24,6 +24,13 @@ export function deliveryCases(factory: StoreFactory): void {
     assert.deepEqual(await store.pending(), stored([...first.created, ...second.created]));
   }));
 
+  test('adopt({ own: true }) after a restart answers every pending delivery of a store one host uses', using(factory, async (store) => {
+    await store.accept([input(event('e1'), T, [['d1', 'a'], ['d2', 'b']]), input(event('e2'), T + 1, [['d3', 'a']])], 60_000);
+    await store.settle([{ kind: 'done', deliveryId: 'd2' }], [], 60_000);
+    assert.deepEqual(stored(await store.adopt({ own: true })), stored(await store.pending()));
+    assert.deepEqual(ids(await store.adopt({ own: true })), ['d1', 'd3']);
+  }));
+
   test('the same idempotency key for the same plugin inside the window is a duplicate', using(factory, async (store) => {
     const keyed = (id: string) => event(id, 'orders.eu.created', { idempotencykey: 'k' });
     const first = await store.accept([input(keyed('e1'), T, [['d1', 'a'], ['d2', 'b']])], 1000);

@@ -1,0 +1,99 @@
+// Hosts sharing one Redis store: each runs the deliveries it created (its
+// host id is in their ids); while a host's lease lives nobody else touches
+// them; once it is gone (closed, or lapsed) another host adopts them, and
+// two adopters never both get one. A restarted host takes back only what
+// nobody adopted meanwhile. DLQ replays are run by the host that replayed.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, test } from 'node:test';
+import { Redis } from 'ioredis';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { DeliveryIds } from '../../src/delivery/delivery-ids.ts';
+import { RedisStore } from '../../src/store/redis-store.ts';
+import { hostLeaseKey, redisKeys } from '../../src/store/redis-keys.ts';
+import { REDIS_URL, redisSkipReason } from './redis-reachable.ts';
+
+const skip = await redisSkipReason();
+const prefixes: string[] = [];
+const opened: RedisStore[] = [];
+const HOSTS = { a: 'aaaaaaaa0001', b: 'bbbbbbbb0002', c: 'cccccccc0003', d: 'dddddddd0004' };
+
+/** One shared store per test. */
+function sharedStore(): string {
+  const prefix = `plexus-test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+async function hostOn(prefix: string, id: string): Promise<RedisStore> {
+  const store = await RedisStore.connect({ url: REDIS_URL, prefix, host: id });
+  opened.push(store);
+  return store;
+}
+
+const event = (id: string): PlexusEvent => ({ specversion: '1.0', id, source: 'test', type: 'orders.created' });
+const ids = (records: readonly { id: string }[]) => records.map((r) => r.id).sort();
+
+after(async () => {
+  for (const store of opened) await store.close();
+  for (const prefix of prefixes) {
+    const cleaner = await RedisStore.connect({ url: REDIS_URL, prefix });
+    await cleaner.destroyAll();
+    await cleaner.close();
+  }
+});
+
+test('a stopped host\'s deliveries are adopted once, by one host, and not taken back', { skip }, async () => {
+  const prefix = sharedStore();
+  const host = (id: string) => hostOn(prefix, id);
+  const a = await host(HOSTS.a);
+  const b = await host(HOSTS.b);
+  const made = new DeliveryIds(HOSTS.a);
+  const now = Date.now();
+  const created = (await a.accept([0, 1, 2].map((n) => ({ event: event(`e${n}`), acceptedAt: now, deliveries: [{ id: made.next(now), plugin: 'p' }] })), 0)).created;
+  assert.equal(created.length, 3);
+
+  assert.deepEqual(await b.adopt({ own: false }), [], 'a lives: its deliveries are its own');
+  assert.deepEqual(await b.adopt({ own: true }), [], 'none of them is b\'s');
+  assert.deepEqual(ids(await a.adopt({ own: true })), ids(created), 'a, restarted, would run them all');
+
+  await a.close();
+  const adopted = await b.adopt({ own: false });
+  assert.deepEqual(ids(adopted), ids(created), 'a stopped: b takes everything it left');
+  assert.deepEqual(adopted.map((r) => r.event.id).sort(), ['e0', 'e1', 'e2'], 'with their events');
+  assert.deepEqual(await b.adopt({ own: false }), [], 'adopted once');
+
+  const a2 = await host(HOSTS.a);
+  assert.deepEqual(await a2.adopt({ own: true }), [], 'a came back: what b adopted stays b\'s');
+  assert.deepEqual(ids(await b.adopt({ own: true })), ids(created), 'b, restarted, would run them');
+
+  await b.settle([{ kind: 'done', deliveryId: created[0]?.id as string }], [], 0);
+  await b.close();
+  const [c, d] = await Promise.all([host(HOSTS.c), host(HOSTS.d)]);
+  const [byC, byD] = await Promise.all([c.adopt({ own: false }), d.adopt({ own: false })]);
+  assert.deepEqual([...ids(byC), ...ids(byD)].sort(), ids(created.slice(1)), 'two adopters split what is left, nothing twice, the settled one not at all');
+  await Promise.all([a2.close(), c.close(), d.close()]);
+});
+
+test('a lapsed lease counts as stopped; a DLQ replay is run by the host that replayed it', { skip }, async () => {
+  const prefix = sharedStore();
+  const host = (id: string) => hostOn(prefix, id);
+  const a = await host(HOSTS.a);
+  const c = await host(HOSTS.c);
+  const made = new DeliveryIds(HOSTS.a);
+  const now = Date.now();
+  const [live, dead] = (await a.accept([0, 1].map((n) => ({ event: event(`l${n}`), acceptedAt: now, deliveries: [{ id: made.next(now), plugin: 'p' }] })), 0)).created;
+  await a.settle([{ kind: 'dead', deliveryId: dead?.id as string, attempt: 1, reason: 'permanent', at: now }], [], 0);
+
+  const replayed = await c.replayDlq({}, now + 1);
+  assert.deepEqual(ids(replayed), [dead?.id]);
+  assert.deepEqual(ids(await c.adopt({ own: true })), [dead?.id], 'c runs what it replayed, though a\'s id is on it');
+  assert.deepEqual(ids(await a.adopt({ own: true })), [live?.id]);
+
+  // a's process dies without closing: its lease is what lapses (here: removed, as expiry would).
+  const raw = new Redis(REDIS_URL);
+  await raw.del(hostLeaseKey(redisKeys(prefix), HOSTS.a));
+  raw.disconnect();
+  assert.deepEqual(ids(await c.adopt({ own: false })), [live?.id]);
+  await Promise.all([a.close(), c.close()]);
+});
