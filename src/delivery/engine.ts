@@ -27,7 +27,7 @@ export interface EngineOptions {
   store: Store;
   sandbox: SandboxPool;
   dedupWindowMs: number;
-  /** This host's id, carried in every delivery id (src/store/host-ids.ts); random when absent. */
+  /** This host's id, carried in every delivery id (src/store/host-ids.ts); default: the id a shared store acts for, else random. */
   hostId?: string;
   /** Deliveries held in memory before accept() starts waiting (backpressure to ingress). */
   maxQueued: number;
@@ -83,7 +83,7 @@ export class DeliveryEngine {
     this.store = options.store;
     this.sandbox = options.sandbox;
     this.now = options.now ?? Date.now;
-    this.ids = new DeliveryIds(options.hostId);
+    this.ids = new DeliveryIds(options.hostId ?? options.store.host);
     this.retries = new RetryTimer((due) => this.enqueue(due), this.now);
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
   }
