@@ -9,16 +9,12 @@ import { WEBHOOK_SOURCE_SCHEMA } from '../ingress/webhook/source-schema.ts';
 import { brokersSchema, type BrokersDocument } from '../ingress/broker-config-schema.ts';
 import { egressSchema, type EgressTargetDocument } from '../egress/egress-config-schema.ts';
 import { LOG_LEVELS } from '../observability/log-level.ts';
+import { durationSchema, positiveInteger, section } from './schema-parts.ts';
 
 export const CONFIG_FORMATS = { duration: 'plexus-duration', listen: 'plexus-listen' } as const;
 
-const duration = { type: ['integer', 'string'], minimum: 0, format: CONFIG_FORMATS.duration } as const;
+const duration = durationSchema(CONFIG_FORMATS.duration);
 const listen = { type: 'string', format: CONFIG_FORMATS.listen } as const;
-const positiveInteger = { type: 'integer', minimum: 1 } as const;
-
-function section(properties: Record<string, object>) {
-  return { type: 'object', additionalProperties: false, properties } as const;
-}
 
 export const STORE_KINDS = ['sqlite', 'redis'] as const;
 

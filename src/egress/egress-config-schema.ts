@@ -4,17 +4,10 @@
 // (ajv's oneOf errors name no field); which of `exchange` / `stream` is set,
 // and the fields that only fit one of them, are checked in egress-config.ts
 // with the same "<path> <problem>" wording.
-
-const text = { type: 'string', minLength: 1 } as const;
-const positiveInteger = { type: 'integer', minimum: 1 } as const;
-const topicPattern = { type: 'string', minLength: 1, maxLength: 255 } as const;
-
-function section(properties: Record<string, object>, required: string[] = []) {
-  return { type: 'object', additionalProperties: false, properties, required } as const;
-}
+import { durationSchema, positiveInteger, section, text, topicPattern } from '../config/schema-parts.ts';
 
 export function egressSchema(durationFormat: string) {
-  const duration = { type: ['integer', 'string'], minimum: 0, format: durationFormat } as const;
+  const duration = durationSchema(durationFormat);
   const target = section({
     // Names the target's deliveries (`egress:<name>` in the DLQ and metrics): keep it stable.
     name: { type: 'string', pattern: '^[A-Za-z0-9_.:/-]+$', maxLength: 200 },

@@ -5,19 +5,13 @@
 //
 // Credentials are separate fields (`username`, `password`) so they can be
 // `${ENV}` references and so a URL, which does get logged, never carries one.
+import { durationSchema, positiveInteger, section, text, topicPattern } from '../config/schema-parts.ts';
 
 /** Letters, digits and _: the names of sources, as for secrets (the config validator words the error that way). */
 const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
-const text = { type: 'string', minLength: 1 } as const;
-const positiveInteger = { type: 'integer', minimum: 1 } as const;
-const topicPattern = { type: 'string', minLength: 1, maxLength: 255 } as const;
-
-function section(properties: Record<string, object>, required: string[] = []) {
-  return { type: 'object', additionalProperties: false, properties, required } as const;
-}
 
 export function brokersSchema(durationFormat: string) {
-  const duration = { type: ['integer', 'string'], minimum: 0, format: durationFormat } as const;
+  const duration = durationSchema(durationFormat);
   const connection = {
     username: text,
     password: text,
