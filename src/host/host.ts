@@ -84,9 +84,10 @@ export class Host {
 
   static async start(config: HostConfig, options: HostOptions): Promise<Host> {
     await mkdir(config.stateDir, { recursive: true });
-    const store = options.store ?? (await openStore(config.store, config.stateDir, await readOrCreateHostId(config.stateDir)));
+    const ownId = await readOrCreateHostId(config.stateDir);
+    const store = options.store ?? (await openStore(config.store, config.stateDir, ownId));
     // A shared store names the host it acts for: the deliveries this engine creates must carry that id.
-    const hostId = store.host ?? (await readOrCreateHostId(config.stateDir));
+    const hostId = store.host ?? ownId;
     const kv: KvHandler = (plugin, op, args) => kvCall(store, plugin, op, args);
     const sandbox = await SandboxPool.start({
       idleMs: config.sandbox.idleMs,
