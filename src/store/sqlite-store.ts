@@ -24,7 +24,6 @@ export class SqliteStore implements Store {
   readonly #statements: Statements;
   readonly #writer: Writer;
   readonly #checkpointer: Checkpointer | undefined;
-  #claims: { key: string; ttlMs: number; now: number; resolve: (seen: boolean) => void; reject: (err: unknown) => void }[] = [];
 
   /** Opens (creating the directory, file and schema as needed) the store at `path`; `:memory:` for tests. */
   static open(path: string): SqliteStore {
@@ -131,32 +130,8 @@ export class SqliteStore implements Store {
     return this.#statements.transaction(() => kv.kvIncr(this.#statements, namespace, key, by, now));
   }
 
-  /**
-   * Claims arriving in the same turn of the event loop share one transaction:
-   * in autocommit each claim would be a WAL commit of its own, and a webhook
-   * burst is exactly many claims at once. Each claim is still checked and
-   * recorded atomically, in arrival order, so two copies of one delivery in
-   * the same batch answer false then true.
-   */
   async seen(key: string, ttlMs: number, now: number): Promise<boolean> {
-    const ttl = checkTtl(ttlMs);
-    return new Promise((resolve, reject) => {
-      this.#claims.push({ key, ttlMs: ttl, now, resolve, reject });
-      if (this.#claims.length === 1) setImmediate(() => this.#flushClaims());
-    });
-  }
-
-  #flushClaims(): void {
-    const claims = this.#claims;
-    this.#claims = [];
-    let answers: boolean[];
-    try {
-      answers = this.#statements.transaction(() => claims.map((c) => kv.seen(this.#statements, c.key, c.ttlMs, c.now)));
-    } catch (err) {
-      for (const c of claims) c.reject(err);
-      return;
-    }
-    claims.forEach((c, i) => c.resolve(answers[i] as boolean));
+    return kv.seen(this.#statements, key, checkTtl(ttlMs), now);
   }
 
   async forget(key: string): Promise<void> {
