@@ -9,6 +9,7 @@ import { command, optionalStrings, strings, type Arg } from './redis-commands.ts
 import { decodeDelivery, decodeEvent, encodeDelivery, encodeDlqMeta, freshDeliveryTail, type StoredDelivery } from './redis-codec.ts';
 import { seenKey, type RedisKeys } from './redis-keys.ts';
 import { BATCH_KEY_COUNT, BATCH_SCRIPT, batchKeys } from './redis-batch-script.ts';
+import { checkTtl } from './store-args.ts';
 
 export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Settlement[], inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
   const args = await settlementArgs(redis, keys, settlements);
@@ -23,7 +24,7 @@ export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Set
     const json = JSON.stringify(event);
     eventJsons.push(json);
     if (claim !== undefined) claimKeys.push(seenKey(keys, claim.key));
-    const ttl = claim === undefined ? 0 : Math.ceil(claim.ttlMs);
+    const ttl = claim === undefined ? 0 : checkTtl(claim.ttlMs);
     args.push(acceptedAt, dedup ? acceptedAt + dedupWindowMs : 0, json, claim === undefined ? 0 : BATCH_KEY_COUNT + claimKeys.length, ttl, deliveries.length);
     for (const { id, plugin } of deliveries) {
       // JSON keeps (key, plugin) pairs apart whatever characters they contain.

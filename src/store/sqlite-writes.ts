@@ -9,7 +9,7 @@ import type { Statements } from './sqlite-statements.ts';
 import { appendChunk, Chunks, type Entry } from './sqlite-chunks.ts';
 import type { Batch, Location, PendingIndex } from './sqlite-pending-index.ts';
 import { int, text } from './sqlite-rows.ts';
-import { deliveryConflict } from './store-args.ts';
+import { checkTtl, deliveryConflict } from './store-args.ts';
 import { seen } from './sqlite-kv.ts';
 
 /** What the write paths share: statements and the index of pending deliveries. */
@@ -78,7 +78,7 @@ function admitClaims(statements: Statements, inputs: readonly AcceptInput[]): { 
   const admitted: AcceptInput[] = [];
   const replayed: number[] = [];
   inputs.forEach((input, i) => {
-    if (input.claim !== undefined && seen(statements, input.claim.key, Math.ceil(input.claim.ttlMs), input.acceptedAt)) replayed.push(i);
+    if (input.claim !== undefined && seen(statements, input.claim.key, checkTtl(input.claim.ttlMs), input.acceptedAt)) replayed.push(i);
     else admitted.push(input);
   });
   return { inputs: admitted, replayed: replayed.length > 0 ? replayed : undefined };
