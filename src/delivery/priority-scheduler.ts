@@ -10,42 +10,22 @@
 // Within one priority, deadlines grow with arrival, so each priority is a
 // FIFO and the earliest deadline overall is at the head of one of ten FIFOs:
 // push is O(1) and pop compares ten heads, with no per-item allocation (this
-// sits on the path of every delivery).
+// sits on the path of every delivery): items and arrival numbers go in two
+// FifoQueues per priority rather than as entry objects.
 import { MAX_PRIORITY, isPriority } from '../envelope/priority.ts';
+import { FifoQueue } from './fifo-queue.ts';
 
 export const DEFAULT_AGING_STEP = 16;
 
-/** One priority's items and their arrival numbers: parallel arrays with a head index. */
-class Fifo<T> {
-  items: T[] = [];
-  arrivals: number[] = [];
-  head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: T, arrival: number): void {
-    this.items.push(item);
-    this.arrivals.push(arrival);
-  }
-
-  shift(): T {
-    const item = this.items[this.head] as T;
-    this.items[this.head] = undefined as T; // let the item be collected
-    this.head++;
-    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.arrivals = this.arrivals.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
+/** One priority's items and their arrival numbers, in two FIFOs kept in step. */
+interface Level<T> {
+  readonly items: FifoQueue<T>;
+  readonly arrivals: FifoQueue<number>;
 }
 
 export class PriorityScheduler<T> {
   readonly agingStep: number;
-  readonly #fifos: Fifo<T>[] = Array.from({ length: MAX_PRIORITY + 1 }, () => new Fifo<T>());
+  readonly #levels: Level<T>[] = Array.from({ length: MAX_PRIORITY + 1 }, () => ({ items: new FifoQueue<T>(), arrivals: new FifoQueue<number>() }));
   #arrivals = 0;
   #size = 0;
 
@@ -62,20 +42,22 @@ export class PriorityScheduler<T> {
 
   push(item: T, priority: number): void {
     if (!isPriority(priority)) throw new RangeError(`priority must be an integer 0-9, got ${priority}`);
-    (this.#fifos[priority] as Fifo<T>).push(item, this.#arrivals++);
+    const level = this.#levels[priority] as Level<T>;
+    level.items.push(item);
+    level.arrivals.push(this.#arrivals++);
     this.#size++;
   }
 
   pop(): T | undefined {
-    const fifo = this.#next();
-    if (fifo === undefined) return undefined;
+    const level = this.#next();
+    if (level === undefined) return undefined;
     this.#size--;
-    return fifo.shift();
+    level.arrivals.shift();
+    return level.items.shift();
   }
 
   peek(): T | undefined {
-    const fifo = this.#next();
-    return fifo === undefined ? undefined : fifo.items[fifo.head];
+    return this.#next()?.items.peek();
   }
 
   get size(): number {
@@ -84,21 +66,21 @@ export class PriorityScheduler<T> {
 
   /** Queue depth per priority, index = priority: for metrics (REQ-T269). */
   depthByPriority(): number[] {
-    return this.#fifos.map((f) => f.size);
+    return this.#levels.map((l) => l.items.size);
   }
 
-  /** The FIFO whose head has the earliest deadline (ties: earlier arrival). */
-  #next(): Fifo<T> | undefined {
-    let best: Fifo<T> | undefined;
+  /** The level whose oldest item has the earliest deadline (ties: earlier arrival). */
+  #next(): Level<T> | undefined {
+    let best: Level<T> | undefined;
     let bestDeadline = Infinity;
     let bestArrival = Infinity;
     for (let p = MAX_PRIORITY; p >= 0; p--) {
-      const fifo = this.#fifos[p] as Fifo<T>;
-      if (fifo.head >= fifo.items.length) continue;
-      const arrival = fifo.arrivals[fifo.head] as number;
+      const level = this.#levels[p] as Level<T>;
+      const arrival = level.arrivals.peek();
+      if (arrival === undefined) continue;
       const deadline = arrival + (MAX_PRIORITY - p) * this.agingStep;
       if (deadline < bestDeadline || (deadline === bestDeadline && arrival < bestArrival)) {
-        best = fifo;
+        best = level;
         bestDeadline = deadline;
         bestArrival = arrival;
       }
