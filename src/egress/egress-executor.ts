@@ -8,7 +8,7 @@
 // While the connection is down nothing is attempted (the connection logs
 // and retries by itself): the batch fails at once and waits for its retry.
 import { toErrorData, type ErrorData } from '@plexus/plugin-sdk';
-import type { CallOutcome, RunResult } from '@plexus/plugin-sdk/runtime';
+import { CLEAN_OK, failure, type CallOutcome, type RunResult } from '@plexus/plugin-sdk/runtime';
 import type { BatchExecutor } from '../delivery/plugin-lane.ts';
 import type { BrokerConnection } from '../ingress/broker-connection.ts';
 import type { EgressTarget } from './egress-config.ts';
@@ -19,8 +19,6 @@ export interface EgressReport {
   /** Publishes that failed on an open connection (a down one is reported by the connection). */
   failed(target: EgressTarget, count: number, error: ErrorData): void;
 }
-
-const OK: CallOutcome = Object.freeze({ ok: true, emitted: [], logs: [], droppedLogs: 0 }) as CallOutcome;
 
 export function egressExecutor<T extends EgressTarget>(target: T, connection: BrokerConnection<PublishSession<T>>, report: EgressReport): BatchExecutor {
   return async (events) => {
@@ -35,7 +33,7 @@ export function egressExecutor<T extends EgressTarget>(target: T, connection: Br
     const outcomes = results.map((err) => {
       if (err === undefined) {
         published++;
-        return OK;
+        return CLEAN_OK;
       }
       const error = { ...toErrorData(err, 'PLEXUS_UNAVAILABLE'), code: 'PLEXUS_UNAVAILABLE' };
       firstError ??= error;
@@ -45,10 +43,6 @@ export function egressExecutor<T extends EgressTarget>(target: T, connection: Br
     if (firstError !== undefined) report.failed(target, events.length - published, firstError);
     return result(outcomes);
   };
-}
-
-function failure(error: ErrorData): CallOutcome {
-  return { ok: false, error, emitted: [], logs: [], droppedLogs: 0 };
 }
 
 function result(outcomes: CallOutcome[]): RunResult {

@@ -15,6 +15,20 @@ export function malformed(what: string): ErrorData {
   return { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `the sandbox returned a malformed ${what}` };
 }
 
+/** A failed call's outcome: nothing emitted, whatever it logged. */
+export function failure(error: ErrorData, logs: LogRecord[] = []): CallOutcome {
+  return { ok: false, error, emitted: [], logs, droppedLogs: 0 };
+}
+
+/**
+ * The outcome of nearly every event: success, nothing emitted, nothing
+ * logged. One frozen object shared by all of them: structured clone and the
+ * IPC serializer send a repeated object once and back-references after, so
+ * a batch of clean outcomes crosses both boundaries almost for free and the
+ * host allocates one object for it, not three per event.
+ */
+export const CLEAN_OK: CallOutcome = Object.freeze({ ok: true, emitted: Object.freeze([]) as unknown as EmittedRecord[], logs: Object.freeze([]) as unknown as LogRecord[], droppedLogs: 0 });
+
 export interface CheckedBatch {
   /** One entry per event, `null` for an event that had not settled. */
   outcomes: (CallOutcome | null)[];
@@ -38,7 +52,7 @@ export function checkBatch(json: string | undefined, count: number, spec: Plugin
 }
 
 export function checkOutcome(item: unknown, spec: PluginRuntimeSpec, denials: Denial[]): CallOutcome {
-  if (typeof item !== 'object' || item === null) return { ok: false, error: malformed('outcome'), emitted: [], logs: [], droppedLogs: 0 };
+  if (typeof item !== 'object' || item === null) return failure(malformed('outcome'));
   const o = item as Record<string, unknown>;
   const logs = checkLogs(o.logs, spec.limits.maxLogsPerCall);
   const droppedLogs = (typeof o.droppedLogs === 'number' && o.droppedLogs >= 0 ? o.droppedLogs : 0) + logs.dropped;
@@ -59,14 +73,6 @@ export function checkOutcome(item: unknown, spec: PluginRuntimeSpec, denials: De
   return { ok: true, emitted, logs: logs.records, droppedLogs };
 }
 
-/**
- * The outcome of nearly every event: success, nothing emitted, nothing
- * logged. One frozen object shared by all of them: structured clone and the
- * IPC serializer send a repeated object once and back-references after, so
- * a batch of clean outcomes crosses both boundaries almost for free and the
- * host allocates one object for it, not three per event.
- */
-const CLEAN_OK: CallOutcome = Object.freeze({ ok: true, emitted: Object.freeze([]) as unknown as EmittedRecord[], logs: Object.freeze([]) as unknown as LogRecord[], droppedLogs: 0 });
 
 function checkEmitted(e: unknown, spec: PluginRuntimeSpec): { record: EmittedRecord } | { error: ErrorData; denied?: string } {
   if (typeof e !== 'object' || e === null) return { error: malformed('emitted event') };

@@ -4,7 +4,7 @@
 // event that kills the process is the one that ends up with the crash.
 import { fork, type ChildProcess } from 'node:child_process';
 import { PlexusError, toErrorData } from '../errors.ts';
-import { failure } from './worker-runtime.ts';
+import { failure } from './outcome-check.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
 import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost, WarmReport } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';

@@ -3,10 +3,9 @@
 // re-run one event at a time on fresh instances, so only the event that
 // caused the fault carries it and its batch-mates are not charged an attempt.
 import { toErrorData, type ErrorData } from '../errors.ts';
-import type { LogRecord } from '../types.ts';
 import { PluginInstance, type InstanceHooks } from './instance.ts';
 import type { HostCallClient } from './host-call-client.ts';
-import { checkBatch, checkOutcome, malformed } from './outcome-check.ts';
+import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcome-check.ts';
 import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
 import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
 
@@ -128,7 +127,7 @@ export class WorkerRuntime {
     }
     const deadline = Date.now() + EVICT_DRAIN_MS;
     while (instance.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    if (instance.disposed) return { key, outcome: { ok: true, emitted: [], logs: [], droppedLogs: 0 } };
+    if (instance.disposed) return { key, outcome: CLEAN_OK };
     const call = await instance.runHook('cleanup');
     instance.dispose();
     if ('fault' in call) return { key, outcome: failure(call.error) };
@@ -176,8 +175,4 @@ export class WorkerRuntime {
       },
     };
   }
-}
-
-export function failure(error: ErrorData, logs: LogRecord[] = []): CallOutcome {
-  return { ok: false, error, emitted: [], logs, droppedLogs: 0 };
 }
