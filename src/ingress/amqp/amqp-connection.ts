@@ -22,7 +22,8 @@ export interface WatchedConnection {
 export async function openAmqpConnection(config: AmqpSourceConfig, connectionName: string): Promise<WatchedConnection> {
   const model = await connect(amqpConnectOptions(config), { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: connectionName } });
   let lastError: Error | undefined;
-  let markLost: (cause: Error | undefined) => void = () => undefined;
+  // The executor runs at once: markLost is the promise's resolve from here on.
+  let markLost!: (cause: Error | undefined) => void;
   const lost = new Promise<Error | undefined>((resolve) => {
     markLost = resolve;
   });
@@ -32,5 +33,5 @@ export async function openAmqpConnection(config: AmqpSourceConfig, connectionNam
   // Without an 'error' listener an EventEmitter error would crash the host.
   model.on('error', noteError);
   model.on('close', (err?: Error) => markLost(err ?? lastError));
-  return { model, lost, markLost: (cause) => markLost(cause), noteError, lastError: () => lastError };
+  return { model, lost, markLost, noteError, lastError: () => lastError };
 }
