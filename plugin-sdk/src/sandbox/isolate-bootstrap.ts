@@ -12,7 +12,7 @@ import { matchesAny } from '../topics.ts';
 /** The subset of ivm.Reference the bootstrap uses. */
 export interface HostFunction<Args extends unknown[], Result> {
   apply(receiver: undefined, args: Args, options: object): Promise<Result>;
-  applyIgnored(receiver: undefined, args: Args, options: object): void;
+  applySync(receiver: undefined, args: Args, options: object): Result;
 }
 
 export interface BootSetup {
@@ -26,6 +26,12 @@ export interface BootSetup {
 export interface Runner {
   load(definition: unknown): void;
   runBatch(eventsJson: string): Promise<string>;
+  /** Starts runBatch; if it settles before the calling (sync) call returns, takeBatch(token) answers its JSON. */
+  startBatch(eventsJson: string, token: number): void;
+  /** The JSON of batch `token` if it settled, else null (then awaitBatch). */
+  takeBatch(token: number): string | null;
+  /** The pending batch `token`, to await across an async call. */
+  awaitBatch(token: number): Promise<string>;
   runHook(name: 'init' | 'cleanup'): Promise<string>;
   collect(): string;
   takeInstanceLogs(): string;
@@ -67,7 +73,9 @@ export function isolateBootstrap(
     return err;
   }
   function deny(capability: string, target: string, message: string): Error {
-    deniedHost.applyIgnored(undefined, [capability, target], { arguments: { copy: true } });
+    // Sync, so the denial is recorded before the batch's result reaches the
+    // worker: a batch run as a sync call returns before an async report would land.
+    deniedHost.applySync(undefined, [capability, target], { arguments: { copy: true } });
     return plexusError('PLEXUS_CAPABILITY_DENIED', message);
   }
   function plainFields(fields: unknown): unknown {
@@ -227,6 +235,9 @@ export function isolateBootstrap(
   interface Definition { init?: (ctx: unknown) => unknown; execute: (event: unknown, ctx: unknown) => unknown; cleanup?: (ctx: unknown) => unknown }
   let plugin: Definition | undefined;
   let pending: unknown[] | null = null;
+  // Batches started by startBatch: their JSON once settled, else their promise.
+  // A Map captured before plugin code ran; the plugin cannot reach it.
+  const started = new Map<number, string | Promise<string>>();
 
   async function runOne(event: unknown, i: number, results: unknown[]): Promise<void> {
     const rec = newRec();
@@ -238,7 +249,7 @@ export function isolateBootstrap(
     }
   }
 
-  return freeze({
+  const runner: Runner = freeze({
     load(definition: unknown): void {
       const def = definition as Definition | undefined;
       if (typeof def !== 'object' || def === null || typeof def.execute !== 'function') {
@@ -257,6 +268,27 @@ export function isolateBootstrap(
       const instanceLogs = instanceRec.logs;
       instanceRec = newRec();
       return jsonStringify({ results, instanceLogs });
+    },
+    startBatch(eventsJson: string, token: number): void {
+      const run = runner.runBatch(eventsJson);
+      started.set(token, run);
+      // await, not run.then(): a plugin may have replaced Promise.prototype.then.
+      void (async () => {
+        const json = await run;
+        if (started.get(token) === run) started.set(token, json);
+      })();
+    },
+    takeBatch(token: number): string | null {
+      const entry = started.get(token);
+      if (typeof entry !== 'string') return null;
+      started.delete(token);
+      return entry;
+    },
+    async awaitBatch(token: number): Promise<string> {
+      const entry = started.get(token);
+      started.delete(token);
+      // Unknown token: answer a malformed batch, which the host treats as a crashed runner.
+      return entry === undefined ? jsonStringify({ results: null, instanceLogs: [] }) : await entry;
     },
     async runHook(name: 'init' | 'cleanup'): Promise<string> {
       const rec = newRec();
@@ -278,4 +310,5 @@ export function isolateBootstrap(
       return jsonStringify(rec.logs);
     },
   });
+  return runner;
 }
