@@ -297,7 +297,7 @@ export class DeliveryEngine {
 
   private expire(lane: PluginLane, expired: QueuedDelivery[]): void {
     const at = this.now();
-    const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, attempt: d.record.attempt, reason: 'expired', at }));
+    const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at }));
     this.pendingCommits++;
     this.commit(lane, expired, settlements, [])
       .catch((err: unknown) => {

@@ -19,7 +19,7 @@ const NO_EVENTS: readonly PlexusEvent[] = Object.freeze([]);
 
 export function settleOutcome(outcome: CallOutcome, record: DeliveryRecord, plugin: ActivePlugin, now: number, random: () => number): SettledOutcome {
   // The common case, first: success is always acknowledged (decideDisposition answers 'ack' for any ok outcome).
-  if (outcome.ok && outcome.emitted.length === 0) return { settlement: { kind: 'done', deliveryId: record.id }, emitted: NO_EVENTS, unhealthy: false };
+  if (outcome.ok && outcome.emitted.length === 0) return { settlement: { kind: 'done', deliveryId: record.id, handle: record.handle }, emitted: NO_EVENTS, unhealthy: false };
   const attempt = record.attempt + 1;
   const disposition = decideDisposition({
     outcome: outcome.ok ? { status: 'ok' } : { status: 'error', error: outcome.error },
@@ -27,14 +27,14 @@ export function settleOutcome(outcome: CallOutcome, record: DeliveryRecord, plug
   });
   if (disposition === 'ack') {
     const emitted = outcome.ok && outcome.emitted.length > 0 ? toEmittedEvents(outcome.emitted, record.event, plugin, new Date(now)) : [];
-    return { settlement: { kind: 'done', deliveryId: record.id }, emitted, unhealthy: false };
+    return { settlement: { kind: 'done', deliveryId: record.id, handle: record.handle }, emitted, unhealthy: false };
   }
   if ('retryAt' in disposition) {
     const error = outcome.ok ? { name: 'Error', message: '' } : outcome.error;
-    return { settlement: { kind: 'retry', deliveryId: record.id, attempt, availableAt: disposition.retryAt, error }, emitted: [], unhealthy: true };
+    return { settlement: { kind: 'retry', deliveryId: record.id, handle: record.handle, attempt, availableAt: disposition.retryAt, error }, emitted: [], unhealthy: true };
   }
   return {
-    settlement: { kind: 'dead', deliveryId: record.id, attempt, reason: disposition.deadLetter, error: outcome.ok ? undefined : outcome.error, at: now },
+    settlement: { kind: 'dead', deliveryId: record.id, handle: record.handle, attempt, reason: disposition.deadLetter, error: outcome.ok ? undefined : outcome.error, at: now },
     emitted: [],
     unhealthy: disposition.deadLetter !== 'permanent',
   };

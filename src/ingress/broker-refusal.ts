@@ -52,9 +52,9 @@ export class RefusalRecorder {
       priority: 4,
     };
     const id = this.#ids.next(now);
-    await this.#store.accept([{ event, acceptedAt: now, deliveries: [{ id, plugin: this.#ingress }] }], this.#dedupWindowMs);
+    const { created } = await this.#store.accept([{ event, acceptedAt: now, deliveries: [{ id, plugin: this.#ingress }] }], this.#dedupWindowMs);
     const error: ErrorData = { ...refusal.error.toData(), permanent: true };
-    await this.#store.settle([{ kind: 'dead', deliveryId: id, attempt: 0, reason: 'invalid', error, at: now }], [], this.#dedupWindowMs);
+    await this.#store.settle([{ kind: 'dead', deliveryId: id, handle: created[0]?.handle, attempt: 0, reason: 'invalid', error, at: now }], [], this.#dedupWindowMs);
     return id;
   }
 }

@@ -34,9 +34,12 @@ const DEAD_LETTER = `INSERT OR REPLACE INTO dlq (id, seq, plugin, source, type, 
 
 const NO_BITS = new Uint8Array(0);
 
-/** Call inside a transaction. A pending delivery of its own (retried, replayed): refused if the id is pending already. */
-export function insertRow(writer: Writer, id: string, seq: number, plugin: string, attempt: number, availableAt: number, acceptedAt: number, lastError: string | null): void {
-  if (writer.index.has(id) || writer.statements.run(INSERT_ROW, id, seq, plugin, attempt, availableAt, acceptedAt, lastError) === 0) throw deliveryConflict(id);
+/**
+ * Call inside a transaction. A pending delivery of its own (retried, replayed): refused if the id is pending already.
+ * `moved`: the delivery just left its batch (a retry), so only the deliveries table can hold its id.
+ */
+export function insertRow(writer: Writer, id: string, seq: number, plugin: string, attempt: number, availableAt: number, acceptedAt: number, lastError: string | null, moved = false): void {
+  if ((!moved && writer.index.has(id)) || writer.statements.run(INSERT_ROW, id, seq, plugin, attempt, availableAt, acceptedAt, lastError) === 0) throw deliveryConflict(id);
   writer.index.addRow(id);
 }
 
@@ -63,9 +66,10 @@ export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedu
         batch = { rowid: 0, firstSeq, plugin, events: [], ids: [], pending: NO_BITS, left: 0 };
         batches.set(plugin, batch);
       }
-      // The index knows every pending id, including this batch's so far.
-      if (!index.addToBatch(batch, id, i)) throw deliveryConflict(id);
-      created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt, eventJson: eventJsons[i] });
+      // Refused if pending already, including earlier in this batch.
+      const handle = index.addToBatch(batch, id, i);
+      if (handle === undefined) throw deliveryConflict(id);
+      created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt, eventJson: eventJsons[i], handle });
     }
   });
   for (const batch of batches.values()) index.insertBatch(batch);
@@ -115,7 +119,7 @@ export function applySettlements(writer: Writer, settlements: readonly Settlemen
   const chunks = new Chunks(statements);
   for (const settlement of settlements) {
     const id = settlement.deliveryId;
-    const location = index.location(id);
+    const location = index.location(id, settlement.handle);
     if (location === undefined) continue;
     switch (settlement.kind) {
       case 'done':
@@ -131,7 +135,7 @@ export function applySettlements(writer: Writer, settlements: readonly Settlemen
         const { seq, plugin } = locate(statements, id, location);
         const entry = entryOf(chunks, seq);
         remove(writer, id, location);
-        insertRow(writer, id, seq, plugin, settlement.attempt, settlement.availableAt, entry.acceptedAt, error);
+        insertRow(writer, id, seq, plugin, settlement.attempt, settlement.availableAt, entry.acceptedAt, error, true);
         break;
       }
       case 'dead': {

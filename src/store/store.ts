@@ -32,7 +32,16 @@ export interface DeliveryRecord {
    * serializing the event a second time. Never stored; absent on records read back.
    */
   eventJson?: string;
+  /**
+   * Where the store keeps this pending delivery, for the store's own use:
+   * a settlement that carries it back lets the store find the delivery
+   * without a lookup by id. Opaque to everyone else; stores may omit it.
+   */
+  handle?: StoreHandle;
 }
+
+/** See DeliveryRecord.handle. */
+export type StoreHandle = object;
 
 /**
  * A replay claim (a webhook delivery id): the event is accepted only if
@@ -62,10 +71,11 @@ export interface AcceptResult {
   replayed?: number[];
 }
 
+/** `handle`: the record's (DeliveryRecord.handle), when the caller has it; a settlement without one is found by id. */
 export type Settlement =
-  | { kind: 'done'; deliveryId: string }
-  | { kind: 'retry'; deliveryId: string; attempt: number; availableAt: number; error: ErrorData }
-  | { kind: 'dead'; deliveryId: string; attempt: number; reason: DeadReason; error?: ErrorData; at: number };
+  | { kind: 'done'; deliveryId: string; handle?: StoreHandle | undefined }
+  | { kind: 'retry'; deliveryId: string; handle?: StoreHandle | undefined; attempt: number; availableAt: number; error: ErrorData }
+  | { kind: 'dead'; deliveryId: string; handle?: StoreHandle | undefined; attempt: number; reason: DeadReason; error?: ErrorData; at: number };
 
 export interface DlqEntry {
   /** Id of the DLQ entry (the delivery id it came from). */

@@ -51,10 +51,11 @@ export function ids(records: readonly { id: string }[]): string[] {
 /**
  * Records as stored: a fresh record may carry `eventJson`, the event's text the
  * store made for its journal (never persisted); when present it must be
- * exactly the event's JSON, and it is left out of comparisons.
+ * exactly the event's JSON, and it is left out of comparisons, as is the
+ * store's opaque `handle`.
  */
 export function stored(records: readonly DeliveryRecord[]): DeliveryRecord[] {
-  return records.map(({ eventJson, ...record }) => {
+  return records.map(({ eventJson, handle: _handle, ...record }) => {
     if (eventJson !== undefined) assert.equal(eventJson, JSON.stringify(record.event), `eventJson of ${record.id}`);
     return record;
   });
