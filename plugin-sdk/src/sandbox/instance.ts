@@ -9,6 +9,7 @@ import { BOOTSTRAP_SOURCE } from './isolate-source.ts';
 import type { BootSetup } from './isolate-bootstrap.ts';
 import { loadError, loadPluginModules } from './module-loader.ts';
 import type { PluginRuntimeSpec, RestartCause } from './protocol.ts';
+import type { SyncCallSlot } from './sync-call-watch.ts';
 
 /** Host functions an instance calls back into; each answers JSON text and never throws across. */
 export interface InstanceHooks {
@@ -52,6 +53,8 @@ export class PluginInstance {
   /** Batches left to run async before the sync path is tried again (0 = sync). */
   private asyncBatchesLeft = 0;
   private batchTokens = 0;
+  /** Where this worker reports its sync calls; without one, batches run async only. */
+  private syncCalls: SyncCallSlot | undefined;
   /** What init logged, until someone reports it (takeInitLogs). */
   private initLogs: LogRecord[] = [];
 
@@ -62,7 +65,7 @@ export class PluginInstance {
   }
 
   /** Creates the isolate, loads the plugin module and runs `init`. Throws PlexusError on any failure. */
-  static async create(spec: PluginRuntimeSpec, sdkSource: string, hooks: InstanceHooks): Promise<PluginInstance> {
+  static async create(spec: PluginRuntimeSpec, sdkSource: string, hooks: InstanceHooks, syncCalls?: SyncCallSlot): Promise<PluginInstance> {
     const isolate = new ivm.Isolate({
       memoryLimit: spec.limits.memoryMb,
       // V8 has lost control of this isolate and the thread may never return
@@ -96,6 +99,7 @@ export class PluginInstance {
       const definition = (await main.namespace.get('default', { reference: true })) as ivm.Reference;
       await (refs[4] as ivm.Reference).apply(undefined, [definition.derefInto()], { timeout: SMALL_CALL_MS });
       const instance = new PluginInstance(spec, isolate, refs);
+      instance.syncCalls = syncCalls;
       const init = await instance.runHook('init');
       if ('fault' in init) throw loadError(`init of ${spec.name}@${spec.version} failed: ${init.error.message}`);
       const outcome = JSON.parse(init.json) as { ok: boolean; error?: ErrorData; logs?: unknown };
@@ -114,7 +118,7 @@ export class PluginInstance {
   }
 
   runBatch(eventsJson: string): Promise<CallResult> {
-    if (this.asyncBatchesLeft > 0) {
+    if (this.asyncBatchesLeft > 0 || this.syncCalls === undefined) {
       this.asyncBatchesLeft--;
       return this.call(this.runBatchRef, [eventsJson], 'execute', this.spec.limits.timeoutMs);
     }
@@ -123,11 +127,13 @@ export class PluginInstance {
 
   /** The batch as a sync call (its time limit covers its sync part and microtasks); if it is still waiting after that, awaited under the watchdog. */
   private async runBatchSync(eventsJson: string): Promise<CallResult> {
+    const watch = this.syncCalls as SyncCallSlot;
     const timeoutMs = this.spec.limits.timeoutMs;
     const token = ++this.batchTokens;
     const started = performance.now();
     this.lastUsed = Date.now();
     let json: unknown;
+    watch.begin(timeoutMs + SMALL_CALL_MS);
     try {
       this.startBatchRef.applySync(undefined, [eventsJson, token], { arguments: { copy: true }, timeout: timeoutMs });
       json = this.takeBatchRef.applySync(undefined, [token], { result: { copy: true }, timeout: SMALL_CALL_MS });
@@ -135,6 +141,8 @@ export class PluginInstance {
       const fault = this.classify(err, false);
       this.dispose();
       return { fault, error: faultError(fault, 'execute', this.spec, err), partialJson: undefined };
+    } finally {
+      watch.end();
     }
     const elapsed = performance.now() - started;
     if (typeof json === 'string') {

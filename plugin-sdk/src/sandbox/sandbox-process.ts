@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
+import { createSyncCallWatch, overdueMs } from './sync-call-watch.ts';
 import { failure } from './outcome-check.ts';
 import type { HostCallMessage } from './host-call-client.ts';
 import { CHANNELS, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
@@ -28,6 +29,16 @@ const send = (message: SandboxToHost): void => {
   if (process.connected) process.send?.(message);
 };
 
+const syncCalls = createSyncCallWatch();
+// A worker stuck in a sync call past its deadline is lost with its isolate (sync-call-watch.ts): end the process, as onCatastrophicError would.
+const syncWatch = setInterval(() => {
+  const overdue = overdueMs(syncCalls);
+  if (overdue === 0) return;
+  process.stderr.write(`plexus sandbox: a worker has been inside a plugin call ${overdue} ms past its time limit; V8 lost control of that isolate; aborting the sandbox process\n`);
+  process.kill(process.pid, 'SIGABRT');
+}, 250);
+syncWatch.unref();
+
 const pool = new Piscina<WorkerTask, RunResult | number>({
   filename: new URL('./worker.ts', import.meta.url).href,
   minThreads: threads,
@@ -36,7 +47,7 @@ const pool = new Piscina<WorkerTask, RunResult | number>({
   concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 4,
   // 'sync' would park idle workers in Atomics.wait, deaf to the control channel.
   atomics: 'async',
-  workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true },
+  workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true, syncCalls },
 });
 
 const hostCalls = new BroadcastChannel(CHANNELS.hostCallRequest);

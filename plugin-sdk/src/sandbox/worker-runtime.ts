@@ -5,6 +5,7 @@
 import { toErrorData, type ErrorData } from '../errors.ts';
 import { PluginInstance, type InstanceHooks } from './instance.ts';
 import type { HostCallClient } from './host-call-client.ts';
+import type { SyncCallSlot } from './sync-call-watch.ts';
 import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcome-check.ts';
 import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
 import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
@@ -25,11 +26,13 @@ export class WorkerRuntime {
   private readonly sdkSource: string;
   private readonly host: HostCallClient;
   private readonly fetchViaHost: boolean;
+  private readonly syncCalls: SyncCallSlot | undefined;
 
-  constructor(sdkSource: string, host: HostCallClient, fetchViaHost: boolean) {
+  constructor(sdkSource: string, host: HostCallClient, fetchViaHost: boolean, syncCalls?: SyncCallSlot) {
     this.sdkSource = sdkSource;
     this.host = host;
     this.fetchViaHost = fetchViaHost;
+    this.syncCalls = syncCalls;
   }
 
   get instanceCount(): number {
@@ -144,7 +147,7 @@ export class WorkerRuntime {
     const existing = this.slots.get(spec.key);
     if (existing && !existing.current?.disposed) return existing;
     const denials: Denial[] = [];
-    const slot: Slot = { instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials)), denials };
+    const slot: Slot = { instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials), this.syncCalls), denials };
     slot.instance.then((instance) => { slot.current = instance; }, () => undefined);
     this.slots.set(spec.key, slot);
     return slot;

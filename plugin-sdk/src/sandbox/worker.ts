@@ -5,16 +5,21 @@ import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { HostCallClient } from './host-call-client.ts';
 import { CHANNELS, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
+import { SyncCallSlot } from './sync-call-watch.ts';
 import { WorkerRuntime } from './worker-runtime.ts';
 
 interface SandboxWorkerData {
   sdkSource: string;
   idleMs: number;
   fetchViaHost: boolean;
+  /** See sync-call-watch.ts. */
+  syncCalls: SharedArrayBuffer;
 }
 
 const data = workerData as SandboxWorkerData;
-const runtime = new WorkerRuntime(data.sdkSource, new HostCallClient(), data.fetchViaHost);
+const slot = SyncCallSlot.claim(data.syncCalls, threadId);
+process.on('exit', () => slot?.release());
+const runtime = new WorkerRuntime(data.sdkSource, new HostCallClient(), data.fetchViaHost, slot);
 const control = new BroadcastChannel(CHANNELS.control);
 const acks = new BroadcastChannel(CHANNELS.controlAck);
 control.unref();
