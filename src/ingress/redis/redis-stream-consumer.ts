@@ -14,10 +14,10 @@
 import type { Redis } from 'ioredis';
 import type { RedisStreamConfig } from '../broker-config.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
-import type { BrokerMessage } from '../broker-message.ts';
+import type { BrokerMessage, Decoded } from '../broker-message.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerStats } from '../broker-stats.ts';
-import { decodeStreamEntry } from './redis-entry.ts';
+import { decodeStreamEntry, type DecodedRedisMessage } from './redis-entry.ts';
 import { parseClaim, parseEntries, parseGroupInfo, type StreamEntry } from './redis-stream-replies.ts';
 import type { ConsumerRun } from './redis-session.ts';
 
@@ -134,31 +134,27 @@ export class RedisStreamConsumer {
 
   #take(entries: readonly StreamEntry[]): void {
     const now = Date.now();
+    const context = { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) };
     const messages: BrokerMessage[] = [];
     for (const { id, fields } of entries) {
       if (fields === null) continue;
       this.#inFlight.set(id, now);
-      const entry = decodeStreamEntry(id, fields, { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
-      const done = () => {
-        this.#inFlight.delete(id);
-        this.#ackLater(id);
-        return true;
-      };
-      messages.push({
-        decoded: entry.decoded, source: this.source, contentType: entry.contentType,
-        get body() { return entry.body; },
-        ack: done,
-        // No broker-side dead-letter for streams: the refusal is in the host DLQ; the entry is acknowledged.
-        refuse: () => void done(),
-        release: () => {
-          this.#inFlight.delete(id);
-          // Still pending for this consumer: take it again while running, else the next session or XAUTOCLAIM will.
-          const run = this.#run;
-          if (run?.active) this.#take([{ id, fields }]);
-        },
-      });
+      messages.push(new StreamMessage(this, id, fields, decodeStreamEntry(id, fields, context)));
     }
     void this.#intake.take(messages);
+  }
+
+  /** The entry's outcome is durable (or it was refused into the host DLQ): acknowledge it. */
+  settled(id: string): boolean {
+    this.#inFlight.delete(id);
+    this.#ackLater(id);
+    return true;
+  }
+
+  /** The host could not accept the entry: still pending for this consumer, so take it again while running, else the next session or XAUTOCLAIM will. */
+  released(id: string, fields: string[]): void {
+    this.#inFlight.delete(id);
+    if (this.#run?.active) this.#take([{ id, fields }]);
   }
 
   #ackLater(id: string): void {
@@ -218,5 +214,47 @@ export class RedisStreamConsumer {
     } finally {
       this.#claiming = false;
     }
+  }
+}
+
+/**
+ * One taken entry, as the intake sees it: a class rather than an object of
+ * closures, because a stream delivers tens of thousands of entries a second
+ * and every allocation per entry shows in the collector's share.
+ */
+class StreamMessage implements BrokerMessage {
+  readonly decoded: Decoded;
+  readonly source: string;
+  readonly contentType: string;
+  readonly #consumer: RedisStreamConsumer;
+  readonly #id: string;
+  readonly #fields: string[];
+  readonly #entry: DecodedRedisMessage;
+
+  constructor(consumer: RedisStreamConsumer, id: string, fields: string[], entry: DecodedRedisMessage) {
+    this.decoded = entry.decoded;
+    this.source = consumer.source;
+    this.contentType = entry.contentType;
+    this.#consumer = consumer;
+    this.#id = id;
+    this.#fields = fields;
+    this.#entry = entry;
+  }
+
+  get body(): Buffer {
+    return this.#entry.body;
+  }
+
+  ack(): boolean {
+    return this.#consumer.settled(this.#id);
+  }
+
+  /** No broker-side dead-letter for streams: the refusal is in the host DLQ; the entry is acknowledged. */
+  refuse(): void {
+    this.#consumer.settled(this.#id);
+  }
+
+  release(): void {
+    this.#consumer.released(this.#id, this.#fields);
   }
 }
