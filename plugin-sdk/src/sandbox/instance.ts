@@ -32,10 +32,14 @@ const SMALL_CALL_MS = 1000;
  * back), as long as batches finish within this many ms without waiting on
  * I/O. A sync call holds the worker thread, so a plugin whose batches take
  * longer, or await kv/fetch/timers, runs async, where that overhead is noise,
- * and is probed again every PROBE_EVERY batches.
+ * and is probed again after FIRST_PROBE async batches, then twice as many
+ * each time the probe is over budget again, up to LAST_PROBE. (A new
+ * instance's first batches run cold code; they must not send a fast plugin
+ * async for long.)
  */
 const SYNC_BUDGET_MS = 2;
-const PROBE_EVERY = 64;
+const FIRST_PROBE = 2;
+const LAST_PROBE = 64;
 
 export class PluginInstance {
   readonly spec: PluginRuntimeSpec;
@@ -52,6 +56,8 @@ export class PluginInstance {
   private disposedByUs = false;
   /** Batches left to run async before the sync path is tried again (0 = sync). */
   private asyncBatchesLeft = 0;
+  /** Async batches to run after the next sync batch that is over budget. */
+  private probeAfter = FIRST_PROBE;
   private batchTokens = 0;
   /** Where this worker reports its sync calls; without one, batches run async only. */
   private syncCalls: SyncCallSlot | undefined;
@@ -146,10 +152,11 @@ export class PluginInstance {
     }
     const elapsed = performance.now() - started;
     if (typeof json === 'string') {
-      if (elapsed > SYNC_BUDGET_MS) this.asyncBatchesLeft = PROBE_EVERY;
+      if (elapsed > SYNC_BUDGET_MS) this.backOff();
+      else this.probeAfter = FIRST_PROBE;
       return { json };
     }
-    this.asyncBatchesLeft = PROBE_EVERY;
+    this.backOff();
     return this.call(this.awaitBatchRef, [token], 'execute', Math.max(1, Math.ceil(timeoutMs - elapsed)));
   }
 
@@ -182,6 +189,11 @@ export class PluginInstance {
   dispose(): void {
     this.disposedByUs = true;
     if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  private backOff(): void {
+    this.asyncBatchesLeft = this.probeAfter;
+    this.probeAfter = Math.min(this.probeAfter * 2, LAST_PROBE);
   }
 
   private async call(ref: ivm.Reference, args: (string | number)[], hook: string, timeoutMs: number): Promise<CallResult> {
