@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
-import { createSyncCallWatch, overdueMs } from './sync-call-watch.ts';
+import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
 import { failure } from './outcome-check.ts';
 import type { HostCallMessage } from './host-call-client.ts';
 import { CHANNELS, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
@@ -30,14 +30,6 @@ const send = (message: SandboxToHost): void => {
 };
 
 const syncCalls = createSyncCallWatch();
-// A worker stuck in a sync call past its deadline is lost with its isolate (sync-call-watch.ts): end the process, as onCatastrophicError would.
-const syncWatch = setInterval(() => {
-  const overdue = overdueMs(syncCalls);
-  if (overdue === 0) return;
-  process.stderr.write(`plexus sandbox: a worker has been inside a plugin call ${overdue} ms past its time limit; V8 lost control of that isolate; aborting the sandbox process\n`);
-  process.kill(process.pid, 'SIGABRT');
-}, 250);
-syncWatch.unref();
 
 const pool = new Piscina<WorkerTask, RunResult | number>({
   filename: new URL('./worker.ts', import.meta.url).href,
@@ -63,6 +55,14 @@ const allAnnounced = new Promise<void>((resolve) => { announced = resolve; });
 pool.on('workerDestroy', (worker: { threadId?: number }) => {
   if (worker.threadId !== undefined) liveWorkers.delete(worker.threadId);
 });
+// A worker stuck in a sync call past its deadline is lost with its isolate (sync-call-watch.ts): end the process, as onCatastrophicError would.
+const syncWatch = setInterval(() => {
+  const overdue = overdueCall(syncCalls, (threadId) => liveWorkers.has(threadId));
+  if (overdue === undefined) return;
+  process.stderr.write(`plexus sandbox: worker ${overdue.threadId} has been inside a plugin call ${overdue.ms} ms past its time limit; V8 lost control of that isolate; aborting the sandbox process\n`);
+  process.kill(process.pid, 'SIGABRT');
+}, 250);
+syncWatch.unref();
 hostCalls.onmessage = (event: unknown) => {
   const { id, plugin, call } = (event as { data: HostCallMessage }).data;
   send({ kind: 'host-call', id, plugin, call });

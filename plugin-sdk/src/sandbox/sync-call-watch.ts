@@ -56,9 +56,19 @@ export class SyncCallSlot {
   }
 }
 
-/** How long the most overdue sync call is past its deadline, in ms; 0 when none is. */
-export function overdueMs(shared: SharedArrayBuffer, now = Date.now()): number {
-  let worst = 0;
-  for (const deadline of deadlinesOf(shared)) if (deadline > 0 && now - deadline > worst) worst = now - deadline;
+/**
+ * The most overdue sync call of a live worker: its thread id and how far
+ * past its deadline it is, in ms. A slot whose thread is gone without
+ * releasing it (terminated mid-call) is not a stuck worker, so only threads
+ * `isLive` accepts count.
+ */
+export function overdueCall(shared: SharedArrayBuffer, isLive: (threadId: number) => boolean, now = Date.now()): { threadId: number; ms: number } | undefined {
+  const deadlines = deadlinesOf(shared);
+  const owners = ownersOf(shared);
+  let worst: { threadId: number; ms: number } | undefined;
+  deadlines.forEach((deadline, i) => {
+    const threadId = Atomics.load(owners, i);
+    if (deadline > 0 && now > deadline && threadId !== 0 && isLive(threadId) && (worst === undefined || now - deadline > worst.ms)) worst = { threadId, ms: now - deadline };
+  });
   return worst;
 }
