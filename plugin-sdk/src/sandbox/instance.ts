@@ -67,7 +67,7 @@ export class PluginInstance {
   private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[]) {
     this.spec = spec;
     this.isolate = isolate;
-    [this.runBatchRef, this.runHookRef, this.collectRef, this.logsRef, , this.startBatchRef, this.takeBatchRef, this.awaitBatchRef] = refs as ivm.Reference[] as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
+    [this.runBatchRef, this.runHookRef, this.collectRef, this.logsRef, , this.startBatchRef, this.takeBatchRef, this.awaitBatchRef] = refs as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
   }
 
   /** Creates the isolate, loads the plugin module and runs `init`. Throws PlexusError on any failure. */
@@ -125,7 +125,7 @@ export class PluginInstance {
 
   runBatch(eventsJson: string): Promise<CallResult> {
     if (this.asyncBatchesLeft > 0 || this.syncCalls === undefined) {
-      this.asyncBatchesLeft--;
+      if (this.asyncBatchesLeft > 0) this.asyncBatchesLeft--;
       return this.call(this.runBatchRef, [eventsJson], 'execute', this.spec.limits.timeoutMs);
     }
     return this.runBatchSync(eventsJson);
