@@ -1,6 +1,6 @@
 // A raw amqplib connection for the tests: it publishes and inspects the way
 // any other client would, without going through the ingress code.
-import { connect, type Channel, type ChannelModel, type Options } from 'amqplib';
+import { connect, type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
 
 export const AMQP_URL = 'amqp://127.0.0.1:5672';
 
@@ -23,6 +23,16 @@ export class RawAmqp {
 
   publish(exchange: string, routingKey: string, body: string | Buffer, options: Options.Publish = {}): void {
     this.channel.publish(exchange, routingKey, typeof body === 'string' ? Buffer.from(body) : body, { persistent: true, ...options });
+  }
+
+  /** A throwaway topic exchange with a queue bound by `pattern`, consumed (no acks) into `onMessage`. */
+  async sink(exchange: string, queue: string, pattern: string, onMessage: (message: ConsumeMessage) => void): Promise<void> {
+    await this.channel.assertExchange(exchange, 'topic', { durable: false });
+    await this.channel.assertQueue(queue, { durable: false });
+    await this.channel.bindQueue(queue, exchange, pattern);
+    await this.channel.consume(queue, (m) => {
+      if (m) onMessage(m);
+    }, { noAck: true });
   }
 
   /** Waits until RabbitMQ has taken every publish so far (a round trip on the same channel). */

@@ -20,13 +20,8 @@ test('emitted events reach a bound queue as structured CloudEvents, confirmed; i
   const exchange = uniqueName('egress');
   const queue = uniqueName('egress-sink');
   const raw = await RawAmqp.open();
-  await raw.channel.assertExchange(exchange, 'topic', { durable: false });
-  await raw.channel.assertQueue(queue, { durable: false });
-  await raw.channel.bindQueue(queue, exchange, 'orders.#');
   const received: ConsumeMessage[] = [];
-  await raw.channel.consume(queue, (m) => {
-    if (m) received.push(m);
-  }, { noAck: true });
+  await raw.sink(exchange, queue, 'orders.#', (m) => received.push(m));
   // An egress-only connection: no queues, it consumes nothing.
   const broker = await BrokerHost.start({
     brokers: { amqp: { out: { url: AMQP_URL, username: 'guest', password: 'guest' } } },

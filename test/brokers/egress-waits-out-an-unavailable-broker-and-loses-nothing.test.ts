@@ -40,15 +40,11 @@ async function amqpSink(): Promise<Sink> {
   const exchange = uniqueName('egress-down');
   const queue = uniqueName('egress-down-sink');
   const raw = await RawAmqp.open();
-  await raw.channel.assertExchange(exchange, 'topic', { durable: false });
-  await raw.channel.assertQueue(queue, { durable: false });
-  await raw.channel.bindQueue(queue, exchange, '#');
   const arrived = new Map<string, number>();
-  await raw.channel.consume(queue, (m) => {
-    if (!m) return;
+  await raw.sink(exchange, queue, '#', (m) => {
     const n = String((JSON.parse(m.content.toString()) as { data: { n: number } }).data.n);
     arrived.set(n, (arrived.get(n) ?? 0) + 1);
-  }, { noAck: true });
+  });
   return {
     brokers: (port) => ({ amqp: { out: { url: `amqp://127.0.0.1:${port}`, username: 'guest', password: 'guest', reconnect: RECONNECT, breaker: BREAKER } } }),
     target: { match: 'orders.#', broker: 'out', exchange, retry: RETRY },
