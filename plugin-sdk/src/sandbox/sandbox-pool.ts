@@ -27,6 +27,16 @@ type Pending =
   | { kind: 'other'; resolve: (m: SandboxToHost) => void; reject: (e: Error) => void };
 
 const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
+// --no-node-snapshot: isolated-vm needs it on the process's own command line
+// (workers refuse it). --always-sparkplug: every plugin instance is an
+// isolate of its own, so each upgrade, restart or new worker starts the
+// plugin's and the SDK's code cold, and V8 would interpret it until it tiers
+// up, which is most of a hot upgrade's window. Baseline-compiling each
+// function on its first call is cheap and skips that phase. Measured with
+// bench:reload, 4 runs each: upgrade-window ratio median 0.94 vs 0.91 and a
+// higher steady rate; bench:sandbox cold start 6.5 vs 8.3 ms, instance memory
+// unchanged.
+const PROCESS_ARGS = ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', '--always-sparkplug'];
 const RESPAWN_BACKOFF_MS = [0, 100, 250, 500, 1000, 2000, 5000];
 const SHUTDOWN_TIMEOUT_MS = 45_000;
 /** Backstop past every per-event limit (a batch may be bisected into single runs): a run still
@@ -141,7 +151,7 @@ export class SandboxPool {
   private spawn(attempt: number): void {
     const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, fetchViaHost: this.options.fetch !== undefined };
     const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
-      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
+      execArgv: PROCESS_ARGS,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
