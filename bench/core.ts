@@ -1,7 +1,10 @@
 // bench:core — events/s from local ingress (engine.accept on the SQLite store)
 // through router, sandbox and durable settlement to "settled" (the moment a
 // source may be acked), with 1 and with 20 subscribed plugins, as a ratio to
-// the sandbox-only figure measured in the same run. Last line: one JSON object.
+// the sandbox-only figure measured in the same run. Both paths get an untimed
+// one-second warm-up first (the sandbox-only one always had it; without the
+// core's, its first round measured cold code). Last line: one JSON object.
+// BENCH_STORE=redis runs the core on the Redis store (127.0.0.1:6379) instead.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,12 +15,15 @@ import { defaultHostConfig } from '../src/config/host-config.ts';
 import { DeliveryEngine } from '../src/delivery/engine.ts';
 import type { ActivePlugin } from '../src/delivery/plugin-lane.ts';
 import { DEFAULT_RETRY_POLICY } from '../src/delivery/retry-policy.ts';
+import { RedisStore } from '../src/store/redis-store.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
+import type { Store } from '../src/store/store.ts';
 import { benchEvent, median, sandboxEventsPerSec, trivialSpec, TRIVIAL_PLUGIN, writeBenchPlugin } from './sandbox-throughput.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 // The host's own defaults: the bench measures what `plexus start` runs.
 const DELIVERY = defaultHostConfig().delivery;
+const STORE = process.env.BENCH_STORE === 'redis' ? 'redis' : 'sqlite';
 const CHUNK = 256;
 const ACCEPTS_IN_FLIGHT = 8;
 
@@ -49,6 +55,11 @@ async function throughCore(engine: DeliveryEngine, seconds: number): Promise<num
   return settled / ((performance.now() - started) / 1000);
 }
 
+/** A fresh store per measurement: SQLite under the bench's dir, or Redis under a prefix of its own (removed after). */
+async function openStore(name: string): Promise<Store> {
+  return STORE === 'redis' ? RedisStore.connect({ prefix: `plexus-bench-${randomUUID().slice(0, 8)}-${name}:` }) : SqliteStore.open(join(dir, `${name}.db`));
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'plexus-bench-core-'));
 try {
   const sandbox = await SandboxPool.start({});
@@ -56,17 +67,23 @@ try {
   const one = await plugins(dir, 1);
   const twenty = await plugins(dir, 20);
   const results = { sandbox: [] as number[], one: [] as number[], twenty: [] as number[] };
-  await sandboxEventsPerSec(sandbox, spec, 1); // warm-up
+  /** Events/s through a fresh engine and store with `set` subscribed. */
+  const core = async (set: ActivePlugin[], name: string, seconds: number): Promise<number> => {
+    const store = await openStore(name);
+    const engine = new DeliveryEngine({ store, sandbox, dedupWindowMs: DELIVERY.dedupWindowMs, maxQueued: DELIVERY.maxQueued });
+    engine.setPlugins(set);
+    const rate = await throughCore(engine, seconds);
+    await engine.stop(10_000);
+    if (store instanceof RedisStore) await store.destroyAll();
+    await store.close();
+    return rate;
+  };
+  // Warm-up, untimed: each path gets one second to load and compile before its first measured round.
+  await sandboxEventsPerSec(sandbox, spec, 1);
+  await core(one, 'warm-up', 1);
   for (let round = 0; round < 3; round++) {
     results.sandbox.push(await sandboxEventsPerSec(sandbox, spec, SECONDS));
-    for (const [set, out] of [[one, results.one], [twenty, results.twenty]] as const) {
-      const store = await SqliteStore.open(join(dir, `round-${round}-${set.length}.db`));
-      const engine = new DeliveryEngine({ store, sandbox, dedupWindowMs: DELIVERY.dedupWindowMs, maxQueued: DELIVERY.maxQueued });
-      engine.setPlugins(set);
-      out.push(await throughCore(engine, SECONDS));
-      await engine.stop(10_000);
-      await store.close();
-    }
+    for (const [set, out] of [[one, results.one], [twenty, results.twenty]] as const) out.push(await core(set, `round-${round}-${set.length}`, SECONDS));
     console.log(`round ${round + 1}: sandbox-only ${Math.round(results.sandbox[round] as number)}/s, core with 1 plugin ${Math.round(results.one[round] as number)} events/s, with 20 plugins ${Math.round(results.twenty[round] as number)} events/s (${Math.round((results.twenty[round] as number) * 20)} deliveries/s)`);
   }
   await sandbox.close();
@@ -75,7 +92,7 @@ try {
   const twentyPerSec = median(results.twenty);
   console.log(JSON.stringify({
     bench: 'core',
-    store: 'sqlite',
+    store: STORE,
     ratio: Number((onePerSec / sandboxPerSec).toFixed(3)),
     ratio20: Number(((twentyPerSec * 20) / sandboxPerSec).toFixed(3)),
     eventsPerSec1: Math.round(onePerSec),
