@@ -218,14 +218,14 @@ export class DeliveryEngine {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops dispatching, lets in-flight batches settle (bounded), releases waiting accepts. */
+  /** Stops dispatching, lets in-flight batches run and their outcomes be written (bounded), releases waiting accepts. */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     this.retries.stop();
     clearTimeout(this.wakeTimer);
     for (const wake of this.waiters.splice(0)) wake();
     const deadline = this.now() + timeoutMs;
-    while (this.inFlightBatches > 0 && this.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((this.inFlightBatches > 0 || this.pendingCommits > 0) && this.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Deliveries waiting in enabled lanes: what backpressure counts (a disabled plugin must not stall ingress). */
@@ -311,6 +311,40 @@ export class DeliveryEngine {
   }
 
   private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
+    let settled: { settlements: Settlement[]; emitted: AcceptInput[] };
+    try {
+      settled = await this.execute(lane, plugin, batch, permit);
+    } catch (err) {
+      this.notSettled(plugin, batch, err);
+      this.schedulePump();
+      return;
+    }
+    // The lane's slot is free already: the next batch runs while this one's outcome is written.
+    this.pendingCommits++;
+    this.schedulePump();
+    try {
+      await this.commit(lane, batch, settled.settlements, settled.emitted);
+    } catch (err) {
+      this.notSettled(plugin, batch, err);
+    } finally {
+      this.pendingCommits--;
+      this.schedulePump();
+    }
+  }
+
+  /** Nothing of the batch was settled: its deliveries are still pending in the store; try them again shortly. */
+  private notSettled(plugin: ActivePlugin, batch: readonly QueuedDelivery[], err: unknown): void {
+    this.options.hooks?.error?.(`delivery to ${plugin.name} failed before its outcome was durable`, err);
+    for (const d of batch) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
+  }
+
+  /**
+   * Runs a batch in the sandbox and answers its settlements. It holds one of
+   * the lane's slots (per-plugin concurrency) only while the plugin runs: a
+   * slot held until the outcome is durable would idle the sandbox for every
+   * commit's length. Partition keys and retries wait for the commit (commit()).
+   */
+  private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<{ settlements: Settlement[]; emitted: AcceptInput[] }> {
     this.inFlightBatches++;
     const key = plugin.spec.key;
     this.keysInFlight.set(key, (this.keysInFlight.get(key) ?? 0) + 1);
@@ -339,16 +373,11 @@ export class DeliveryEngine {
       });
       if (unhealthy) lane.breaker.onFailure(permit, now);
       else lane.breaker.onSuccess(permit, now);
-      await this.commit(lane, batch, settlements, emitted);
-    } catch (err) {
-      // Nothing was settled: the deliveries are still pending in the store; try them again shortly.
-      this.options.hooks?.error?.(`delivery to ${plugin.name} failed before its outcome was durable`, err);
-      for (const d of batch) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
+      return { settlements, emitted };
     } finally {
       lane.inFlight--;
       this.inFlightBatches--;
       this.keyDone(key);
-      this.schedulePump();
     }
   }
 

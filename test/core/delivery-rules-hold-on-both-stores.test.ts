@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { DeliveryEngine } from '../../src/delivery/engine.ts';
+import type { Store } from '../../src/store/store.ts';
 import { CoreFixture, STORE_KINDS, event, scripted } from './core-fixture.ts';
 
 for (const kind of STORE_KINDS) {
@@ -140,6 +141,38 @@ for (const kind of STORE_KINDS) {
       await engine.idle();
       await engine.stop(1000);
       assert.equal(peak, 2);
+    });
+
+    test('a plugin\'s next batch runs while the last one\'s outcome is still being written', async () => {
+      const p = await core.plugin(scripted('pipelined'), { concurrency: 1, batchSize: 1 });
+      const store = await core.openStore(true);
+      // The store's settle waits for a gate: the first outcome stays unwritten until the test opens it.
+      const gate = Promise.withResolvers<void>();
+      let settles = 0;
+      const gated = new Proxy(store, {
+        get(target, name) {
+          if (name === 'settle') return async (...args: Parameters<Store['settle']>) => { settles++; await gate.promise; return target.settle(...args); };
+          const value: unknown = Reflect.get(target, name, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      let runs = 0;
+      const real = core.sandbox;
+      const counting = { run: (spec: Parameters<SandboxPool['run']>[0], events: readonly unknown[]) => { runs++; return real.run(spec, events); }, evict: (key: string) => real.evict(key) } as unknown as SandboxPool;
+      const engine = new DeliveryEngine({ store: gated, sandbox: counting, dedupWindowMs: 1000, maxQueued: 1000 });
+      engine.setPlugins([p]);
+      const settled: string[] = [];
+      await engine.accept([event('test.pipe'), event('test.pipe')], (e) => settled.push(e.id));
+      const deadline = Date.now() + 5000;
+      while (runs < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(runs, 2, 'the second batch ran before the first one\'s outcome was durable');
+      assert.equal(settles, 1, 'one write at a time: the second outcome waits for the first');
+      assert.deepEqual(settled, [], 'nothing counts as settled before it is written');
+      gate.resolve();
+      await engine.idle();
+      await engine.stop(1000);
+      assert.equal(settled.length, 2);
+      assert.deepEqual(await store.pending(), []);
     });
 
     test('accept waits when the queue is full (backpressure) and resumes as it drains', async () => {
