@@ -298,34 +298,32 @@ export class DeliveryEngine {
   private expire(lane: PluginLane, expired: QueuedDelivery[]): void {
     const at = this.now();
     const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at }));
-    this.pendingCommits++;
-    this.commit(lane, expired, settlements, [])
-      .catch((err: unknown) => {
-        this.options.hooks?.error?.(`dead-lettering expired deliveries of ${lane.plugin.name} failed`, err);
-        for (const d of expired) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
-      })
-      .finally(() => {
-        this.pendingCommits--;
-        this.schedulePump();
-      });
+    void this.writeOutcomes(lane, expired, settlements, [], `dead-lettering expired deliveries of ${lane.plugin.name} failed`);
   }
 
   private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
+    const failed = `delivery to ${plugin.name} failed before its outcome was durable`;
     let settled: { settlements: Settlement[]; emitted: AcceptInput[] };
     try {
       settled = await this.execute(lane, plugin, batch, permit);
     } catch (err) {
-      this.notSettled(plugin, batch, err);
+      this.notSettled(batch, failed, err);
       this.schedulePump();
       return;
     }
     // The lane's slot is free already: the next batch runs while this one's outcome is written.
-    this.pendingCommits++;
+    const writing = this.writeOutcomes(lane, batch, settled.settlements, settled.emitted, failed);
     this.schedulePump();
+    await writing;
+  }
+
+  /** Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly. */
+  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], failed: string): Promise<void> {
+    this.pendingCommits++;
     try {
-      await this.commit(lane, batch, settled.settlements, settled.emitted);
+      await this.commit(lane, batch, settlements, emitted);
     } catch (err) {
-      this.notSettled(plugin, batch, err);
+      this.notSettled(batch, failed, err);
     } finally {
       this.pendingCommits--;
       this.schedulePump();
@@ -333,8 +331,8 @@ export class DeliveryEngine {
   }
 
   /** Nothing of the batch was settled: its deliveries are still pending in the store; try them again shortly. */
-  private notSettled(plugin: ActivePlugin, batch: readonly QueuedDelivery[], err: unknown): void {
-    this.options.hooks?.error?.(`delivery to ${plugin.name} failed before its outcome was durable`, err);
+  private notSettled(batch: readonly QueuedDelivery[], failed: string, err: unknown): void {
+    this.options.hooks?.error?.(failed, err);
     for (const d of batch) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
   }
 
