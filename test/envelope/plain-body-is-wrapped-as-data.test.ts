@@ -105,3 +105,14 @@ test('multi-valued and empty header values are handled like node joins them', ()
 test('a ce-__proto__ header is refused as an attribute name, not applied to the prototype', () => {
   assertInvalidEvent(() => wrapPlainBody({ ...base, body: 1, headers: { 'ce-__proto__': 'x' } }), '__proto__');
 });
+
+test('an empty id given by the caller is refused', () => {
+  assertInvalidEvent(() => wrapPlainBody({ ...base, id: '', body: 1 }), 'id');
+});
+
+test('a source the quick check does not vouch for is still validated in full: absolute URIs pass, malformed ones are refused', () => {
+  assert.equal(wrapPlainBody({ ...base, source: 'https://example.com/hooks?x=1', body: 1 }).source, 'https://example.com/hooks?x=1');
+  assert.equal(wrapPlainBody({ ...base, source: '/absolute/path', body: 1 }).source, '/absolute/path');
+  assertInvalidEvent(() => wrapPlainBody({ ...base, source: 'has space', body: 1 }), 'source');
+  assertInvalidEvent(() => wrapPlainBody({ ...base, source: 'a/%zz', body: 1 }), 'source');
+});
