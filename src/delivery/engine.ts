@@ -2,50 +2,18 @@
 // become batches in the sandbox, outcomes become durable settlements, and only
 // then is anyone told (CONTRACT §6: at least once per (event, plugin)).
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import { type CallOutcome, type Denial, type RestartCause, type SandboxPool } from '@plexus/plugin-sdk/runtime';
-import type { LogRecord } from '@plexus/plugin-sdk';
+import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { RoutingTable } from '../router/routing-table.ts';
 import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
+import { batchJson, settleBatch } from './batch-settlements.ts';
 import { DeliveryIds } from './delivery-ids.ts';
-import { StoreWriter } from './store-writer.ts';
-import { settleOutcome } from './settle-outcome.ts';
+import type { EngineOptions } from './engine-options.ts';
 import { PluginLane, type ActivePlugin, type QueuedDelivery, type SettleTracker } from './plugin-lane.ts';
+import { RetiringInstances } from './retiring-instances.ts';
 import { RetryTimer } from './retry-timer.ts';
+import { StoreWriter } from './store-writer.ts';
 
-export interface EngineHooks {
-  outcome(plugin: ActivePlugin, delivery: DeliveryRecord, outcome: CallOutcome, settlement: Settlement, durationMs: number): void;
-  pluginLog(plugin: ActivePlugin, record: LogRecord, event: PlexusEvent | undefined): void;
-  denial(denial: Denial): void;
-  restart(plugin: ActivePlugin, cause: RestartCause): void;
-  batch(plugin: ActivePlugin, size: number, durationMs: number): void;
-  rateLimited(plugin: ActivePlugin): void;
-  duplicates(count: number): void;
-  error(message: string, err: unknown): void;
-}
-
-export interface EngineOptions {
-  store: Store;
-  sandbox: SandboxPool;
-  dedupWindowMs: number;
-  /** This host's id, carried in every delivery id (src/store/host-ids.ts); default: the id a shared store acts for, else random. */
-  hostId?: string;
-  /** Deliveries held in memory before accept() starts waiting (backpressure to ingress). */
-  maxQueued: number;
-  now?: () => number;
-  random?: () => number;
-  hooks?: Partial<EngineHooks>;
-}
-
-/** The batch's events as one JSON array, from the texts the store already made; undefined unless every record has one. */
-function batchJson(batch: readonly QueuedDelivery[]): string | undefined {
-  let json = '[';
-  for (let i = 0; i < batch.length; i++) {
-    const text = (batch[i] as QueuedDelivery).record.eventJson;
-    if (text === undefined) return undefined;
-    json += i === 0 ? text : `,${text}`;
-  }
-  return `${json}]`;
-}
+export type { EngineHooks, EngineOptions } from './engine-options.ts';
 
 /** How long a store failure keeps deliveries off the queue before they are tried again. */
 const STORE_RETRY_MS = 1000;
@@ -59,9 +27,9 @@ export class DeliveryEngine {
   private readonly retries: RetryTimer<QueuedDelivery>;
   /** The one writer: accepts and settlements that arrive together share a transaction. */
   private readonly writer: StoreWriter;
-  private readonly keysInFlight = new Map<string, number>();
   private readonly ids: DeliveryIds;
-  private readonly retiredKeys = new Set<string>();
+  /** Swapped-out versions whose instances go after their last running batch. */
+  private readonly retiring: RetiringInstances;
   /** Deliveries (recovered from the store) for plugins that are not installed or enabled now. */
   private readonly parked = new Map<string, QueuedDelivery[]>();
   private routes = RoutingTable.EMPTY;
@@ -86,6 +54,9 @@ export class DeliveryEngine {
     this.ids = new DeliveryIds(options.hostId ?? options.store.host);
     this.retries = new RetryTimer((due) => this.enqueue(due), this.now);
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
+    this.retiring = new RetiringInstances((key) => {
+      this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
+    });
   }
 
   /** Swaps the active plugins atomically. In-flight batches finish on the version they started with. */
@@ -100,7 +71,7 @@ export class DeliveryEngine {
         for (const d of this.parked.get(plugin.name) ?? []) created.enqueue(d);
         this.parked.delete(plugin.name);
       } else {
-        if (lane.plugin.spec.key !== plugin.spec.key) this.retire(lane.plugin.spec.key);
+        if (lane.plugin.spec.key !== plugin.spec.key) this.retiring.retire(lane.plugin.spec.key);
         lane.update(plugin, now);
         lane.enabled = true;
       }
@@ -109,7 +80,7 @@ export class DeliveryEngine {
     for (const [name, lane] of this.lanes) {
       if (!active.has(name) && lane.enabled) {
         lane.enabled = false;
-        this.retire(lane.plugin.spec.key);
+        this.retiring.retire(lane.plugin.spec.key);
       }
     }
     this.routes = RoutingTable.build(plugins.filter((p) => p.emittedOnly !== true).map((p) => ({ pluginKey: p.name, patterns: p.subscribe })));
@@ -345,37 +316,24 @@ export class DeliveryEngine {
   private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<{ settlements: Settlement[]; emitted: AcceptInput[] }> {
     this.inFlightBatches++;
     const key = plugin.spec.key;
-    this.keysInFlight.set(key, (this.keysInFlight.get(key) ?? 0) + 1);
+    this.retiring.started(key);
     const started = this.now();
     try {
       const result = plugin.execute === undefined
         ? await this.sandbox.run(plugin.spec, batch.map((d) => d.record.event), batchJson(batch))
         : await plugin.execute(batch.map((d) => d.record.event));
       const now = this.now();
-      const hooks = this.options.hooks;
-      hooks?.batch?.(plugin, batch.length, now - started);
-      for (const denial of result.denials) hooks?.denial?.(denial);
-      for (const restart of result.restarts) hooks?.restart?.(plugin, restart.cause);
-      for (const record of result.instanceLogs) hooks?.pluginLog?.(plugin, record, undefined);
-      const settlements: Settlement[] = [];
-      const emitted: AcceptInput[] = [];
-      let unhealthy = false;
-      result.outcomes.forEach((outcome, i) => {
-        const d = batch[i] as QueuedDelivery;
-        const settled = settleOutcome(outcome, d.record, plugin, now, this.options.random ?? Math.random);
-        if (settled.unhealthy) unhealthy = true;
-        for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: this.route(event, now, this.emittedRoutes) });
-        settlements.push(settled.settlement);
-        for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, d.record.event);
-        hooks?.outcome?.(plugin, d.record, outcome, settled.settlement, now - started);
+      const settled = settleBatch(batch, result, {
+        plugin, now, started, random: this.options.random ?? Math.random, hooks: this.options.hooks,
+        route: (event, at) => this.route(event, at, this.emittedRoutes),
       });
-      if (unhealthy) lane.breaker.onFailure(permit, now);
+      if (settled.unhealthy) lane.breaker.onFailure(permit, now);
       else lane.breaker.onSuccess(permit, now);
-      return { settlements, emitted };
+      return settled;
     } finally {
       lane.inFlight--;
       this.inFlightBatches--;
-      this.keyDone(key);
+      this.retiring.finished(key);
     }
   }
 
@@ -401,25 +359,5 @@ export class DeliveryEngine {
     if (tracker === undefined) return;
     d.tracker = undefined;
     if (--tracker.remaining === 0) tracker.onSettled(tracker.event);
-  }
-
-  private retire(key: string): void {
-    this.retiredKeys.add(key);
-    if (!this.keysInFlight.get(key)) this.evict(key);
-  }
-
-  private keyDone(key: string): void {
-    const left = (this.keysInFlight.get(key) ?? 1) - 1;
-    if (left > 0) this.keysInFlight.set(key, left);
-    else {
-      this.keysInFlight.delete(key);
-      if (this.retiredKeys.has(key)) this.evict(key);
-    }
-  }
-
-  /** Old instances run `cleanup` only after their last in-flight batch. */
-  private evict(key: string): void {
-    this.retiredKeys.delete(key);
-    this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
   }
 }

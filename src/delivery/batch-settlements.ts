@@ -1,0 +1,60 @@
+// What a batch's sandbox result means, as data: one settlement per delivery,
+// the events the plugin emitted (routed, to be accepted with the
+// settlements), and whether the batch counts against the plugin's health.
+// The hooks see every outcome, denial, restart and log on the way.
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import type { RunResult } from '@plexus/plugin-sdk/runtime';
+import type { AcceptInput, DeliveryRecord, Settlement } from '../store/store.ts';
+import type { EngineHooks } from './engine-options.ts';
+import type { ActivePlugin, QueuedDelivery } from './plugin-lane.ts';
+import { settleOutcome } from './settle-outcome.ts';
+
+export interface BatchSettlements {
+  settlements: Settlement[];
+  emitted: AcceptInput[];
+  /** Some outcome counts against the plugin's circuit breaker. */
+  unhealthy: boolean;
+}
+
+export interface SettleContext {
+  plugin: ActivePlugin;
+  now: number;
+  /** When the batch started, for the durations the hooks report. */
+  started: number;
+  random: () => number;
+  /** The deliveries an emitted event gets (the routing table for emitted events). */
+  route(event: PlexusEvent, now: number): AcceptInput['deliveries'];
+  hooks: Partial<EngineHooks> | undefined;
+}
+
+/** The batch's events as one JSON array, from the texts the store already made; undefined unless every record has one. */
+export function batchJson(batch: readonly QueuedDelivery[]): string | undefined {
+  let json = '[';
+  for (let i = 0; i < batch.length; i++) {
+    const text = (batch[i] as QueuedDelivery).record.eventJson;
+    if (text === undefined) return undefined;
+    json += i === 0 ? text : `,${text}`;
+  }
+  return `${json}]`;
+}
+
+export function settleBatch(batch: readonly QueuedDelivery[], result: RunResult, context: SettleContext): BatchSettlements {
+  const { plugin, now, started, random, hooks } = context;
+  hooks?.batch?.(plugin, batch.length, now - started);
+  for (const denial of result.denials) hooks?.denial?.(denial);
+  for (const restart of result.restarts) hooks?.restart?.(plugin, restart.cause);
+  for (const record of result.instanceLogs) hooks?.pluginLog?.(plugin, record, undefined);
+  const settlements: Settlement[] = [];
+  const emitted: AcceptInput[] = [];
+  let unhealthy = false;
+  result.outcomes.forEach((outcome, i) => {
+    const record: DeliveryRecord = (batch[i] as QueuedDelivery).record;
+    const settled = settleOutcome(outcome, record, plugin, now, random);
+    if (settled.unhealthy) unhealthy = true;
+    for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: context.route(event, now) });
+    settlements.push(settled.settlement);
+    for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, record.event);
+    hooks?.outcome?.(plugin, record, outcome, settled.settlement, now - started);
+  });
+  return { settlements, emitted, unhealthy };
+}

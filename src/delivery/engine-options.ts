@@ -1,0 +1,30 @@
+// What the delivery engine is built from (EngineOptions) and what it reports
+// as it works (EngineHooks: metrics and logs attach here, src/host/engine-hooks.ts).
+import type { LogRecord, PlexusEvent } from '@plexus/plugin-sdk';
+import type { CallOutcome, Denial, RestartCause, SandboxPool } from '@plexus/plugin-sdk/runtime';
+import type { DeliveryRecord, Settlement, Store } from '../store/store.ts';
+import type { ActivePlugin } from './plugin-lane.ts';
+
+export interface EngineHooks {
+  outcome(plugin: ActivePlugin, delivery: DeliveryRecord, outcome: CallOutcome, settlement: Settlement, durationMs: number): void;
+  pluginLog(plugin: ActivePlugin, record: LogRecord, event: PlexusEvent | undefined): void;
+  denial(denial: Denial): void;
+  restart(plugin: ActivePlugin, cause: RestartCause): void;
+  batch(plugin: ActivePlugin, size: number, durationMs: number): void;
+  rateLimited(plugin: ActivePlugin): void;
+  duplicates(count: number): void;
+  error(message: string, err: unknown): void;
+}
+
+export interface EngineOptions {
+  store: Store;
+  sandbox: SandboxPool;
+  dedupWindowMs: number;
+  /** This host's id, carried in every delivery id (src/store/host-ids.ts); default: the id a shared store acts for, else random. */
+  hostId?: string;
+  /** Deliveries held in memory before accept() starts waiting (backpressure to ingress). */
+  maxQueued: number;
+  now?: () => number;
+  random?: () => number;
+  hooks?: Partial<EngineHooks>;
+}

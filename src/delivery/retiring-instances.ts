@@ -1,0 +1,39 @@
+// When an upgraded or removed plugin version's sandbox instances may go. The
+// swap (setPlugins) stops new batches reaching the old version at once, but
+// batches already running on it must finish there: its instances run
+// `cleanup` and are dropped only after the last of them.
+
+export class RetiringInstances {
+  /** Batches running per version key. */
+  readonly #running = new Map<string, number>();
+  /** Versions swapped out whose instances still have batches running. */
+  readonly #retired = new Set<string>();
+  readonly #evict: (key: string) => void;
+
+  /** `evict`: drop the version's instances (their cleanup runs). */
+  constructor(evict: (key: string) => void) {
+    this.#evict = evict;
+  }
+
+  /** A batch starts on version `key`. */
+  started(key: string): void {
+    this.#running.set(key, (this.#running.get(key) ?? 0) + 1);
+  }
+
+  /** A batch on version `key` is over (whatever its outcome). */
+  finished(key: string): void {
+    const left = (this.#running.get(key) ?? 1) - 1;
+    if (left > 0) {
+      this.#running.set(key, left);
+      return;
+    }
+    this.#running.delete(key);
+    if (this.#retired.delete(key)) this.#evict(key);
+  }
+
+  /** Version `key` no longer gets batches: evicted now if idle, else after its last batch. */
+  retire(key: string): void {
+    if (this.#running.has(key)) this.#retired.add(key);
+    else this.#evict(key);
+  }
+}
