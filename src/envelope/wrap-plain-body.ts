@@ -4,7 +4,9 @@ import type { JsonValue, PlexusEvent } from '@plexus/plugin-sdk';
 import { attributesFromHeaders, type MessageHeaders } from './binary-mode-headers.ts';
 import { newEventId } from './event-id.ts';
 import { areHostAttributesValid } from './host-attributes.ts';
-import { normalizeEnvelope } from './normalize-envelope.ts';
+import { DEFAULT_BINARY_DATACONTENTTYPE, DEFAULT_DATACONTENTTYPE, normalizeEnvelope } from './normalize-envelope.ts';
+import { DEFAULT_PRIORITY } from './priority.ts';
+import { formatRfc3339 } from './rfc3339.ts';
 import { validateEnvelope } from './validate-envelope.ts';
 
 export interface IngressContext {
@@ -23,15 +25,29 @@ export interface PlainBody extends IngressContext {
 }
 
 /** A validated, normalised envelope around `body`; PLEXUS_INVALID_EVENT when a header or argument is invalid. */
-export function wrapPlainBody({ body, source, type, id, now, headers = {} }: PlainBody): PlexusEvent {
-  const fromHeaders = attributesFromHeaders(headers);
-  const headerId = typeof fromHeaders.id === 'string' ? fromHeaders.id : undefined;
-  const payload = body instanceof Uint8Array ? { data_base64: Buffer.from(body).toString('base64') } : { data: body };
+export function wrapPlainBody({ body, source, type, id, now, headers }: PlainBody): PlexusEvent {
+  const fromHeaders = headers === undefined || !hasKeys(headers) ? undefined : attributesFromHeaders(headers);
+  const headerId = typeof fromHeaders?.id === 'string' ? fromHeaders.id : undefined;
   const eventId = id ?? headerId ?? newEventId();
-  const raw = { ...fromHeaders, specversion: '1.0', id: eventId, source, type, ...payload };
+  const binary = body instanceof Uint8Array;
   // No attribute came from a header and the ingress's own are valid: the
   // schema has nothing left to refuse (data is any JSON, data_base64 is ours),
-  // and it is the costliest step of decoding a broker message.
-  const trusted = Object.keys(fromHeaders).length === 0 && areHostAttributesValid(eventId, source, type);
-  return normalizeEnvelope(trusted ? (raw as PlexusEvent) : validateEnvelope(raw), now);
+  // and it is the costliest step of decoding a broker message. The envelope
+  // normalizeEnvelope would make is then built in one go: this runs for every
+  // broker message and webhook, and each copy is garbage to collect.
+  if ((fromHeaders === undefined || !hasKeys(fromHeaders)) && areHostAttributesValid(eventId, source, type)) {
+    const time = formatRfc3339(now);
+    return binary
+      ? { specversion: '1.0', id: eventId, source, type, data_base64: Buffer.from(body).toString('base64'), time, datacontenttype: DEFAULT_BINARY_DATACONTENTTYPE, priority: DEFAULT_PRIORITY }
+      : { specversion: '1.0', id: eventId, source, type, data: body, time, datacontenttype: DEFAULT_DATACONTENTTYPE, priority: DEFAULT_PRIORITY };
+  }
+  const payload = binary ? { data_base64: Buffer.from(body).toString('base64') } : { data: body };
+  const raw = { ...fromHeaders, specversion: '1.0', id: eventId, source, type, ...payload };
+  return normalizeEnvelope(validateEnvelope(raw), now);
+}
+
+/** Whether `object` has an own enumerable key, without allocating a key list. */
+function hasKeys(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return false;
 }

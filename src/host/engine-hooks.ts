@@ -37,8 +37,9 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     return entry;
   };
   const labels = (plugin: ActivePlugin) => ({ plugin: plugin.name, version: plugin.spec.version });
-  // The counter child of each plugin version, resolved once: this runs for
-  // every delivery, and resolving labels means building and hashing a key.
+  // The counter child of each plugin version, resolved once, and counted once
+  // per batch (its size): resolving labels means building and hashing a key,
+  // and prom-client's child inc() does that again on every call.
   const executions = new Map<string, ReturnType<typeof metrics.executions.labels>>();
   const executionsOf = (plugin: ActivePlugin) => {
     let child = executions.get(plugin.spec.key);
@@ -50,7 +51,6 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
   };
   return {
     outcome(plugin, delivery, outcome, settlement) {
-      executionsOf(plugin).inc();
       if (!outcome.ok) metrics.failures.inc({ ...labels(plugin), code: outcome.error.code ?? 'PLEXUS_PLUGIN_ERROR' });
       if (outcome.droppedLogs > 0) metrics.logsDropped.inc({ plugin: plugin.name }, outcome.droppedLogs);
       if (settlement.kind === 'retry') metrics.retries.inc(labels(plugin));
@@ -73,7 +73,8 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
       const fields = { ...record.fields, ...(event ? { event: event.id, traceparent: event.traceparent } : {}) };
       log.logger[record.level](fields, record.message);
     },
-    batch(plugin, _size, durationMs) {
+    batch(plugin, size, durationMs) {
+      executionsOf(plugin).inc(size);
       metrics.batchDuration.observe(labels(plugin), durationMs / 1000);
     },
     rateLimited(plugin) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { wrapPlainBody } from '../../src/envelope/index.ts';
+import { toEnvelope, wrapPlainBody } from '../../src/envelope/index.ts';
 import { assertInvalidEvent } from './expect-invalid-event.ts';
 
 const now = Date.UTC(2024, 0, 2, 3, 4, 5);
@@ -115,4 +115,15 @@ test('a source the quick check does not vouch for is still validated in full: ab
   assert.equal(wrapPlainBody({ ...base, source: '/absolute/path', body: 1 }).source, '/absolute/path');
   assertInvalidEvent(() => wrapPlainBody({ ...base, source: 'has space', body: 1 }), 'source');
   assertInvalidEvent(() => wrapPlainBody({ ...base, source: 'a/%zz', body: 1 }), 'source');
+});
+
+test('a wrapped body is the envelope its equivalent structured CloudEvent makes, key for key and in the same order', () => {
+  for (const body of [{ ref: 'refs/heads/main' }, null, 'text', 7, [1, 2]]) {
+    const wrapped = wrapPlainBody({ ...base, body, id: 'd-1' });
+    const structured = toEnvelope({ specversion: '1.0', id: 'd-1', source: base.source, type: base.type, data: body }, { source: '', type: '', now });
+    assert.equal(JSON.stringify(wrapped), JSON.stringify(structured));
+  }
+  const bytes = wrapPlainBody({ ...base, body: new Uint8Array([1, 2, 3]), id: 'd-2' });
+  const structured = toEnvelope({ specversion: '1.0', id: 'd-2', source: base.source, type: base.type, data_base64: 'AQID' }, { source: '', type: '', now });
+  assert.equal(JSON.stringify(bytes), JSON.stringify(structured));
 });

@@ -50,11 +50,12 @@ export function decodeText(text: string, context: RedisDecodeContext): DecodedRe
   const body = Buffer.from(text);
   try {
     const parsed = tryJson(text);
-    if (parsed.ok && isCloudEvent(parsed.value)) return { decoded: { ok: true, event: toEnvelope(parsed.value, { source: '', type: '', now: context.now }), stableId: true }, body, contentType: 'application/cloudevents+json' };
+    if (parsed !== NOT_JSON && isCloudEvent(parsed)) return { decoded: { ok: true, event: toEnvelope(parsed, { source: '', type: '', now: context.now }), stableId: true }, body, contentType: 'application/cloudevents+json' };
     const type = required(context.type, 'the message is not a CloudEvent and no type is configured');
-    const headers = parsed.ok ? {} : { 'content-type': 'text/plain; charset=utf-8' };
-    const event = wrapPlainBody({ body: parsed.ok ? parsed.value : text, source: context.source, type, now: context.now, headers });
-    return { decoded: { ok: true, event, stableId: false }, body, contentType: parsed.ok ? 'application/json' : 'text/plain' };
+    const event = parsed === NOT_JSON
+      ? wrapPlainBody({ body: text, source: context.source, type, now: context.now, headers: TEXT_HEADERS })
+      : wrapPlainBody({ body: parsed, source: context.source, type, now: context.now });
+    return { decoded: { ok: true, event, stableId: false }, body, contentType: parsed === NOT_JSON ? 'text/plain' : 'application/json' };
   } catch (err) {
     return { decoded: { ok: false, error: refusalError(err) }, body, contentType: 'text/plain' };
   }
@@ -64,29 +65,34 @@ function streamEnvelope(entryId: string, map: Record<string, string>, context: R
   const { event: eventField, data, type: typeField, id: idField, ...rest } = map;
   if (eventField !== undefined) {
     const parsed = tryJson(eventField);
-    if (!parsed.ok) throw invalid('the entry\'s event field is not JSON');
-    if (isCloudEvent(parsed.value)) return { ok: true, event: toEnvelope(parsed.value, { source: '', type: '', now: context.now }), stableId: true };
+    if (parsed === NOT_JSON) throw invalid('the entry\'s event field is not JSON');
+    if (isCloudEvent(parsed)) return { ok: true, event: toEnvelope(parsed, { source: '', type: '', now: context.now }), stableId: true };
     const type = required(typeField ?? context.type, 'the entry has no type field and the stream no configured type');
-    return { ok: true, event: wrapPlainBody({ body: parsed.value, source: context.source, type, id: idField ?? entryId, now: context.now }), stableId: true };
+    return { ok: true, event: wrapPlainBody({ body: parsed, source: context.source, type, id: idField ?? entryId, now: context.now }), stableId: true };
   }
   if (data !== undefined) {
     const parsed = tryJson(data);
-    const headers: Record<string, string> = { ...(parsed.ok ? {} : { 'content-type': 'text/plain; charset=utf-8' }), ...rest };
+    // `rest` is this entry's own copy: it can be the headers as it is.
+    const headers: Record<string, string> = parsed === NOT_JSON ? { ...TEXT_HEADERS, ...rest } : rest;
     const type = required(typeField ?? rest.ce_type ?? context.type, 'the entry has no type or ce_type field and the stream no configured type');
     const id = idField ?? rest.ce_id ?? entryId;
-    return { ok: true, event: wrapPlainBody({ body: parsed.ok ? parsed.value : data, source: context.source, type, id, now: context.now, headers }), stableId: true };
+    return { ok: true, event: wrapPlainBody({ body: parsed === NOT_JSON ? data : parsed, source: context.source, type, id, now: context.now, headers }), stableId: true };
   }
   const type = required(typeField ?? context.type, 'the entry has no type field and the stream no configured type');
   const fields: Record<string, string> = { ...rest };
   return { ok: true, event: wrapPlainBody({ body: fields, source: context.source, type, id: idField ?? entryId, now: context.now }), stableId: true };
 }
 
-function tryJson(text: string): { ok: true; value: JsonValue } | { ok: false } {
-  if (text.trim() === '') return { ok: false };
+/** What tryJson answers for text that is not JSON (a sentinel, not a result object: this runs per entry). */
+const NOT_JSON = Symbol('not JSON');
+const TEXT_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'text/plain; charset=utf-8' });
+
+function tryJson(text: string): JsonValue | typeof NOT_JSON {
+  if (text.trim() === '') return NOT_JSON;
   try {
-    return { ok: true, value: parseJsonSafely(text) as JsonValue };
+    return parseJsonSafely(text) as JsonValue;
   } catch {
-    return { ok: false };
+    return NOT_JSON;
   }
 }
 
