@@ -135,6 +135,7 @@ try {
   const amqp = { bare: Math.round(median(results.bareAmqp)), host: Math.round(median(results.hostAmqp)) };
   const redisStream = { bare: Math.round(median(results.bareRedis)), host: Math.round(median(results.hostRedis)) };
   console.log(JSON.stringify({
+    bench: 'brokers',
     amqpRatio: Number((amqp.host / amqp.bare).toFixed(3)),
     redisStreamRatio: Number((redisStream.host / redisStream.bare).toFixed(3)),
     amqp, redisStream, count: COUNT, rounds: ROUNDS, prefetch: PREFETCH, xreadgroupCount: READ_COUNT,

@@ -147,6 +147,7 @@ try {
     await load.stop();
   }
   console.log(JSON.stringify({
+    bench: 'reload',
     firstEventMs: median(rounds.map((r) => r.firstEventMs)),
     ratio: median(rounds.map((r) => r.ratio)),
     installMs: median(rounds.map((r) => r.installMs)),

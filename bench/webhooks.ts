@@ -94,6 +94,7 @@ try {
   console.log(`plexus:       ${plexusRps.toFixed(0)} req/s, p99 ${p99Ms} ms (ratio ${ratio.toFixed(2)}; targets ≥ ${TARGETS.ratio}, ≤ ${TARGETS.p99Ms} ms)`);
   console.log(`accepted durably ${report.accepted} (202 seen by the client: ${answered202}); processed by the plugin ${report.processed}; pending ${report.pending}; dead-lettered ${report.dlq}${lost === 0 ? '' : `; NOT PROCESSED ${lost}`}`);
   console.log(JSON.stringify({
+    bench: 'webhooks',
     ratio: Number(ratio.toFixed(3)),
     p99Ms,
     processed: report.processed,
