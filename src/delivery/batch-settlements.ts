@@ -51,9 +51,10 @@ export function settleBatch(batch: readonly QueuedDelivery[], result: RunResult,
     const record: DeliveryRecord = (batch[i] as QueuedDelivery).record;
     const settled = settleOutcome(outcome, record, plugin, now, random);
     if (settled.unhealthy) unhealthy = true;
-    for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: context.route(event, now) });
+    // Nearly always empty: skip the iterator (this runs for every delivery).
+    if (settled.emitted.length > 0) for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: context.route(event, now) });
     settlements.push(settled.settlement);
-    for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, record.event);
+    if (outcome.logs.length > 0) for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, record.event);
     hooks?.outcome?.(plugin, record, outcome, settled.settlement, now - started);
   });
   return { settlements, emitted, unhealthy };

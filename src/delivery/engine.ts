@@ -134,12 +134,13 @@ export class DeliveryEngine {
     const created = result.created;
     const replayed = result.replayed === undefined ? undefined : new Set(result.replayed);
     let next = 0;
-    for (const [i, { event, deliveries }] of inputs.entries()) {
+    for (let i = 0; i < inputs.length; i++) {
       if (replayed?.has(i)) continue;
+      const { event, deliveries } = inputs[i] as AcceptInput;
       let tracker: SettleTracker | undefined;
-      for (const { id } of deliveries) {
+      for (let j = 0; j < deliveries.length; j++) {
         const record = created[next];
-        if (record === undefined || record.id !== id) continue;
+        if (record === undefined || record.id !== (deliveries[j] as { id: string }).id) continue;
         next++;
         if (onSettled !== undefined) {
           tracker ??= { remaining: 0, event, onSettled };

@@ -56,7 +56,8 @@ export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedu
     const seq = firstSeq + i;
     const key = event.idempotencykey;
     const dedup = typeof key === 'string' && dedupWindowMs > 0;
-    for (const { id, plugin } of deliveries) {
+    for (let j = 0; j < deliveries.length; j++) {
+      const { id, plugin } = deliveries[j] as { id: string; plugin: string };
       if (dedup && Number(claimDedup.run(key, plugin, acceptedAt + dedupWindowMs, acceptedAt).changes) === 0) {
         duplicates++;
         continue;
