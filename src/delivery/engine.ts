@@ -105,13 +105,13 @@ export class DeliveryEngine {
 
   /**
    * Journals the events and creates their deliveries; resolves once durable.
-   * `onSettled` (per event) fires once every delivery of the event has a
+   * `onSettled` (per event, with its position in `events`) fires once every delivery of the event has a
    * durable first outcome: the moment a broker message may be acknowledged.
    * `claims[i]`, when given, is event i's replay claim (see ReplayClaim): an
    * event whose claim is already recorded is not accepted, and its position
    * is listed in the result's `replayed`.
    */
-  async accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
+  async accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent, index: number) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
     while (this.queued() + this.reserved >= this.options.maxQueued && !this.stopping) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.reserved += events.length;
     const acceptedAt = this.now();
@@ -143,12 +143,12 @@ export class DeliveryEngine {
         if (record === undefined || record.id !== (deliveries[j] as { id: string }).id) continue;
         next++;
         if (onSettled !== undefined) {
-          tracker ??= { remaining: 0, event, onSettled };
+          tracker ??= { remaining: 0, event, index: i, onSettled };
           tracker.remaining++;
         }
         queued.push({ record, admitted: false, tracker });
       }
-      if (onSettled !== undefined && tracker === undefined) onSettled(event);
+      if (onSettled !== undefined && tracker === undefined) onSettled(event, i);
     }
     this.enqueue(queued);
     return result;
@@ -359,6 +359,6 @@ export class DeliveryEngine {
     const tracker = d.tracker;
     if (tracker === undefined) return;
     d.tracker = undefined;
-    if (--tracker.remaining === 0) tracker.onSettled(tracker.event);
+    if (--tracker.remaining === 0) tracker.onSettled(tracker.event, tracker.index);
   }
 }

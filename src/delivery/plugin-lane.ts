@@ -36,7 +36,9 @@ export type BatchExecutor = (events: readonly PlexusEvent[]) => Promise<RunResul
 export interface SettleTracker {
   remaining: number;
   event: PlexusEvent;
-  onSettled: (event: PlexusEvent) => void;
+  /** The event's position in its accept() call. */
+  index: number;
+  onSettled: (event: PlexusEvent, index: number) => void;
 }
 
 /** A delivery held in memory; `admitted` once it owns its partition key. */

@@ -143,7 +143,7 @@ export class Host {
   }
 
   /** Accepts already-validated envelopes; resolves once they are durable. */
-  accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
+  accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent, index: number) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
     if (this.stopped) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
     return this.engine.accept(events, onSettled, claims);
   }

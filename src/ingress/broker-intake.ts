@@ -63,7 +63,9 @@ export class BrokerIntake {
   /** Resolves once the batch is durable (accepted or refused); acks follow as outcomes settle. */
   async take(messages: readonly BrokerMessage[]): Promise<void> {
     const events: PlexusEvent[] = [];
-    const entries = new Map<PlexusEvent, Entry>();
+    // entries[i] is events[i]'s: onSettled names the event by its position,
+    // so no map keyed by event objects (each key would cost the object a hash).
+    const entries: Entry[] = [];
     const refusals: Promise<void>[] = [];
     this.#stats.received += messages.length;
     this.#count('received', messages.length);
@@ -91,7 +93,7 @@ export class BrokerIntake {
       }
       const entry: Entry = { key, messages: [message], settled: false };
       if (key !== undefined) this.#inFlight.set(key, entry);
-      entries.set(decoded.event, entry);
+      entries.push(entry);
       events.push(decoded.event);
       this.#pending.add();
     }
@@ -122,17 +124,17 @@ export class BrokerIntake {
     return this.#pending.drained(timeoutMs);
   }
 
-  async #accept(events: PlexusEvent[], entries: Map<PlexusEvent, Entry>): Promise<void> {
+  async #accept(events: PlexusEvent[], entries: Entry[]): Promise<void> {
     try {
-      await this.#host.accept(events, (event) => {
-        const entry = entries.get(event);
+      await this.#host.accept(events, (_event, index) => {
+        const entry = entries[index];
         if (entry) this.#settle(entry);
       });
       this.#stats.accepted += events.length;
       this.#count('accepted', events.length);
     } catch (err) {
       this.#logger.warn({ ingress: this.#name, count: events.length, err: (err as Error).message }, 'the host could not accept broker messages; releasing them for redelivery');
-      for (const entry of entries.values()) {
+      for (const entry of entries) {
         if (entry.settled) continue;
         entry.settled = true;
         if (entry.key !== undefined) this.#inFlight.delete(entry.key);

@@ -39,10 +39,10 @@ class ScriptedHost {
       store,
       accept: async (events, onSettled) => {
         if (this.failAccept) throw new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down');
-        for (const event of events) {
+        events.forEach((event, index) => {
           this.accepted.push(event);
-          this.settleCallbacks.set(event.id, () => onSettled?.(event));
-        }
+          this.settleCallbacks.set(event.id, () => onSettled?.(event, index));
+        });
         return { created: [], duplicates: 0 };
       },
     };
