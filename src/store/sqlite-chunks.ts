@@ -1,9 +1,10 @@
 // The journal of the SQLite store, one row per accepted batch (schema v2):
-// writing a batch costs one row however many events it holds, and the
-// envelopes are serialized by one JSON.stringify call. Reading an event means
-// parsing its whole row, which only the rare paths do (retry, dead-letter,
-// replay, recovery, readJournal); they read through a Chunks object, which
-// parses each row at most once per call and writes changed rows back once.
+// writing a batch costs one row however many events it holds, and each
+// envelope is serialized once (its text is also what the sandbox is sent).
+// Reading an event means parsing its whole row, which only the rare paths do
+// (retry, dead-letter, replay, recovery, readJournal); they read through a
+// Chunks object, which parses each row at most once per call and writes
+// changed rows back once.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { AcceptInput } from './store.ts';
 import type { Statements } from './sqlite-statements.ts';
