@@ -5,10 +5,11 @@ import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { RoutingTable } from '../router/routing-table.ts';
 import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
+import { acceptedDeliveries } from './accepted-deliveries.ts';
 import { batchJson, settleBatch } from './batch-settlements.ts';
 import { DeliveryIds } from './delivery-ids.ts';
 import type { EngineOptions } from './engine-options.ts';
-import { PluginLane, type ActivePlugin, type QueuedDelivery, type SettleTracker } from './plugin-lane.ts';
+import { PluginLane, type ActivePlugin, type QueuedDelivery } from './plugin-lane.ts';
 import { RetiringInstances } from './retiring-instances.ts';
 import { RetryTimer } from './retry-timer.ts';
 import { StoreWriter } from './store-writer.ts';
@@ -128,28 +129,8 @@ export class DeliveryEngine {
       this.reserved -= events.length;
     }
     if (result.duplicates > 0) this.options.hooks?.duplicates?.(result.duplicates);
-    // result.created lists the inputs' deliveries in input order, minus duplicates: one walk pairs them.
-    // The tracker rides on the queued delivery itself, so settling it costs no lookup.
-    const queued: QueuedDelivery[] = [];
-    const created = result.created;
-    const replayed = result.replayed === undefined ? undefined : new Set(result.replayed);
-    let next = 0;
-    for (let i = 0; i < inputs.length; i++) {
-      if (replayed?.has(i)) continue;
-      const { event, deliveries } = inputs[i] as AcceptInput;
-      let tracker: SettleTracker | undefined;
-      for (let j = 0; j < deliveries.length; j++) {
-        const record = created[next];
-        if (record === undefined || record.id !== (deliveries[j] as { id: string }).id) continue;
-        next++;
-        if (onSettled !== undefined) {
-          tracker ??= { remaining: 0, event, index: i, onSettled };
-          tracker.remaining++;
-        }
-        queued.push({ record, admitted: false, tracker });
-      }
-      if (onSettled !== undefined && tracker === undefined) onSettled(event, i);
-    }
+    const { queued, settledNow } = acceptedDeliveries(inputs, result, onSettled);
+    for (const i of settledNow) onSettled?.(events[i] as PlexusEvent, i);
     this.enqueue(queued);
     return result;
   }
