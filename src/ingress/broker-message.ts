@@ -7,8 +7,8 @@ export type Decoded = { ok: true; event: PlexusEvent; stableId: boolean } | { ok
 
 export interface BrokerMessage {
   readonly decoded: Decoded;
-  /** What a refusal records: the raw bytes as they arrived. */
   readonly source: string;
+  /** What a refusal records: the raw bytes as they arrived. */
   readonly body: Buffer;
   readonly contentType?: string;
   /** The event's outcome is durable. False when the ack could not be sent (the broker will redeliver). */

@@ -46,6 +46,12 @@ test('redis-cli XADD entries become events and are acknowledged after their outc
     const dead = await broker.host.store.listDlq({ plugin: 'redis:main', reason: 'invalid' }, { limit: 10 });
     assert.equal(dead.length, 2);
     for (const entry of dead) assert.equal(entry.error?.code, 'PLEXUS_INVALID_EVENT');
+    // What the DLQ keeps of a refused entry: its fields as one JSON object, as they arrived.
+    const recordedBodies = dead.map((entry) => {
+      assert.equal(entry.event.datacontenttype, 'application/json');
+      return JSON.parse(Buffer.from(String(entry.event.data_base64), 'base64').toString('utf8')) as unknown;
+    });
+    assert.deepEqual(new Set(recordedBodies.map((b) => JSON.stringify(b))), new Set([JSON.stringify({ event: '{"specversion":"1.0","id":"x"}' }), JSON.stringify({ event: 'not json at all' })]));
     const stats = broker.stats('redis:main');
     assert.equal(stats.refused, 2);
     assert.equal(stats.acked, 4);

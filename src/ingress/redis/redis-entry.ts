@@ -33,17 +33,26 @@ export interface DecodedRedisMessage {
   contentType: string;
 }
 
-/** `body` is computed when read: only a refusal records it, and serializing every entry's fields again would cost every entry. */
-export function decodeStreamEntry(entryId: string, fields: readonly string[], context: RedisDecodeContext): DecodedRedisMessage {
+/** A stream entry as an envelope, or the refusal it earns. */
+export function decodeStreamEntry(entryId: string, fields: readonly string[], context: RedisDecodeContext): Decoded {
+  try {
+    return streamEnvelope(entryId, fieldMap(fields), context);
+  } catch (err) {
+    return { ok: false, error: refusalError(err) };
+  }
+}
+
+/** What the refusal of a stream entry records (as STREAM_ENTRY_CONTENT_TYPE): its fields as one JSON object. */
+export function streamEntryBody(fields: readonly string[]): Buffer {
+  return Buffer.from(JSON.stringify(fieldMap(fields)));
+}
+
+export const STREAM_ENTRY_CONTENT_TYPE = 'application/json';
+
+function fieldMap(fields: readonly string[]): Record<string, string> {
   const map: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) setOwnProperty(map, fields[i] as string, fields[i + 1] as string);
-  let decoded: Decoded;
-  try {
-    decoded = streamEnvelope(entryId, map, context);
-  } catch (err) {
-    decoded = { ok: false, error: refusalError(err) };
-  }
-  return { decoded, contentType: 'application/json', get body() { return Buffer.from(JSON.stringify(map)); } };
+  return map;
 }
 
 export function decodeText(text: string, context: RedisDecodeContext): DecodedRedisMessage {

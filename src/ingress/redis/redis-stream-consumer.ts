@@ -17,7 +17,7 @@ import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage, Decoded } from '../broker-message.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerStats } from '../broker-stats.ts';
-import { decodeStreamEntry, type DecodedRedisMessage } from './redis-entry.ts';
+import { decodeStreamEntry, STREAM_ENTRY_CONTENT_TYPE, streamEntryBody } from './redis-entry.ts';
 import { parseClaim, parseEntries, parseGroupInfo, type StreamEntry } from './redis-stream-replies.ts';
 import type { ConsumerRun } from './redis-session.ts';
 
@@ -219,30 +219,33 @@ export class RedisStreamConsumer {
 
 /**
  * One taken entry, as the intake sees it: a class rather than an object of
- * closures, because a stream delivers tens of thousands of entries a second
- * and every allocation per entry shows in the collector's share.
+ * closures, because a stream delivers tens of thousands of entries a second,
+ * each held until its outcome is durable, and every object per entry shows
+ * in the collector's share. What only a refusal needs is computed when read.
  */
 class StreamMessage implements BrokerMessage {
   readonly decoded: Decoded;
-  readonly source: string;
-  readonly contentType: string;
   readonly #consumer: RedisStreamConsumer;
   readonly #id: string;
   readonly #fields: string[];
-  readonly #entry: DecodedRedisMessage;
 
-  constructor(consumer: RedisStreamConsumer, id: string, fields: string[], entry: DecodedRedisMessage) {
-    this.decoded = entry.decoded;
-    this.source = consumer.source;
-    this.contentType = entry.contentType;
+  constructor(consumer: RedisStreamConsumer, id: string, fields: string[], decoded: Decoded) {
+    this.decoded = decoded;
     this.#consumer = consumer;
     this.#id = id;
     this.#fields = fields;
-    this.#entry = entry;
+  }
+
+  get source(): string {
+    return this.#consumer.source;
+  }
+
+  get contentType(): string {
+    return STREAM_ENTRY_CONTENT_TYPE;
   }
 
   get body(): Buffer {
-    return this.#entry.body;
+    return streamEntryBody(this.#fields);
   }
 
   ack(): boolean {
