@@ -16,8 +16,6 @@ import { commitFolder, stagingFolder, versionRoot } from './version-folders.ts';
 export interface UnpackOptions {
   stateDir: string;
   registry: string;
-  /** pacote's cache folder. */
-  cache: string;
   hostApiVersion: string;
   /** The integrity recorded for a root the state file references (active or pending), if any. */
   recordedIntegrity(root: string): string | undefined;

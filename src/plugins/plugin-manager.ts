@@ -76,7 +76,6 @@ export class PluginManager {
       const unpacked = await unpackPlugin(request.spec, {
         stateDir: this.#deps.stateDir,
         registry: request.registry ?? this.#registry,
-        cache: join(this.#deps.stateDir, 'cache', 'npm'),
         hostApiVersion: this.#hostApiVersion,
         recordedIntegrity: (root) => recordedIntegrity(state, root),
       });
