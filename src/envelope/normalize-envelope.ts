@@ -10,13 +10,17 @@ export const DEFAULT_DATACONTENTTYPE = 'application/json';
 // it would mislead the plugin, so unknown binary is labelled as such.
 export const DEFAULT_BINARY_DATACONTENTTYPE = 'application/octet-stream';
 
+/** The `datacontenttype` of an event that names none. */
+export function defaultContentType(isBinary: boolean): string {
+  return isBinary ? DEFAULT_BINARY_DATACONTENTTYPE : DEFAULT_DATACONTENTTYPE;
+}
+
 /** A copy of a validated event with `time`, `datacontenttype` and `priority` set. */
 export function normalizeEnvelope(event: PlexusEvent, now: number): PlexusEvent {
-  const isBinary = Object.hasOwn(event, DATA_BASE64);
   return {
     ...event,
     time: event.time ?? formatRfc3339(now),
-    datacontenttype: event.datacontenttype ?? (isBinary ? DEFAULT_BINARY_DATACONTENTTYPE : DEFAULT_DATACONTENTTYPE),
+    datacontenttype: event.datacontenttype ?? defaultContentType(Object.hasOwn(event, DATA_BASE64)),
     priority: event.priority ?? DEFAULT_PRIORITY,
   };
 }
