@@ -6,7 +6,7 @@ import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { RoutingTable } from '../router/routing-table.ts';
 import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
 import { acceptedDeliveries } from './accepted-deliveries.ts';
-import { batchJson, settleBatch } from './batch-settlements.ts';
+import { batchJson, settleBatch, type BatchSettlements } from './batch-settlements.ts';
 import { DeliveryIds } from './delivery-ids.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { PluginLane, type ActivePlugin, type QueuedDelivery } from './plugin-lane.ts';
@@ -256,7 +256,7 @@ export class DeliveryEngine {
 
   private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
     const failed = `delivery to ${plugin.name} failed before its outcome was durable`;
-    let settled: { settlements: Settlement[]; emitted: AcceptInput[] };
+    let settled: BatchSettlements;
     try {
       settled = await this.execute(lane, plugin, batch, permit);
     } catch (err) {
@@ -295,7 +295,7 @@ export class DeliveryEngine {
    * slot held until the outcome is durable would idle the sandbox for every
    * commit's length. Partition keys and retries wait for the commit (commit()).
    */
-  private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<{ settlements: Settlement[]; emitted: AcceptInput[] }> {
+  private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<BatchSettlements> {
     this.inFlightBatches++;
     const key = plugin.spec.key;
     this.retiring.started(key);
