@@ -16,6 +16,9 @@ import { StoreWriter } from './store-writer.ts';
 
 export type { EngineHooks, EngineOptions } from './engine-options.ts';
 
+/** What was being made durable when a write failed (the error hook's message names it; built only then, not per batch). */
+type Unsettled = 'delivery' | 'expiry';
+
 /** How long a store failure keeps deliveries off the queue before they are tried again. */
 const STORE_RETRY_MS = 1000;
 
@@ -251,32 +254,31 @@ export class DeliveryEngine {
   private expire(lane: PluginLane, expired: QueuedDelivery[]): void {
     const at = this.now();
     const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at }));
-    void this.writeOutcomes(lane, expired, settlements, [], `dead-lettering expired deliveries of ${lane.plugin.name} failed`);
+    void this.writeOutcomes(lane, expired, settlements, [], 'expiry');
   }
 
   private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
-    const failed = `delivery to ${plugin.name} failed before its outcome was durable`;
     let settled: BatchSettlements;
     try {
       settled = await this.execute(lane, plugin, batch, permit);
     } catch (err) {
-      this.notSettled(batch, failed, err);
+      this.notSettled(lane, batch, 'delivery', err);
       this.schedulePump();
       return;
     }
     // The lane's slot is free already: the next batch runs while this one's outcome is written.
-    const writing = this.writeOutcomes(lane, batch, settled.settlements, settled.emitted, failed);
+    const writing = this.writeOutcomes(lane, batch, settled.settlements, settled.emitted, 'delivery');
     this.schedulePump();
     await writing;
   }
 
   /** Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly. */
-  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], failed: string): Promise<void> {
+  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<void> {
     this.pendingCommits++;
     try {
       await this.commit(lane, batch, settlements, emitted);
     } catch (err) {
-      this.notSettled(batch, failed, err);
+      this.notSettled(lane, batch, what, err);
     } finally {
       this.pendingCommits--;
       this.schedulePump();
@@ -284,8 +286,9 @@ export class DeliveryEngine {
   }
 
   /** Nothing of the batch was settled: its deliveries are still pending in the store; try them again shortly. */
-  private notSettled(batch: readonly QueuedDelivery[], failed: string, err: unknown): void {
-    this.options.hooks?.error?.(failed, err);
+  private notSettled(lane: PluginLane, batch: readonly QueuedDelivery[], what: Unsettled, err: unknown): void {
+    const name = lane.plugin.name;
+    this.options.hooks?.error?.(what === 'delivery' ? `delivery to ${name} failed before its outcome was durable` : `dead-lettering expired deliveries of ${name} failed`, err);
     for (const d of batch) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
   }
 
