@@ -44,7 +44,7 @@ export const CONFIG_SCHEMA = {
         },
       ],
     },
-    sandbox: section({ threads: positiveInteger, idleMs: duration }),
+    sandbox: section({ threads: positiveInteger, idleMs: duration, nice: { type: 'integer', minimum: 0, maximum: 19 } }),
     delivery: section({
       dedupWindowMs: duration,
       batchSize: positiveInteger,
@@ -74,7 +74,7 @@ export interface ConfigDocument {
   adminToken?: string;
   logLevel?: (typeof LOG_LEVELS)[number];
   store?: { kind: 'sqlite'; path?: string } | { kind: 'redis'; url: string; prefix?: string };
-  sandbox?: { threads?: number; idleMs?: number | string };
+  sandbox?: { threads?: number; idleMs?: number | string; nice?: number };
   delivery?: {
     dedupWindowMs?: number | string;
     batchSize?: number;

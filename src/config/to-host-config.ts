@@ -27,7 +27,7 @@ export function toHostConfig(doc: ConfigDocument, bases: PathBases): HostConfig 
     listen: (doc.listen === undefined ? undefined : parseListenAddress(doc.listen)) ?? base.listen,
     adminListen: (doc.adminListen === undefined ? undefined : parseListenAddress(doc.adminListen)) ?? base.adminListen,
     store: doc.store === undefined ? base.store : store(doc.store, bases.storePath),
-    sandbox: definedOver(base.sandbox, { threads: sandbox.threads, idleMs: ms(sandbox.idleMs) }),
+    sandbox: definedOver(base.sandbox, { threads: sandbox.threads, idleMs: ms(sandbox.idleMs), nice: sandbox.nice }),
     delivery: {
       ...definedOver(base.delivery, {
         dedupWindowMs: ms(delivery.dedupWindowMs),

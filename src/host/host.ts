@@ -91,6 +91,7 @@ export class Host {
     const kv: KvHandler = (plugin, op, args) => kvCall(store, plugin, op, args);
     const sandbox = await SandboxPool.start({
       idleMs: config.sandbox.idleMs,
+      nice: config.sandbox.nice,
       kv,
       onCrash: (info) => options.logger.error({ ...info }, 'the sandbox process died; respawning it'),
       ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),

@@ -79,7 +79,7 @@ export class BrokerHost {
     if (ownsDir) await (options.plugins ?? ((dir) => writeCounterState(dir, options.subscribe ?? ['#'])))(stateDir);
     const egress = toEgressConfig(options.egress, options.brokers);
     const brokers = toBrokersConfig(options.brokers, publishingBrokers(egress));
-    const config: HostConfig = { ...defaultHostConfig(stateDir), sandbox: { threads: 2, idleMs: 60_000 }, shutdownTimeoutMs: 10_000, brokers, egress };
+    const config: HostConfig = { ...defaultHostConfig(stateDir), sandbox: { ...defaultHostConfig().sandbox, threads: 2, idleMs: 60_000 }, shutdownTimeoutMs: 10_000, brokers, egress };
     const logger = new RecordingLogger();
     const host = await Host.start(config, { logger });
     const readiness = new Readiness();

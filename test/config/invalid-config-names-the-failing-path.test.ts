@@ -23,6 +23,8 @@ const CASES: [string, string][] = [
   ['adminToken: "has spaces in the token"', 'adminToken must be visible ASCII characters without spaces'],
   ['adminToken: short', 'adminToken must NOT have fewer than 16 characters'],
   ['sandbox: { threads: 0 }', 'sandbox.threads must be >= 1'],
+  ['sandbox: { nice: 20 }', 'sandbox.nice must be <= 19'],
+  ['sandbox: { nice: -5 }', 'sandbox.nice must be >= 0'],
   ['__proto__: { polluted: true }', '__proto__ is not a known field'],
   ['- just\n- a list', '(root) must be a mapping of settings'],
 ];

@@ -11,7 +11,7 @@ listen: 0.0.0.0:8081
 adminListen: "[::1]:9091"
 logLevel: debug
 store: { kind: sqlite, path: db/plexus.db }
-sandbox: { threads: 2, idleMs: 1m }
+sandbox: { threads: 2, idleMs: 1m, nice: 5 }
 delivery:
   dedupWindowMs: 12h
   batchSize: 32
@@ -31,7 +31,7 @@ const JSON_TEXT = JSON.stringify({
   adminListen: '[::1]:9091',
   logLevel: 'debug',
   store: { kind: 'sqlite', path: 'db/plexus.db' },
-  sandbox: { threads: 2, idleMs: 60_000 },
+  sandbox: { threads: 2, idleMs: 60_000, nice: 5 },
   delivery: {
     dedupWindowMs: '12h',
     batchSize: 32,
@@ -58,7 +58,7 @@ test('a YAML file and the same settings as JSON give the same HostConfig, every 
       listen: { host: '0.0.0.0', port: 8081 },
       adminListen: { host: '::1', port: 9091 },
       store: { kind: 'sqlite', path: join(dir, 'db/plexus.db') },
-      sandbox: { threads: 2, idleMs: 60_000 },
+      sandbox: { threads: 2, idleMs: 60_000, nice: 5 },
       delivery: {
         dedupWindowMs: 12 * 3_600_000,
         batchSize: 32,

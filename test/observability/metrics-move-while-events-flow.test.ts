@@ -31,7 +31,7 @@ export default definePlugin({ async execute(event, ctx) {
 } });`,
   }, stateDir);
   await writeFile(join(stateDir, 'plugins.json'), JSON.stringify({ version: 1, plugins: [{ name: '@fixtures/metered', version: '1.0.0', root, enabled: true, grants: ['emit:test.out'], config: {} }] }));
-  const host = await Host.start({ ...defaultHostConfig(stateDir), sandbox: { threads: 1, idleMs: 60_000 } }, { logger: quiet });
+  const host = await Host.start({ ...defaultHostConfig(stateDir), sandbox: { ...defaultHostConfig().sandbox, threads: 1, idleMs: 60_000 } }, { logger: quiet });
   const app = buildAdminApp({ host, token: 'metrics-token-0123456789', logger: quiet });
   try {
     assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);

@@ -24,7 +24,7 @@ export async function startHostFixture(): Promise<HostFixture> {
   const stateDir = await mkdtemp(join(tmpdir(), 'plexus-plugins-state-'));
   const work = await mkdtemp(join(tmpdir(), 'plexus-plugins-work-'));
   const logger = new RecordingLogger();
-  const config = { ...defaultHostConfig(stateDir), sandbox: { threads: 1, idleMs: 60_000 } };
+  const config = { ...defaultHostConfig(stateDir), sandbox: { ...defaultHostConfig().sandbox, threads: 1, idleMs: 60_000 } };
   const fixture: HostFixture = {
     host: await Host.start(config, { logger }),
     logger,

@@ -54,7 +54,7 @@ export class WebhookFixture {
     fixture.#dir = await mkdtemp(join(tmpdir(), 'plexus-webhook-'));
     const root = await writePlugin({ name: 'webhook-recorder', subscribe: ['#'], capabilities: { kv: true }, source: RECORDER_SOURCE }, fixture.#dir);
     await writePluginState(join(fixture.#dir, 'plugins.json'), { version: 1, plugins: [{ name: RECORDER, version: '1.0.0', root, enabled: true, grants: ['kv'], config: {} }] });
-    const config = { ...defaultHostConfig(fixture.#dir), sandbox: { threads: 1, idleMs: 60_000 } };
+    const config = { ...defaultHostConfig(fixture.#dir), sandbox: { ...defaultHostConfig().sandbox, threads: 1, idleMs: 60_000 } };
     fixture.host = await Host.start(config, { logger: fixture.logger });
     assert.deepEqual(fixture.host.failedPlugins, [], 'the recorder plugin loads');
     fixture.server = await startWebhookServer({

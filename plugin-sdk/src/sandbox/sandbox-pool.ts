@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { PlexusError, toErrorData } from '../errors.ts';
 import { failure } from './outcome-check.ts';
+import { isNiceSteps, MAX_NICE } from './process-priority.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
 import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost, WarmReport } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
@@ -59,6 +60,7 @@ export class SandboxPool {
   }
 
   static async start(options: SandboxPoolOptions = {}): Promise<SandboxPool> {
+    if (options.nice !== undefined && !isNiceSteps(options.nice)) throw new PlexusError('PLEXUS_INVALID_CONFIG', `sandbox nice must be an integer from 0 to ${MAX_NICE} (steps below the host), not ${String(options.nice)}`);
     const pool = new SandboxPool(options);
     pool.spawn(0);
     await pool.ready;
@@ -149,7 +151,7 @@ export class SandboxPool {
   }
 
   private spawn(attempt: number): void {
-    const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, fetchViaHost: this.options.fetch !== undefined };
+    const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined };
     const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
       execArgv: PROCESS_ARGS,
       serialization: 'advanced',

@@ -8,6 +8,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
 import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
+import { lowerPriority } from './process-priority.ts';
 import { failure } from './outcome-check.ts';
 import type { HostCallMessage } from './host-call-client.ts';
 import { CHANNELS, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
@@ -18,6 +19,12 @@ export interface SandboxProcessOptions {
   fetchViaHost?: boolean;
   idleMs?: number;
   concurrentTasksPerWorker?: number;
+  /**
+   * How many nice steps (0-19) below the host the sandbox process runs:
+   * plugin code yields the CPU to the host when both want it. Unset or 0: the
+   * host's own priority.
+   */
+  nice?: number;
 }
 
 const CONTROL_TIMEOUT_MS = 40_000;
@@ -30,6 +37,12 @@ const send = (message: SandboxToHost): void => {
 };
 
 const syncCalls = createSyncCallWatch();
+
+// Before the pool: its worker threads inherit this thread's priority (process-priority.ts).
+if (options.nice !== undefined && options.nice > 0) {
+  const failed = lowerPriority(options.nice);
+  if (failed !== undefined) process.stderr.write(`plexus sandbox: could not lower the sandbox's priority by ${options.nice} nice steps; plugins run at the host's priority: ${failed}\n`);
+}
 
 const pool = new Piscina<WorkerTask, RunResult | number>({
   filename: new URL('./worker.ts', import.meta.url).href,
