@@ -30,7 +30,14 @@ export function lowerPriority(steps: number): string | undefined {
     const nice = lowered(getPriority(), steps);
     setPriority(nice);
     if (process.platform === 'linux') {
-      for (const tid of readdirSync('/proc/self/task')) setPriority(Number(tid), nice);
+      for (const tid of readdirSync('/proc/self/task')) {
+        try {
+          setPriority(Number(tid), nice);
+        } catch (err) {
+          // A thread that ended since the listing needs no priority.
+          if ((err as { info?: { code?: string } }).info?.code !== 'ESRCH') throw err;
+        }
+      }
     }
     return undefined;
   } catch (err) {
