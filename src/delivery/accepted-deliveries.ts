@@ -1,12 +1,11 @@
 // What an accept hands the lanes: the store lists the created delivery
 // records in input order, minus duplicates (dedup) and replayed events, so one
-// walk pairs each record with its event. With an onSettled callback, an
+// walk pairs each record with its event's position. With an onSettled callback, an
 // event's deliveries share one tracker riding on the queued deliveries (so
 // settling costs no lookup); an event left with no delivery to run (all
 // duplicates, or no subscriber) is settled at once.
-import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { AcceptInput, AcceptResult } from '../store/store.ts';
-import type { QueuedDelivery, SettleTracker } from './plugin-lane.ts';
+import type { OnSettled, QueuedDelivery, SettleTracker } from './plugin-lane.ts';
 
 export interface AcceptedDeliveries {
   queued: QueuedDelivery[];
@@ -14,7 +13,7 @@ export interface AcceptedDeliveries {
   settledNow: number[];
 }
 
-export function acceptedDeliveries(inputs: readonly AcceptInput[], result: AcceptResult, onSettled?: (event: PlexusEvent, index: number) => void): AcceptedDeliveries {
+export function acceptedDeliveries(inputs: readonly AcceptInput[], result: AcceptResult, onSettled?: OnSettled): AcceptedDeliveries {
   const queued: QueuedDelivery[] = [];
   const settledNow: number[] = [];
   const created = result.created;
@@ -23,14 +22,14 @@ export function acceptedDeliveries(inputs: readonly AcceptInput[], result: Accep
   // Index loops: this runs for every delivery of every accept.
   for (let i = 0; i < inputs.length; i++) {
     if (replayed?.has(i)) continue;
-    const { event, deliveries } = inputs[i] as AcceptInput;
+    const { deliveries } = inputs[i] as AcceptInput;
     let tracker: SettleTracker | undefined;
     for (let j = 0; j < deliveries.length; j++) {
       const record = created[next];
       if (record === undefined || record.id !== (deliveries[j] as { id: string }).id) continue;
       next++;
       if (onSettled !== undefined) {
-        tracker ??= { remaining: 0, event, index: i, onSettled };
+        tracker ??= { remaining: 0, index: i, onSettled };
         tracker.remaining++;
       }
       queued.push({ record, admitted: false, tracker });

@@ -2,14 +2,14 @@
 // become batches in the sandbox, outcomes become durable settlements, and only
 // then is anyone told (CONTRACT §6: at least once per (event, plugin)).
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
+import type { RunResult, SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { RoutingTable } from '../router/routing-table.ts';
 import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
 import { acceptedDeliveries } from './accepted-deliveries.ts';
 import { batchJson, settleBatch, type BatchSettlements } from './batch-settlements.ts';
 import { DeliveryIds } from './delivery-ids.ts';
 import type { EngineOptions } from './engine-options.ts';
-import { PluginLane, type ActivePlugin, type QueuedDelivery } from './plugin-lane.ts';
+import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
 import { RetiringInstances } from './retiring-instances.ts';
 import { RetryTimer } from './retry-timer.ts';
 import { StoreWriter } from './store-writer.ts';
@@ -115,7 +115,7 @@ export class DeliveryEngine {
    * event whose claim is already recorded is not accepted, and its position
    * is listed in the result's `replayed`.
    */
-  async accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent, index: number) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
+  async accept(events: readonly PlexusEvent[], onSettled?: OnSettled, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
     while (this.queued() + this.reserved >= this.options.maxQueued && !this.stopping) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.reserved += events.length;
     const acceptedAt = this.now();
@@ -133,7 +133,7 @@ export class DeliveryEngine {
     }
     if (result.duplicates > 0) this.options.hooks?.duplicates?.(result.duplicates);
     const { queued, settledNow } = acceptedDeliveries(inputs, result, onSettled);
-    for (const i of settledNow) onSettled?.(events[i] as PlexusEvent, i);
+    for (const i of settledNow) onSettled?.(i);
     this.enqueue(queued);
     return result;
   }
@@ -304,9 +304,7 @@ export class DeliveryEngine {
     this.retiring.started(key);
     const started = this.now();
     try {
-      const result = plugin.execute === undefined
-        ? await this.sandbox.run(plugin.spec, batch.map((d) => d.record.event), batchJson(batch))
-        : await plugin.execute(batch.map((d) => d.record.event));
+      const result = plugin.execute === undefined ? await this.runInSandbox(plugin, batch) : await plugin.execute(batch.map((d) => d.record.event));
       const now = this.now();
       const settled = settleBatch(batch, result, {
         plugin, now, started, random: this.options.random ?? Math.random, hooks: this.options.hooks,
@@ -322,6 +320,12 @@ export class DeliveryEngine {
     }
   }
 
+  /** Fresh deliveries go as the JSON text the store made: their event objects are never needed here (store/fresh-record.ts). */
+  private runInSandbox(plugin: ActivePlugin, batch: QueuedDelivery[]): Promise<RunResult> {
+    const json = batchJson(batch);
+    return json === undefined ? this.sandbox.run(plugin.spec, batch.map((d) => d.record.event)) : this.sandbox.runJson(plugin.spec, json, batch.length);
+  }
+
   /** Makes settlements durable, then acts on them: trackers, retries, partition keys, emitted deliveries. */
   private async commit(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<void> {
     const created = await this.writer.write(settlements, emitted);
@@ -329,7 +333,7 @@ export class DeliveryEngine {
       const d = batch[i] as QueuedDelivery;
       this.settleTracker(d);
       if (s.kind === 'retry') {
-        d.record = { ...d.record, attempt: s.attempt, availableAt: s.availableAt, lastError: s.error };
+        d.record = retried(d.record, s);
         this.retries.schedule(d, s.availableAt);
       } else {
         lane.releasePartition(d);
@@ -343,6 +347,19 @@ export class DeliveryEngine {
     const tracker = d.tracker;
     if (tracker === undefined) return;
     d.tracker = undefined;
-    if (--tracker.remaining === 0) tracker.onSettled(tracker.event, tracker.index);
+    if (--tracker.remaining === 0) tracker.onSettled(tracker.index);
   }
+}
+
+/**
+ * A delivery's record after a failed attempt. Built field by field: a
+ * spread copies own properties only, and a fresh record's event is a getter
+ * (store/fresh-record.ts). The next attempt is rare enough to parse it for.
+ */
+function retried(record: DeliveryRecord, s: Extract<Settlement, { kind: 'retry' }>): DeliveryRecord {
+  const next: DeliveryRecord = { id: record.id, seq: record.seq, plugin: record.plugin, event: record.event, attempt: s.attempt, availableAt: s.availableAt, acceptedAt: record.acceptedAt, lastError: s.error };
+  if (record.eventJson !== undefined) next.eventJson = record.eventJson;
+  if (record.routing !== undefined) next.routing = record.routing;
+  if (record.handle !== undefined) next.handle = record.handle;
+  return next;
 }

@@ -4,7 +4,7 @@
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { PluginRuntimeSpec, RunResult } from '@plexus/plugin-sdk/runtime';
 import { isExpired } from '../envelope/expiry.ts';
-import type { DeliveryRecord } from '../store/store.ts';
+import { routingOf, type DeliveryRecord } from '../store/store.ts';
 import { CircuitBreaker, type CircuitPermit } from './circuit-breaker.ts';
 import { PartitionGate } from './partition-gate.ts';
 import { priorityCost } from './priority-cost.ts';
@@ -33,12 +33,18 @@ export interface ActivePlugin {
 export type BatchExecutor = (events: readonly PlexusEvent[]) => Promise<RunResult>;
 
 /** Counts an accepted event's deliveries down to its first durable outcomes (see DeliveryEngine.accept). */
+/**
+ * What an accept() caller is told once an event's every delivery has a durable first outcome:
+ * the event's position in its call. Only the position: a tracker holding the event object
+ * would keep it alive until then (store/fresh-record.ts).
+ */
+export type OnSettled = (index: number) => void;
+
 export interface SettleTracker {
   remaining: number;
-  event: PlexusEvent;
   /** The event's position in its accept() call. */
   index: number;
-  onSettled: (event: PlexusEvent, index: number) => void;
+  onSettled: OnSettled;
 }
 
 /** A delivery held in memory; `admitted` once it owns its partition key. */
@@ -89,7 +95,7 @@ export class PluginLane {
   }
 
   enqueue(delivery: QueuedDelivery): void {
-    this.ready.push(delivery, delivery.record.event.priority ?? 4);
+    this.ready.push(delivery, routingOf(delivery.record).priority ?? 4);
   }
 
   /** Takes the next batch this lane may run now, honouring every limit. */
@@ -109,19 +115,19 @@ export class PluginLane {
     while (batch.length < this.plugin.batchSize) {
       const next = this.ready.pop();
       if (!next) break;
-      if (isExpired(next.record.event, now)) {
+      if (isExpired(routingOf(next.record), now)) {
         expired.push(next);
         continue;
       }
-      const key = next.record.event.partitionkey;
+      const key = routingOf(next.record).partitionkey;
       if (!next.admitted && key !== undefined) {
         if (this.partitions.admit(this.plugin.name, key, next) === 'wait') continue;
         next.admitted = true;
       }
       if (this.bucket) {
-        const taken = this.bucket.tryTake(priorityCost(next.record.event.priority), now);
+        const taken = this.bucket.tryTake(priorityCost(routingOf(next.record).priority), now);
         if (!taken.ok) {
-          this.ready.push(next, next.record.event.priority ?? 4);
+          this.ready.push(next, routingOf(next.record).priority ?? 4);
           this.pausedUntil = now + taken.retryAfterMs;
           rateLimited = true;
           break;
@@ -133,7 +139,7 @@ export class PluginLane {
     const permit = this.breaker.tryAcquire(now);
     if (!permit.ok) {
       // The circuit is open: nothing is failed, everything waits for the cool-down.
-      for (const d of batch) this.ready.push(d, d.record.event.priority ?? 4);
+      for (const d of batch) this.ready.push(d, routingOf(d.record).priority ?? 4);
       this.pausedUntil = now + permit.retryAfterMs;
       return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
     }
@@ -143,7 +149,7 @@ export class PluginLane {
 
   /** The delivery's fate is final: its partition key passes to the next waiting delivery, if any. */
   releasePartition(delivery: QueuedDelivery): void {
-    const key = delivery.record.event.partitionkey;
+    const key = routingOf(delivery.record).partitionkey;
     if (key === undefined || !delivery.admitted) return;
     const next = this.partitions.release(this.plugin.name, key);
     if (next) {

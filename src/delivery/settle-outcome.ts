@@ -4,7 +4,7 @@
 // the engine routes the emitted events and does the I/O.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { toEmittedEvents, type CallOutcome } from '@plexus/plugin-sdk/runtime';
-import type { DeliveryRecord, Settlement } from '../store/store.ts';
+import { routingOf, type DeliveryRecord, type Settlement } from '../store/store.ts';
 import { decideDisposition } from './disposition.ts';
 import type { ActivePlugin } from './plugin-lane.ts';
 
@@ -23,10 +23,10 @@ export function settleOutcome(outcome: CallOutcome, record: DeliveryRecord, plug
   const attempt = record.attempt + 1;
   const disposition = decideDisposition({
     outcome: outcome.ok ? { status: 'ok' } : { status: 'error', error: outcome.error },
-    attempt, policy: plugin.retry, event: record.event, now, random,
+    attempt, policy: plugin.retry, event: routingOf(record), now, random,
   });
   if (disposition === 'ack') {
-    const emitted = outcome.ok && outcome.emitted.length > 0 ? toEmittedEvents(outcome.emitted, record.event, plugin, new Date(now)) : [];
+    const emitted = outcome.ok && outcome.emitted.length > 0 ? toEmittedEvents(outcome.emitted, routingOf(record), plugin, new Date(now)) : [];
     return { settlement: { kind: 'done', deliveryId: record.id, handle: record.handle }, emitted, unhealthy: false };
   }
   if ('retryAt' in disposition) {

@@ -10,7 +10,7 @@ import type { HostConfig } from '../config/host-config.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
 import { Egress } from '../egress/egress.ts';
 import { NO_BROKERS } from '../ingress/broker-config.ts';
-import type { ActivePlugin } from '../delivery/plugin-lane.ts';
+import type { ActivePlugin, OnSettled } from '../delivery/plugin-lane.ts';
 import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
@@ -144,7 +144,7 @@ export class Host {
   }
 
   /** Accepts already-validated envelopes; resolves once they are durable. */
-  accept(events: readonly PlexusEvent[], onSettled?: (event: PlexusEvent, index: number) => void, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
+  accept(events: readonly PlexusEvent[], onSettled?: OnSettled, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
     if (this.stopped) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
     return this.engine.accept(events, onSettled, claims);
   }

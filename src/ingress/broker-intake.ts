@@ -126,7 +126,7 @@ export class BrokerIntake {
 
   async #accept(events: PlexusEvent[], entries: Entry[]): Promise<void> {
     try {
-      await this.#host.accept(events, (_event, index) => {
+      await this.#host.accept(events, (index) => {
         const entry = entries[index];
         if (entry) this.#settle(entry);
       });

@@ -4,7 +4,8 @@
 // delivery's seq, plugin and acceptedAt never change while it exists, and the
 // script re-checks that each delivery still exists before touching it.
 import type { Redis } from 'ioredis';
-import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement } from './store.ts';
+import type { AcceptInput, AcceptResult, DeliveryRecord, EventRouting, Settlement } from './store.ts';
+import { FreshRecord, routingFrom } from './fresh-record.ts';
 import { command, optionalStrings, strings, type Arg } from './redis-commands.ts';
 import { decodeDelivery, decodeEvent, encodeDelivery, encodeDlqMeta, freshDeliveryTail, type StoredDelivery } from './redis-codec.ts';
 import { seenKey, type RedisKeys } from './redis-keys.ts';
@@ -90,8 +91,11 @@ function decodeReply(reply: unknown, inputs: AcceptInput[], eventJsons: string[]
   let f = 0;
   inputs.forEach(({ event, acceptedAt, deliveries }, n) => {
     const seq = seqs[n] as number;
+    let routing: EventRouting | undefined;
     for (const { id, plugin } of deliveries) {
-      if (flags[f++] === '1') created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt, eventJson: eventJsons[n] });
+      if (flags[f++] !== '1') continue;
+      routing ??= routingFrom(event);
+      created.push(new FreshRecord(id, seq, plugin, acceptedAt, eventJsons[n] as string, routing, undefined));
     }
   });
   const result: AcceptResult = { created, duplicates: Number(reply[2]) };

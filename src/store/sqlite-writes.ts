@@ -4,7 +4,8 @@
 // one batches row per plugin, and settling 'done' clears bits that the index
 // writes back once per batch (sqlite-pending-index.ts). Only the exceptions,
 // a retry or a dead letter, cost rows of their own.
-import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement } from './store.ts';
+import type { AcceptInput, AcceptResult, DeliveryRecord, EventRouting, Settlement } from './store.ts';
+import { FreshRecord, routingFrom } from './fresh-record.ts';
 import type { Statements } from './sqlite-statements.ts';
 import { appendChunk, Chunks, type Entry } from './sqlite-chunks.ts';
 import type { Batch, Location, PendingIndex } from './sqlite-pending-index.ts';
@@ -56,6 +57,7 @@ export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedu
     const seq = firstSeq + i;
     const key = event.idempotencykey;
     const dedup = typeof key === 'string' && dedupWindowMs > 0;
+    let routing: EventRouting | undefined;
     for (let j = 0; j < deliveries.length; j++) {
       const { id, plugin } = deliveries[j] as { id: string; plugin: string };
       if (dedup && Number(claimDedup.run(key, plugin, acceptedAt + dedupWindowMs, acceptedAt).changes) === 0) {
@@ -70,7 +72,8 @@ export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedu
       // Refused if pending already, including earlier in this batch.
       const handle = index.addToBatch(batch, id, i);
       if (handle === undefined) throw deliveryConflict(id);
-      created.push({ id, seq, plugin, event, attempt: 0, availableAt: acceptedAt, acceptedAt, eventJson: eventJsons[i], handle });
+      routing ??= routingFrom(event);
+      created.push(new FreshRecord(id, seq, plugin, acceptedAt, eventJsons[i] as string, routing, handle));
     }
   });
   for (const batch of batches.values()) index.insertBatch(batch);

@@ -33,12 +33,28 @@ export interface DeliveryRecord {
    */
   eventJson?: string;
   /**
+   * The event's attributes that delivery reads on every delivery (lane
+   * order, partitions, expiry, the trace of what it emits), when the store
+   * keeps them apart from `event`. A fresh record does (store/fresh-record.ts): its `event`
+   * is parsed from `eventJson` only if something asks for it, so the
+   * ingress's event object is garbage once the accept is durable instead of
+   * living (and being copied by every young-generation GC) until the
+   * delivery settles. Read them through routingOf().
+   */
+  routing?: EventRouting;
+  /**
    * Where the store keeps this pending delivery, for the store's own use:
    * a settlement that carries it back lets the store find the delivery
    * without a lookup by id. Opaque to everyone else; stores may omit it.
    */
   handle?: StoreHandle;
 }
+
+/** See DeliveryRecord.routing. */
+export type EventRouting = Pick<PlexusEvent, 'priority' | 'partitionkey' | 'expiresat' | 'traceparent'>;
+
+/** The attributes delivery reads on every delivery, without parsing an event that is kept as text. */
+export const routingOf = (record: DeliveryRecord): EventRouting => record.routing ?? record.event;
 
 /** See DeliveryRecord.handle. */
 export type StoreHandle = object;

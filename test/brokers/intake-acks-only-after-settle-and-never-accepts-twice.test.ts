@@ -41,7 +41,7 @@ class ScriptedHost {
         if (this.failAccept) throw new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down');
         events.forEach((event, index) => {
           this.accepted.push(event);
-          this.settleCallbacks.set(event.id, () => onSettled?.(event, index));
+          this.settleCallbacks.set(event.id, () => onSettled?.(index));
         });
         return { created: [], duplicates: 0 };
       },

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
+import type { PluginRuntimeSpec, RunResult, SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { DeliveryEngine } from '../../src/delivery/engine.ts';
 import type { Store } from '../../src/store/store.ts';
 import { CoreFixture, STORE_KINDS, event, scripted } from './core-fixture.ts';
@@ -134,7 +134,12 @@ for (const kind of STORE_KINDS) {
       let inFlight = 0;
       let peak = 0;
       const real = core.sandbox;
-      const counting = { run: async (spec: Parameters<SandboxPool['run']>[0], events: readonly unknown[]) => { inFlight++; peak = Math.max(peak, inFlight); try { return await real.run(spec, events); } finally { inFlight--; } }, evict: (key: string) => real.evict(key) } as unknown as SandboxPool;
+      const counted = async (run: () => Promise<RunResult>) => { inFlight++; peak = Math.max(peak, inFlight); try { return await run(); } finally { inFlight--; } };
+      const counting = {
+        run: (spec: PluginRuntimeSpec, events: readonly unknown[]) => counted(() => real.run(spec, events)),
+        runJson: (spec: PluginRuntimeSpec, json: string, count: number) => counted(() => real.runJson(spec, json, count)),
+        evict: (key: string) => real.evict(key),
+      } as unknown as SandboxPool;
       const engine = new DeliveryEngine({ store: core.store, sandbox: counting, dedupWindowMs: 1000, maxQueued: 1000 });
       engine.setPlugins([p]);
       await engine.accept(Array.from({ length: 10 }, () => event('test.c', { data: { spinMs: 30 } })));
@@ -158,11 +163,16 @@ for (const kind of STORE_KINDS) {
       });
       let runs = 0;
       const real = core.sandbox;
-      const counting = { run: (spec: Parameters<SandboxPool['run']>[0], events: readonly unknown[]) => { runs++; return real.run(spec, events); }, evict: (key: string) => real.evict(key) } as unknown as SandboxPool;
+      const counting = {
+        run: (spec: PluginRuntimeSpec, events: readonly unknown[]) => { runs++; return real.run(spec, events); },
+        runJson: (spec: PluginRuntimeSpec, json: string, count: number) => { runs++; return real.runJson(spec, json, count); },
+        evict: (key: string) => real.evict(key),
+      } as unknown as SandboxPool;
       const engine = new DeliveryEngine({ store: gated, sandbox: counting, dedupWindowMs: 1000, maxQueued: 1000 });
       engine.setPlugins([p]);
       const settled: string[] = [];
-      await engine.accept([event('test.pipe'), event('test.pipe')], (e) => settled.push(e.id));
+      const piped = [event('test.pipe'), event('test.pipe')];
+      await engine.accept(piped, (i) => settled.push((piped[i] as PlexusEvent).id));
       const deadline = Date.now() + 5000;
       while (runs < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       assert.equal(runs, 2, 'the second batch ran before the first one\'s outcome was durable');
@@ -213,12 +223,12 @@ for (const kind of STORE_KINDS) {
       core.engine.setPlugins([a, b]);
       const settled: string[] = [];
       const e = event('test.s', { data: { failTimes: 1 } });
-      await core.engine.accept([e], (ev) => settled.push(ev.id));
+      await core.engine.accept([e], () => settled.push(e.id));
       await core.waitFor(() => settled.length === 1);
       // b's first attempt failed and its retry is scheduled 5 s out: that is a durable outcome.
       assert.deepEqual(core.outcomesFor(b.name).map((o) => o.settlement.kind), ['retry']);
       const noSubscriber = event('nobody.listens');
-      await core.engine.accept([noSubscriber], (ev) => settled.push(ev.id));
+      await core.engine.accept([noSubscriber], () => settled.push(noSubscriber.id));
       assert.deepEqual(settled, [e.id, noSubscriber.id]);
     });
 

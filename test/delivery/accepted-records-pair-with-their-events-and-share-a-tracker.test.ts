@@ -13,8 +13,8 @@ test('created records are paired with their events in order, skipping duplicates
   // b's delivery was a duplicate, d was a replay, e's went through.
   const [a, , , , e] = inputs as [AcceptInput, AcceptInput, AcceptInput, AcceptInput, AcceptInput];
   const created = [record(a, 'p', 1), record(a, 'q', 1), record(e, 'q', 5)];
-  const settled: [string, number][] = [];
-  const { queued, settledNow } = acceptedDeliveries(inputs, { created, duplicates: 1, replayed: [3] }, (ev, i) => settled.push([ev.id, i]));
+  const settled: number[] = [];
+  const { queued, settledNow } = acceptedDeliveries(inputs, { created, duplicates: 1, replayed: [3] }, (i) => settled.push(i));
   assert.deepEqual(queued.map((d) => d.record.id), ['a/p', 'a/q', 'e/q']);
   assert.deepEqual(settledNow, [1, 2], 'b (all duplicates) and c (no subscriber) are settled at once; replayed d is not');
   assert.deepEqual(settled, [], 'the caller fires onSettled for settledNow');

@@ -49,14 +49,24 @@ export function ids(records: readonly { id: string }[]): string[] {
 }
 
 /**
- * Records as stored: a fresh record may carry `eventJson`, the event's text the
- * store made for its journal (never persisted); when present it must be
- * exactly the event's JSON, and it is left out of comparisons, as is the
- * store's opaque `handle`.
+ * Records as stored, as plain objects with the fields every store answers.
+ * A fresh record may carry `eventJson`, the event's text the store made for
+ * its journal (never persisted), and `routing`, the event's attributes that
+ * delivery reads: when present they must match the event exactly. Both are
+ * left out of comparisons, as is the store's opaque `handle`. The event is
+ * read through the record (a fresh SQLite record parses it from its text).
  */
 export function stored(records: readonly DeliveryRecord[]): DeliveryRecord[] {
-  return records.map(({ eventJson, handle: _handle, ...record }) => {
-    if (eventJson !== undefined) assert.equal(eventJson, JSON.stringify(record.event), `eventJson of ${record.id}`);
+  return records.map((r) => {
+    const { id, seq, plugin, event, attempt, availableAt, acceptedAt, lastError } = r;
+    if (r.eventJson !== undefined) assert.equal(r.eventJson, JSON.stringify(event), `eventJson of ${id}`);
+    if (r.routing !== undefined) {
+      const { priority, partitionkey, expiresat, traceparent } = event;
+      const expected = Object.fromEntries(Object.entries({ priority, partitionkey, expiresat, traceparent }).filter(([, v]) => v !== undefined));
+      assert.deepEqual({ ...r.routing }, expected, `routing of ${id}`);
+    }
+    const record: DeliveryRecord = { id, seq, plugin, event, attempt, availableAt, acceptedAt };
+    if (lastError !== undefined) record.lastError = lastError;
     return record;
   });
 }

@@ -24,7 +24,7 @@ export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchVi
 }
 
 type Pending =
-  | { kind: 'run'; spec: PluginRuntimeSpec; events: readonly unknown[]; resolve: (r: RunResult) => void }
+  | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number; resolve: (r: RunResult) => void }
   | { kind: 'other'; resolve: (m: SandboxToHost) => void; reject: (e: Error) => void };
 
 const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
@@ -76,8 +76,17 @@ export class SandboxPool {
    * event, never rejects. `eventsJson`, when the caller has it, must be
    * JSON.stringify(events): it saves serializing the batch again.
    */
-  async run(spec: PluginRuntimeSpec, events: readonly unknown[], eventsJson?: string): Promise<RunResult> {
-    if (events.length === 0) return { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
+  run(spec: PluginRuntimeSpec, events: readonly unknown[], eventsJson?: string): Promise<RunResult> {
+    return this.runJson(spec, eventsJson ?? JSON.stringify(events), events.length);
+  }
+
+  /**
+   * run() for a caller that holds its events only as the JSON array text of
+   * `count` events: no event object needs to exist on this side (they are
+   * parsed from the text only to re-run a batch one by one after a crash).
+   */
+  async runJson(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
+    if (count === 0) return { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
     if (this.closing) throw new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox is shutting down');
     await this.ready;
     return new Promise((resolve) => {
@@ -85,9 +94,9 @@ export class SandboxPool {
       const child = this.child;
       const deadline = setTimeout(() => {
         if (this.pending.has(id) && child === this.child) child.kill('SIGKILL');
-      }, runDeadlineMs(spec, events.length));
-      this.pending.set(id, { kind: 'run', spec, events, resolve: (result) => { clearTimeout(deadline); resolve(result); } });
-      this.post({ kind: 'run', id, spec, eventsJson: eventsJson ?? JSON.stringify(events), count: events.length });
+      }, runDeadlineMs(spec, count));
+      this.pending.set(id, { kind: 'run', spec, eventsJson, count, resolve: (result) => { clearTimeout(deadline); resolve(result); } });
+      this.post({ kind: 'run', id, spec, eventsJson, count });
     });
   }
 
@@ -237,9 +246,9 @@ export class SandboxPool {
   /** The process died under this batch: a lone event owns the crash; a batch is re-run one by one. */
   private async recover(p: Extract<Pending, { kind: 'run' }>, code: number | null, signal: string | null): Promise<RunResult> {
     const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `the sandbox process died while running ${p.spec.name} (${signal ?? `exit code ${code}`})` };
-    if (p.events.length === 1) return { outcomes: [failure(error)], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
+    if (p.count === 1) return { outcomes: [failure(error)], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
     const merged: RunResult = { outcomes: [], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
-    for (const event of p.events) {
+    for (const event of JSON.parse(p.eventsJson) as unknown[]) {
       const single = await this.run(p.spec, [event]).catch((err: unknown) => ({ outcomes: [failure(toErrorData(err))], restarts: [], denials: [], instanceLogs: [] }) as RunResult);
       merged.outcomes.push(single.outcomes[0] ?? failure(error));
       merged.restarts.push(...single.restarts);
