@@ -76,7 +76,8 @@ export class SandboxPool {
    * event, never rejects. `eventsJson`, when the caller has it, must be
    * JSON.stringify(events): it saves serializing the batch again.
    */
-  run(spec: PluginRuntimeSpec, events: readonly unknown[], eventsJson?: string): Promise<RunResult> {
+  async run(spec: PluginRuntimeSpec, events: readonly unknown[], eventsJson?: string): Promise<RunResult> {
+    // Async, so that events JSON cannot encode reject the promise, as before, instead of throwing at the caller.
     return this.runJson(spec, eventsJson ?? JSON.stringify(events), events.length);
   }
 
