@@ -333,7 +333,8 @@ export class DeliveryEngine {
       const d = batch[i] as QueuedDelivery;
       this.settleTracker(d);
       if (s.kind === 'retry') {
-        d.record = retried(d.record, s);
+        // The event is named: a spread copies own properties only, and a fresh record's event is a getter (store/fresh-record.ts).
+        d.record = { ...d.record, event: d.record.event, attempt: s.attempt, availableAt: s.availableAt, lastError: s.error };
         this.retries.schedule(d, s.availableAt);
       } else {
         lane.releasePartition(d);
@@ -349,17 +350,4 @@ export class DeliveryEngine {
     d.tracker = undefined;
     if (--tracker.remaining === 0) tracker.onSettled(tracker.index);
   }
-}
-
-/**
- * A delivery's record after a failed attempt. Built field by field: a
- * spread copies own properties only, and a fresh record's event is a getter
- * (store/fresh-record.ts). The next attempt is rare enough to parse it for.
- */
-function retried(record: DeliveryRecord, s: Extract<Settlement, { kind: 'retry' }>): DeliveryRecord {
-  const next: DeliveryRecord = { id: record.id, seq: record.seq, plugin: record.plugin, event: record.event, attempt: s.attempt, availableAt: s.availableAt, acceptedAt: record.acceptedAt, lastError: s.error };
-  if (record.eventJson !== undefined) next.eventJson = record.eventJson;
-  if (record.routing !== undefined) next.routing = record.routing;
-  if (record.handle !== undefined) next.handle = record.handle;
-  return next;
 }

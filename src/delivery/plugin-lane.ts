@@ -32,7 +32,6 @@ export interface ActivePlugin {
 /** One outcome per event, in order, as the sandbox answers a batch. */
 export type BatchExecutor = (events: readonly PlexusEvent[]) => Promise<RunResult>;
 
-/** Counts an accepted event's deliveries down to its first durable outcomes (see DeliveryEngine.accept). */
 /**
  * What an accept() caller is told once an event's every delivery has a durable first outcome:
  * the event's position in its call. Only the position: a tracker holding the event object
@@ -40,6 +39,7 @@ export type BatchExecutor = (events: readonly PlexusEvent[]) => Promise<RunResul
  */
 export type OnSettled = (index: number) => void;
 
+/** Counts an accepted event's deliveries down to its first durable outcomes (see DeliveryEngine.accept). */
 export interface SettleTracker {
   remaining: number;
   /** The event's position in its accept() call. */
@@ -115,19 +115,20 @@ export class PluginLane {
     while (batch.length < this.plugin.batchSize) {
       const next = this.ready.pop();
       if (!next) break;
-      if (isExpired(routingOf(next.record), now)) {
+      const routing = routingOf(next.record);
+      if (isExpired(routing, now)) {
         expired.push(next);
         continue;
       }
-      const key = routingOf(next.record).partitionkey;
+      const key = routing.partitionkey;
       if (!next.admitted && key !== undefined) {
         if (this.partitions.admit(this.plugin.name, key, next) === 'wait') continue;
         next.admitted = true;
       }
       if (this.bucket) {
-        const taken = this.bucket.tryTake(priorityCost(routingOf(next.record).priority), now);
+        const taken = this.bucket.tryTake(priorityCost(routing.priority), now);
         if (!taken.ok) {
-          this.ready.push(next, routingOf(next.record).priority ?? 4);
+          this.ready.push(next, routing.priority ?? 4);
           this.pausedUntil = now + taken.retryAfterMs;
           rateLimited = true;
           break;
