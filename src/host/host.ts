@@ -13,6 +13,7 @@ import { NO_BROKERS } from '../ingress/broker-config.ts';
 import type { ActivePlugin, OnSettled } from '../delivery/plugin-lane.ts';
 import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
+import { UnpackWorker } from '../plugins/unpack-worker.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { openStore } from '../store/open-store.ts';
 import { readOrCreateHostId } from './host-id.ts';
@@ -43,6 +44,7 @@ export class Host {
   /** Where plugin-emitted events are published (config `egress`); undefined when nothing is. */
   readonly egress: Egress | undefined;
   private readonly loader: PluginLoader;
+  private readonly unpacker = new UnpackWorker();
   private active: ActivePlugin[] = [];
   private loadFailures: { name: string; error: Error }[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -61,6 +63,7 @@ export class Host {
       sandbox,
       logger,
       reload: (installed) => this.reloadPlugins(installed),
+      unpack: this.unpacker.unpack,
     });
     this.engine = new DeliveryEngine({
       store,
@@ -214,6 +217,7 @@ export class Host {
     const cleanups = await this.sandbox.close();
     for (const c of cleanups) if (!c.outcome.ok) this.logger.warn({ instance: c.key, err: c.outcome.error.message }, 'cleanup hook failed');
     await this.store.close();
+    await this.unpacker.close();
     this.metrics.close();
   }
 }

@@ -13,13 +13,17 @@ export function findPlugin(state: PluginStateFile, name: string): InstalledPlugi
   return plugin;
 }
 
-/** The integrity the state file records for a root (active or pending); '' for a record that has none. */
-export function recordedIntegrity(state: PluginStateFile, root: string): string | undefined {
+/** Root → the integrity the state file records for it (active or pending; '' for a record that has none). */
+export function recordedIntegrities(state: PluginStateFile): Map<string, string> {
+  const recorded = new Map<string, string>();
+  const record = (root: string, integrity: string) => {
+    if (!recorded.has(root)) recorded.set(root, integrity);
+  };
   for (const p of state.plugins) {
-    if (p.root === root) return p.integrity ?? '';
-    if (p.pending?.root === root) return p.pending.integrity;
+    record(p.root, p.integrity ?? '');
+    if (p.pending) record(p.pending.root, p.pending.integrity);
   }
-  return undefined;
+  return recorded;
 }
 
 /** Roots to keep: what the state file references, plus the version just replaced (its in-flight batches may still start instances). */

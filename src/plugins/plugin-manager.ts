@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { HOST_API_VERSION, type JsonObject } from '@plexus/plugin-sdk';
 import type { LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import { DEFAULT_REGISTRY } from './fetch-package.ts';
-import { changeOf, findPlugin, promote, recordedIntegrity, referencedRoots, withoutPending, type Change } from './installed-records.ts';
+import { changeOf, findPlugin, promote, recordedIntegrities, referencedRoots, withoutPending, type Change } from './installed-records.ts';
 import { activate, addedAsks, ungranted, type ActivationDeps } from './plugin-activation.ts';
 import { unpackPlugin } from './plugin-installer.ts';
+import type { Unpack } from './unpack-worker.ts';
 import { readPluginState, writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
 import { pruneVersions, removePluginFolder } from './version-folders.ts';
 
@@ -19,7 +20,11 @@ export interface PluginManagerOptions extends Omit<ActivationDeps, 'statePath'> 
   /** Registry for installs that name none; default npm's. */
   registry?: string;
   hostApiVersion?: string;
+  /** Fetches and unpacks a package; default: on the calling thread (the host passes an UnpackWorker's). */
+  unpack?: Unpack;
 }
+
+const unpackHere: Unpack = (spec, options, recorded) => unpackPlugin(spec, { ...options, recordedIntegrity: (root) => recorded.get(root) });
 
 export interface InstallRequest {
   spec: string;
@@ -48,13 +53,15 @@ export class PluginManager {
   readonly #deps: ActivationDeps;
   readonly #registry: string;
   readonly #hostApiVersion: string;
+  readonly #unpack: Unpack;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: PluginManagerOptions) {
-    const { registry, hostApiVersion, ...deps } = options;
+    const { registry, hostApiVersion, unpack, ...deps } = options;
     this.#deps = { ...deps, statePath: join(options.stateDir, 'plugins.json') };
     this.#registry = registry ?? DEFAULT_REGISTRY;
     this.#hostApiVersion = hostApiVersion ?? HOST_API_VERSION;
+    this.#unpack = unpack ?? unpackHere;
   }
 
   get statePath(): string {
@@ -73,12 +80,8 @@ export class PluginManager {
   install(request: InstallRequest): Promise<PluginChange> {
     return this.#serial(async () => {
       const state = await readPluginState(this.statePath);
-      const unpacked = await unpackPlugin(request.spec, {
-        stateDir: this.#deps.stateDir,
-        registry: request.registry ?? this.#registry,
-        hostApiVersion: this.#hostApiVersion,
-        recordedIntegrity: (root) => recordedIntegrity(state, root),
-      });
+      const options = { stateDir: this.#deps.stateDir, registry: request.registry ?? this.#registry, hostApiVersion: this.#hostApiVersion };
+      const unpacked = await this.#unpack(request.spec, options, recordedIntegrities(state));
       const { name, version } = unpacked.pkg;
       const current = state.plugins.find((p) => p.name === name);
       const { root, integrity, source } = unpacked;

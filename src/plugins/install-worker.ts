@@ -1,0 +1,35 @@
+// Worker thread entry of UnpackWorker (unpack-worker.ts): fetches, checks and
+// unpacks plugin packages (plugin-installer.ts) off the host's event loop.
+// The thread lowers its own priority to the lowest first: on Linux nice is
+// per thread, and setpriority for "process" 0 changes only the calling
+// thread, so the host's own threads keep theirs. Elsewhere it would change
+// the whole process, so it is left as it is there.
+import { setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { unpackPlugin } from './plugin-installer.ts';
+import type { UnpackReply, UnpackRequest } from './unpack-worker.ts';
+
+const LOWEST_PRIORITY = 19;
+
+if (process.platform === 'linux') {
+  try {
+    setPriority(LOWEST_PRIORITY);
+  } catch {
+    // Not allowed here (a restricted container): unpack at the host's priority.
+  }
+}
+
+const port = parentPort;
+if (!port) throw new Error('install-worker.ts runs as a worker thread');
+
+port.on('message', (request: UnpackRequest) => {
+  const recorded = new Map(request.recorded);
+  unpackPlugin(request.spec, { ...request.options, recordedIntegrity: (root) => recorded.get(root) }).then(
+    (unpacked) => port.postMessage({ id: request.id, ok: true, unpacked } satisfies UnpackReply),
+    (err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const code = (error as { code?: unknown }).code;
+      port.postMessage({ id: request.id, ok: false, error: { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) } } satisfies UnpackReply);
+    },
+  );
+});

@@ -1,0 +1,116 @@
+// Plugin packages are fetched, checked and unpacked on a worker thread of
+// their own (install-worker.ts), at the lowest priority, not on the host's
+// event loop. An install runs while events flow: pacote's requests, tar
+// parsing, manifest validation and file writes cost the loop several ms of
+// CPU per install plus the garbage they leave, and the loop is what every
+// event waits on. Rarely used, that code is also cold there (V8 drops the
+// bytecode of functions unused for a while, so each install compiled it
+// again). On a thread of its own it stays warm and uses spare CPU only.
+//
+// One thread, started on the first install and ended after IDLE_MS without
+// one; requests carry a correlation id; errors cross as plain data
+// {name, message, code} and come back as PlexusErrors.
+import { Worker } from 'node:worker_threads';
+import { PlexusError, isPlexusErrorCode } from '@plexus/plugin-sdk';
+import type { UnpackedPlugin, UnpackOptions } from './plugin-installer.ts';
+
+/** What crosses to the thread: the options, with the recorded integrities as data instead of a callback. */
+export interface UnpackRequest {
+  id: number;
+  spec: string;
+  options: Omit<UnpackOptions, 'recordedIntegrity'>;
+  /** [root, integrity] of every version folder the state file references. */
+  recorded: [string, string][];
+}
+
+export type UnpackReply = { id: number; ok: true; unpacked: UnpackedPlugin } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+
+/** The signature of plugin-installer's unpackPlugin, with the recorded integrities as data. */
+export type Unpack = (spec: string, options: Omit<UnpackOptions, 'recordedIntegrity'>, recorded: ReadonlyMap<string, string>) => Promise<UnpackedPlugin>;
+
+/** How long the thread stays after its last install, by default. */
+const IDLE_MS = 60_000;
+
+export class UnpackWorker {
+  readonly #idleMs: number;
+  #worker: Worker | undefined;
+  #nextId = 1;
+  readonly #waiting = new Map<number, { resolve: (u: UnpackedPlugin) => void; reject: (e: Error) => void }>();
+  #idleTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: { idleMs?: number } = {}) {
+    this.#idleMs = options.idleMs ?? IDLE_MS;
+  }
+
+  readonly unpack: Unpack = (spec, options, recorded) => {
+    if (this.#closed) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
+    clearTimeout(this.#idleTimer);
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise<UnpackedPlugin>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, spec, options, recorded: [...recorded] } satisfies UnpackRequest);
+    });
+  };
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#idleTimer);
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./install-worker.ts', import.meta.url));
+    // An idle unpack thread must not keep a stopping process alive.
+    worker.unref();
+    worker.on('message', (reply: UnpackReply) => this.#settle(reply));
+    worker.on('error', (err) => this.#lost(worker, err));
+    worker.on('exit', (code) => this.#lost(worker, new Error(`it exited with code ${code}`)));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #settle(reply: UnpackReply): void {
+    const waiter = this.#waiting.get(reply.id);
+    if (!waiter) return;
+    this.#waiting.delete(reply.id);
+    if (reply.ok) waiter.resolve(reply.unpacked);
+    else waiter.reject(toError(reply.error));
+    if (this.#waiting.size === 0) {
+      this.#idleTimer = setTimeout(() => void this.#retire(), this.#idleMs);
+      this.#idleTimer.unref();
+    }
+  }
+
+  /** The thread died (or was ended): what it was doing fails, and the next install starts a new one. */
+  #lost(worker: Worker, err: Error): void {
+    if (this.#worker === worker) this.#worker = undefined;
+    for (const [id, waiter] of this.#waiting) {
+      this.#waiting.delete(id);
+      waiter.reject(
+        this.#closed
+          ? new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down; the install did not finish')
+          : new PlexusError('PLEXUS_INTERNAL', `the plugin unpack thread stopped: ${err.message}`, { cause: err }),
+      );
+    }
+  }
+
+  async #retire(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker || this.#waiting.size > 0) return;
+    this.#worker = undefined;
+    await worker.terminate();
+  }
+}
+
+/** Back from plain data: a PlexusError keeps its code; anything else stays an Error carrying its code. */
+function toError(data: { name: string; message: string; code?: string }): Error {
+  if (isPlexusErrorCode(data.code)) return new PlexusError(data.code, data.message);
+  const error = new Error(data.message) as Error & { code?: string };
+  error.name = data.name;
+  if (data.code !== undefined) error.code = data.code;
+  return error;
+}

@@ -1,0 +1,114 @@
+// Installs fetch, check and unpack packages on a thread of their own at the
+// lowest priority (src/plugins/unpack-worker.ts), not on the event loop that
+// serves events: same results and the same refusals as unpacking in place,
+// the host's own thread keeps its priority, the thread goes when idle, and
+// shutting down fails an unfinished install instead of leaving it hanging.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { PlexusError } from '@plexus/plugin-sdk';
+import { unpackPlugin } from '../../src/plugins/plugin-installer.ts';
+import { UnpackWorker } from '../../src/plugins/unpack-worker.ts';
+import { packPlugin, writePluginFolder } from './plugin-packages.ts';
+
+const HOST_API = '1.0.0';
+let work: string;
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'plexus-unpack-worker-'));
+});
+after(() => rm(work, { recursive: true, force: true }));
+
+/** tid → nice of every thread of this process (Linux /proc). */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // The thread ended since the listing.
+    }
+  }
+  return nices;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a package unpacked on the thread lands as it would in place, and only that thread runs at nice 19', { skip: process.platform !== 'linux' && 'thread priorities are read from Linux /proc' }, async () => {
+  const stateDir = join(work, 'state-a');
+  await mkdir(stateDir);
+  const tgz = await packPlugin(work, { name: '@acme/unpacked', version: '1.2.3' });
+  const before = threadNices();
+  const mainNice = before.get(process.pid);
+  assert.ok(![...before.values()].includes(19), 'no thread of this process runs at nice 19 before');
+  const worker = new UnpackWorker({ idleMs: 100 });
+  try {
+    const unpacked = await worker.unpack(tgz, { stateDir, registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API }, new Map());
+    assert.equal(unpacked.pkg.name, '@acme/unpacked');
+    assert.equal(unpacked.root, 'plugins/@acme/unpacked/1.2.3');
+    assert.match(unpacked.integrity, /^sha512-/);
+    assert.equal(unpacked.source, tgz);
+    assert.match(await readFile(join(stateDir, unpacked.root, 'dist/plugin.js'), 'utf8'), /definePlugin/);
+
+    const during = threadNices();
+    const lowered = [...during].filter(([, nice]) => nice === 19).map(([tid]) => tid);
+    assert.equal(lowered.length, 1, `exactly one thread (the unpack thread) at nice 19: ${JSON.stringify([...during])}`);
+    assert.equal(during.get(process.pid), mainNice, 'the host thread keeps its priority');
+    for (const [tid, nice] of before) if (during.has(tid)) assert.equal(during.get(tid), nice, `thread ${tid} keeps its priority`);
+
+    // Idle past idleMs: the thread is gone, and the next install starts another.
+    await sleep(400);
+    assert.ok(![...threadNices().values()].includes(19), 'the idle unpack thread has ended');
+    const again = await worker.unpack(tgz, { stateDir: join(work, 'state-a2'), registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API }, new Map());
+    assert.equal(again.integrity, unpacked.integrity);
+  } finally {
+    await worker.close();
+  }
+});
+
+test('a refusal crosses back with the code and message unpacking in place gives', async () => {
+  const stateDir = join(work, 'state-b');
+  await mkdir(stateDir);
+  // An API range this host does not satisfy: refused before anything is written.
+  const folder = await writePluginFolder(work, { name: '@acme/too-new', version: '2.0.0', apiVersion: '^2.0.0' });
+  const options = { stateDir, registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API };
+  const inPlace = await unpackPlugin(folder, { ...options, recordedIntegrity: () => undefined }).then(
+    () => assert.fail('unpacking in place accepted it'),
+    (err: unknown) => err as PlexusError,
+  );
+  const worker = new UnpackWorker();
+  try {
+    await assert.rejects(worker.unpack(folder, options, new Map()), (err: unknown) => {
+      assert.ok(err instanceof PlexusError, `a PlexusError, not ${String(err)}`);
+      assert.equal(err.code, inPlace.code);
+      assert.equal(err.message, inPlace.message);
+      return true;
+    });
+    assert.equal(inPlace.code, 'PLEXUS_INCOMPATIBLE_API');
+  } finally {
+    await worker.close();
+  }
+});
+
+test('shutting down fails an install still waiting on its registry with PLEXUS_UNAVAILABLE', async () => {
+  // A registry that accepts connections and never answers.
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const worker = new UnpackWorker();
+  try {
+    const pending = worker.unpack('@acme/never@1.0.0', { stateDir: join(work, 'state-c'), registry: `http://127.0.0.1:${port}/`, hostApiVersion: HOST_API }, new Map());
+    while (sockets.length === 0) await sleep(10);
+    await worker.close();
+    await assert.rejects(pending, (err: unknown) => err instanceof PlexusError && err.code === 'PLEXUS_UNAVAILABLE');
+    await assert.rejects(worker.unpack('@acme/never@1.0.0', { stateDir: work, registry: `http://127.0.0.1:${port}/`, hostApiVersion: HOST_API }, new Map()), (err: unknown) => err instanceof PlexusError && err.code === 'PLEXUS_UNAVAILABLE');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  }
+});
