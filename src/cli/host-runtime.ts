@@ -43,6 +43,7 @@ export async function startHostRuntime(options: { loaded: LoadedConfig; logger: 
       started.push(ingress);
     }
     const admin = ingresses.find((i): i is AdminIngress => i instanceof AdminIngress);
+    host.prepareInstalls();
     return { host, token, adminUrl: admin?.url ?? '', readiness, stop };
   } catch (err) {
     await stop();

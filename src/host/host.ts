@@ -138,6 +138,15 @@ export class Host {
     return { active: result.active.map((p) => `${p.name}@${p.spec.version}`), failed: result.failed.map((f) => ({ name: f.name, message: f.error.message })) };
   }
 
+  /**
+   * Plugins will be installed into this host (its admin API is up): start the
+   * unpack thread now, at the lowest priority, instead of on the first
+   * install, which would wait about half a second for it to load.
+   */
+  prepareInstalls(): void {
+    this.unpacker.start();
+  }
+
   get plugins(): readonly ActivePlugin[] {
     return this.active;
   }

@@ -3,10 +3,11 @@
 // The thread lowers its own priority to the lowest first: on Linux nice is
 // per thread, and setpriority for "process" 0 changes only the calling
 // thread, so the host's own threads keep theirs. Elsewhere it would change
-// the whole process, so it is left as it is there.
+// the whole process, so it is left as it is there. Only then does it load
+// the installer (pacote, tar, the manifest checks: about half a second of
+// CPU), which is why that import is dynamic: a static one would run first.
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { unpackPlugin } from './plugin-installer.ts';
 import type { UnpackReply, UnpackRequest } from './unpack-worker.ts';
 
 const LOWEST_PRIORITY = 19;
@@ -21,6 +22,7 @@ if (process.platform === 'linux') {
 
 const port = parentPort;
 if (!port) throw new Error('install-worker.ts runs as a worker thread');
+const { unpackPlugin } = await import('./plugin-installer.ts');
 
 port.on('message', (request: UnpackRequest) => {
   const recorded = new Map(request.recorded);

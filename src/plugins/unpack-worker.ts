@@ -7,8 +7,10 @@
 // bytecode of functions unused for a while, so each install compiled it
 // again). On a thread of its own it stays warm and uses spare CPU only.
 //
-// One thread, started on the first install and ended after IDLE_MS without
-// one; requests carry a correlation id; errors cross as plain data
+// One thread, started by the first install or ahead of it (start(): loading
+// the installer there takes about half a second), kept for the host's life
+// unless idleMs says otherwise; one that dies is replaced by the next
+// install. Requests carry a correlation id; errors cross as plain data
 // {name, message, code} and come back as PlexusErrors.
 import { Worker } from 'node:worker_threads';
 import { PlexusError, isPlexusErrorCode } from '@plexus/plugin-sdk';
@@ -28,19 +30,22 @@ export type UnpackReply = { id: number; ok: true; unpacked: UnpackedPlugin } | {
 /** The signature of plugin-installer's unpackPlugin, with the recorded integrities as data. */
 export type Unpack = (spec: string, options: Omit<UnpackOptions, 'recordedIntegrity'>, recorded: ReadonlyMap<string, string>) => Promise<UnpackedPlugin>;
 
-/** How long the thread stays after its last install, by default. */
-const IDLE_MS = 60_000;
-
 export class UnpackWorker {
-  readonly #idleMs: number;
+  readonly #idleMs: number | undefined;
   #worker: Worker | undefined;
   #nextId = 1;
   readonly #waiting = new Map<number, { resolve: (u: UnpackedPlugin) => void; reject: (e: Error) => void }>();
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
+  /** `idleMs`: end the thread after this long without an install (default: keep it). */
   constructor(options: { idleMs?: number } = {}) {
-    this.#idleMs = options.idleMs ?? IDLE_MS;
+    this.#idleMs = options.idleMs;
+  }
+
+  /** Starts the thread now, so that the first install does not wait for it to load. */
+  start(): void {
+    if (!this.#closed && !this.#worker) this.#start();
   }
 
   readonly unpack: Unpack = (spec, options, recorded) => {
@@ -79,7 +84,7 @@ export class UnpackWorker {
     this.#waiting.delete(reply.id);
     if (reply.ok) waiter.resolve(reply.unpacked);
     else waiter.reject(toError(reply.error));
-    if (this.#waiting.size === 0) {
+    if (this.#waiting.size === 0 && this.#idleMs !== undefined) {
       this.#idleTimer = setTimeout(() => void this.#retire(), this.#idleMs);
       this.#idleTimer.unref();
     }

@@ -1,16 +1,17 @@
 // Installs fetch, check and unpack packages on a thread of their own at the
 // lowest priority (src/plugins/unpack-worker.ts), not on the event loop that
 // serves events: same results and the same refusals as unpacking in place,
-// the host's own thread keeps its priority, the thread goes when idle, and
-// shutting down fails an unfinished install instead of leaving it hanging.
+// the host's own thread keeps its priority, a thread that ends is replaced
+// by the next install, and shutting down fails an unfinished install
+// instead of leaving it hanging.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PlexusError } from '@plexus/plugin-sdk';
+import { canReadThreadNices, threadNicesById } from '../../plugin-sdk/test/fixtures/thread-nices.ts';
 import { unpackPlugin } from '../../src/plugins/plugin-installer.ts';
 import { UnpackWorker } from '../../src/plugins/unpack-worker.ts';
 import { packPlugin, writePluginFolder } from './plugin-packages.ts';
@@ -22,23 +23,10 @@ before(async () => {
 });
 after(() => rm(work, { recursive: true, force: true }));
 
-/** tid → nice of every thread of this process (Linux /proc). */
-function threadNices(): Map<number, number> {
-  const nices = new Map<number, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-    } catch {
-      // The thread ended since the listing.
-    }
-  }
-  return nices;
-}
-
+const threadNices = () => threadNicesById(process.pid);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('a package unpacked on the thread lands as it would in place, and only that thread runs at nice 19', { skip: process.platform !== 'linux' && 'thread priorities are read from Linux /proc' }, async () => {
+test('a package unpacked on the thread lands as it would in place, and only that thread runs at nice 19', { skip: !canReadThreadNices && 'thread priorities are read from Linux /proc' }, async () => {
   const stateDir = join(work, 'state-a');
   await mkdir(stateDir);
   const tgz = await packPlugin(work, { name: '@acme/unpacked', version: '1.2.3' });
@@ -60,11 +48,27 @@ test('a package unpacked on the thread lands as it would in place, and only that
     assert.equal(during.get(process.pid), mainNice, 'the host thread keeps its priority');
     for (const [tid, nice] of before) if (during.has(tid)) assert.equal(during.get(tid), nice, `thread ${tid} keeps its priority`);
 
-    // Idle past idleMs: the thread is gone, and the next install starts another.
-    await sleep(400);
+    // Idle past idleMs: the thread ends, and the next install starts another.
+    for (let waited = 0; [...threadNices().values()].includes(19) && waited < 5000; waited += 50) await sleep(50);
     assert.ok(![...threadNices().values()].includes(19), 'the idle unpack thread has ended');
     const again = await worker.unpack(tgz, { stateDir: join(work, 'state-a2'), registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API }, new Map());
     assert.equal(again.integrity, unpacked.integrity);
+  } finally {
+    await worker.close();
+  }
+});
+
+test('start() brings the thread up at nice 19 before any install asks for it', { skip: !canReadThreadNices && 'thread priorities are read from Linux /proc' }, async () => {
+  assert.ok(![...threadNices().values()].includes(19), 'no thread of this process runs at nice 19 before');
+  const worker = new UnpackWorker();
+  try {
+    worker.start();
+    let lowered = 0;
+    for (let waited = 0; lowered === 0 && waited < 5000; waited += 20) {
+      await sleep(20);
+      lowered = [...threadNices().values()].filter((nice) => nice === 19).length;
+    }
+    assert.equal(lowered, 1, 'the unpack thread is up, at the lowest priority, with no install yet');
   } finally {
     await worker.close();
   }
