@@ -34,7 +34,8 @@ export class UnpackWorker {
   readonly #idleMs: number | undefined;
   #worker: Worker | undefined;
   #nextId = 1;
-  readonly #waiting = new Map<number, { resolve: (u: UnpackedPlugin) => void; reject: (e: Error) => void }>();
+  /** Requests in flight, each with the thread it went to: a retired thread's exit must not fail its successor's. */
+  readonly #waiting = new Map<number, { worker: Worker; resolve: (u: UnpackedPlugin) => void; reject: (e: Error) => void }>();
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -54,7 +55,7 @@ export class UnpackWorker {
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise<UnpackedPlugin>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
+      this.#waiting.set(id, { worker, resolve, reject });
       worker.postMessage({ id, spec, options, recorded: [...recorded] } satisfies UnpackRequest);
     });
   };
@@ -94,6 +95,7 @@ export class UnpackWorker {
   #lost(worker: Worker, err: Error): void {
     if (this.#worker === worker) this.#worker = undefined;
     for (const [id, waiter] of this.#waiting) {
+      if (waiter.worker !== worker) continue;
       this.#waiting.delete(id);
       waiter.reject(
         this.#closed

@@ -32,14 +32,22 @@ const { fdatasyncSync, openSync, closeSync } = require('node:fs');
 const db = new DatabaseSync(workerData.path);
 db.exec('PRAGMA busy_timeout = 0');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const dataVersion = db.prepare('PRAGMA data_version');
 const file = openSync(workerData.path, 'r');
 let stopped = false;
 let backfilled = -1;
+let version = -1;
 const tick = () => {
   if (stopped) return;
   try {
+    // Another connection committed since the last pass. The backfill count
+    // alone cannot tell: after the WAL restarts, a write of the same size
+    // ends at the same frame number as the one before it.
+    const seen = dataVersion.get().data_version;
+    const committed = seen !== version;
+    version = seen;
     const { checkpointed } = checkpoint.get();
-    if (checkpointed !== backfilled) {
+    if (checkpointed !== backfilled || committed) {
       backfilled = checkpointed;
       if (checkpointed > 0) {
         fdatasyncSync(file);

@@ -40,6 +40,11 @@ export class SqliteStore implements Store {
     this.#writer = { statements: this.#statements, index: new PendingIndex(this.#statements) };
   }
 
+  /** How many times this store's background checkpointer has flushed the database file (sqlite-checkpointer.ts); 0 for `:memory:`. */
+  get checkpointFlushes(): number {
+    return this.#checkpointer?.flushes ?? 0;
+  }
+
   /** One transaction over deliveries: the index is checked first, written back last, and dropped if the transaction fails. */
   #write<T>(body: (writer: Writer) => T): T {
     const { index } = this.#writer;
