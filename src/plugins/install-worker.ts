@@ -8,7 +8,7 @@
 // CPU), which is why that import is dynamic: a static one would run first.
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import type { UnpackReply, UnpackRequest } from './unpack-worker.ts';
+import type { UnpackErrorData, UnpackReply, UnpackRequest } from './unpack-worker.ts';
 
 const LOWEST_PRIORITY = 19;
 
@@ -25,13 +25,14 @@ if (!port) throw new Error('install-worker.ts runs as a worker thread');
 const { unpackPlugin } = await import('./plugin-installer.ts');
 
 port.on('message', (request: UnpackRequest) => {
-  const recorded = new Map(request.recorded);
-  unpackPlugin(request.spec, { ...request.options, recordedIntegrity: (root) => recorded.get(root) }).then(
+  unpackPlugin(request.spec, request.options).then(
     (unpacked) => port.postMessage({ id: request.id, ok: true, unpacked } satisfies UnpackReply),
-    (err: unknown) => {
-      const error = err instanceof Error ? err : new Error(String(err));
-      const code = (error as { code?: unknown }).code;
-      port.postMessage({ id: request.id, ok: false, error: { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) } } satisfies UnpackReply);
-    },
+    (err: unknown) => port.postMessage({ id: request.id, ok: false, error: errorData(err) } satisfies UnpackReply),
   );
 });
+
+function errorData(err: unknown): UnpackErrorData {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const { code, details } = error as { code?: unknown; details?: Record<string, unknown> };
+  return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), ...(details === undefined ? {} : { details }) };
+}

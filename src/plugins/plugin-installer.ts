@@ -17,8 +17,8 @@ export interface UnpackOptions {
   stateDir: string;
   registry: string;
   hostApiVersion: string;
-  /** The integrity recorded for a root the state file references (active or pending), if any. */
-  recordedIntegrity(root: string): string | undefined;
+  /** Root → the integrity the state file records for it (active or pending): data, so the options can cross to the unpack thread. */
+  recorded: ReadonlyMap<string, string>;
 }
 
 export interface UnpackedPlugin {
@@ -36,9 +36,9 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
   // semver accepts " 1.0.0" and "v1.0.0"; the version names a folder and an instance key, so only its canonical form.
   if (semver.valid(pkg.version) !== pkg.version) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `version "${pkg.version}" is not a canonical semver version (e.g. 1.2.3)`);
   assertApiCompatible(pkg.name, pkg.plexus.apiVersion, options.hostApiVersion);
-  const root = chooseRoot(pkg, fetched.integrity, options.recordedIntegrity);
+  const root = chooseRoot(pkg, fetched.integrity, options.recorded);
   // The same content is already in place (and maybe running): leave it untouched.
-  if (options.recordedIntegrity(root) !== fetched.integrity) {
+  if (options.recorded.get(root) !== fetched.integrity) {
     const staging = stagingFolder(options.stateDir);
     try {
       await writePackageFiles(files, staging);
@@ -56,9 +56,9 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
  * then a folder named after the content, so the running version's files and
  * instance key stay as they are.
  */
-function chooseRoot(pkg: PluginPackageJson, integrity: string, recorded: (root: string) => string | undefined): string {
+function chooseRoot(pkg: PluginPackageJson, integrity: string, recorded: ReadonlyMap<string, string>): string {
   const plain = versionRoot(pkg.name, pkg.version);
-  const held = recorded(plain);
+  const held = recorded.get(plain);
   return held === undefined || held === integrity ? plain : versionRoot(pkg.name, pkg.version, integrity);
 }
 

@@ -24,8 +24,6 @@ export interface PluginManagerOptions extends Omit<ActivationDeps, 'statePath'> 
   unpack?: Unpack;
 }
 
-const unpackHere: Unpack = (spec, options, recorded) => unpackPlugin(spec, { ...options, recordedIntegrity: (root) => recorded.get(root) });
-
 export interface InstallRequest {
   spec: string;
   /** Default: the installed version's grants, else none. */
@@ -61,7 +59,7 @@ export class PluginManager {
     this.#deps = { ...deps, statePath: join(options.stateDir, 'plugins.json') };
     this.#registry = registry ?? DEFAULT_REGISTRY;
     this.#hostApiVersion = hostApiVersion ?? HOST_API_VERSION;
-    this.#unpack = unpack ?? unpackHere;
+    this.#unpack = unpack ?? unpackPlugin;
   }
 
   get statePath(): string {
@@ -80,8 +78,12 @@ export class PluginManager {
   install(request: InstallRequest): Promise<PluginChange> {
     return this.#serial(async () => {
       const state = await readPluginState(this.statePath);
-      const options = { stateDir: this.#deps.stateDir, registry: request.registry ?? this.#registry, hostApiVersion: this.#hostApiVersion };
-      const unpacked = await this.#unpack(request.spec, options, recordedIntegrities(state));
+      const unpacked = await this.#unpack(request.spec, {
+        stateDir: this.#deps.stateDir,
+        registry: request.registry ?? this.#registry,
+        hostApiVersion: this.#hostApiVersion,
+        recorded: recordedIntegrities(state),
+      });
       const { name, version } = unpacked.pkg;
       const current = state.plugins.find((p) => p.name === name);
       const { root, integrity, source } = unpacked;

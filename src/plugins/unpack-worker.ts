@@ -11,24 +11,30 @@
 // the installer there takes about half a second), kept for the host's life
 // unless idleMs says otherwise; one that dies is replaced by the next
 // install. Requests carry a correlation id; errors cross as plain data
-// {name, message, code} and come back as PlexusErrors.
+// {name, message, code, details} and come back as PlexusErrors.
 import { Worker } from 'node:worker_threads';
 import { PlexusError, isPlexusErrorCode } from '@plexus/plugin-sdk';
 import type { UnpackedPlugin, UnpackOptions } from './plugin-installer.ts';
 
-/** What crosses to the thread: the options, with the recorded integrities as data instead of a callback. */
+/** What crosses to the thread (a Map survives the structured clone). */
 export interface UnpackRequest {
   id: number;
   spec: string;
-  options: Omit<UnpackOptions, 'recordedIntegrity'>;
-  /** [root, integrity] of every version folder the state file references. */
-  recorded: [string, string][];
+  options: UnpackOptions;
 }
 
-export type UnpackReply = { id: number; ok: true; unpacked: UnpackedPlugin } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+/** A failure as plain data: a PlexusError's details (a refused manifest's problems, say) cross too, for the admin API's 4xx replies. */
+export interface UnpackErrorData {
+  name: string;
+  message: string;
+  code?: string;
+  details?: Record<string, unknown>;
+}
 
-/** The signature of plugin-installer's unpackPlugin, with the recorded integrities as data. */
-export type Unpack = (spec: string, options: Omit<UnpackOptions, 'recordedIntegrity'>, recorded: ReadonlyMap<string, string>) => Promise<UnpackedPlugin>;
+export type UnpackReply = { id: number; ok: true; unpacked: UnpackedPlugin } | { id: number; ok: false; error: UnpackErrorData };
+
+/** plugin-installer's unpackPlugin, wherever it runs. */
+export type Unpack = (spec: string, options: UnpackOptions) => Promise<UnpackedPlugin>;
 
 export class UnpackWorker {
   readonly #idleMs: number | undefined;
@@ -49,14 +55,14 @@ export class UnpackWorker {
     if (!this.#closed && !this.#worker) this.#start();
   }
 
-  readonly unpack: Unpack = (spec, options, recorded) => {
+  readonly unpack: Unpack = (spec, options) => {
     if (this.#closed) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
     clearTimeout(this.#idleTimer);
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise<UnpackedPlugin>((resolve, reject) => {
       this.#waiting.set(id, { worker, resolve, reject });
-      worker.postMessage({ id, spec, options, recorded: [...recorded] } satisfies UnpackRequest);
+      worker.postMessage({ id, spec, options } satisfies UnpackRequest);
     });
   };
 
@@ -113,9 +119,9 @@ export class UnpackWorker {
   }
 }
 
-/** Back from plain data: a PlexusError keeps its code; anything else stays an Error carrying its code. */
-function toError(data: { name: string; message: string; code?: string }): Error {
-  if (isPlexusErrorCode(data.code)) return new PlexusError(data.code, data.message);
+/** Back from plain data: a PlexusError keeps its code and details; anything else stays an Error carrying its code. */
+function toError(data: UnpackErrorData): Error {
+  if (isPlexusErrorCode(data.code)) return new PlexusError(data.code, data.message, data.details === undefined ? undefined : { details: data.details });
   const error = new Error(data.message) as Error & { code?: string };
   error.name = data.name;
   if (data.code !== undefined) error.code = data.code;

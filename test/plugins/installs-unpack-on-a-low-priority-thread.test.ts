@@ -35,7 +35,7 @@ test('a package unpacked on the thread lands as it would in place, and only that
   assert.ok(![...before.values()].includes(19), 'no thread of this process runs at nice 19 before');
   const worker = new UnpackWorker({ idleMs: 100 });
   try {
-    const unpacked = await worker.unpack(tgz, { stateDir, registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API }, new Map());
+    const unpacked = await worker.unpack(tgz, { stateDir, registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API, recorded: new Map() });
     assert.equal(unpacked.pkg.name, '@acme/unpacked');
     assert.equal(unpacked.root, 'plugins/@acme/unpacked/1.2.3');
     assert.match(unpacked.integrity, /^sha512-/);
@@ -51,7 +51,7 @@ test('a package unpacked on the thread lands as it would in place, and only that
     // Idle past idleMs: the thread ends, and the next install starts another.
     for (let waited = 0; [...threadNices().values()].includes(19) && waited < 5000; waited += 50) await sleep(50);
     assert.ok(![...threadNices().values()].includes(19), 'the idle unpack thread has ended');
-    const again = await worker.unpack(tgz, { stateDir: join(work, 'state-a2'), registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API }, new Map());
+    const again = await worker.unpack(tgz, { stateDir: join(work, 'state-a2'), registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API, recorded: new Map() });
     assert.equal(again.integrity, unpacked.integrity);
   } finally {
     await worker.close();
@@ -74,25 +74,28 @@ test('start() brings the thread up at nice 19 before any install asks for it', {
   }
 });
 
-test('a refusal crosses back with the code and message unpacking in place gives', async () => {
+test('a refusal crosses back with the code, message and details unpacking in place gives', async () => {
   const stateDir = join(work, 'state-b');
   await mkdir(stateDir);
   // An API range this host does not satisfy: refused before anything is written.
   const folder = await writePluginFolder(work, { name: '@acme/too-new', version: '2.0.0', apiVersion: '^2.0.0' });
-  const options = { stateDir, registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API };
-  const inPlace = await unpackPlugin(folder, { ...options, recordedIntegrity: () => undefined }).then(
+  const options = { stateDir, registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API, recorded: new Map<string, string>() };
+  const inPlace = await unpackPlugin(folder, options).then(
     () => assert.fail('unpacking in place accepted it'),
     (err: unknown) => err as PlexusError,
   );
   const worker = new UnpackWorker();
   try {
-    await assert.rejects(worker.unpack(folder, options, new Map()), (err: unknown) => {
+    await assert.rejects(worker.unpack(folder, options), (err: unknown) => {
       assert.ok(err instanceof PlexusError, `a PlexusError, not ${String(err)}`);
       assert.equal(err.code, inPlace.code);
       assert.equal(err.message, inPlace.message);
+      // The admin API answers a 4xx with them.
+      assert.deepEqual(err.details, inPlace.details);
       return true;
     });
     assert.equal(inPlace.code, 'PLEXUS_INCOMPATIBLE_API');
+    assert.deepEqual(inPlace.details, { plugin: '@acme/too-new', apiVersion: '^2.0.0', hostApiVersion: HOST_API });
   } finally {
     await worker.close();
   }
@@ -106,11 +109,11 @@ test('shutting down fails an install still waiting on its registry with PLEXUS_U
   const port = (silent.address() as { port: number }).port;
   const worker = new UnpackWorker();
   try {
-    const pending = worker.unpack('@acme/never@1.0.0', { stateDir: join(work, 'state-c'), registry: `http://127.0.0.1:${port}/`, hostApiVersion: HOST_API }, new Map());
+    const pending = worker.unpack('@acme/never@1.0.0', { stateDir: join(work, 'state-c'), registry: `http://127.0.0.1:${port}/`, hostApiVersion: HOST_API, recorded: new Map() });
     while (sockets.length === 0) await sleep(10);
     await worker.close();
     await assert.rejects(pending, (err: unknown) => err instanceof PlexusError && err.code === 'PLEXUS_UNAVAILABLE');
-    await assert.rejects(worker.unpack('@acme/never@1.0.0', { stateDir: work, registry: `http://127.0.0.1:${port}/`, hostApiVersion: HOST_API }, new Map()), (err: unknown) => err instanceof PlexusError && err.code === 'PLEXUS_UNAVAILABLE');
+    await assert.rejects(worker.unpack('@acme/never@1.0.0', { stateDir: work, registry: `http://127.0.0.1:${port}/`, hostApiVersion: HOST_API, recorded: new Map() }), (err: unknown) => err instanceof PlexusError && err.code === 'PLEXUS_UNAVAILABLE');
   } finally {
     for (const socket of sockets) socket.destroy();
     silent.close();
