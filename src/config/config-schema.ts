@@ -48,6 +48,7 @@ export const CONFIG_SCHEMA = {
     delivery: section({
       dedupWindowMs: duration,
       batchSize: positiveInteger,
+      lingerMs: duration,
       maxQueued: positiveInteger,
       concurrency: positiveInteger,
       retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: duration, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: duration }),
@@ -78,6 +79,7 @@ export interface ConfigDocument {
   delivery?: {
     dedupWindowMs?: number | string;
     batchSize?: number;
+    lingerMs?: number | string;
     maxQueued?: number;
     concurrency?: number;
     retry?: { maxRetries?: number; initialDelayMs?: number | string; multiplier?: number; maxDelayMs?: number | string };

@@ -32,6 +32,7 @@ export function toHostConfig(doc: ConfigDocument, bases: PathBases): HostConfig 
       ...definedOver(base.delivery, {
         dedupWindowMs: ms(delivery.dedupWindowMs),
         batchSize: delivery.batchSize,
+        lingerMs: ms(delivery.lingerMs),
         maxQueued: delivery.maxQueued,
         concurrency: delivery.concurrency,
       }),

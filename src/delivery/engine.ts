@@ -205,7 +205,7 @@ export class DeliveryEngine {
         this.retries.schedule(d, d.record.availableAt);
         continue;
       }
-      if (lane) lane.enqueue(d);
+      if (lane) lane.enqueue(d, now);
       else {
         // A plugin removed with deliveries left: they wait for its return, never dropped.
         const list = this.parked.get(d.record.plugin) ?? [];

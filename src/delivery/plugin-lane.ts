@@ -6,6 +6,7 @@ import type { PluginRuntimeSpec, RunResult } from '@plexus/plugin-sdk/runtime';
 import { isExpired } from '../envelope/expiry.ts';
 import { routingOf, type DeliveryRecord } from '../store/store.ts';
 import { CircuitBreaker, type CircuitPermit } from './circuit-breaker.ts';
+import { freshLingerState, holdPartialBatchUntil } from './linger.ts';
 import { PartitionGate } from './partition-gate.ts';
 import { priorityCost } from './priority-cost.ts';
 import { PriorityScheduler } from './priority-scheduler.ts';
@@ -21,6 +22,8 @@ export interface ActivePlugin {
   /** Batches of this plugin in flight at once. */
   concurrency: number;
   batchSize: number;
+  /** How long a partial batch may wait for more deliveries while the stream keeps them coming (linger.ts); absent or 0: never. */
+  lingerMs?: number;
   rateLimit?: BucketLimits;
   breaker: { failureThreshold: number; coolDownMs: number };
   /** Runs batches instead of the sandbox: a built-in subscriber (src/egress) that publishes rather than calls plugin code. */
@@ -59,7 +62,7 @@ export interface TakenBatch {
   batch: QueuedDelivery[];
   expired: QueuedDelivery[];
   permit: CircuitPermit | undefined;
-  /** When nothing could be taken because the lane is paused: when to look again. */
+  /** When nothing could be taken because the lane is paused or lingering: when to look again. */
   wakeAt?: number;
   /** The plugin's rate limit held deliveries back this time. */
   rateLimited?: boolean;
@@ -74,6 +77,7 @@ export class PluginLane {
   breaker: CircuitBreaker;
   private bucket: TokenBucket | undefined;
   private pausedUntil = 0;
+  private readonly linger = freshLingerState();
 
   constructor(plugin: ActivePlugin, now: number) {
     this.plugin = plugin;
@@ -94,8 +98,12 @@ export class PluginLane {
     return this.ready.size;
   }
 
-  enqueue(delivery: QueuedDelivery): void {
+  /** `now`, when given, counts the delivery as an arrival of the stream (see linger.ts); a delivery only moving between queues passes none. */
+  enqueue(delivery: QueuedDelivery, now?: number): void {
     this.ready.push(delivery, routingOf(delivery.record).priority ?? 4);
+    if (now === undefined) return;
+    this.linger.lastArrivalAt = now;
+    if (this.inFlight > 0) this.linger.arrivedInFlight = true;
   }
 
   /** Takes the next batch this lane may run now, honouring every limit. */
@@ -109,6 +117,10 @@ export class PluginLane {
     // concurrency is used. It costs no event more than one batch's wait.
     if (this.inFlight > 0 && this.ready.size < this.plugin.batchSize) return empty;
     if (now < this.pausedUntil) return { ...empty, wakeAt: this.pausedUntil };
+    if (this.ready.size < this.plugin.batchSize) {
+      const holdUntil = holdPartialBatchUntil(this.linger, this.plugin.lingerMs ?? 0, now);
+      if (holdUntil !== undefined) return { ...empty, wakeAt: holdUntil };
+    }
     const batch: QueuedDelivery[] = [];
     const expired: QueuedDelivery[] = [];
     let rateLimited = false;
@@ -145,6 +157,8 @@ export class PluginLane {
       return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
     }
     this.inFlight++;
+    this.linger.lastDispatchAt = now;
+    this.linger.arrivedInFlight = false;
     return { batch, expired, permit, rateLimited };
   }
 

@@ -16,6 +16,7 @@ export interface DeliveryDefaults {
   retry: RetryOptions;
   concurrency: number;
   batchSize: number;
+  lingerMs: number;
   breaker: { failureThreshold: number; coolDownMs: number };
 }
 
@@ -90,6 +91,7 @@ function toActive({ pkg, spec }: LoadedPlugin, plugin: InstalledPlugin, defaults
     retry: resolveRetryPolicy({ host: defaults.retry, plugin: plugin.retry }),
     concurrency: plugin.concurrency ?? defaults.concurrency,
     batchSize: defaults.batchSize,
+    lingerMs: defaults.lingerMs,
     breaker: defaults.breaker,
   };
   if (plugin.rateLimit) active.rateLimit = plugin.rateLimit;

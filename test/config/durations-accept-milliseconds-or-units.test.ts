@@ -39,7 +39,7 @@ test('every *Ms field of the schema is a duration, and nothing else is', () => {
   };
   walk(CONFIG_SCHEMA, '');
   assert.deepEqual(found.sort(), [
-    'delivery.breaker.coolDownMs', 'delivery.dedupWindowMs', 'delivery.retry.initialDelayMs', 'delivery.retry.maxDelayMs',
+    'delivery.breaker.coolDownMs', 'delivery.dedupWindowMs', 'delivery.lingerMs', 'delivery.retry.initialDelayMs', 'delivery.retry.maxDelayMs',
     'limits.timeoutMs', 'retention.dlqMs', 'retention.journalMs', 'sandbox.idleMs', 'shutdownTimeoutMs',
   ]);
 });

@@ -15,6 +15,7 @@ sandbox: { threads: 2, idleMs: 1m, nice: 5 }
 delivery:
   dedupWindowMs: 12h
   batchSize: 32
+  lingerMs: 25ms
   maxQueued: 5000
   concurrency: 8
   retry: { maxRetries: 5, initialDelayMs: 500ms, multiplier: 3, maxDelayMs: 2m }
@@ -35,6 +36,7 @@ const JSON_TEXT = JSON.stringify({
   delivery: {
     dedupWindowMs: '12h',
     batchSize: 32,
+    lingerMs: 25,
     maxQueued: 5000,
     concurrency: 8,
     retry: { maxRetries: 5, initialDelayMs: 500, multiplier: 3, maxDelayMs: '2m' },
@@ -62,6 +64,7 @@ test('a YAML file and the same settings as JSON give the same HostConfig, every 
       delivery: {
         dedupWindowMs: 12 * 3_600_000,
         batchSize: 32,
+        lingerMs: 25,
         maxQueued: 5000,
         concurrency: 8,
         retry: { maxRetries: 5, initialDelayMs: 500, multiplier: 3, maxDelayMs: 120_000 },
