@@ -20,7 +20,7 @@ import { writeBenchPlugin } from './sandbox-throughput.ts';
 export interface DrainReport {
   /** Events durably accepted (202 sent, or in flight when the load stopped). */
   accepted: number;
-  /** Events whose delivery to the plugin settled. */
+  /** Events the plugin executed (the host's plexus_plugin_executions_total). */
   processed: number;
   /** Deliveries not yet done, and dead-lettered ones: both must be 0. */
   pending: number;
@@ -62,15 +62,21 @@ async function plexus(): Promise<void> {
   const host = await Host.start(defaultHostConfig(dir), { logger });
   if (host.plugins.length !== 1) throw new Error('the bench plugin did not load');
   let accepted = 0;
-  let processed = 0;
-  // Counts at the host's door: accepted once durable, processed once the plugin's outcome is durable.
+  // Accepted is counted at the host's door, once durable. Processed is read
+  // from the host's own metrics, not from a settle callback: a caller that
+  // awaits outcomes is a broker waiting to ack, whose deliveries the host
+  // never holds back to batch them (src/delivery/linger.ts), and webhook
+  // deliveries are not that. No delivery pending at the end shows every
+  // outcome durable.
   const counting: Pick<Host, 'accept'> = {
-    accept: async (events, _onSettled, claims) => {
-      const result = await host.accept(events, () => void processed++, claims);
+    accept: async (events, onSettled, claims) => {
+      const result = await host.accept(events, onSettled, claims);
       accepted += events.length;
       return result;
     },
   };
+  const processed = async () => (await host.metrics.executions.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const pending = async () => Object.values(await host.store.depth()).reduce((a, b) => a + b, 0);
   const sources = parseWebhookSources(
     { bench: { signature: { scheme: 'github', secrets: [secret] }, type: { from: 'header', header: 'X-GitHub-Event', prefix: 'bench.' } } },
     { env: {} },
@@ -81,9 +87,8 @@ async function plexus(): Promise<void> {
     if (message !== 'drain') return;
     void (async () => {
       const deadline = Date.now() + 120_000;
-      while (processed < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      const pending = Object.values(await host.store.depth()).reduce((a, b) => a + b, 0);
-      send({ accepted, processed, pending, dlq: await host.store.countDlq({}) } satisfies DrainReport);
+      while (((await processed()) < accepted || (await pending()) > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      send({ accepted, processed: await processed(), pending: await pending(), dlq: await host.store.countDlq({}) } satisfies DrainReport);
     })();
   });
   process.on('disconnect', () => {

@@ -64,7 +64,7 @@ export function defaultHostConfig(stateDir = '.plexus'): HostConfig {
       // Under a steady webhook load (bench:webhooks, 7-8k events/s) batches
       // grew from ~11 to ~80 events at 10 ms (~36-41 at 5 ms), the sandbox's
       // CPU per event fell from ~45 to ~18 µs and throughput rose 10-30%. A
-      // lone event, and a stream waiting on its own acks, are not held.
+      // lone event, and deliveries a broker waits on to ack, are never held.
       lingerMs: 10,
       // Deliveries waiting, not running: enough for a full batch or more to
       // wait behind the running ones in each of dozens of lanes. At 100,000,

@@ -8,12 +8,14 @@
 // Waiting a few milliseconds for the stream to fill the batch is what Kafka's
 // producer does with linger.ms; here it must never slow a stream that cannot
 // fill it:
+// - a delivery whose outcome someone awaits (a broker message acknowledged
+//   on it, an accept() caller counting settlements) is never held: such a
+//   source keeps a bounded window of unsettled messages, so holding them
+//   stalls the source itself (bench:brokers' Redis stream, 2,000 in flight,
+//   lost 10-35% of its rate to a 10 ms linger). Webhook deliveries were
+//   answered at their durable accept, and nobody waits on their outcome;
 // - a lone event (nothing dispatched within lingerMs) goes at once;
-// - when nothing arrived while the lane's last batch ran, the stream is waiting
-//   on that batch (a broker's prefetch window held by unacked messages, a
-//   client sending one request at a time): holding would only stall it;
-// - once the stream pauses (nothing new for QUIET_MS) the batch goes, so a
-//   window that has delivered all it can is not held for the full lingerMs.
+// - once the stream pauses (nothing new for QUIET_MS) the batch goes.
 // A full batch never waits (PluginLane.take checks that first).
 
 /** What a lane remembers of its recent traffic, in the engine's clock (ms). */
@@ -22,15 +24,15 @@ export interface LingerState {
   lastDispatchAt: number;
   /** When the last delivery joined the lane's queue. */
   lastArrivalAt: number;
-  /** A delivery joined while a batch of the lane was running, since its last dispatch. */
-  arrivedInFlight: boolean;
+  /** Queued deliveries whose first outcome someone awaits (QueuedDelivery.tracker). */
+  awaited: number;
 }
 
 /** A gap in arrivals this long means the stream has paused. Two ticks of the ms clock, so one tick's rounding cannot end a wait. */
 export const QUIET_MS = 2;
 
 export function freshLingerState(): LingerState {
-  return { lastDispatchAt: -Infinity, lastArrivalAt: -Infinity, arrivedInFlight: false };
+  return { lastDispatchAt: -Infinity, lastArrivalAt: -Infinity, awaited: 0 };
 }
 
 /**
@@ -38,7 +40,7 @@ export function freshLingerState(): LingerState {
  * again (the wait's end, or the moment the stream would count as paused).
  */
 export function holdPartialBatchUntil(state: LingerState, lingerMs: number, now: number): number | undefined {
-  if (lingerMs <= 0 || !state.arrivedInFlight) return undefined;
+  if (lingerMs <= 0 || state.awaited > 0) return undefined;
   const deadline = state.lastDispatchAt + lingerMs;
   const quietAt = state.lastArrivalAt + QUIET_MS;
   if (now >= deadline || now >= quietAt) return undefined;

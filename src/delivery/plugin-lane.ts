@@ -100,10 +100,20 @@ export class PluginLane {
 
   /** `now`, when given, counts the delivery as an arrival of the stream (see linger.ts); a delivery only moving between queues passes none. */
   enqueue(delivery: QueuedDelivery, now?: number): void {
+    this.#push(delivery);
+    if (now !== undefined) this.linger.lastArrivalAt = now;
+  }
+
+  /** Every way into and out of the queue goes through these two, so that the linger knows how many queued deliveries are awaited. */
+  #push(delivery: QueuedDelivery): void {
     this.ready.push(delivery, routingOf(delivery.record).priority ?? 4);
-    if (now === undefined) return;
-    this.linger.lastArrivalAt = now;
-    if (this.inFlight > 0) this.linger.arrivedInFlight = true;
+    if (delivery.tracker !== undefined) this.linger.awaited++;
+  }
+
+  #pop(): QueuedDelivery | undefined {
+    const next = this.ready.pop();
+    if (next?.tracker !== undefined) this.linger.awaited--;
+    return next;
   }
 
   /** Takes the next batch this lane may run now, honouring every limit. */
@@ -125,7 +135,7 @@ export class PluginLane {
     const expired: QueuedDelivery[] = [];
     let rateLimited = false;
     while (batch.length < this.plugin.batchSize) {
-      const next = this.ready.pop();
+      const next = this.#pop();
       if (!next) break;
       const routing = routingOf(next.record);
       if (isExpired(routing, now)) {
@@ -140,7 +150,7 @@ export class PluginLane {
       if (this.bucket) {
         const taken = this.bucket.tryTake(priorityCost(routing.priority), now);
         if (!taken.ok) {
-          this.ready.push(next, routing.priority ?? 4);
+          this.#push(next);
           this.pausedUntil = now + taken.retryAfterMs;
           rateLimited = true;
           break;
@@ -152,13 +162,12 @@ export class PluginLane {
     const permit = this.breaker.tryAcquire(now);
     if (!permit.ok) {
       // The circuit is open: nothing is failed, everything waits for the cool-down.
-      for (const d of batch) this.ready.push(d, routingOf(d.record).priority ?? 4);
+      for (const d of batch) this.#push(d);
       this.pausedUntil = now + permit.retryAfterMs;
       return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
     }
     this.inFlight++;
     this.linger.lastDispatchAt = now;
-    this.linger.arrivedInFlight = false;
     return { batch, expired, permit, rateLimited };
   }
 

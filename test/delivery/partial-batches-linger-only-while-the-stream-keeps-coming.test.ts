@@ -11,23 +11,23 @@ const state = (over: Partial<LingerState>): LingerState => ({ ...freshLingerStat
 
 test('a lone event goes at once: nothing was dispatched within lingerMs', () => {
   assert.equal(holdPartialBatchUntil(freshLingerState(), LINGER, 1000), undefined);
-  assert.equal(holdPartialBatchUntil(state({ lastDispatchAt: 980, lastArrivalAt: 1000, arrivedInFlight: true }), LINGER, 1000), undefined);
+  assert.equal(holdPartialBatchUntil(state({ lastDispatchAt: 980, lastArrivalAt: 1000 }), LINGER, 1000), undefined);
 });
 
 test('while deliveries keep arriving, a partial batch waits until lingerMs after the last dispatch or until the stream pauses', () => {
-  const flowing = state({ lastDispatchAt: 100, lastArrivalAt: 104, arrivedInFlight: true });
+  const flowing = state({ lastDispatchAt: 100, lastArrivalAt: 104 });
   assert.equal(holdPartialBatchUntil(flowing, LINGER, 105), 104 + QUIET_MS);
   assert.equal(holdPartialBatchUntil({ ...flowing, lastArrivalAt: 109 }, LINGER, 109), 110);
   assert.equal(holdPartialBatchUntil({ ...flowing, lastArrivalAt: 109 }, LINGER, 110), undefined, 'lingerMs is over');
   assert.equal(holdPartialBatchUntil(flowing, LINGER, 104 + QUIET_MS), undefined, 'nothing came for QUIET_MS: the stream paused');
 });
 
-test('a stream waiting on the running batch (nothing arrived while it ran) is never held', () => {
-  assert.equal(holdPartialBatchUntil(state({ lastDispatchAt: 100, lastArrivalAt: 101, arrivedInFlight: false }), LINGER, 101), undefined);
+test('a batch holding a delivery whose outcome someone awaits (a broker ack, a settle callback) is never held', () => {
+  assert.equal(holdPartialBatchUntil(state({ lastDispatchAt: 100, lastArrivalAt: 101, awaited: 1 }), LINGER, 101), undefined);
 });
 
 test('lingerMs 0 never holds a batch', () => {
-  assert.equal(holdPartialBatchUntil(state({ lastDispatchAt: 100, lastArrivalAt: 101, arrivedInFlight: true }), 0, 101), undefined);
+  assert.equal(holdPartialBatchUntil(state({ lastDispatchAt: 100, lastArrivalAt: 101 }), 0, 101), undefined);
 });
 
 const plugin = (over: Partial<ActivePlugin> = {}): ActivePlugin => ({
@@ -43,10 +43,13 @@ const plugin = (over: Partial<ActivePlugin> = {}): ActivePlugin => ({
 });
 
 let next = 0;
-function delivery(): QueuedDelivery {
+/** `awaited`: with a settle tracker, as accept() gives the deliveries of a caller that waits on their outcome. */
+function delivery(awaited = false): QueuedDelivery {
   const id = `d-${next++}`;
   const event = { specversion: '1.0', id, source: 'test', type: 't' } as PlexusEvent;
-  return { record: { id, seq: next, plugin: 'p', event, attempt: 0, availableAt: 0, acceptedAt: 0 }, admitted: false };
+  const queued: QueuedDelivery = { record: { id, seq: next, plugin: 'p', event, attempt: 0, availableAt: 0, acceptedAt: 0 }, admitted: false };
+  if (awaited) queued.tracker = { remaining: 1, index: 0, onSettled: () => undefined };
+  return queued;
 }
 
 /** The batch's end, as the engine reports it: the lane's slot is free again. */
@@ -69,16 +72,21 @@ test('a lane under a steady stream gathers what arrives into one batch, sent lin
   assert.equal(lane.take(4).batch.length, 4);
 });
 
-test('a lane whose stream waits on its acks sends each partial batch at once', () => {
+test('a lane sends a partial batch at once while any delivery in it is awaited, and lingers again once none is', () => {
   const lane = new PluginLane(plugin(), 0);
-  for (let t = 0; t < 5; t++) {
-    // A window of 2 (a broker's prefetch): the next two arrive only once this batch has settled.
-    lane.enqueue(delivery(), t);
-    lane.enqueue(delivery(), t);
-    const taken = lane.take(t);
-    assert.equal(taken.batch.length, 2, `round ${t}`);
+  for (let t = 0; t < 3; t++) {
+    // A broker's window of 2 unacked messages: the next two arrive only once these have settled.
+    lane.enqueue(delivery(true), t);
+    lane.enqueue(delivery(true), t);
+    assert.equal(lane.take(t).batch.length, 2, `round ${t}`);
     finish(lane);
   }
+  lane.enqueue(delivery(), 3);
+  lane.enqueue(delivery(true), 3);
+  assert.equal(lane.take(3).batch.length, 2, 'one awaited delivery is enough');
+  finish(lane);
+  lane.enqueue(delivery(), 4);
+  assert.equal(lane.take(4).wakeAt, 4 + QUIET_MS, 'the awaited ones have left the queue');
 });
 
 test('without lingerMs a lane sends whatever it has as soon as it is free', () => {
