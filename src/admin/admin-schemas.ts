@@ -2,10 +2,8 @@
 // the DLQ filter. Responses are serialised through them (fast-json-stringify),
 // so a field missing here is never sent; /openapi.json is generated from them,
 // so their descriptions are the API reference.
-import type { DeadReason } from '../store/store.ts';
+import { DEAD_REASONS } from '../store/store.ts';
 import { REQUEST_FORMATS } from './request-formats.ts';
-
-export const DEAD_REASONS = ['permanent', 'exhausted', 'expired', 'invalid'] as const satisfies readonly DeadReason[];
 
 export const errorBodySchema = {
   description: 'An error: its catalog code (docs/errors.md) and a message; details (4xx only) help fix the request.',

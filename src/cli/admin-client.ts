@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { adminTokenPath } from '../admin/admin-token.ts';
-import { DEFAULT_STATE_DIR } from '../config/to-host-config.ts';
+import { DEFAULT_STATE_DIR } from '../config/host-config.ts';
 import { CliError, EXIT, type CliIo } from './command.ts';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9090';

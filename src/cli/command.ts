@@ -1,7 +1,8 @@
 // What every plexus command is, its exit codes, and the errors the CLI turns
 // into one line and an exit code instead of a stack trace.
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { parseStrictArgs } from '@plexus/plugin-sdk/runtime';
+// Not from /runtime: that barrel loads the plugin loader, ajv's schemas and the sandbox, which a CLI command waits for on every run.
+import { parseStrictArgs } from '@plexus/plugin-sdk/cli-args';
 import type { EnvMap } from '../config/env-references.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3 } as const;

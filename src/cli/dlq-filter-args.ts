@@ -1,6 +1,6 @@
 // The DLQ filter flags shared by `dlq list`, `dlq replay` and `dlq purge`,
 // turned into the admin API's filter fields (times sent as RFC 3339).
-import { DEAD_REASONS } from '../admin/admin-schemas.ts';
+import { DEAD_REASONS } from '../store/store.ts';
 import { usageError } from './command.ts';
 import { TIME_ARG_HELP, timeArgToRfc3339 } from './time-arg.ts';
 

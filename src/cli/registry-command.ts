@@ -2,8 +2,7 @@
 // plugin registry (registry/, startRegistry) in the foreground until SIGTERM
 // or SIGINT. Write tokens come from PLEXUS_REGISTRY_TOKENS, never from argv,
 // where other users of the machine could read them in the process list.
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STORAGE, TOKENS_ENV, startRegistry, tokensFromEnv } from '@plexus/registry';
-import { createLogger } from '../observability/logger.ts';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STORAGE, TOKENS_ENV, tokensFromEnv } from '@plexus/registry/defaults';
 import { isLogLevel } from '../observability/log-level.ts';
 import { parseCommandArgs, usageError, type Command } from './command.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
@@ -36,6 +35,8 @@ Environment:
     if (positionals[0] !== 'start') throw usageError('registry', positionals[0] === undefined ? 'missing the subcommand: start' : `unknown subcommand "${positionals[0]}"`);
     const port = values.port === undefined ? DEFAULT_PORT : parsePort(values.port);
     const level = io.env.PLEXUS_LOG_LEVEL;
+    // Loaded here, not at the top: every other command would wait for the registry's server to load.
+    const [{ startRegistry }, { createLogger }] = await Promise.all([import('@plexus/registry'), import('../observability/logger.ts')]);
     const logger = createLogger({ level: isLogLevel(level) ? level : 'info' });
     const registry = await startRegistry({
       port,

@@ -1,8 +1,5 @@
 // plexus start: run the host until SIGTERM or SIGINT.
-import { loadConfig } from '../config/load-config.ts';
-import { createLogger } from '../observability/logger.ts';
 import { parseCommandArgs, type Command } from './command.ts';
-import { startHostRuntime } from './host-runtime.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
 
 const OPTIONS = {
@@ -37,6 +34,11 @@ otherwise it is generated once into <state dir>/admin-token (mode 0600).`,
 
   async run(argv, io) {
     const { values } = parseCommandArgs('start', argv, OPTIONS, 0);
+    // The host is loaded here, not at the top: every other command (a thin
+    // client of the admin API) would wait for all of it to load.
+    const [{ loadConfig }, { createLogger }, { startHostRuntime }] = await Promise.all([
+      import('../config/load-config.ts'), import('../observability/logger.ts'), import('./host-runtime.ts'),
+    ]);
     const loaded = await loadConfig({
       file: values.config,
       env: io.env,

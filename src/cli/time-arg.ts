@@ -2,7 +2,7 @@
 // duration meaning "that long ago" ("1h" is one hour before now), which is
 // what an operator usually means by "replay the last hour".
 import { parseDuration } from '../config/duration.ts';
-import { formatRfc3339, parseRfc3339 } from '../envelope/index.ts';
+import { formatRfc3339, parseRfc3339 } from '../envelope/rfc3339.ts';
 
 const DIGITS = /^\d+$/;
 

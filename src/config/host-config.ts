@@ -43,9 +43,12 @@ export interface HostConfig {
   webhooks?: WebhookSourcesConfig;
 }
 
+/** Where state lives when neither --state-dir, $PLEXUS_STATE_DIR nor the config says. */
+export const DEFAULT_STATE_DIR = '.plexus';
+
 const DAY = 24 * 60 * 60 * 1000;
 
-export function defaultHostConfig(stateDir = '.plexus'): HostConfig {
+export function defaultHostConfig(stateDir = DEFAULT_STATE_DIR): HostConfig {
   return {
     stateDir,
     listen: { host: '0.0.0.0', port: 8080 },

@@ -4,7 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigDocument } from './config-schema.ts';
 import { durationMs } from './duration.ts';
-import { defaultHostConfig, type HostConfig, type StoreConfig } from './host-config.ts';
+import { DEFAULT_STATE_DIR, defaultHostConfig, type HostConfig, type StoreConfig } from './host-config.ts';
 import { parseListenAddress } from './listen-address.ts';
 import { publishingBrokers, toEgressConfig } from '../egress/egress-config.ts';
 import { toBrokersConfig } from '../ingress/broker-config.ts';
@@ -15,7 +15,6 @@ export interface PathBases {
   storePath: string;
 }
 
-export const DEFAULT_STATE_DIR = '.plexus';
 const DEFAULT_REDIS_PREFIX = 'plexus:';
 
 export function toHostConfig(doc: ConfigDocument, bases: PathBases): HostConfig {

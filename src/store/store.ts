@@ -8,8 +8,9 @@
 import type { ErrorData } from '@plexus/plugin-sdk';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 
-/** Why an event left delivery without success. */
-export type DeadReason = 'permanent' | 'exhausted' | 'expired' | 'invalid';
+/** Why an event left delivery without success (every one, for schemas and the CLI's --reason). */
+export const DEAD_REASONS = ['permanent', 'exhausted', 'expired', 'invalid'] as const;
+export type DeadReason = (typeof DEAD_REASONS)[number];
 
 /** One (event, plugin) pair that still has to be delivered. */
 export interface DeliveryRecord {
