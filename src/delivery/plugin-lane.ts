@@ -100,17 +100,17 @@ export class PluginLane {
 
   /** `now`, when given, counts the delivery as an arrival of the stream (see linger.ts); a delivery only moving between queues passes none. */
   enqueue(delivery: QueuedDelivery, now?: number): void {
-    this.#push(delivery);
+    this.push(delivery);
     if (now !== undefined) this.linger.lastArrivalAt = now;
   }
 
   /** Every way into and out of the queue goes through these two, so that the linger knows how many queued deliveries are awaited. */
-  #push(delivery: QueuedDelivery): void {
+  private push(delivery: QueuedDelivery): void {
     this.ready.push(delivery, routingOf(delivery.record).priority ?? 4);
     if (delivery.tracker !== undefined) this.linger.awaited++;
   }
 
-  #pop(): QueuedDelivery | undefined {
+  private pop(): QueuedDelivery | undefined {
     const next = this.ready.pop();
     if (next?.tracker !== undefined) this.linger.awaited--;
     return next;
@@ -135,7 +135,7 @@ export class PluginLane {
     const expired: QueuedDelivery[] = [];
     let rateLimited = false;
     while (batch.length < this.plugin.batchSize) {
-      const next = this.#pop();
+      const next = this.pop();
       if (!next) break;
       const routing = routingOf(next.record);
       if (isExpired(routing, now)) {
@@ -150,7 +150,7 @@ export class PluginLane {
       if (this.bucket) {
         const taken = this.bucket.tryTake(priorityCost(routing.priority), now);
         if (!taken.ok) {
-          this.#push(next);
+          this.push(next);
           this.pausedUntil = now + taken.retryAfterMs;
           rateLimited = true;
           break;
@@ -162,7 +162,7 @@ export class PluginLane {
     const permit = this.breaker.tryAcquire(now);
     if (!permit.ok) {
       // The circuit is open: nothing is failed, everything waits for the cool-down.
-      for (const d of batch) this.#push(d);
+      for (const d of batch) this.push(d);
       this.pausedUntil = now + permit.retryAfterMs;
       return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
     }
