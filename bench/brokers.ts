@@ -6,9 +6,16 @@
 // - Redis: a bare ioredis XREADGROUP COUNT 100 + XACK loop vs the stream
 //   ingress (batchSize 100), each reading the same N entries through a group
 //   of its own.
-// Both sides are timed from their connect to their last ack. Rounds
-// alternate bare and host; the median of each is reported. Last line: one
-// JSON object. BENCH_COUNT (default 30000) and BENCH_ROUNDS (3) tune it.
+// Both sides are timed from their connect to their last ack, each run after
+// a quiet second. What is reported is steady state, as a long-running host
+// sees it: WARMUP_ROUNDS rounds of each side come first and are not counted.
+// V8 optimizes a path only once it has run hot, and the host's path is much
+// longer than a bare client's: a host's successive passes over the stream ran
+// at 32k, 47k, 54k, 75k, 79k entries/s (the bare client's at 101k, 128k, then
+// ~140-195k), so unwarmed rounds measured the JIT rather than either side.
+// Then rounds alternate bare and host; the median of each is reported. Last
+// line: one JSON object. BENCH_COUNT (RabbitMQ messages, default 30000),
+// BENCH_STREAM_COUNT (stream entries, 100000) and BENCH_ROUNDS (5) tune it.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +32,13 @@ import { RedisIngress } from '../src/ingress/redis/redis-ingress.ts';
 import { median, TRIVIAL_PLUGIN, writeBenchPlugin } from './sandbox-throughput.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 30_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Bare XREADGROUP drains 30,000 entries in ~150-250 ms, short enough that a
+// hiccup of the shared machine swings a round by 40%; the stream is read
+// 100,000 at a time (RabbitMQ's 30,000 already take a second or more).
+const STREAM_COUNT = Number(process.env.BENCH_STREAM_COUNT ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WARMUP_ROUNDS = 2;
+const QUIET_MS = 1000;
 const PREFETCH = 1000;
 const READ_COUNT = 100;
 const body = (i: number) => JSON.stringify({ orderId: i, amount: 12.5, currency: 'EUR', lines: [{ sku: 'A-1', qty: 2 }] });
@@ -46,6 +59,14 @@ async function fill(): Promise<void> {
   await channel.waitForConfirms();
   await model.close();
 }
+
+/**
+ * A pause before each measured run, so that it starts on a quiet machine: the
+ * run before it leaves work behind (RabbitMQ writing out its queue after a
+ * fill, the host's WAL checkpoint and old-generation GC after a run) that
+ * would otherwise be charged to whichever side comes next.
+ */
+const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
 
 /** Bare amqplib: consume and ack every message; answers messages/s. */
 async function bareAmqp(): Promise<number> {
@@ -76,24 +97,24 @@ async function bareRedis(group: string): Promise<number> {
   await redis.connect();
   await redis.call('XGROUP', ['CREATE', stream, group, '0']);
   let acked = 0;
-  while (acked < COUNT) {
+  while (acked < STREAM_COUNT) {
     const reply = (await redis.call('XREADGROUP', ['GROUP', group, 'bare', 'COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', stream, '>'])) as [string, [string, string[]][]] | null;
     const entries = reply?.[1] ?? [];
     for (const [, fields] of entries) JSON.parse(fields[1] as string);
     if (entries.length > 0) await redis.call('XACK', [stream, group, ...entries.map(([id]) => id)]);
     acked += entries.length;
   }
-  const rate = COUNT / ((performance.now() - started) / 1000);
+  const rate = STREAM_COUNT / ((performance.now() - started) / 1000);
   redis.disconnect();
   return rate;
 }
 
-/** The host's ingress from start until it has acked COUNT messages; answers messages/s. */
-async function throughHost(ingress: AmqpIngress | RedisIngress): Promise<number> {
+/** The host's ingress from start until it has acked `count` messages; answers messages/s. */
+async function throughHost(ingress: AmqpIngress | RedisIngress, count: number): Promise<number> {
   const started = performance.now();
   await ingress.start();
-  while (ingress.stats.acked < COUNT) await new Promise((r) => setTimeout(r, 5));
-  const rate = COUNT / ((performance.now() - started) / 1000);
+  while (ingress.stats.acked < count) await new Promise((r) => setTimeout(r, 5));
+  const rate = count / ((performance.now() - started) / 1000);
   await ingress.stop();
   return rate;
 }
@@ -112,24 +133,30 @@ try {
   const host = await Host.start({ ...defaultHostConfig(dir), brokers: brokers(0) }, { logger: silent });
   const context = (round: number) => ({ host, logger: silent, readiness: new Readiness(), consumerName: `bench-${round}` });
   const results = { bareAmqp: [] as number[], hostAmqp: [] as number[], bareRedis: [] as number[], hostRedis: [] as number[] };
-  for (let i = 0; i < COUNT; i += 1000) {
+  for (let i = 0; i < STREAM_COUNT; i += 1000) {
     const pipeline = redis.pipeline();
-    for (let j = i; j < Math.min(COUNT, i + 1000); j++) pipeline.xadd(stream, '*', 'data', body(j));
+    for (let j = i; j < Math.min(STREAM_COUNT, i + 1000); j++) pipeline.xadd(stream, '*', 'data', body(j));
     await pipeline.exec();
   }
-  for (let round = 1; round <= ROUNDS; round++) {
-    const config = brokers(round);
+  for (let round = 1 - WARMUP_ROUNDS; round <= ROUNDS; round++) {
+    const warmup = round < 1;
+    const config = brokers(round + WARMUP_ROUNDS);
     const [amqpSource] = config.amqp;
     const [redisSource] = config.redis;
     if (!amqpSource || !redisSource) throw new Error('bench config lost its sources');
     await fill();
-    results.bareAmqp.push(await bareAmqp());
+    await quiet();
+    const figures = { bareAmqp: await bareAmqp(), hostAmqp: 0, bareRedis: 0, hostRedis: 0 };
     await fill();
-    results.hostAmqp.push(await throughHost(new AmqpIngress(amqpSource, context(round))));
-    results.bareRedis.push(await bareRedis(`bare-${round}`));
-    results.hostRedis.push(await throughHost(new RedisIngress(redisSource, context(round))));
-    const last = (xs: number[]) => Math.round(xs[xs.length - 1] as number);
-    console.log(`round ${round}: amqp bare ${last(results.bareAmqp)}/s, host ${last(results.hostAmqp)}/s; redis stream bare ${last(results.bareRedis)}/s, host ${last(results.hostRedis)}/s`);
+    await quiet();
+    figures.hostAmqp = await throughHost(new AmqpIngress(amqpSource, context(round + WARMUP_ROUNDS)), COUNT);
+    await quiet();
+    figures.bareRedis = await bareRedis(`bare-${round + WARMUP_ROUNDS}`);
+    await quiet();
+    figures.hostRedis = await throughHost(new RedisIngress(redisSource, context(round + WARMUP_ROUNDS)), STREAM_COUNT);
+    if (!warmup) for (const key of Object.keys(results) as (keyof typeof results)[]) results[key].push(figures[key]);
+    const r = (x: number) => Math.round(x);
+    console.log(`${warmup ? 'warm-up' : `round ${round}`}: amqp bare ${r(figures.bareAmqp)}/s, host ${r(figures.hostAmqp)}/s; redis stream bare ${r(figures.bareRedis)}/s, host ${r(figures.hostRedis)}/s`);
   }
   await host.stop();
   const amqp = { bare: Math.round(median(results.bareAmqp)), host: Math.round(median(results.hostAmqp)) };
@@ -138,7 +165,7 @@ try {
     bench: 'brokers',
     amqpRatio: Number((amqp.host / amqp.bare).toFixed(3)),
     redisStreamRatio: Number((redisStream.host / redisStream.bare).toFixed(3)),
-    amqp, redisStream, count: COUNT, rounds: ROUNDS, prefetch: PREFETCH, xreadgroupCount: READ_COUNT,
+    amqp, redisStream, count: COUNT, streamCount: STREAM_COUNT, rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, prefetch: PREFETCH, xreadgroupCount: READ_COUNT,
   }));
 } finally {
   const model = await connect({ protocol: 'amqp', hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' }).catch(() => undefined);
