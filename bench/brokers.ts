@@ -138,9 +138,10 @@ try {
     for (let j = i; j < Math.min(STREAM_COUNT, i + 1000); j++) pipeline.xadd(stream, '*', 'data', body(j));
     await pipeline.exec();
   }
-  for (let round = 1 - WARMUP_ROUNDS; round <= ROUNDS; round++) {
-    const warmup = round < 1;
-    const config = brokers(round + WARMUP_ROUNDS);
+  // Run n (1-based, warm-ups first) names its own groups and consumer, so every run reads the whole stream.
+  for (let n = 1; n <= WARMUP_ROUNDS + ROUNDS; n++) {
+    const warmup = n <= WARMUP_ROUNDS;
+    const config = brokers(n);
     const [amqpSource] = config.amqp;
     const [redisSource] = config.redis;
     if (!amqpSource || !redisSource) throw new Error('bench config lost its sources');
@@ -149,14 +150,14 @@ try {
     const figures = { bareAmqp: await bareAmqp(), hostAmqp: 0, bareRedis: 0, hostRedis: 0 };
     await fill();
     await quiet();
-    figures.hostAmqp = await throughHost(new AmqpIngress(amqpSource, context(round + WARMUP_ROUNDS)), COUNT);
+    figures.hostAmqp = await throughHost(new AmqpIngress(amqpSource, context(n)), COUNT);
     await quiet();
-    figures.bareRedis = await bareRedis(`bare-${round + WARMUP_ROUNDS}`);
+    figures.bareRedis = await bareRedis(`bare-${n}`);
     await quiet();
-    figures.hostRedis = await throughHost(new RedisIngress(redisSource, context(round + WARMUP_ROUNDS)), STREAM_COUNT);
+    figures.hostRedis = await throughHost(new RedisIngress(redisSource, context(n)), STREAM_COUNT);
     if (!warmup) for (const key of Object.keys(results) as (keyof typeof results)[]) results[key].push(figures[key]);
     const r = (x: number) => Math.round(x);
-    console.log(`${warmup ? 'warm-up' : `round ${round}`}: amqp bare ${r(figures.bareAmqp)}/s, host ${r(figures.hostAmqp)}/s; redis stream bare ${r(figures.bareRedis)}/s, host ${r(figures.hostRedis)}/s`);
+    console.log(`${warmup ? 'warm-up' : `round ${n - WARMUP_ROUNDS}`}: amqp bare ${r(figures.bareAmqp)}/s, host ${r(figures.hostAmqp)}/s; redis stream bare ${r(figures.bareRedis)}/s, host ${r(figures.hostRedis)}/s`);
   }
   await host.stop();
   const amqp = { bare: Math.round(median(results.bareAmqp)), host: Math.round(median(results.hostAmqp)) };
