@@ -9,9 +9,15 @@
 //                 the later of (install returned, first new-version event),
 //                 over events/s in the steady windows just before and just
 //                 after it (both, so a drifting machine does not tilt it).
-// The machine is shared and loaded by others: single ~600 ms windows vary by
-// ±20% (0.73-1.28 in one run), so 11 rounds are taken and medians reported.
-// Last line: one JSON object (medians over the rounds, and every round).
+//   controlRatio  the same measurement over a window of the same length with
+//                 no upgrade in it, just after each round: what the method
+//                 reads when nothing happens. Single windows of ~350 ms vary
+//                 by ±20% on this machine even then (medians of 9 such
+//                 windows ranged 0.92-1.07 over four runs), so read `ratio`
+//                 beside it.
+// The machine is shared and loaded by others, so 11 rounds are taken and
+// medians reported. Last line: one JSON object (medians over the rounds, and
+// every round).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -147,12 +153,16 @@ try {
   }
   await host.pluginManager.install({ spec: `${NAME}@1.0.0`, registry: registry.url });
   const load = closedLoop(host);
-  const rounds: { version: string; firstEventMs: number; installMs: number; steadyEventsPerSec: number; upgradeEventsPerSec: number; windowMs: number; ratio: number }[] = [];
+  const rounds: { version: string; firstEventMs: number; installMs: number; steadyEventsPerSec: number; upgradeEventsPerSec: number; windowMs: number; ratio: number; controlRatio: number }[] = [];
+  /** Events/s over [from, to) against the steady windows just before and just after it. */
+  const ratioAround = (from: number, to: number) => {
+    const steady = (load.rate(from - STEADY_MS, from) + load.rate(to, to + STEADY_MS)) / 2;
+    return { steady, during: load.rate(from, to) };
+  };
   try {
     await sleep(STEADY_MS); // warm-up: instances, SQLite pages, JIT
     for (let minor = 1; minor <= ROUNDS; minor++) {
       const version = `1.${minor}.0`;
-      const steadyFrom = performance.now();
       await sleep(STEADY_MS);
       const requested = performance.now();
       await host.pluginManager.install({ spec: `${NAME}@${version}`, registry: registry.url });
@@ -161,11 +171,15 @@ try {
       const first = firsts.get(version) as number;
       const windowEnd = Math.max(installed, first) + TAIL_MS;
       await sleep(Math.max(0, windowEnd - performance.now()) + STEADY_MS);
-      const steady = (load.rate(steadyFrom, requested) + load.rate(windowEnd, windowEnd + STEADY_MS)) / 2;
-      const during = load.rate(requested, windowEnd);
-      const round = { version, firstEventMs: Math.round(first - requested), installMs: Math.round(installed - requested), steadyEventsPerSec: Math.round(steady), upgradeEventsPerSec: Math.round(during), windowMs: Math.round(windowEnd - requested), ratio: Number((during / steady).toFixed(3)) };
+      const { steady, during } = ratioAround(requested, windowEnd);
+      // The control: a window as long, right after the steady one that followed the upgrade.
+      const controlFrom = performance.now();
+      const controlTo = controlFrom + (windowEnd - requested);
+      await sleep(Math.max(0, controlTo - performance.now()) + STEADY_MS);
+      const control = ratioAround(controlFrom, controlTo);
+      const round = { version, firstEventMs: Math.round(first - requested), installMs: Math.round(installed - requested), steadyEventsPerSec: Math.round(steady), upgradeEventsPerSec: Math.round(during), windowMs: Math.round(windowEnd - requested), ratio: Number((during / steady).toFixed(3)), controlRatio: Number((control.during / control.steady).toFixed(3)) };
       rounds.push(round);
-      console.log(`upgrade to ${version}: first event after ${round.firstEventMs} ms (install returned after ${round.installMs} ms); ${round.upgradeEventsPerSec} events/s over the ${round.windowMs} ms upgrade window vs ${round.steadyEventsPerSec} steady: ratio ${round.ratio}`);
+      console.log(`upgrade to ${version}: first event after ${round.firstEventMs} ms (install returned after ${round.installMs} ms); ${round.upgradeEventsPerSec} events/s over the ${round.windowMs} ms upgrade window vs ${round.steadyEventsPerSec} steady: ratio ${round.ratio} (control, no upgrade: ${round.controlRatio})`);
     }
   } finally {
     await load.stop();
@@ -174,6 +188,7 @@ try {
     bench: 'reload',
     firstEventMs: median(rounds.map((r) => r.firstEventMs)),
     ratio: median(rounds.map((r) => r.ratio)),
+    controlRatio: median(rounds.map((r) => r.controlRatio)),
     installMs: median(rounds.map((r) => r.installMs)),
     steadyEventsPerSec: median(rounds.map((r) => r.steadyEventsPerSec)),
     targets: { firstEventMs: 1000, ratio: 0.9 },
