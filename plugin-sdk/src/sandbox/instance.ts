@@ -129,6 +129,11 @@ export class PluginInstance {
     return this.isolate.isDisposed;
   }
 
+  /** Whether its next batch runs as a sync call (else async, after a batch over the budget). */
+  get runsSync(): boolean {
+    return this.syncCalls !== undefined && this.asyncBatchesLeft === 0;
+  }
+
   runBatch(eventsJson: string): Promise<CallResult> {
     if (this.asyncBatchesLeft > 0 || this.syncCalls === undefined) {
       if (this.asyncBatchesLeft > 0) this.asyncBatchesLeft--;
