@@ -45,7 +45,7 @@ test('a batch long in wall time but not in CPU time keeps its instance on the sy
     assert.ok(light.length > 0, `no parked batch stayed under ${CLEARLY_UNDER_MS} ms of CPU: ${JSON.stringify(parked)}`);
     for (const batch of light) assert.equal(batch.syncAfter, true, `waiting is not CPU (${batch.cpuMs} ms of CPU in ${batch.wallMs.toFixed(1)} ms): the instance stays sync`);
     assert.equal(busy.ok, true);
-    assert.ok(busy.cpuMs >= 20, `the busy batch used ${busy.cpuMs} ms of CPU`);
+    assert.ok(busy.cpuMs > 2, `the busy batch used ${busy.cpuMs} ms of CPU, over the 2 ms budget`);
     assert.equal(busy.syncAfter, false, '30 ms of CPU is over the budget: the instance goes async');
   } finally {
     await rm(root, { recursive: true, force: true });
