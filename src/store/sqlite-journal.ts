@@ -86,12 +86,11 @@ function pruneJournal(statements: Statements, before: number): number {
   return pruned;
 }
 
-/** Call inside a transaction. Expired kv and seen rows go too (uncounted: nothing reports them). */
+/** Call inside a transaction. Expired kv rows go too (uncounted: nothing reports them; replay keys: SeenKeys.prune). */
 export function prune(statements: Statements, policy: RetentionPolicy, now: number): { journal: number; dlq: number; dedup: number } {
   const journal = pruneJournal(statements, now - policy.journalMs);
   const dlq = statements.run('DELETE FROM dlq WHERE dead_at < ?', now - policy.dlqMs);
   const dedup = statements.run('DELETE FROM dedup WHERE expires_at <= ?', now);
-  statements.run('DELETE FROM seen WHERE expires_at <= ?', now);
   statements.run('DELETE FROM kv WHERE expires_at <= ?', now);
   return { journal, dlq, dedup };
 }

@@ -1,4 +1,4 @@
-// Plugin kv and webhook replay keys for the SQLite store. Expiry is decided
+// Plugin kv for the SQLite store (replay keys: sqlite-seen.ts). Expiry is decided
 // against the caller's `now`, never the wall clock, so the host (and tests)
 // control time; prune removes expired rows.
 import type { Statements } from './sqlite-statements.ts';
@@ -32,18 +32,4 @@ export function kvIncr(statements: Statements, ns: string, key: string, by: numb
   const expiresAt = typeof row?.expires_at === 'number' ? row.expires_at : null;
   statements.run(UPSERT, ns, key, JSON.stringify(next), expiresAt);
   return next;
-}
-
-// Records the key unless a live record exists: the statement changes a row
-// exactly when the key was not seen, in one atomic step. A repeat does not
-// extend the original window.
-const RECORD_SEEN = `INSERT INTO seen (key, expires_at) VALUES (?, ?)
-  ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE seen.expires_at <= ?`;
-
-export function seen(statements: Statements, key: string, ttlMs: number, now: number): boolean {
-  return statements.run(RECORD_SEEN, key, now + ttlMs, now) === 0;
-}
-
-export function forget(statements: Statements, key: string): void {
-  statements.run('DELETE FROM seen WHERE key = ?', key);
 }

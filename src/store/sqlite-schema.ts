@@ -118,6 +118,18 @@ export const MIGRATIONS: readonly string[] = [
   -- Nothing looks deliveries up by seq any more (prune reads them all).
   DROP INDEX deliveries_seq;
   `,
+  `
+  -- Version 3: replay keys ordered by expiry, found through an in-memory set
+  -- of their hashes (sqlite-seen.ts). Keyed by the key, each random delivery
+  -- id had dirtied a random page of the seen table at every commit.
+  CREATE TABLE seen_log (
+    expires_at INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (expires_at, key)
+  ) WITHOUT ROWID;
+  INSERT INTO seen_log (expires_at, key) SELECT expires_at, key FROM seen;
+  DROP TABLE seen;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,7 @@ import { openDatabase } from './sqlite-schema.ts';
 import { BACKSTOP_CHECKPOINT_PAGES, Checkpointer } from './sqlite-checkpointer.ts';
 import { Statements } from './sqlite-statements.ts';
 import { PendingIndex } from './sqlite-pending-index.ts';
+import { SeenKeys } from './sqlite-seen.ts';
 import * as recovery from './sqlite-recovery.ts';
 import { acceptInputs, applySettlements, type Writer } from './sqlite-writes.ts';
 import * as dlq from './sqlite-dlq.ts';
@@ -23,6 +24,7 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #statements: Statements;
   readonly #writer: Writer;
+  readonly #seen: SeenKeys;
   readonly #checkpointer: Checkpointer | undefined;
 
   /** Opens (creating the directory, file and schema as needed) the store at `path`; `:memory:` for tests. */
@@ -37,7 +39,8 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#checkpointer = checkpointer;
     this.#statements = new Statements(db);
-    this.#writer = { statements: this.#statements, index: new PendingIndex(this.#statements) };
+    this.#seen = new SeenKeys(this.#statements);
+    this.#writer = { statements: this.#statements, index: new PendingIndex(this.#statements), seen: this.#seen };
   }
 
   /** How many times this store's background checkpointer has flushed the database file (sqlite-checkpointer.ts); 0 for `:memory:`. */
@@ -45,15 +48,31 @@ export class SqliteStore implements Store {
     return this.#checkpointer?.flushes ?? 0;
   }
 
-  /** One transaction over deliveries: the index is checked first, written back last, and dropped if the transaction fails. */
+  /**
+   * One transaction over deliveries: the index is checked first, written
+   * back last, and dropped if the transaction fails; replay keys it recorded
+   * leave memory with it.
+   */
   #write<T>(body: (writer: Writer) => T): T {
-    const { index } = this.#writer;
-    return this.#statements.transaction(() => {
+    const { index, seen } = this.#writer;
+    const result = this.#statements.transaction(() => {
       index.sync();
       const result = body(this.#writer);
       index.flush();
       return result;
-    }, () => index.invalidate());
+    }, () => {
+      index.invalidate();
+      seen.rollback();
+    });
+    seen.commit();
+    return result;
+  }
+
+  /** A transaction over replay keys alone. */
+  #seenTransaction<T>(body: (seen: SeenKeys) => T): T {
+    const result = this.#statements.transaction(() => body(this.#seen), () => this.#seen.rollback());
+    this.#seen.commit();
+    return result;
   }
 
   async accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
@@ -116,7 +135,12 @@ export class SqliteStore implements Store {
 
   async prune(policy: RetentionPolicy, now: number): Promise<{ journal: number; dlq: number; dedup: number }> {
     checkRetention(policy);
-    return this.#statements.transaction(() => journal.prune(this.#statements, policy, now));
+    const pruned = this.#statements.transaction(() => {
+      this.#seen.prune(now);
+      return journal.prune(this.#statements, policy, now);
+    });
+    this.#seen.pruned(now);
+    return pruned;
   }
 
   async kvGet(namespace: string, key: string, now: number): Promise<string | null> {
@@ -136,11 +160,12 @@ export class SqliteStore implements Store {
   }
 
   async seen(key: string, ttlMs: number, now: number): Promise<boolean> {
-    return kv.seen(this.#statements, key, checkTtl(ttlMs), now);
+    checkTtl(ttlMs);
+    return this.#seenTransaction((seen) => seen.record(key, ttlMs, now));
   }
 
   async forget(key: string): Promise<void> {
-    kv.forget(this.#statements, key);
+    this.#seenTransaction((seen) => seen.forget(key));
   }
 
   async depth(): Promise<Record<string, number>> {

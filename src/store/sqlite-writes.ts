@@ -11,12 +11,13 @@ import { appendChunk, Chunks, type Entry } from './sqlite-chunks.ts';
 import type { Batch, Location, PendingIndex } from './sqlite-pending-index.ts';
 import { int, text } from './sqlite-rows.ts';
 import { checkTtl, deliveryConflict } from './store-args.ts';
-import { seen } from './sqlite-kv.ts';
+import type { SeenKeys } from './sqlite-seen.ts';
 
-/** What the write paths share: statements and the index of pending deliveries. */
+/** What the write paths share: statements, the index of pending deliveries and the replay keys. */
 export interface Writer {
   statements: Statements;
   index: PendingIndex;
+  seen: SeenKeys;
 }
 
 // Claims (key, plugin) unless a live claim exists: one statement answers
@@ -47,7 +48,7 @@ export function insertRow(writer: Writer, id: string, seq: number, plugin: strin
 export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedupWindowMs: number): AcceptResult {
   const created: DeliveryRecord[] = [];
   let duplicates = 0;
-  const { inputs, replayed } = admitClaims(writer.statements, given);
+  const { inputs, replayed } = admitClaims(writer.seen, given);
   if (inputs.length === 0) return replayed === undefined ? { created, duplicates } : { created, duplicates, replayed };
   const { statements, index } = writer;
   const { firstSeq, eventJsons } = appendChunk(statements, inputs);
@@ -81,12 +82,12 @@ export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedu
 }
 
 /** Records each input's replay claim, in order; an input whose key is already recorded is left out (and reported). */
-function admitClaims(statements: Statements, inputs: readonly AcceptInput[]): { inputs: readonly AcceptInput[]; replayed: number[] | undefined } {
+function admitClaims(seen: SeenKeys, inputs: readonly AcceptInput[]): { inputs: readonly AcceptInput[]; replayed: number[] | undefined } {
   if (!inputs.some((input) => input.claim !== undefined)) return { inputs, replayed: undefined };
   const admitted: AcceptInput[] = [];
   const replayed: number[] = [];
   inputs.forEach((input, i) => {
-    if (input.claim !== undefined && seen(statements, input.claim.key, checkTtl(input.claim.ttlMs), input.acceptedAt)) replayed.push(i);
+    if (input.claim !== undefined && seen.record(input.claim.key, checkTtl(input.claim.ttlMs), input.acceptedAt)) replayed.push(i);
     else admitted.push(input);
   });
   return { inputs: admitted, replayed: replayed.length > 0 ? replayed : undefined };
