@@ -18,8 +18,26 @@ export function toWebhookError(err: unknown, source: WebhookSource | undefined):
   return toPlexusError(err);
 }
 
+/**
+ * Refused before its body was read (413 from Content-Length), a request gets
+ * `connection: close` from fastify, and Node closes the socket once the reply
+ * is written. The sender, still writing the body it announced, then meets a
+ * closed socket: the reset can discard the reply it has not read yet, so it
+ * sees EPIPE instead of the 413 that says why. A body of announced length up
+ * to this size is therefore read to its end and dropped (Node does that on a
+ * connection kept open), as nginx's lingering close does; a longer one, or
+ * one of unknown length (chunked), is cut off as fastify intends.
+ */
+export const DRAIN_REFUSED_BODY_BYTES = 64 * 1024 * 1024;
+
 export function sendWebhookError(reply: FastifyReply, error: PlexusError): FastifyReply {
+  if (!reply.request.raw.complete && drainable(reply.request.headers['content-length'])) reply.removeHeader('connection');
   const retryAfter = retryAfterSeconds(error);
   if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
   return reply.status(error.status).send(errorBody(error));
+}
+
+function drainable(contentLength: string | undefined): boolean {
+  const bytes = Number(contentLength);
+  return contentLength !== undefined && Number.isSafeInteger(bytes) && bytes <= DRAIN_REFUSED_BODY_BYTES;
 }
