@@ -20,7 +20,7 @@ export class StoreWriter {
       const inputs = concat(writes, (w) => w.inputs);
       const result = settlements.length === 0 ? await store.accept(inputs, dedupWindowMs) : await store.settle(settlements, inputs, dedupWindowMs);
       return splitResult(writes.map((w) => w.inputs), result);
-    });
+    }, (write) => write.settlements.length + write.inputs.length);
   }
 
   /** Resolves once durable, with the records created for `inputs` (and which of them were replays). */
