@@ -8,7 +8,7 @@
 // was ~30% of the webhook path's main-thread time. Here the table, seen_log,
 // is ordered by expiry: claims made together append to the same page, and
 // prune cuts its head. Finding a key is the job of an in-memory set of
-// 64-bit hashes (expiring-hash-set.ts, ~16-32 bytes a key), confirmed by a
+// 64-bit hashes (expiring-hash-set.ts, 17-34 bytes a key), confirmed by a
 // read of the row on a hash match, so the database stays the truth and a
 // collision costs a read, never a wrong refusal.
 //
@@ -44,6 +44,12 @@ export class SeenKeys {
 
   constructor(statements: Statements) {
     this.#statements = statements;
+  }
+
+  /** Loads the set now (the store calls it on open), so that the first claim after a start does not wait for it. */
+  load(): void {
+    this.#sync();
+    this.#synced = false;
   }
 
   /** Once the transaction in progress committed. */

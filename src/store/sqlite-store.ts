@@ -40,6 +40,7 @@ export class SqliteStore implements Store {
     this.#checkpointer = checkpointer;
     this.#statements = new Statements(db);
     this.#seen = new SeenKeys(this.#statements);
+    this.#seen.load();
     this.#writer = { statements: this.#statements, index: new PendingIndex(this.#statements), seen: this.#seen };
   }
 
