@@ -90,8 +90,7 @@ export class PendingIndex {
 
   /** First thing in every write transaction that uses the index. */
   sync(): void {
-    const row = this.#statements.sql('PRAGMA data_version').get();
-    const version = row === undefined ? -1 : int(row, 'data_version');
+    const version = this.#statements.dataVersion();
     if (version === this.#version) return;
     this.#rebuild();
     this.#version = version;

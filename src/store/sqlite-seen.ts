@@ -62,8 +62,7 @@ export class SeenKeys {
   #sync(): void {
     if (this.#synced) return;
     this.#synced = true;
-    const row = this.#statements.sql('PRAGMA data_version').get();
-    const version = row === undefined ? -1 : int(row, 'data_version');
+    const version = this.#statements.dataVersion();
     if (version === this.#version) return;
     this.#reload();
     this.#version = version;

@@ -2,6 +2,7 @@
 // SQL costs more than running these one-row statements, and the batch
 // methods run thousands of them per call.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { int } from './sqlite-rows.ts';
 
 export class Statements {
   readonly #db: DatabaseSync;
@@ -23,6 +24,12 @@ export class Statements {
 
   run(sql: string, ...params: SQLInputValue[]): number {
     return Number(this.sql(sql).run(...params).changes);
+  }
+
+  /** PRAGMA data_version: changes when another connection committed, so caches of the file (pending index, replay keys) know to reload. */
+  dataVersion(): number {
+    const row = this.sql('PRAGMA data_version').get();
+    return row === undefined ? -1 : int(row, 'data_version');
   }
 
   /**

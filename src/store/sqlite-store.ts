@@ -49,31 +49,25 @@ export class SqliteStore implements Store {
     return this.#checkpointer?.flushes ?? 0;
   }
 
-  /**
-   * One transaction over deliveries: the index is checked first, written
-   * back last, and dropped if the transaction fails; replay keys it recorded
-   * leave memory with it.
-   */
+  /** One write transaction; replay keys it recorded or forgot follow it into memory only if it commits. */
+  #transaction<T>(body: () => T, onAbort?: () => void): T {
+    const result = this.#statements.transaction(body, () => {
+      onAbort?.();
+      this.#seen.rollback();
+    });
+    this.#seen.commit();
+    return result;
+  }
+
+  /** One transaction over deliveries: the index is checked first, written back last, and dropped if the transaction fails. */
   #write<T>(body: (writer: Writer) => T): T {
-    const { index, seen } = this.#writer;
-    const result = this.#statements.transaction(() => {
+    const { index } = this.#writer;
+    return this.#transaction(() => {
       index.sync();
       const result = body(this.#writer);
       index.flush();
       return result;
-    }, () => {
-      index.invalidate();
-      seen.rollback();
-    });
-    seen.commit();
-    return result;
-  }
-
-  /** A transaction over replay keys alone. */
-  #seenTransaction<T>(body: (seen: SeenKeys) => T): T {
-    const result = this.#statements.transaction(() => body(this.#seen), () => this.#seen.rollback());
-    this.#seen.commit();
-    return result;
+    }, () => index.invalidate());
   }
 
   async accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
@@ -161,12 +155,12 @@ export class SqliteStore implements Store {
   }
 
   async seen(key: string, ttlMs: number, now: number): Promise<boolean> {
-    checkTtl(ttlMs);
-    return this.#seenTransaction((seen) => seen.record(key, ttlMs, now));
+    const ttl = checkTtl(ttlMs);
+    return this.#transaction(() => this.#seen.record(key, ttl, now));
   }
 
   async forget(key: string): Promise<void> {
-    this.#seenTransaction((seen) => seen.forget(key));
+    this.#transaction(() => this.#seen.forget(key));
   }
 
   async depth(): Promise<Record<string, number>> {
