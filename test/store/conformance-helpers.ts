@@ -1,6 +1,9 @@
 // Shared pieces of the store conformance suite: a fresh store per test,
 // deterministic events and times, and assertions on PlexusError codes.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ErrorData, PlexusEvent } from '@plexus/plugin-sdk';
 import type { AcceptInput, DeliveryRecord, Store } from '../../src/store/store.ts';
 
@@ -42,6 +45,16 @@ export function using(factory: StoreFactory, body: (store: Store) => Promise<voi
       await fixture.dispose();
     }
   };
+}
+
+/** Runs `body` with the path of a database file in a fresh temporary directory, removed afterwards. */
+export async function withDatabaseFile(body: (path: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'plexus-sqlite-'));
+  try {
+    await body(join(dir, 'plexus.db'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export function ids(records: readonly { id: string }[]): string[] {

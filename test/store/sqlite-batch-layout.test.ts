@@ -3,22 +3,10 @@
 // exceptions as rows of their own, an in-memory index that follows writes
 // made by another connection, and entries pruned and restored inside a row.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { ERROR, T, event, ids, input, rejectsWithCode } from './conformance-helpers.ts';
-
-async function withDb(body: (path: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'plexus-layout-'));
-  try {
-    await body(join(dir, 'plexus.db'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { ERROR, T, event, ids, input, rejectsWithCode, withDatabaseFile } from './conformance-helpers.ts';
 
 /** Row counts straight from the file, through a connection of its own. */
 function rows(path: string): { journal: number; batches: number; deliveries: number } {
@@ -31,7 +19,7 @@ function rows(path: string): { journal: number; batches: number; deliveries: num
   }
 }
 
-test('an accept is one journal row and one batches row per plugin; only a retry gets a row of its own', () => withDb(async (path) => {
+test('an accept is one journal row and one batches row per plugin; only a retry gets a row of its own', () => withDatabaseFile(async (path) => {
   const store = SqliteStore.open(path);
   try {
     const events = Array.from({ length: 5 }, (_, i) => input(event(`e${i}`), T, [[`a${i}`, 'a'], [`b${i}`, 'b']]));
@@ -51,7 +39,7 @@ test('an accept is one journal row and one batches row per plugin; only a retry 
   }
 }));
 
-test('writes of another connection are seen: the pending index follows them', () => withDb(async (path) => {
+test('writes of another connection are seen: the pending index follows them', () => withDatabaseFile(async (path) => {
   const a = SqliteStore.open(path);
   const b = SqliteStore.open(path);
   try {
@@ -70,7 +58,7 @@ test('writes of another connection are seen: the pending index follows them', ()
   }
 }));
 
-test('a refused batch leaves nothing behind in the index: its ids stay free, earlier deliveries stay settleable', () => withDb(async (path) => {
+test('a refused batch leaves nothing behind in the index: its ids stay free, earlier deliveries stay settleable', () => withDatabaseFile(async (path) => {
   const store = SqliteStore.open(path);
   try {
     await store.accept([input(event('e1'), T, [['d1', 'p']])], 60_000);
@@ -83,7 +71,7 @@ test('a refused batch leaves nothing behind in the index: its ids stay free, ear
   }
 }));
 
-test('prune empties entries inside a row and keeps the ones pending deliveries need; pages cross rows by seq', () => withDb(async (path) => {
+test('prune empties entries inside a row and keeps the ones pending deliveries need; pages cross rows by seq', () => withDatabaseFile(async (path) => {
   const store = SqliteStore.open(path);
   try {
     await store.accept(Array.from({ length: 6 }, (_, i) => input(event(`old${i}`), T, i === 2 ? [['keep', 'p']] : [])), 60_000);
@@ -106,7 +94,7 @@ test('prune empties entries inside a row and keeps the ones pending deliveries n
   }
 }));
 
-test('replayDlq puts a pruned entry back into the row it was pruned from, under its seq', () => withDb(async (path) => {
+test('replayDlq puts a pruned entry back into the row it was pruned from, under its seq', () => withDatabaseFile(async (path) => {
   const store = SqliteStore.open(path);
   try {
     const { created } = await store.accept([input(event('e0'), T, [['d0', 'p']]), input(event('e1'), T, [['d1', 'p']]), input(event('e2'), T, [])], 60_000);

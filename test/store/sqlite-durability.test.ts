@@ -3,13 +3,11 @@
 // resolves), and a batch is never half there.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { withDatabaseFile } from './conformance-helpers.ts';
 const BATCH = 200;
 const CHILD = fileURLToPath(new URL('./durability-child.ts', import.meta.url));
 
@@ -25,16 +23,7 @@ function runChild(db: string, mode: 'once' | 'stream', onLine: (line: string) =>
   });
 }
 
-async function withDir(body: (db: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'plexus-durability-'));
-  try {
-    await body(join(dir, 'plexus.db'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-test('a batch is there after the process is SIGKILLed right after its promise resolved', () => withDir(async (db) => {
+test('a batch is there after the process is SIGKILLed right after its promise resolved', () => withDatabaseFile(async (db) => {
   let committed = false;
   const signal = await runChild(db, 'once', (line) => {
     committed ||= line === 'committed';
@@ -52,7 +41,7 @@ test('a batch is there after the process is SIGKILLed right after its promise re
   }
 }));
 
-test('SIGKILL during a stream of batches: every acknowledged batch is whole, no batch is partial', () => withDir(async (db) => {
+test('SIGKILL during a stream of batches: every acknowledged batch is whole, no batch is partial', () => withDatabaseFile(async (db) => {
   let acknowledged = -1;
   const signal = await runChild(db, 'stream', (line) => {
     acknowledged = Number(line);

@@ -3,30 +3,18 @@
 // restart, or by another connection to the same file, still refuses its
 // repeat; a version 2 file's seen keys carry over; prune frees expired keys.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { MIGRATIONS } from '../../src/store/sqlite-schema.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import type { AcceptInput } from '../../src/store/store.ts';
-import { T, event, ids, input } from './conformance-helpers.ts';
+import { T, event, ids, input, withDatabaseFile } from './conformance-helpers.ts';
 
 const WINDOW = 60_000;
 const RETENTION = { journalMs: 3_600_000, dlqMs: 3_600_000 };
 const claimed = (id: string, key: string, at: number): AcceptInput => ({ ...input(event(id), at, [[`d-${id}`, 'a']]), claim: { key, ttlMs: WINDOW } });
 
-async function withPath(body: (path: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'plexus-seen-'));
-  try {
-    await body(join(dir, 'plexus.db'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-test('a key claimed before a restart refuses its repeat after it, until it expires', () => withPath(async (path) => {
+test('a key claimed before a restart refuses its repeat after it, until it expires', () => withDatabaseFile(async (path) => {
   const before = SqliteStore.open(path);
   await before.accept([claimed('e1', 'webhook:gh:1', T), claimed('e2', 'webhook:gh:2', T)], WINDOW);
   assert.equal(await before.seen('webhook:other', WINDOW, T), false);
@@ -43,7 +31,7 @@ test('a key claimed before a restart refuses its repeat after it, until it expir
   }
 }));
 
-test('keys recorded by another connection to the same file are seen, both ways', () => withPath(async (path) => {
+test('keys recorded by another connection to the same file are seen, both ways', () => withDatabaseFile(async (path) => {
   const one = SqliteStore.open(path);
   const two = SqliteStore.open(path);
   try {
@@ -62,7 +50,7 @@ test('keys recorded by another connection to the same file are seen, both ways',
   }
 }));
 
-test('prune deletes expired keys: one pruned is claimable again even by an earlier clock; live ones stay', () => withPath(async (path) => {
+test('prune deletes expired keys: one pruned is claimable again even by an earlier clock; live ones stay', () => withDatabaseFile(async (path) => {
   const store = SqliteStore.open(path);
   try {
     await store.accept([claimed('e1', 'webhook:gh:old', T), claimed('e2', 'webhook:gh:new', T + WINDOW / 2)], WINDOW);
@@ -81,7 +69,7 @@ test('prune deletes expired keys: one pruned is claimable again even by an earli
   }
 }));
 
-test('a version 2 file keeps its seen keys: a live one still refuses its repeat, an expired one does not', () => withPath(async (path) => {
+test('a version 2 file keeps its seen keys: a live one still refuses its repeat, an expired one does not', () => withDatabaseFile(async (path) => {
   const db = new DatabaseSync(path);
   try {
     db.exec('PRAGMA journal_mode = WAL');
