@@ -75,6 +75,37 @@ export type SandboxToHost =
   | { kind: 'stats-result'; id: number; stats: SandboxStats }
   | { kind: 'shutdown-done'; id: number; cleanups: CleanupReport[] };
 
+/**
+ * Host ↔ one sandbox worker, over that worker's direct link (worker-links.ts):
+ * runs only; everything else goes through the sandbox process. A worker's
+ * first frame is its hello, which must carry the token the host gave the
+ * sandbox process.
+ */
+export type HostToWorker = Extract<HostToSandbox, { kind: 'run' }>;
+export type WorkerToHost =
+  | { kind: 'hello'; token: string; pid: number; threadId: number }
+  | { kind: 'run-result'; id: number; result: RunResult }
+  | { kind: 'run-failed'; id: number; error: ErrorData };
+
+/** Where the sandbox's workers reach the host directly, and the token that admits them. */
+export interface WorkerLinkAddress {
+  path: string;
+  token: string;
+}
+
+/** The environment variable that carries a WorkerLinkAddress (JSON) to the sandbox process. */
+export const LINK_ENV = 'PLEXUS_SANDBOX_LINK';
+
+export function readLinkAddress(json: string | undefined): WorkerLinkAddress | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const value = JSON.parse(json) as Partial<WorkerLinkAddress>;
+    return typeof value.path === 'string' && typeof value.token === 'string' ? { path: value.path, token: value.token } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Result of a batch: one outcome per event, in order, plus instance events to count. */
 export interface RunResult {
   outcomes: CallOutcome[];

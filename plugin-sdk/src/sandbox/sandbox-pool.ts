@@ -7,8 +7,9 @@ import { PlexusError, toErrorData } from '../errors.ts';
 import { failure } from './outcome-check.ts';
 import { isNiceSteps, MAX_NICE } from './process-priority.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
-import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost, WarmReport } from './protocol.ts';
+import { LINK_ENV, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
+import { WorkerLinks, type WorkerLink } from './worker-links.ts';
 
 /** The host's kv store, per plugin namespace. Values are JSON text; incr answers a number. */
 export type KvHandler = (plugin: string, op: KvOp, args: unknown[]) => Promise<string | number | boolean | null>;
@@ -24,7 +25,7 @@ export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchVi
 }
 
 type Pending =
-  | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number; resolve: (r: RunResult) => void }
+  | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number; resolve: (r: RunResult) => void; link?: WorkerLink; sentAt: number }
   | { kind: 'other'; resolve: (m: SandboxToHost) => void; reject: (e: Error) => void };
 
 const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
@@ -52,6 +53,11 @@ export class SandboxPool {
   private seq = 0;
   private closing = false;
   private consecutiveCrashes = 0;
+  /** Direct links to the workers; undefined when none could be set up (runs then all go through the sandbox process). */
+  private links: WorkerLinks | undefined;
+  /** Time direct runs spent in flight since the last stats(), for the utilization piscina cannot see. */
+  private linkBusyMs = 0;
+  private statsAt = performance.now();
   /** Sandbox process deaths since start. */
   crashes = 0;
 
@@ -62,13 +68,42 @@ export class SandboxPool {
   static async start(options: SandboxPoolOptions = {}): Promise<SandboxPool> {
     if (options.nice !== undefined && !isNiceSteps(options.nice)) throw new PlexusError('PLEXUS_INVALID_CONFIG', `sandbox nice must be an integer from 0 to ${MAX_NICE} (steps below the host), not ${String(options.nice)}`);
     const pool = new SandboxPool(options);
+    try {
+      pool.links = await WorkerLinks.listen({ onMessage: (link, message) => pool.onLinkMessage(link, message), onClose: (link) => pool.onLinkClosed(link) });
+    } catch {
+      // No socket here (a read-only tmpdir, say): every run goes through the sandbox process, as it always could.
+    }
     pool.spawn(0);
-    await pool.ready;
+    try {
+      await pool.ready;
+    } catch (err) {
+      await pool.links?.close();
+      throw err;
+    }
     return pool;
   }
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Workers of the current sandbox process whose direct link is up (worker-links.ts). */
+  get linkedWorkers(): number {
+    return this.links?.count(this.child.pid) ?? 0;
+  }
+
+  /** Where the workers connect; undefined when every run goes through the sandbox process. */
+  get workerLinkPath(): string | undefined {
+    return this.links?.address.path;
+  }
+
+  /**
+   * Drops every worker's link, as the death of their threads would: batches
+   * in flight on them are re-run one event at a time, later ones go through
+   * the sandbox process. What the tests of that path use to cause it.
+   */
+  closeWorkerLinks(): void {
+    this.links?.closeLinks();
   }
 
   /**
@@ -96,8 +131,14 @@ export class SandboxPool {
       const deadline = setTimeout(() => {
         if (this.pending.has(id) && child === this.child) child.kill('SIGKILL');
       }, runDeadlineMs(spec, count));
-      this.pending.set(id, { kind: 'run', spec, eventsJson, count, resolve: (result) => { clearTimeout(deadline); resolve(result); } });
-      this.post({ kind: 'run', id, spec, eventsJson, count });
+      const link = this.links?.pick(child.pid);
+      this.pending.set(id, { kind: 'run', spec, eventsJson, count, resolve: (result) => { clearTimeout(deadline); resolve(result); }, link, sentAt: performance.now() });
+      if (link) {
+        link.inFlight++;
+        link.send({ kind: 'run', id, spec, eventsJson, count });
+      } else {
+        this.post({ kind: 'run', id, spec, eventsJson, count });
+      }
     });
   }
 
@@ -125,7 +166,12 @@ export class SandboxPool {
   async stats(): Promise<SandboxStats> {
     const reply = await this.request((id) => ({ kind: 'stats', id }));
     if (reply.kind !== 'stats-result') throw new PlexusError('PLEXUS_INTERNAL', 'unexpected stats reply');
-    return reply.stats;
+    // piscina counts only the runs it carried; the direct ones are counted here, over the time since the last call.
+    const now = performance.now();
+    const direct = this.linkBusyMs / (Math.max(1, reply.stats.threads) * Math.max(1, now - this.statsAt));
+    this.linkBusyMs = 0;
+    this.statsAt = now;
+    return { ...reply.stats, utilization: Math.min(1, reply.stats.utilization + direct) };
   }
 
   /** Runs every instance's `cleanup`, then stops the sandbox process. */
@@ -144,6 +190,7 @@ export class SandboxPool {
     } finally {
       await exited;
       clearTimeout(kill);
+      await this.links?.close();
     }
   }
 
@@ -156,14 +203,16 @@ export class SandboxPool {
   }
 
   private post(message: HostToSandbox): void {
-    // A send to a dying child is answered by the exit handler, which settles every pending request.
-    if (this.child.connected) this.child.send(message);
+    // A send to a dying child is answered by the exit handler, which settles
+    // every pending request; the write's own error (EPIPE) says nothing more.
+    if (this.child.connected) this.child.send(message, undefined, undefined, () => undefined);
   }
 
   private spawn(attempt: number): void {
     const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined };
     const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
       execArgv: PROCESS_ARGS,
+      env: this.links ? { ...process.env, [LINK_ENV]: JSON.stringify(this.links.address) } : process.env,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -203,6 +252,43 @@ export class SandboxPool {
     }
   }
 
+  private onLinkMessage(link: WorkerLink, message: Exclude<WorkerToHost, { kind: 'hello' }>): void {
+    const pending = this.pending.get(message.id);
+    if (pending?.kind !== 'run' || pending.link !== link) return;
+    this.pending.delete(message.id);
+    link.inFlight--;
+    this.linkBusyMs += performance.now() - pending.sentAt;
+    if (message.kind === 'run-result') {
+      this.consecutiveCrashes = 0;
+      pending.resolve(message.result);
+    } else {
+      void this.recover(pending, `its worker failed: ${message.error.message}`).then(pending.resolve);
+    }
+  }
+
+  /**
+   * A worker's link dropped. Either its thread died (piscina starts another)
+   * or the whole process is dying and its exit has not been seen yet: links
+   * close first. Its batches stay pending until that is known. If the process
+   * answers, only the thread died, and they are re-run one by one now; if it
+   * is dying, onExit re-runs them after the respawn. Re-running them at once
+   * would send their single runs to the dying process's other workers and
+   * charge innocent events with its crash.
+   */
+  private onLinkClosed(link: WorkerLink): void {
+    if (this.closing) return;
+    const orphaned = [...this.pending].filter(([, p]) => p.kind === 'run' && p.link === link).map(([id]) => id);
+    if (orphaned.length === 0) return;
+    void this.request((id) => ({ kind: 'stats', id })).then(() => {
+      for (const id of orphaned) {
+        const p = this.pending.get(id);
+        if (p?.kind !== 'run' || p.link !== link) continue; // onExit has it
+        this.pending.delete(id);
+        void this.recover(p, `its worker thread ${link.threadId} exited`).then(p.resolve);
+      }
+    }, () => undefined);
+  }
+
   private async answer(id: string, plugin: string, call: HostCall): Promise<void> {
     let reply: HostReply;
     try {
@@ -240,13 +326,13 @@ export class SandboxPool {
     });
     for (const p of orphans) {
       if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_SANDBOX_CRASHED', `the sandbox process died (${signal ?? `code ${code}`})`));
-      else void this.recover(p, code, signal).then(p.resolve);
+      else void this.recover(p, `the sandbox process died (${signal ?? `exit code ${code}`})`).then(p.resolve);
     }
   }
 
-  /** The process died under this batch: a lone event owns the crash; a batch is re-run one by one. */
-  private async recover(p: Extract<Pending, { kind: 'run' }>, code: number | null, signal: string | null): Promise<RunResult> {
-    const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `the sandbox process died while running ${p.spec.name} (${signal ?? `exit code ${code}`})` };
+  /** The process or worker died under this batch: a lone event owns the crash; a batch is re-run one by one. */
+  private async recover(p: Extract<Pending, { kind: 'run' }>, cause: string): Promise<RunResult> {
+    const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `${p.spec.name} was running when ${cause}` };
     if (p.count === 1) return { outcomes: [failure(error)], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
     const merged: RunResult = { outcomes: [], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
     for (const event of JSON.parse(p.eventsJson) as unknown[]) {

@@ -11,7 +11,7 @@ import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
 import { lowerPriority } from './process-priority.ts';
 import { failure } from './outcome-check.ts';
 import type { HostCallMessage } from './host-call-client.ts';
-import { CHANNELS, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
+import { CHANNELS, LINK_ENV, readLinkAddress, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
@@ -37,6 +37,11 @@ const send = (message: SandboxToHost): void => {
 };
 
 const syncCalls = createSyncCallWatch();
+// Where the workers reach the host directly (worker-links.ts): from the
+// environment, not argv, which any user can read with ps. Plugin code never
+// sees either; it is taken out of this process's environment all the same.
+const link = readLinkAddress(process.env[LINK_ENV]);
+delete process.env[LINK_ENV];
 
 // Before the pool: its worker threads inherit this thread's priority (process-priority.ts).
 if (options.nice !== undefined && options.nice > 0) {
@@ -52,7 +57,7 @@ const pool = new Piscina<WorkerTask, RunResult | number>({
   concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 4,
   // 'sync' would park idle workers in Atomics.wait, deaf to the control channel.
   atomics: 'async',
-  workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true, syncCalls },
+  workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true, syncCalls, ...(link ? { link } : {}) },
 });
 
 const hostCalls = new BroadcastChannel(CHANNELS.hostCallRequest);

@@ -1,11 +1,13 @@
-// Piscina worker entry: one WorkerRuntime per thread, driven by tasks (runs)
-// and by the control broadcast (evictions, warm-ups), which piscina cannot address to
+// Piscina worker entry: one WorkerRuntime per thread, driven by runs (over
+// the host's direct link, or as piscina tasks while it is down) and by the
+// control broadcast (evictions, warm-ups), which piscina cannot address to
 // every worker itself.
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { HostCallClient } from './host-call-client.ts';
-import { CHANNELS, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
+import { CHANNELS, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
 import { SyncCallSlot } from './sync-call-watch.ts';
+import { linkToHost } from './worker-link-client.ts';
 import { WorkerRuntime } from './worker-runtime.ts';
 
 interface SandboxWorkerData {
@@ -14,6 +16,8 @@ interface SandboxWorkerData {
   fetchViaHost: boolean;
   /** See sync-call-watch.ts. */
   syncCalls: SharedArrayBuffer;
+  /** The host's direct link for runs (worker-links.ts); absent: runs come as piscina tasks only. */
+  link?: WorkerLinkAddress;
 }
 
 const data = workerData as SandboxWorkerData;
@@ -38,6 +42,8 @@ control.onmessage = (event: unknown) => {
     acks.postMessage({ id: message.id, threadId, cleanups, instances: runtime.instanceCount } satisfies WorkerControlAck);
   });
 };
+
+if (data.link) linkToHost(data.link, runtime);
 
 // Announce ourselves: only announced workers are counted when a broadcast waits for acks.
 acks.postMessage({ id: 0, threadId, cleanups: [], instances: 0 } satisfies WorkerControlAck);

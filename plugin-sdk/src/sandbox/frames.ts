@@ -1,0 +1,68 @@
+// Length-prefixed frames of V8-serialized values: how the host and each
+// sandbox worker talk over their direct link (worker-links.ts). The same
+// encoding Node's 'advanced' IPC serialization uses, minus the IPC channel's
+// relay through the sandbox process's main thread.
+import { deserialize, serialize } from 'node:v8';
+import type { Socket } from 'node:net';
+
+const HEADER_BYTES = 4;
+/** A frame announcing more than this is a broken or hostile peer, not a batch. */
+export const MAX_FRAME_BYTES = 1024 * 1024 * 1024;
+
+/** One frame: its header (the body's length) and its body. */
+export function frameOf(value: unknown): [header: Buffer, body: Buffer] {
+  const body = serialize(value);
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  header.writeUInt32BE(body.length, 0);
+  return [header, body];
+}
+
+/** Writes one frame: header and body leave in one writev. */
+export function writeFrame(socket: Socket, value: unknown): boolean {
+  const [header, body] = frameOf(value);
+  socket.cork();
+  socket.write(header);
+  const flushed = socket.write(body);
+  socket.uncork();
+  return flushed;
+}
+
+/** Reassembles frames from a byte stream, whatever the chunk boundaries. */
+export class FrameReader {
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  /** Body length of the frame being read, once its header is in. */
+  #expected = -1;
+
+  /** Feeds `chunk`; answers the values of every frame it completed, in order. Throws on a frame over MAX_FRAME_BYTES. */
+  push(chunk: Buffer): unknown[] {
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    const values: unknown[] = [];
+    for (;;) {
+      if (this.#expected < 0) {
+        if (this.#buffered < HEADER_BYTES) break;
+        this.#expected = this.#take(HEADER_BYTES).readUInt32BE(0);
+        if (this.#expected > MAX_FRAME_BYTES) throw new RangeError(`a frame of ${this.#expected} bytes exceeds ${MAX_FRAME_BYTES}`);
+      }
+      if (this.#buffered < this.#expected) break;
+      const body = this.#take(this.#expected);
+      this.#expected = -1;
+      values.push(deserialize(body));
+    }
+    return values;
+  }
+
+  /** The next `n` buffered bytes (n <= buffered): a view when the first chunk holds them, else one concatenation of what is buffered. */
+  #take(n: number): Buffer {
+    let first = this.#chunks[0] as Buffer;
+    if (first.length < n) {
+      first = Buffer.concat(this.#chunks, this.#buffered);
+      this.#chunks = [first];
+    }
+    if (first.length === n) this.#chunks.shift();
+    else this.#chunks[0] = first.subarray(n);
+    this.#buffered -= n;
+    return first.subarray(0, n);
+  }
+}

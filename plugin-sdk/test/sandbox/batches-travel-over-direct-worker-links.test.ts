@@ -1,0 +1,61 @@
+// Each sandbox worker links to the host directly (worker-links.ts), so a
+// batch and its outcomes skip the sandbox process's main thread. A link that
+// drops under a batch must cost that batch what a crash costs (a re-run one
+// event at a time) and nothing more, and only the host's own sandbox may link.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { after, before, test } from 'node:test';
+import { frameOf } from '../../src/sandbox/frames.ts';
+import { SandboxFixture } from './sandbox-fixture.ts';
+
+const sandbox = new SandboxFixture();
+before(() => sandbox.start());
+after(() => sandbox.stop());
+
+const event = (n: number) => ({ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.x', data: { n } });
+const BUSY = `import { definePlugin } from '@plexus/plugin-sdk';
+export default definePlugin({ async execute(event) { const end = Date.now() + 300; while (Date.now() < end) {} } });`;
+
+async function linksUp(count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (sandbox.pool.linkedWorkers < count) {
+    if (Date.now() > deadline) throw new Error(`only ${sandbox.pool.linkedWorkers} of ${count} workers linked within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('every worker links to the host, and a batch in flight on a dropped link is re-run one event at a time: no event is charged', async () => {
+  await linksUp(2);
+  const spec = await sandbox.spec({ name: 'busy-linked', source: BUSY, limits: { timeoutMs: 5000 } });
+  const pid = sandbox.pool.pid;
+  const running = sandbox.pool.run(spec, [event(1), event(2)]);
+  await new Promise((r) => setTimeout(r, 150));
+  sandbox.pool.closeWorkerLinks();
+  const result = await running;
+  assert.deepEqual(result.outcomes.map((o) => o.ok), [true, true], JSON.stringify(result));
+  // Only a batch that was on a link when it dropped is re-run: this proves batches travel over the links.
+  assert.ok(result.restarts.some((r) => r.cause === 'crash'), 'the batch was re-run as after a crash');
+  assert.equal(sandbox.pool.pid, pid, 'the sandbox process lived on');
+  assert.equal(sandbox.pool.crashes, 0);
+  // With no link up, batches go through the sandbox process.
+  assert.equal(sandbox.pool.linkedWorkers, 0);
+  const later = await sandbox.pool.run(spec, [event(3)]);
+  assert.deepEqual(later.outcomes.map((o) => o.ok), [true]);
+  assert.deepEqual(later.restarts, []);
+});
+
+test('a connection that does not present the sandbox token is dropped and never linked', async () => {
+  const path = sandbox.pool.workerLinkPath;
+  assert.ok(path, 'the host listens for its workers');
+  const before = sandbox.pool.linkedWorkers;
+  const socket = connect(path);
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.once('connect', () => {
+    for (const part of frameOf({ kind: 'hello', token: 'f'.repeat(64), pid: sandbox.pool.pid, threadId: 99 })) socket.write(part);
+  });
+  const timeout = new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000).unref());
+  assert.notEqual(await Promise.race([closed.then(() => 'closed' as const), timeout]), 'open', 'the host closed the impostor');
+  assert.equal(sandbox.pool.linkedWorkers, before);
+});
