@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { PlexusError, toErrorData } from '../errors.ts';
 import { failure } from './outcome-check.ts';
+import { rerunAfterCrash } from './rerun-after-crash.ts';
 import { isNiceSteps, MAX_NICE } from './process-priority.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
 import { LINK_ENV, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
@@ -330,18 +331,10 @@ export class SandboxPool {
     }
   }
 
-  /** The process or worker died under this batch: a lone event owns the crash; a batch is re-run one by one. */
-  private async recover(p: Extract<Pending, { kind: 'run' }>, cause: string): Promise<RunResult> {
+  /** The process or worker died under this batch (rerun-after-crash.ts). */
+  private recover(p: Extract<Pending, { kind: 'run' }>, cause: string): Promise<RunResult> {
     const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `${p.spec.name} was running when ${cause}` };
-    if (p.count === 1) return { outcomes: [failure(error)], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
-    const merged: RunResult = { outcomes: [], restarts: [{ key: p.spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
-    for (const event of JSON.parse(p.eventsJson) as unknown[]) {
-      const single = await this.run(p.spec, [event]).catch((err: unknown) => ({ outcomes: [failure(toErrorData(err))], restarts: [], denials: [], instanceLogs: [] }) as RunResult);
-      merged.outcomes.push(single.outcomes[0] ?? failure(error));
-      merged.restarts.push(...single.restarts);
-      merged.denials.push(...single.denials);
-      merged.instanceLogs.push(...single.instanceLogs);
-    }
-    return merged;
+    return rerunAfterCrash(p.spec, p.eventsJson, p.count, error, (eventJson) =>
+      this.runJson(p.spec, eventJson, 1).catch((err: unknown) => ({ outcomes: [failure(toErrorData(err))], restarts: [], denials: [], instanceLogs: [] })));
   }
 }

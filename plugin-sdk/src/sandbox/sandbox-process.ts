@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
 import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
 import { lowerPriority } from './process-priority.ts';
-import { failure } from './outcome-check.ts';
+import { rerunAfterCrash } from './rerun-after-crash.ts';
 import type { HostCallMessage } from './host-call-client.ts';
 import { CHANNELS, LINK_ENV, readLinkAddress, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
 
@@ -123,19 +123,7 @@ async function runTask(spec: PluginRuntimeSpec, eventsJson: string, count: numbe
   } catch (err) {
     // The worker thread died under this batch; piscina has already replaced it.
     const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `a sandbox worker died: ${err instanceof Error ? err.message : String(err)}` };
-    const crashed: RunResult = { outcomes: [failure(error)], restarts: [{ key: spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
-    if (count === 1) return crashed;
-    // As the host does when the whole process dies: re-run one event at a
-    // time, so only the event that kills a worker is charged with it.
-    const merged: RunResult = { outcomes: [], restarts: crashed.restarts, denials: [], instanceLogs: [] };
-    for (const event of JSON.parse(eventsJson) as unknown[]) {
-      const single = await runTask(spec, JSON.stringify([event]), 1);
-      merged.outcomes.push(single.outcomes[0] ?? failure(error));
-      merged.restarts.push(...single.restarts);
-      merged.denials.push(...single.denials);
-      merged.instanceLogs.push(...single.instanceLogs);
-    }
-    return merged;
+    return rerunAfterCrash(spec, eventsJson, count, error, (eventJson) => runTask(spec, eventJson, 1));
   }
 }
 

@@ -1,0 +1,25 @@
+// What a batch gets when the sandbox died under it (the whole process, or the
+// worker thread running it): a lone event owns the crash; a batch is re-run
+// one event at a time, so only the event that kills the sandbox again is
+// charged with it and its batch-mates succeed. The host (sandbox-pool.ts) and
+// the sandbox process (a piscina worker lost under a task) both use it.
+import type { ErrorData } from '../errors.ts';
+import { failure } from './outcome-check.ts';
+import type { PluginRuntimeSpec, RunResult } from './protocol.ts';
+
+/** `runOne` runs one event, given as the JSON text of a one-element array, and never rejects. */
+export async function rerunAfterCrash(spec: PluginRuntimeSpec, eventsJson: string, count: number, error: ErrorData, runOne: (eventJson: string) => Promise<RunResult>): Promise<RunResult> {
+  const merged: RunResult = { outcomes: [], restarts: [{ key: spec.key, cause: 'crash' }], denials: [], instanceLogs: [] };
+  if (count === 1) {
+    merged.outcomes.push(failure(error));
+    return merged;
+  }
+  for (const event of JSON.parse(eventsJson) as unknown[]) {
+    const single = await runOne(JSON.stringify([event]));
+    merged.outcomes.push(single.outcomes[0] ?? failure(error));
+    merged.restarts.push(...single.restarts);
+    merged.denials.push(...single.denials);
+    merged.instanceLogs.push(...single.instanceLogs);
+  }
+  return merged;
+}
