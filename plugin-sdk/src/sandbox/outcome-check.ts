@@ -51,7 +51,11 @@ export function checkBatch(json: string | undefined, count: number, spec: Plugin
   };
 }
 
+/** What a batch's runner writes for an outcome with nothing emitted or logged (isolate-bootstrap.ts). */
+export const CLEAN_OUTCOME = 1;
+
 export function checkOutcome(item: unknown, spec: PluginRuntimeSpec, denials: Denial[]): CallOutcome {
+  if (item === CLEAN_OUTCOME) return CLEAN_OK;
   if (typeof item !== 'object' || item === null) return failure(malformed('outcome'));
   const o = item as Record<string, unknown>;
   const logs = checkLogs(o.logs, spec.limits.maxLogsPerCall);
