@@ -29,12 +29,18 @@ export function writeFrame(socket: Socket, value: unknown): boolean {
 
 /** Reassembles frames from a byte stream, whatever the chunk boundaries. */
 export class FrameReader {
+  /** Largest frame accepted now: a peer not yet admitted gets a small one. */
+  maxFrameBytes: number;
   #chunks: Buffer[] = [];
   #buffered = 0;
   /** Body length of the frame being read, once its header is in. */
   #expected = -1;
 
-  /** Feeds `chunk`; answers the values of every frame it completed, in order. Throws on a frame over MAX_FRAME_BYTES. */
+  constructor(maxFrameBytes = MAX_FRAME_BYTES) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /** Feeds `chunk`; answers the values of every frame it completed, in order. Throws on a frame over maxFrameBytes. */
   push(chunk: Buffer): unknown[] {
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
@@ -43,7 +49,7 @@ export class FrameReader {
       if (this.#expected < 0) {
         if (this.#buffered < HEADER_BYTES) break;
         this.#expected = this.#take(HEADER_BYTES).readUInt32BE(0);
-        if (this.#expected > MAX_FRAME_BYTES) throw new RangeError(`a frame of ${this.#expected} bytes exceeds ${MAX_FRAME_BYTES}`);
+        if (this.#expected > this.maxFrameBytes) throw new RangeError(`a frame of ${this.#expected} bytes exceeds ${this.maxFrameBytes}`);
       }
       if (this.#buffered < this.#expected) break;
       const body = this.#take(this.#expected);

@@ -56,8 +56,9 @@ export type CallOutcome =
 /** Why an instance was thrown away; counted per plugin. */
 export type RestartCause = 'timeout' | 'oom' | 'crash' | 'init-failed';
 
-/** Host → sandbox process. */
+/** Host → sandbox process. `link` answers `booted`, before anything else: where its workers reach the host (worker-links.ts), null for nowhere. */
 export type HostToSandbox =
+  | { kind: 'link'; address: WorkerLinkAddress | null }
   | { kind: 'run'; id: number; spec: PluginRuntimeSpec; eventsJson: string; count: number }
   | { kind: 'evict'; id: number; key: string }
   | { kind: 'warm'; id: number; spec: PluginRuntimeSpec }
@@ -65,8 +66,9 @@ export type HostToSandbox =
   | { kind: 'stats'; id: number }
   | { kind: 'shutdown'; id: number };
 
-/** Sandbox process → host. */
+/** Sandbox process → host. `booted` comes first and asks for `link`. */
 export type SandboxToHost =
+  | { kind: 'booted' }
   | { kind: 'ready'; pid: number; threads: number }
   | { kind: 'run-result'; id: number; result: RunResult }
   | { kind: 'evicted'; id: number; cleanups: CleanupReport[] }
@@ -91,19 +93,6 @@ export type WorkerToHost =
 export interface WorkerLinkAddress {
   path: string;
   token: string;
-}
-
-/** The environment variable that carries a WorkerLinkAddress (JSON) to the sandbox process. */
-export const LINK_ENV = 'PLEXUS_SANDBOX_LINK';
-
-export function readLinkAddress(json: string | undefined): WorkerLinkAddress | undefined {
-  if (json === undefined) return undefined;
-  try {
-    const value = JSON.parse(json) as Partial<WorkerLinkAddress>;
-    return typeof value.path === 'string' && typeof value.token === 'string' ? { path: value.path, token: value.token } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Result of a batch: one outcome per event, in order, plus instance events to count. */

@@ -8,7 +8,7 @@ import { failure } from './outcome-check.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import { isNiceSteps, MAX_NICE } from './process-priority.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
-import { LINK_ENV, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
+import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost, WarmReport, WorkerToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 import { WorkerLinks, type WorkerLink } from './worker-links.ts';
 
@@ -40,6 +40,8 @@ const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
 // higher steady rate; bench:sandbox cold start 6.5 vs 8.3 ms, instance memory
 // unchanged.
 const PROCESS_ARGS = ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', '--always-sparkplug'];
+/** Batches one worker runs at once, as piscina's concurrentTasksPerWorker (sandbox-process.ts): over its link, beyond that through piscina's queue. */
+const DEFAULT_TASKS_PER_WORKER = 4;
 const RESPAWN_BACKOFF_MS = [0, 100, 250, 500, 1000, 2000, 5000];
 const SHUTDOWN_TIMEOUT_MS = 45_000;
 /** Backstop past every per-event limit (a batch may be bisected into single runs): a run still
@@ -78,6 +80,8 @@ export class SandboxPool {
     try {
       await pool.ready;
     } catch (err) {
+      // No respawns for a pool nobody will use.
+      pool.closing = true;
       await pool.links?.close();
       throw err;
     }
@@ -132,7 +136,7 @@ export class SandboxPool {
       const deadline = setTimeout(() => {
         if (this.pending.has(id) && child === this.child) child.kill('SIGKILL');
       }, runDeadlineMs(spec, count));
-      const link = this.links?.pick(child.pid);
+      const link = this.links?.pick(child.pid, this.options.concurrentTasksPerWorker ?? DEFAULT_TASKS_PER_WORKER);
       this.pending.set(id, { kind: 'run', spec, eventsJson, count, resolve: (result) => { clearTimeout(deadline); resolve(result); }, link, sentAt: performance.now() });
       if (link) {
         link.inFlight++;
@@ -213,11 +217,17 @@ export class SandboxPool {
     const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined };
     const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
       execArgv: PROCESS_ARGS,
-      env: this.links ? { ...process.env, [LINK_ENV]: JSON.stringify(this.links.address) } : process.env,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
+    // Where its workers reach the host, once it asks (before it creates them).
+    const answerBoot = (message: SandboxToHost) => {
+      if (message.kind !== 'booted') return;
+      child.off('message', answerBoot);
+      if (child.connected) child.send({ kind: 'link', address: this.links?.address ?? null } satisfies HostToSandbox, undefined, undefined, () => undefined);
+    };
+    child.on('message', answerBoot);
     this.ready = new Promise<void>((resolve, reject) => {
       const onReady = (message: SandboxToHost) => {
         if (message.kind !== 'ready') return;
@@ -235,7 +245,7 @@ export class SandboxPool {
   }
 
   private onMessage(message: SandboxToHost): void {
-    if (message.kind === 'ready') return;
+    if (message.kind === 'ready' || message.kind === 'booted') return;
     if (message.kind === 'host-call') {
       void this.answer(message.id, message.plugin, message.call);
       return;
@@ -314,7 +324,12 @@ export class SandboxPool {
     const orphans = [...this.pending.values()];
     this.pending.clear();
     if (this.closing) {
-      for (const p of orphans) if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox stopped'));
+      // A batch still unanswered when the sandbox stops is not run; it is answered, each event failed as unavailable (so retried later), never left hanging.
+      const stopped = { name: 'PlexusError', code: 'PLEXUS_UNAVAILABLE', message: 'the sandbox stopped before running it' };
+      for (const p of orphans) {
+        if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox stopped'));
+        else p.resolve({ outcomes: Array.from({ length: p.count }, () => failure(stopped)), restarts: [], denials: [], instanceLogs: [] });
+      }
       return;
     }
     this.crashes++;
@@ -322,6 +337,7 @@ export class SandboxPool {
     const delay = RESPAWN_BACKOFF_MS[Math.min(this.consecutiveCrashes++, RESPAWN_BACKOFF_MS.length - 1)] as number;
     const respawn = new Promise<void>((resolve) => setTimeout(resolve, delay));
     this.ready = respawn.then(() => {
+      if (this.closing) return undefined;
       this.spawn(this.consecutiveCrashes);
       return this.ready;
     });

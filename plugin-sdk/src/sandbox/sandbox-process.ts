@@ -11,7 +11,7 @@ import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
 import { lowerPriority } from './process-priority.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import type { HostCallMessage } from './host-call-client.ts';
-import { CHANNELS, LINK_ENV, readLinkAddress, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerTask } from './protocol.ts';
+import { CHANNELS, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
@@ -37,11 +37,20 @@ const send = (message: SandboxToHost): void => {
 };
 
 const syncCalls = createSyncCallWatch();
-// Where the workers reach the host directly (worker-links.ts): from the
-// environment, not argv, which any user can read with ps. Plugin code never
-// sees either; it is taken out of this process's environment all the same.
-const link = readLinkAddress(process.env[LINK_ENV]);
-delete process.env[LINK_ENV];
+// Where the workers reach the host directly (worker-links.ts): the host's
+// first message, over the IPC channel, which no other process can read (the
+// environment and the command line can be read from /proc). The pool is
+// created after it, since its workers get the address with their workerData.
+const link = await new Promise<WorkerLinkAddress | undefined>((resolve) => {
+  const onFirst = (message: HostToSandbox) => {
+    if (message.kind !== 'link') return;
+    process.off('message', onFirst);
+    resolve(message.address ?? undefined);
+  };
+  process.on('message', onFirst);
+  // Asked for only now that something listens: a message that arrived earlier would have found no listener.
+  send({ kind: 'booted' });
+});
 
 // Before the pool: its worker threads inherit this thread's priority (process-priority.ts).
 if (options.nice !== undefined && options.nice > 0) {

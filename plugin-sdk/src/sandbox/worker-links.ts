@@ -14,11 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FrameReader, writeFrame } from './frames.ts';
+import { FrameReader, MAX_FRAME_BYTES, writeFrame } from './frames.ts';
 import type { HostToWorker, WorkerLinkAddress, WorkerToHost } from './protocol.ts';
 
 /** A connection that has not said a valid hello by then is dropped. */
 const HELLO_TIMEOUT_MS = 10_000;
+/** A hello is ~150 bytes: a peer not yet admitted cannot make the host buffer more than this. */
+const HELLO_MAX_BYTES = 1024;
 
 /** One worker thread's link. */
 export class WorkerLink {
@@ -57,6 +59,8 @@ export class WorkerLinks {
   readonly #token: Buffer;
   readonly #links = new Set<WorkerLink>();
   readonly #handlers: WorkerLinkHandlers;
+  /** A host that exits without close() (a crash, a forced exit) still removes the socket's directory. */
+  readonly #removeOnExit = () => this.#removeDir();
 
   private constructor(server: Server, address: WorkerLinkAddress, dir: string | undefined, handlers: WorkerLinkHandlers) {
     this.#server = server;
@@ -89,14 +93,15 @@ export class WorkerLinks {
     }
     // The sandbox's links must not keep a stopping host alive.
     server.unref();
+    process.once('exit', links.#removeOnExit);
     return links;
   }
 
-  /** The link of a worker of process `pid` with the fewest runs in flight, if any is up. */
-  pick(pid: number | undefined): WorkerLink | undefined {
+  /** The link of a worker of process `pid` with the fewest runs in flight, if any is up with fewer than `perWorker`. */
+  pick(pid: number | undefined, perWorker: number): WorkerLink | undefined {
     let best: WorkerLink | undefined;
     for (const link of this.#links) {
-      if (link.pid !== pid) continue;
+      if (link.pid !== pid || link.inFlight >= perWorker) continue;
       if (best === undefined || link.inFlight < best.inFlight) best = link;
     }
     return best;
@@ -117,12 +122,13 @@ export class WorkerLinks {
   async close(): Promise<void> {
     for (const link of this.#links) link.close();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    process.off('exit', this.#removeOnExit);
     this.#removeDir();
   }
 
   #admit(socket: Socket): void {
     socket.unref();
-    const reader = new FrameReader();
+    const reader = new FrameReader(HELLO_MAX_BYTES);
     let link: WorkerLink | undefined;
     const refuse = () => socket.destroy();
     const helloTimer = setTimeout(refuse, HELLO_TIMEOUT_MS);
@@ -135,33 +141,30 @@ export class WorkerLinks {
       this.#handlers.onClose(link);
     });
     socket.on('data', (chunk: Buffer) => {
-      let messages: unknown[];
+      // Whatever a peer sends, a bad frame costs it its link, never the host its thread.
       try {
-        messages = reader.push(chunk);
+        for (const message of reader.push(chunk)) {
+          if (link === undefined) {
+            if (!this.#validHello(message)) return refuse();
+            clearTimeout(helloTimer);
+            reader.maxFrameBytes = MAX_FRAME_BYTES;
+            link = new WorkerLink(socket, message.pid, message.threadId);
+            this.#links.add(link);
+          } else {
+            if (!isRunAnswer(message)) return refuse();
+            this.#handlers.onMessage(link, message);
+          }
+        }
       } catch {
         refuse();
-        return;
-      }
-      for (const raw of messages) {
-        const message = raw as WorkerToHost;
-        if (link === undefined) {
-          if (!this.#validHello(message)) {
-            refuse();
-            return;
-          }
-          clearTimeout(helloTimer);
-          link = new WorkerLink(socket, message.pid, message.threadId);
-          this.#links.add(link);
-          continue;
-        }
-        if (message.kind === 'run-result' || message.kind === 'run-failed') this.#handlers.onMessage(link, message);
       }
     });
   }
 
-  #validHello(message: WorkerToHost): message is Extract<WorkerToHost, { kind: 'hello' }> {
-    if (typeof message !== 'object' || message === null || message.kind !== 'hello') return false;
-    if (typeof message.pid !== 'number' || typeof message.threadId !== 'number' || typeof message.token !== 'string') return false;
+  #validHello(raw: unknown): raw is Extract<WorkerToHost, { kind: 'hello' }> {
+    if (typeof raw !== 'object' || raw === null) return false;
+    const message = raw as Partial<Record<string, unknown>>;
+    if (message.kind !== 'hello' || typeof message.pid !== 'number' || typeof message.threadId !== 'number' || typeof message.token !== 'string') return false;
     const offered = Buffer.from(message.token);
     return offered.length === this.#token.length && timingSafeEqual(offered, this.#token);
   }
@@ -169,4 +172,15 @@ export class WorkerLinks {
   #removeDir(): void {
     if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/** The shape of a run's answer; its contents are the sandbox's own, as over IPC. */
+function isRunAnswer(raw: unknown): raw is Exclude<WorkerToHost, { kind: 'hello' }> {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const message = raw as Partial<Record<string, unknown>>;
+  if (typeof message.id !== 'number') return false;
+  if (message.kind === 'run-failed') return typeof message.error === 'object' && message.error !== null;
+  if (message.kind !== 'run-result' || typeof message.result !== 'object' || message.result === null) return false;
+  const result = message.result as Partial<Record<string, unknown>>;
+  return Array.isArray(result.outcomes) && Array.isArray(result.restarts) && Array.isArray(result.denials) && Array.isArray(result.instanceLogs);
 }

@@ -4,6 +4,7 @@
 // event at a time) and nothing more, and only the host's own sandbox may link.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { frameOf } from '../../src/sandbox/frames.ts';
@@ -58,4 +59,28 @@ test('a connection that does not present the sandbox token is dropped and never 
   const timeout = new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000).unref());
   assert.notEqual(await Promise.race([closed.then(() => 'closed' as const), timeout]), 'open', 'the host closed the impostor');
   assert.equal(sandbox.pool.linkedWorkers, before);
+});
+
+test('a connection that announces a frame larger than a hello is dropped before it can make the host buffer it', async () => {
+  const socket = connect(sandbox.pool.workerLinkPath as string);
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.once('connect', () => {
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(512 * 1024 * 1024, 0);
+    socket.write(header);
+    socket.write(Buffer.alloc(64 * 1024));
+  });
+  const timeout = new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 3000).unref());
+  assert.notEqual(await Promise.race([closed.then(() => 'closed' as const), timeout]), 'open');
+});
+
+test('the link address and token are not in the sandbox process\'s environment or command line, which other processes can read', { skip: process.platform !== 'linux' && 'reads /proc' }, () => {
+  const pid = sandbox.pool.pid as number;
+  const path = sandbox.pool.workerLinkPath as string;
+  for (const file of ['environ', 'cmdline']) {
+    const text = readFileSync(`/proc/${pid}/${file}`, 'latin1');
+    assert.equal(text.includes(path), false, `${file} names the link`);
+    assert.equal(/PLEXUS_SANDBOX_LINK|token/i.test(text), false, `${file} carries the token`);
+  }
 });
