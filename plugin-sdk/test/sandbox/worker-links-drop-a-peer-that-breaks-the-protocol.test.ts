@@ -2,22 +2,9 @@
 // sends something that is not a run's answer loses its link: the host's
 // thread never throws on what a socket says.
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { frameOf } from '../../src/sandbox/frames.ts';
 import { WorkerLinks, type WorkerLink } from '../../src/sandbox/worker-links.ts';
-
-function open(path: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-const send = (socket: Socket, value: unknown) => { for (const part of frameOf(value)) socket.write(part); };
-const closedWithin = (socket: Socket, ms: number) => new Promise<boolean>((resolve) => {
-  const timer = setTimeout(() => resolve(false), ms);
-  socket.once('close', () => { clearTimeout(timer); resolve(true); });
-});
+import { closedWithin, openPeer, sendFrame } from './link-peer.ts';
 
 test('after a valid hello, a null frame, an unknown kind or a result without outcomes drops that link and nothing else', async () => {
   const answers: unknown[] = [];
@@ -25,16 +12,15 @@ test('after a valid hello, a null frame, an unknown kind or a result without out
   const links = await WorkerLinks.listen({ onMessage: (_link, message) => answers.push(message), onClose: (link) => closed.push(link) });
   try {
     const { path, token } = links.address;
-    const good = await open(path);
-    send(good, { kind: 'hello', token, pid: 42, threadId: 1 });
+    const good = await openPeer(path);
+    sendFrame(good, { kind: 'hello', token, pid: 42, threadId: 1 });
     for (const [n, bad] of [null, { kind: 'surprise', id: 1 }, { kind: 'run-result', id: 2, result: { outcomes: 'all fine' } }].entries()) {
-      const peer = await open(path);
-      peer.on('error', () => undefined);
-      send(peer, { kind: 'hello', token, pid: 42, threadId: 10 + n });
-      send(peer, bad);
+      const peer = await openPeer(path);
+      sendFrame(peer, { kind: 'hello', token, pid: 42, threadId: 10 + n });
+      sendFrame(peer, bad);
       assert.equal(await closedWithin(peer, 2000), true, `dropped after ${JSON.stringify(bad)}`);
     }
-    send(good, { kind: 'run-result', id: 7, result: { outcomes: [], restarts: [], denials: [], instanceLogs: [] } });
+    sendFrame(good, { kind: 'run-result', id: 7, result: { outcomes: [], restarts: [], denials: [], instanceLogs: [] } });
     const deadline = Date.now() + 2000;
     while (answers.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(answers, [{ kind: 'run-result', id: 7, result: { outcomes: [], restarts: [], denials: [], instanceLogs: [] } }], 'the good link still answers');
@@ -50,9 +36,8 @@ test('a hello with a wrong or missing token is never linked', async () => {
   const links = await WorkerLinks.listen({ onMessage: () => undefined, onClose: () => undefined });
   try {
     for (const hello of [{ kind: 'hello', token: 'x'.repeat(64), pid: 1, threadId: 1 }, { kind: 'hello', pid: 1, threadId: 1 }, { kind: 'hello', token: `${links.address.token}0`, pid: 1, threadId: 1 }]) {
-      const peer = await open(links.address.path);
-      peer.on('error', () => undefined);
-      send(peer, hello);
+      const peer = await openPeer(links.address.path);
+      sendFrame(peer, hello);
       assert.equal(await closedWithin(peer, 2000), true);
       assert.equal(links.count(1), 0);
     }
