@@ -5,6 +5,7 @@ import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { PluginRuntimeSpec, RunResult } from '@plexus/plugin-sdk/runtime';
 import { isExpired } from '../envelope/expiry.ts';
 import { routingOf, type DeliveryRecord } from '../store/store.ts';
+import { MAX_TEXT_CHARS, UNMEASURED_EVENT_CHARS } from '../store/text-budget.ts';
 import { CircuitBreaker, type CircuitPermit } from './circuit-breaker.ts';
 import { freshLingerState, holdPartialBatchUntil } from './linger.ts';
 import { PartitionGate } from './partition-gate.ts';
@@ -78,6 +79,8 @@ export class PluginLane {
   private bucket: TokenBucket | undefined;
   private pausedUntil = 0;
   private readonly linger = freshLingerState();
+  /** The text of what waits in `ready` (textSize each): a batch is full at MAX_TEXT_CHARS too. */
+  private readyChars = 0;
 
   constructor(plugin: ActivePlugin, now: number) {
     this.plugin = plugin;
@@ -108,12 +111,19 @@ export class PluginLane {
   private push(delivery: QueuedDelivery): void {
     this.ready.push(delivery, routingOf(delivery.record).priority ?? 4);
     if (delivery.tracker !== undefined) this.linger.awaited++;
+    this.readyChars += textSize(delivery);
   }
 
   private pop(): QueuedDelivery | undefined {
     const next = this.ready.pop();
     if (next?.tracker !== undefined) this.linger.awaited--;
+    this.readyChars -= textSize(next);
     return next;
+  }
+
+  /** Whether what waits makes a full batch: batchSize deliveries, or enough text that take() would stop short of that. */
+  private holdsFullBatch(): boolean {
+    return this.ready.size >= this.plugin.batchSize || this.readyChars >= MAX_TEXT_CHARS;
   }
 
   /** Takes the next batch this lane may run now, honouring every limit. */
@@ -125,16 +135,20 @@ export class PluginLane {
     // batches, each paying a sandbox round trip and a settle transaction, into
     // few full ones; under load the queue holds full batches and all the
     // concurrency is used. It costs no event more than one batch's wait.
-    if (this.inFlight > 0 && this.ready.size < this.plugin.batchSize) return empty;
+    if (this.inFlight > 0 && !this.holdsFullBatch()) return empty;
     if (now < this.pausedUntil) return { ...empty, wakeAt: this.pausedUntil };
-    if (this.ready.size < this.plugin.batchSize) {
+    if (!this.holdsFullBatch()) {
       const holdUntil = holdPartialBatchUntil(this.linger, this.plugin.lingerMs ?? 0, now);
       if (holdUntil !== undefined) return { ...empty, wakeAt: holdUntil };
     }
     const batch: QueuedDelivery[] = [];
     const expired: QueuedDelivery[] = [];
     let rateLimited = false;
+    let chars = 0;
     while (batch.length < this.plugin.batchSize) {
+      // The batch travels as one JSON text: it stops short of MAX_TEXT_CHARS (store/text-budget.ts), unless one event alone is more.
+      const size = textSize(this.ready.peek());
+      if (batch.length > 0 && chars + size > MAX_TEXT_CHARS) break;
       const next = this.pop();
       if (!next) break;
       const routing = routingOf(next.record);
@@ -157,6 +171,7 @@ export class PluginLane {
         }
       }
       batch.push(next);
+      chars += size + 1;
     }
     if (batch.length === 0) return { ...empty, expired, rateLimited, wakeAt: this.pausedUntil > now ? this.pausedUntil : undefined };
     const permit = this.breaker.tryAcquire(now);
@@ -181,4 +196,10 @@ export class PluginLane {
       this.enqueue(next);
     }
   }
+}
+
+/** The length of a queued delivery's event text, as the sandbox batch will carry it (0 for none). */
+function textSize(delivery: QueuedDelivery | undefined): number {
+  if (delivery === undefined) return 0;
+  return delivery.record.eventJson?.length ?? UNMEASURED_EVENT_CHARS;
 }

@@ -1,4 +1,5 @@
-// The journal of the SQLite store, one row per accepted batch (schema v2):
+// The journal of the SQLite store, one row per accepted batch (schema v2;
+// a batch whose text would be very long is cut into several rows):
 // writing a batch costs one row however many events it holds, and each
 // envelope is serialized once (its text is also what the sandbox is sent).
 // Reading an event means parsing its whole row, which only the rare paths do
@@ -9,6 +10,7 @@ import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { AcceptInput } from './store.ts';
 import type { Statements } from './sqlite-statements.ts';
 import { int, text } from './sqlite-rows.ts';
+import { MAX_TEXT_CHARS } from './text-budget.ts';
 
 /** Element i of a row: event first_seq + i, or null once retention pruned it. */
 export type ChunkEntry = [acceptedAt: number, event: PlexusEvent] | null;
@@ -32,28 +34,49 @@ const NEXT_SEQS = "UPDATE meta SET value = value + ? WHERE key = 'last_seq' RETU
 // Only the bounds: the entries column (overflow pages) is read once per row, by parse().
 const COVERING = 'SELECT first_seq, last_seq FROM journal WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1';
 const ENTRIES = 'SELECT entries FROM journal WHERE first_seq = ?';
+/** What an entry adds to its event's text: `[acceptedAt,` (13-digit ms), `]` and a comma. */
+const ENTRY_CHARS = 16;
 
 /**
- * Call inside a transaction. Journals `inputs` as one row; answers the seq of
+ * Call inside a transaction. Journals `inputs` as one row, or as several when
+ * their text would pass MAX_TEXT_CHARS (text-budget.ts); answers the seq of
  * the first and each event's JSON text (the row is those texts joined, so the
  * caller can reuse them rather than serialize the events again).
  */
 export function appendChunk(statements: Statements, inputs: readonly AcceptInput[]): { firstSeq: number; eventJsons: string[] } {
   const row = statements.sql(NEXT_SEQS).get(inputs.length);
   if (row === undefined) throw new TypeError('store: the last_seq counter is missing');
-  const lastSeq = int(row, 'value');
-  const firstSeq = lastSeq - inputs.length + 1;
+  const firstSeq = int(row, 'value') - inputs.length + 1;
+  const eventJsons: string[] = new Array<string>(inputs.length);
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    const json = JSON.stringify((inputs[i] as AcceptInput).event);
+    eventJsons[i] = json;
+    const size = json.length + ENTRY_CHARS;
+    if (i > start && chars + size > MAX_TEXT_CHARS) {
+      insertRow(statements, firstSeq, inputs, eventJsons, start, i);
+      start = i;
+      chars = 0;
+    }
+    chars += size;
+  }
+  insertRow(statements, firstSeq, inputs, eventJsons, start, inputs.length);
+  return { firstSeq, eventJsons };
+}
+
+/** One journal row for inputs [start, end), which hold seqs firstSeq + start onwards. */
+function insertRow(statements: Statements, firstSeq: number, inputs: readonly AcceptInput[], eventJsons: readonly string[], start: number, end: number): void {
+  const whole = start === 0 && end === inputs.length;
+  const rowInputs = whole ? inputs : inputs.slice(start, end);
+  const rowJsons = whole ? eventJsons : eventJsons.slice(start, end);
   let minAt = Infinity;
   let maxAt = -Infinity;
-  const eventJsons: string[] = new Array<string>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) {
-    const { event, acceptedAt } = inputs[i] as AcceptInput;
+  for (const { acceptedAt } of rowInputs) {
     if (acceptedAt < minAt) minAt = acceptedAt;
     if (acceptedAt > maxAt) maxAt = acceptedAt;
-    eventJsons[i] = JSON.stringify(event);
   }
-  statements.run(INSERT, firstSeq, lastSeq, minAt, maxAt, entriesText(inputs, eventJsons, minAt === maxAt));
-  return { firstSeq, eventJsons };
+  statements.run(INSERT, firstSeq + start, firstSeq + end - 1, minAt, maxAt, entriesText(rowInputs, rowJsons, minAt === maxAt));
 }
 
 /**
