@@ -27,3 +27,20 @@ test('pattern and type syntax is checked', () => {
   assert.ok(!isValidEventType('orders.*'));
   assert.ok(!isValidEventType('orders..x'));
 });
+
+test('an event type is what dot-separated non-empty words make, up to 255 characters', () => {
+  const byWords = (type: string) => type.length > 0 && type.length <= 255 && type.split('.').every((w) => /^[A-Za-z0-9_\-:]+$/.test(w));
+  const alphabet = ['a', 'Z', '0', '_', '-', ':', '.', '.', '*', '#', ' ', 'é', '\n'];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let n = 0; n < 20_000; n++) {
+    let type = '';
+    const length = Math.floor(random() * 8);
+    for (let i = 0; i < length; i++) type += alphabet[Math.floor(random() * alphabet.length)];
+    assert.equal(isValidEventType(type), byWords(type), JSON.stringify(type));
+  }
+  assert.ok(isValidEventType('a'.repeat(255)));
+  assert.ok(!isValidEventType('a'.repeat(256)));
+  assert.ok(!isValidEventType('orders.created\n'), 'a trailing newline is not a word character ($ must not let it through)');
+  for (const notText of [undefined, null, 1, ['a'], { toString: () => 'a' }]) assert.ok(!isValidEventType(notText));
+});
