@@ -16,5 +16,11 @@
 // one beyond Latin-1, then two; 60,000 stays under 128 KiB either way.
 export const MAX_TEXT_CHARS = 60_000;
 
-/** What a record held without its text counts for (a retried or recovered delivery: serializing it to measure would cost what the cap saves). */
-export const UNMEASURED_EVENT_CHARS = 1024;
+/**
+ * What a record held without its text counts for: one read back from the
+ * store (recovery after a restart, a DLQ or journal replay). Serializing it
+ * to measure would cost what the cap saves, so it counts as a small event:
+ * a recovered backlog still runs in full batches (at 1 KiB each it ran in
+ * batches of 58), and a backlog of big events batches as it did before the cap.
+ */
+export const UNMEASURED_EVENT_CHARS = 200;
