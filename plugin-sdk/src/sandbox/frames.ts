@@ -40,8 +40,23 @@ export class FrameReader {
     this.maxFrameBytes = maxFrameBytes;
   }
 
-  /** Feeds `chunk`; answers the values of every frame it completed, in order. Throws on a frame over maxFrameBytes. */
-  push(chunk: Buffer): unknown[] {
+  /**
+   * Feeds `chunk`; answers the values of every frame it completed, in order.
+   * Throws on a frame over maxFrameBytes. `transient`: the caller reuses
+   * `chunk`'s memory once this returns (a socket's onread buffer), so what
+   * stays buffered of it, the start of a frame, is copied out first.
+   */
+  push(chunk: Buffer, transient = false): unknown[] {
+    try {
+      return this.#push(chunk);
+    } finally {
+      // Only the last buffered piece can be (part of) `chunk`: it went in last, and #take cuts from the front.
+      const last = this.#chunks.length - 1;
+      if (transient && last >= 0 && (this.#chunks[last] as Buffer).buffer === chunk.buffer) this.#chunks[last] = Buffer.from(this.#chunks[last] as Buffer);
+    }
+  }
+
+  #push(chunk: Buffer): unknown[] {
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
     const values: unknown[] = [];

@@ -22,6 +22,20 @@ test('frames split at every size from 1 byte to the whole stream come out whole 
   }
 });
 
+test('chunks read into one reused buffer (a socket\'s onread) come out the same: what a frame keeps of one is copied before it is overwritten', () => {
+  for (const size of [1, 3, 4, 5, 7, 64, 1000, 65_536]) {
+    const reader = new FrameReader();
+    const reused = Buffer.alloc(size);
+    const out: unknown[] = [];
+    for (let at = 0; at < stream.length; at += size) {
+      const n = stream.copy(reused, 0, at, at + size);
+      out.push(...reader.push(reused.subarray(0, n), true));
+      reused.fill(0xee);
+    }
+    assert.deepEqual(out, values, `chunks of ${size} bytes`);
+  }
+});
+
 test('a header announcing more than the frame limit is refused', () => {
   const header = Buffer.alloc(4);
   header.writeUInt32BE(MAX_FRAME_BYTES + 1, 0);
