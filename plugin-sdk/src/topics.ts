@@ -3,11 +3,13 @@
 // exchanges. Pure functions; the host's router builds its trie on the same
 // syntax rules.
 
-const WORD = /^[A-Za-z0-9_\-:]+$/;
+// One word: letters, digits, _ - and :.
+const WORD_SOURCE = '[A-Za-z0-9_\\-:]+';
+const WORD = new RegExp(`^${WORD_SOURCE}$`);
 // The same words, dot-separated, as one pattern: checked for every event a
 // broker or webhook brings (twice for a webhook), where splitting allocated
 // an array and a string per word.
-const EVENT_TYPE = /^[A-Za-z0-9_\-:]+(?:\.[A-Za-z0-9_\-:]+)*$/;
+const EVENT_TYPE = new RegExp(`^${WORD_SOURCE}(?:\\.${WORD_SOURCE})*$`);
 
 /** A concrete event type: one or more non-empty words, no wildcards. */
 export function isValidEventType(type: unknown): type is string {

@@ -55,18 +55,18 @@ export function appendChunk(statements: Statements, inputs: readonly AcceptInput
     eventJsons[i] = json;
     const size = json.length + ENTRY_CHARS;
     if (i > start && chars + size > MAX_TEXT_CHARS) {
-      insertRow(statements, firstSeq, inputs, eventJsons, start, i);
+      insertJournalRow(statements, firstSeq, inputs, eventJsons, start, i);
       start = i;
       chars = 0;
     }
     chars += size;
   }
-  insertRow(statements, firstSeq, inputs, eventJsons, start, inputs.length);
+  insertJournalRow(statements, firstSeq, inputs, eventJsons, start, inputs.length);
   return { firstSeq, eventJsons };
 }
 
 /** One journal row for inputs [start, end), which hold seqs firstSeq + start onwards. */
-function insertRow(statements: Statements, firstSeq: number, inputs: readonly AcceptInput[], eventJsons: readonly string[], start: number, end: number): void {
+function insertJournalRow(statements: Statements, firstSeq: number, inputs: readonly AcceptInput[], eventJsons: readonly string[], start: number, end: number): void {
   const whole = start === 0 && end === inputs.length;
   const rowInputs = whole ? inputs : inputs.slice(start, end);
   const rowJsons = whole ? eventJsons : eventJsons.slice(start, end);

@@ -161,6 +161,9 @@ export interface WorkerControlAck {
   warm?: WarmReport;
 }
 
+/** Batches one worker runs at once: piscina's concurrentTasksPerWorker in the sandbox process, and what the host sends over each worker's direct link. */
+export const DEFAULT_TASKS_PER_WORKER = 4;
+
 export const CHANNELS = {
   hostCallRequest: 'plexus:host-call:request',
   hostCallReply: 'plexus:host-call:reply',

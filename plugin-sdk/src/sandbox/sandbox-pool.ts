@@ -8,7 +8,7 @@ import { failure } from './outcome-check.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import { isNiceSteps, MAX_NICE } from './process-priority.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
-import type { CleanupReport, HostCall, HostReply, HostToSandbox, KvOp, PluginRuntimeSpec, RunResult, SandboxStats, SandboxToHost, WarmReport, WorkerToHost } from './protocol.ts';
+import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 import { WorkerLinks, type WorkerLink } from './worker-links.ts';
 
@@ -40,8 +40,6 @@ const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
 // higher steady rate; bench:sandbox cold start 6.5 vs 8.3 ms, instance memory
 // unchanged.
 const PROCESS_ARGS = ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', '--always-sparkplug'];
-/** Batches one worker runs at once, as piscina's concurrentTasksPerWorker (sandbox-process.ts): over its link, beyond that through piscina's queue. */
-const DEFAULT_TASKS_PER_WORKER = 4;
 const RESPAWN_BACKOFF_MS = [0, 100, 250, 500, 1000, 2000, 5000];
 const SHUTDOWN_TIMEOUT_MS = 45_000;
 /** Backstop past every per-event limit (a batch may be bisected into single runs): a run still
@@ -136,6 +134,7 @@ export class SandboxPool {
       const deadline = setTimeout(() => {
         if (this.pending.has(id) && child === this.child) child.kill('SIGKILL');
       }, runDeadlineMs(spec, count));
+      // Up to the batches a worker runs at once over its link; beyond that, through piscina's queue.
       const link = this.links?.pick(child.pid, this.options.concurrentTasksPerWorker ?? DEFAULT_TASKS_PER_WORKER);
       this.pending.set(id, { kind: 'run', spec, eventsJson, count, resolve: (result) => { clearTimeout(deadline); resolve(result); }, link, sentAt: performance.now() });
       if (link) {

@@ -11,7 +11,7 @@ import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
 import { lowerPriority } from './process-priority.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import type { HostCallMessage } from './host-call-client.ts';
-import { CHANNELS, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
+import { CHANNELS, DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
@@ -63,7 +63,7 @@ const pool = new Piscina<WorkerTask, RunResult | number>({
   minThreads: threads,
   maxThreads: threads,
   idleTimeout: 2 ** 31 - 1,
-  concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? 4,
+  concurrentTasksPerWorker: options.concurrentTasksPerWorker ?? DEFAULT_TASKS_PER_WORKER,
   // 'sync' would park idle workers in Atomics.wait, deaf to the control channel.
   atomics: 'async',
   workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true, syncCalls, ...(link ? { link } : {}) },

@@ -120,7 +120,7 @@ export class WorkerLinks {
   }
 
   async close(): Promise<void> {
-    for (const link of this.#links) link.close();
+    this.closeLinks();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     process.off('exit', this.#removeOnExit);
     this.#removeDir();
