@@ -130,6 +130,10 @@ export class DeliveryEngine {
       result = await this.writer.write([], inputs);
     } finally {
       this.reserved -= events.length;
+      // A failed write enqueues nothing, so no pump would wake the accepts
+      // that waited on this reservation. (Woken callers re-check the bound
+      // after this turn, once a successful write's deliveries are enqueued.)
+      this.releaseWaiters();
     }
     if (result.duplicates > 0) this.options.hooks?.duplicates?.(result.duplicates);
     const { queued, settledNow } = acceptedDeliveries(inputs, result, onSettled);

@@ -153,11 +153,15 @@ export class BrokerIntake {
   }
 
   #ack(message: BrokerMessage, key: string | undefined): void {
-    if (message.ack()) this.#stats.acked++;
-    else {
-      this.#stats.ackFailures++;
-      if (key !== undefined) this.#settled.add(key);
-    }
+    if (message.ack(() => this.#ackLost(key))) this.#stats.acked++;
+    else this.#ackLost(key, false);
+  }
+
+  /** An ack that never reached the broker: its redelivery is acknowledged at once, not accepted again. */
+  #ackLost(key: string | undefined, counted = true): void {
+    if (counted) this.#stats.acked--;
+    this.#stats.ackFailures++;
+    if (key !== undefined) this.#settled.add(key);
   }
 
   async #refuse(message: BrokerMessage, error: PlexusError): Promise<void> {

@@ -11,8 +11,12 @@ export interface BrokerMessage {
   /** What a refusal records: the raw bytes as they arrived. */
   readonly body: Buffer;
   readonly contentType?: string;
-  /** The event's outcome is durable. False when the ack could not be sent (the broker will redeliver). */
-  ack(): boolean;
+  /**
+   * The event's outcome is durable. False when the ack cannot be sent (the
+   * broker will redeliver). A broker that sends acks later calls `lost` if
+   * one it took is never sent after all (the connection went first).
+   */
+  ack(lost?: () => void): boolean;
   /** The refusal is recorded: dead-letter it on the broker side (or just drop it, where there is none). */
   refuse(): void;
   /** Not accepted: let it be delivered again. */

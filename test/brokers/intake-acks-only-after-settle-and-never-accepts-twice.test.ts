@@ -1,7 +1,8 @@
 // The broker-independent intake against a scripted host: a message is acked
 // only when onSettled fires; a second message for an event in flight is
 // acked with it, not accepted again; a redelivery of an event that settled
-// while its ack was lost is acked at once; what the host cannot accept is
+// while its ack was lost (refused at once, or queued and lost later with the
+// channel) is acked at once; what the host cannot accept is
 // released (after a pause), and a refusal is recorded before the message is
 // dead-lettered.
 import assert from 'node:assert/strict';
@@ -53,18 +54,22 @@ class ScriptedHost {
   }
 }
 
-function message(id: string, options: { stable?: boolean; ackWorks?: boolean } = {}): BrokerMessage & { log: string[] } {
+function message(id: string, options: { stable?: boolean; ackWorks?: boolean } = {}): BrokerMessage & { log: string[]; loseAck: () => void } {
   const log: string[] = [];
+  let lost: (() => void) | undefined;
   const event: PlexusEvent = { specversion: '1.0', id, source: 'amqp/q', type: 't.x' };
   return {
     log,
     decoded: { ok: true, event, stableId: options.stable ?? true },
     source: 'amqp/q',
     body: Buffer.from(id),
-    ack: () => {
+    ack: (onLost) => {
       log.push('ack');
+      lost = onLost;
       return options.ackWorks ?? true;
     },
+    // The broker's window took the ack, then its channel went before sending it.
+    loseAck: () => lost?.(),
     refuse: () => void log.push('refuse'),
     release: () => void log.push('release'),
   };
@@ -103,6 +108,23 @@ test('a redelivery of an event that settled while its ack was lost is acked at o
   await subject.take([redelivered]);
   assert.deepEqual(redelivered.log, ['ack']);
   assert.equal(scripted.accepted.length, 1);
+  assert.equal(stats.alreadySettled, 1);
+});
+
+test('a redelivery of an event whose queued ack was lost later, with the channel, is acked at once', async () => {
+  const scripted = new ScriptedHost();
+  const { intake: subject, stats } = intake(scripted);
+  const first = message('e4');
+  await subject.take([first]);
+  scripted.settle('e4');
+  assert.equal(stats.acked, 1);
+  first.loseAck();
+  assert.equal(stats.acked, 0, 'counted as a failure, not as acked');
+  assert.equal(stats.ackFailures, 1);
+  const redelivered = message('e4');
+  await subject.take([redelivered]);
+  assert.deepEqual(redelivered.log, ['ack']);
+  assert.equal(scripted.accepted.length, 1, 'not accepted (and run) again');
   assert.equal(stats.alreadySettled, 1);
 });
 

@@ -93,6 +93,13 @@ export class AmqpSession implements IngressSession {
 
   async close(): Promise<void> {
     clearInterval(this.#rebindTimer);
+    // Acks still queued go out first, and the channel closes before the
+    // connection: RabbitMQ answers a channel's close only after the methods
+    // sent before it on that channel, whereas amqplib may put the
+    // connection's close on the wire ahead of another channel's frames.
+    // Otherwise RabbitMQ would redeliver messages that already settled.
+    this.#acks.flush();
+    await this.#channel.close().catch(() => undefined);
     this.#acks.close();
     await this.#model.close().catch(() => undefined);
   }
@@ -138,7 +145,7 @@ export class AmqpSession implements IngressSession {
       source,
       body: message.content,
       ...(typeof contentType === 'string' ? { contentType } : {}),
-      ack: () => this.#acks.ack(message),
+      ack: (lost) => this.#acks.ack(message, lost),
       refuse: () => void this.#acks.nack(message, false),
       release: () => void this.#acks.nack(message, true),
     });
