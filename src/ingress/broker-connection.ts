@@ -187,6 +187,8 @@ export class BrokerConnection<S extends BrokerSession> {
   }
 
   #delay(attempt: number): Promise<void> {
+    // stop() may have come while an attempt was in flight: its wake-up found no sleep to end.
+    if (this.#stopped()) return Promise.resolve();
     return this.#sleeper.sleep(reconnectDelay(attempt, this.#options.reconnect, this.#options.random));
   }
 

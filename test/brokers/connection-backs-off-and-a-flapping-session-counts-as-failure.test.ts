@@ -1,7 +1,8 @@
 // BrokerConnection without a broker: scripted sessions. Failed attempts back
 // off and open the circuit; a session that dies at once counts as a failure
 // (a flapping broker cannot keep it in a tight loop); a healthy session that
-// is lost is replaced; hold() keeps a draining ingress from reconnecting.
+// is lost is replaced; hold() keeps a draining ingress from reconnecting;
+// a stop that comes during an attempt does not then wait out a backoff.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BrokerConnection, type BrokerSession } from '../../src/ingress/broker-connection.ts';
@@ -102,4 +103,27 @@ test('hold() keeps the open session but opens no new one once it is lost', { tim
   assert.equal(sessions.length, 1, 'no reconnection while draining');
   await subject.stop();
   assert.equal(subject.state, 'stopped');
+});
+
+test('a stop that comes while an attempt is in flight does not wait out the next backoff', { timeout: 10_000 }, async () => {
+  let attempts = 0;
+  const subject = new BrokerConnection<FakeSession>({
+    name: 'fake:slow', logger: new RecordingLogger(), secrets: [],
+    open: async () => {
+      attempts++;
+      // The second attempt is slow to fail, as a connect timeout is.
+      if (attempts >= 2) await new Promise((r) => setTimeout(r, 300));
+      throw new Error('ECONNREFUSED');
+    },
+    // After the second failure the delay is 2.5-5 s.
+    reconnect: { initialDelayMs: 10, maxDelayMs: 5000, multiplier: 1000 },
+    breaker: { failureThreshold: 100, coolDownMs: 60_000 },
+  });
+  await subject.start();
+  await waitFor('the second attempt under way', () => attempts >= 2, 5000);
+  const started = Date.now();
+  await subject.stop();
+  const took = Date.now() - started;
+  assert.ok(took < 1500, `stop took ${took} ms`);
+  assert.equal(attempts, 2);
 });
