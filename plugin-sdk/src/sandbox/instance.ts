@@ -137,7 +137,8 @@ export class PluginInstance {
   runBatch(eventsJson: string): Promise<CallResult> {
     if (this.asyncBatchesLeft > 0 || this.syncCalls === undefined) {
       if (this.asyncBatchesLeft > 0) this.asyncBatchesLeft--;
-      return this.call(this.runBatchRef, [eventsJson], 'execute', this.spec.limits.timeoutMs);
+      const token = ++this.batchTokens;
+      return this.call(this.runBatchRef, [eventsJson, token], 'execute', this.spec.limits.timeoutMs, token);
     }
     return this.runBatchSync(eventsJson);
   }
@@ -170,7 +171,7 @@ export class PluginInstance {
       return { json };
     }
     this.backOff();
-    return this.call(this.awaitBatchRef, [token], 'execute', Math.max(1, Math.ceil(timeoutMs - elapsed)));
+    return this.call(this.awaitBatchRef, [token], 'execute', Math.max(1, Math.ceil(timeoutMs - elapsed)), token);
   }
 
   runHook(name: 'init' | 'cleanup'): Promise<CallResult> {
@@ -209,7 +210,8 @@ export class PluginInstance {
     this.probeAfter = Math.min(this.probeAfter * 2, LAST_PROBE);
   }
 
-  private async call(ref: ivm.Reference, args: (string | number)[], hook: string, timeoutMs: number): Promise<CallResult> {
+  /** `batch`: the token of the batch this call runs, whose settled results a timeout collects. */
+  private async call(ref: ivm.Reference, args: (string | number)[], hook: string, timeoutMs: number, batch?: number): Promise<CallResult> {
     let watchdogFired = false;
     let partialJson: string | undefined;
     this.lastUsed = Date.now();
@@ -218,7 +220,7 @@ export class PluginInstance {
       watchdogFired = true;
       // Ask for what already settled, but never wait on a busy isolate: a stuck
       // isolate would block the collect call itself.
-      const collected = this.collectRef.apply(undefined, [], { result: { copy: true }, timeout: COLLECT_WAIT_MS }) as Promise<string>;
+      const collected = this.collectRef.apply(undefined, [batch ?? 0], { result: { copy: true }, timeout: COLLECT_WAIT_MS }) as Promise<string>;
       collected.then((json) => { partialJson = json; }, () => undefined);
       setTimeout(() => this.dispose(), COLLECT_WAIT_MS);
     }, timeoutMs + WATCHDOG_GRACE_MS);

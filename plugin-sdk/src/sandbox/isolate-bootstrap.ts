@@ -25,7 +25,8 @@ export interface BootSetup {
 
 export interface Runner {
   load(definition: unknown): void;
-  runBatch(eventsJson: string): Promise<string>;
+  /** Runs a batch; `token` names it for collect. */
+  runBatch(eventsJson: string, token: number): Promise<string>;
   /** Starts runBatch; if it settles before the calling (sync) call returns, takeBatch(token) answers its JSON. */
   startBatch(eventsJson: string, token: number): void;
   /** The JSON of batch `token` if it settled, else null (then awaitBatch). */
@@ -33,7 +34,8 @@ export interface Runner {
   /** The pending batch `token`, to await across an async call. */
   awaitBatch(token: number): Promise<string>;
   runHook(name: 'init' | 'cleanup'): Promise<string>;
-  collect(): string;
+  /** What batch `token` has settled so far (after its time limit): null results when it is unknown. */
+  collect(token: number): string;
   takeInstanceLogs(): string;
 }
 
@@ -235,7 +237,10 @@ export function isolateBootstrap(
 
   interface Definition { init?: (ctx: unknown) => unknown; execute: (event: unknown, ctx: unknown) => unknown; cleanup?: (ctx: unknown) => unknown }
   let plugin: Definition | undefined;
-  let pending: unknown[] | null = null;
+  // Each running batch's results so far, by token: batches of one instance
+  // run at the same time (while one waits on kv or fetch), and a batch that
+  // timed out must get back its own results, never another's.
+  const pending = new Map<number, unknown[]>();
   // Batches started by startBatch: their JSON once settled, else their promise.
   // A Map captured before plugin code ran; the plugin cannot reach it.
   const started = new Map<number, string | Promise<string>>();
@@ -259,20 +264,20 @@ export function isolateBootstrap(
       }
       plugin = def;
     },
-    async runBatch(eventsJson: string): Promise<string> {
+    async runBatch(eventsJson: string, token: number): Promise<string> {
       const events = jsonParse(eventsJson) as unknown[];
       const results: unknown[] = new Array(events.length).fill(null);
-      pending = results;
+      pending.set(token, results);
       const runs: Promise<void>[] = [];
       for (let i = 0; i < events.length; i++) runs.push(runOne(events[i], i, results));
       for (const run of runs) await run;
-      pending = null;
+      pending.delete(token);
       const instanceLogs = instanceRec.logs;
       instanceRec = newRec();
       return jsonStringify({ results, instanceLogs });
     },
     startBatch(eventsJson: string, token: number): void {
-      const run = runner.runBatch(eventsJson);
+      const run = runner.runBatch(eventsJson, token);
       started.set(token, run);
       // await, not run.then(): a plugin may have replaced Promise.prototype.then.
       void (async () => {
@@ -303,8 +308,8 @@ export function isolateBootstrap(
         return jsonStringify(failed(rec, err));
       }
     },
-    collect(): string {
-      return jsonStringify({ results: pending, instanceLogs: [] });
+    collect(token: number): string {
+      return jsonStringify({ results: pending.get(token) ?? null, instanceLogs: [] });
     },
     takeInstanceLogs(): string {
       const rec = instanceRec;
