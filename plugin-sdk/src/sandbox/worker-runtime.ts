@@ -8,6 +8,7 @@ import type { HostCallClient } from './host-call-client.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
 import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcome-check.ts';
 import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
+import { checkKvCall } from './kv-call-check.ts';
 import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
 
 const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
@@ -167,6 +168,8 @@ export class WorkerRuntime {
           deny('kv', op);
           return JSON.stringify({ ok: false, error: { name: 'PlexusError', code: 'PLEXUS_CAPABILITY_DENIED', message: 'kv is not granted to this plugin' } });
         }
+        const check = checkKvCall(op, argsJson, spec.limits.maxKvValueBytes);
+        if (!check.ok) return JSON.stringify({ ok: false, error: check.error });
         return this.host.call(spec.name, { capability: 'kv', op: op as KvOp, argsJson });
       },
       fetch: (requestJson) =>
