@@ -257,7 +257,8 @@ export class DeliveryEngine {
 
   private expire(lane: PluginLane, expired: QueuedDelivery[]): void {
     const at = this.now();
-    const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at }));
+    // A delivery that failed before it expired keeps its last error in the DLQ entry (CONTRACT §6).
+    const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at, ...(d.record.lastError === undefined ? {} : { error: d.record.lastError }) }));
     void this.writeOutcomes(lane, expired, settlements, [], 'expiry');
   }
 
