@@ -25,6 +25,12 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
     const parser = new Parser({
       strict: true,
       onReadEntry: (entry: ReadEntry) => {
+        // Everything under package/, as npm packs it: an installer that takes the tarball's one top folder must find only what was checked here.
+        const path = entry.path.replace(/^(\.\/)+/, '');
+        if (!path.startsWith(ROOT) && path !== 'package') {
+          entry.resume();
+          return fail(`entry ${JSON.stringify(entry.path.slice(0, 200))} is outside package/`);
+        }
         const isFile = (entry.type === 'File' || entry.type === 'OldFile') && entry.path.startsWith(ROOT);
         if (isFile) {
           files.add(entry.path.slice(ROOT.length));

@@ -92,6 +92,14 @@ describe('publish refusals over HTTP', () => {
     await assertNotStored(claimed.name);
   });
 
+  it('a tarball with entries beside package/ is refused: an installer could take them for the package', async () => {
+    const pkg = pluginPackageJson('two-tops', '1.0.0');
+    const hidden = JSON.stringify(pluginPackageJson('victim', '9.9.9'));
+    const body = publishBody(pkg, await packTarball(pkg, undefined, { 'other/package.json': hidden }));
+    assertRefused(await publish(fx.url, pkg, TOKEN, body), 400, 'PLEXUS_INVALID_REQUEST', /entry "other\/.*" is outside package\//);
+    await assertNotStored(pkg.name);
+  });
+
   it('an attachment that is not a tarball is refused with PLEXUS_INVALID_REQUEST', async () => {
     const pkg = pluginPackageJson('not-a-tarball', '1.0.0');
     const body = publishBody(pkg, Buffer.from('definitely not gzip'));

@@ -30,6 +30,8 @@ export interface FetchedPackage {
   integrity: string;
   /** Where it came from, for the state file and the operator. */
   source: string;
+  /** From a registry: the name and version asked for, which the tarball's package.json must be. */
+  expected?: { name: string; version: string };
 }
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
@@ -56,7 +58,7 @@ async function fromRegistry(spec: Extract<PackageSpec, { kind: 'registry' }>, op
   const integrity = expectedIntegrity(chosen);
   const tarballOptions = { ...base, integrity, ...(chosen.dist?.tarball ? { resolved: chosen.dist.tarball } : {}) };
   const data = await pacote.tarball(`${spec.name}@${chosen.version}`, tarballOptions);
-  return { tarball: data, integrity, source: `${spec.name}@${chosen.version} from ${withSlash(options.registry)}` };
+  return { tarball: data, integrity, source: `${spec.name}@${chosen.version} from ${withSlash(options.registry)}`, expected: { name: spec.name, version: chosen.version } };
 }
 
 /** The SRI the tarball must match; a registry that publishes none is not trusted. */

@@ -33,6 +33,11 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
   const fetched = await fetchPackage(await parsePackageSpec(spec), options);
   const files = await readPackageFiles(fetched.tarball);
   const pkg = validatePackageJson(parsePackageJson(files));
+  // A registry serves a packument per name: a tarball whose package.json names another package (or version) would install or replace that one.
+  const { expected } = fetched;
+  if (expected && (pkg.name !== expected.name || pkg.version !== expected.version)) {
+    throw new PlexusError('PLEXUS_INVALID_MANIFEST', `the tarball of ${expected.name}@${expected.version} holds the package.json of ${pkg.name}@${pkg.version}`);
+  }
   // semver accepts " 1.0.0" and "v1.0.0"; the version names a folder and an instance key, so only its canonical form.
   if (semver.valid(pkg.version) !== pkg.version) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `version "${pkg.version}" is not a canonical semver version (e.g. 1.2.3)`);
   assertApiCompatible(pkg.name, pkg.plexus.apiVersion, options.hostApiVersion);

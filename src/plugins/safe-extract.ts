@@ -1,6 +1,7 @@
 // Unpacks a plugin tarball without trusting it. Every entry is read and
 // checked before anything touches the disk: only regular files and folders,
-// only paths that stay inside the package (no "..", no absolute paths), no
+// only paths that stay inside the package's one top folder (no "..", no
+// absolute paths, nothing beside it), no
 // symlinks, hard links, devices or FIFOs, bounded size and count. Files are
 // written with fixed modes (never setuid, never executable) and nothing in
 // the package is ever run: no npm, no lifecycle scripts.
@@ -31,6 +32,7 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
   let problem: string | undefined;
   let entries = 0;
   let bytes = 0;
+  let top: string | undefined;
   await new Promise<void>((resolve, reject) => {
     // strict: a truncated or corrupt archive is an error, not a warning to skip past.
     const parser = new Parser({
@@ -39,6 +41,10 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
         entries += 1;
         bytes += entry.size;
         problem ??= entryProblem(entry, entries, bytes, limits);
+        // One top folder, as npm packs it: entries beside it would merge into the package (a second package.json, say).
+        const first = topFolder(entry.path);
+        top ??= first;
+        if (first !== top) problem ??= `unsafe package: entry ${JSON.stringify(entry.path)} is outside the package's top folder ${JSON.stringify(top)}`;
         const path = packagePath(entry.path);
         if (problem !== undefined || entry.type === 'Directory' || path === '') return entry.resume();
         files.push(entry.concat().then((data) => ({ path, bytes: data })));
@@ -87,8 +93,15 @@ export function isSafeEntryPath(path: string): boolean {
 
 /** npm puts everything under one top folder (`package/`); like npm, strip it whatever its name. */
 function packagePath(path: string): string {
-  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
-  return segments.slice(1).join('/');
+  return segmentsOf(path).slice(1).join('/');
+}
+
+function topFolder(path: string): string {
+  return segmentsOf(path)[0] ?? '';
+}
+
+function segmentsOf(path: string): string[] {
+  return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
 function invalid(message: string): PlexusError {

@@ -48,6 +48,11 @@ test('tarball entries that climb out with ../ or are absolute are refused before
   assert.equal(existsSync(escape), false, 'no file was written outside the state dir');
 });
 
+test('entries beside the package\'s one top folder are refused: a second package.json there would name another plugin', async () => {
+  const other = { name: '@acme/victim', version: '9.9.9' };
+  await refused(await raw('two-tops.tgz', [...validEntries(plugin), ...validEntries(other).map((e) => ({ ...e, path: e.path.replace(/^package\//, 'other/') }))]), 'PLEXUS_INVALID_MANIFEST', /outside the package's top folder "package"/);
+});
+
 test('symlinks, hard links, devices and FIFOs are refused', async () => {
   await refused(await raw('symlink.tgz', [...validEntries(plugin), { path: 'package/dist/passwd', type: '2', linkname: '/etc/passwd' }]), 'PLEXUS_INVALID_MANIFEST', /SymbolicLink/);
   await refused(await raw('hardlink.tgz', [...validEntries(plugin), { path: 'package/dist/shadow', type: '1', linkname: '/etc/shadow' }]), 'PLEXUS_INVALID_MANIFEST', /Link/);

@@ -1,13 +1,14 @@
 // Installs from a real registry on a loopback port, through pacote: the
 // highest version in range whose apiVersion accepts this host; refusals
 // naming the versions seen; a tarball that does not match the registry's
-// integrity refused; and no package script ever run.
+// integrity refused, and one that matches but holds another package too;
+// and no package script ever run.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { packTarball, publish, publishBody, type PackageJson } from '../../registry/test/helpers/packages.ts';
+import { packTarball, publish, publishBody, sri, type PackageJson } from '../../registry/test/helpers/packages.ts';
 import { startFixture, TOKEN, type RegistryFixture } from '../../registry/test/helpers/registry-fixture.ts';
 import { closedPort } from '../cli/cli-fixture.ts';
 import { startHostFixture, type HostFixture } from './host-fixture.ts';
@@ -65,6 +66,23 @@ test('a tarball that does not match the registry integrity is PLEXUS_INTEGRITY_M
   await assert.rejects(install(name), code('PLEXUS_INTEGRITY_MISMATCH', /integrity/));
   assert.equal((await fx.host.pluginManager.list()).some((p) => p.installed.name === name), false);
   assert.equal(existsSync(join(fx.stateDir, 'plugins', '@acme', 'tampered')), false);
+});
+
+test('a verified tarball whose package.json names another package or version is PLEXUS_INVALID_MANIFEST', async () => {
+  const name = '@acme/alias';
+  await published({ name, version: '1.0.0' });
+  // A registry (or its disk) serving, under a consistent integrity, the package of another plugin.
+  const victim = { name: '@acme/victim', version: '9.9.9' };
+  const other = await packTarball(packageJson(victim) as PackageJson, { 'dist/plugin.js': pluginSource(victim) });
+  const folder = join(registry.storage, '@acme%2falias');
+  await writeFile(join(folder, 'alias-1.0.0.tgz'), other);
+  const packument = JSON.parse(await readFile(join(folder, 'packument.json'), 'utf8')) as { versions: Record<string, { dist: Record<string, unknown> }> };
+  const dist = (packument.versions['1.0.0'] as { dist: Record<string, unknown> }).dist;
+  dist.integrity = sri(other);
+  delete dist.shasum;
+  await writeFile(join(folder, 'packument.json'), JSON.stringify(packument));
+  await assert.rejects(install(name), code('PLEXUS_INVALID_MANIFEST', /the tarball of @acme\/alias@1\.0\.0 holds the package\.json of @acme\/victim@9\.9\.9/));
+  assert.equal((await fx.host.pluginManager.list()).some((p) => p.installed.name === victim.name), false);
 });
 
 test('an unknown package is PLEXUS_NOT_FOUND; an unreachable registry is PLEXUS_UNAVAILABLE', async () => {

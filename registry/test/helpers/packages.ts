@@ -34,12 +34,18 @@ export async function writePackageDir(dir: string, pkg: PackageJson, files: Reco
 }
 
 /** A gzipped tarball with everything under `package/`, as `npm pack` makes it. */
-export async function packTarball(pkg: PackageJson, files: Record<string, string> = { 'dist/plugin.js': PLUGIN_JS }): Promise<Buffer> {
+/** `beside`: files under other top folders than package/ (`other/package.json`), which npm never packs. */
+export async function packTarball(pkg: PackageJson, files: Record<string, string> = { 'dist/plugin.js': PLUGIN_JS }, beside: Record<string, string> = {}): Promise<Buffer> {
   const work = await mkdtemp(join(tmpdir(), 'plexus-pack-'));
   try {
     await writePackageDir(join(work, 'package'), pkg, files);
+    for (const [path, text] of Object.entries(beside)) {
+      await mkdir(dirname(join(work, path)), { recursive: true });
+      await writeFile(join(work, path), text);
+    }
+    const tops = new Set(Object.keys(beside).map((path) => path.split('/')[0] as string));
     const out = join(work, 'out.tgz');
-    await create({ gzip: true, portable: true, cwd: work, file: out }, ['package']);
+    await create({ gzip: true, portable: true, cwd: work, file: out }, ['package', ...tops]);
     return await readFile(out);
   } finally {
     await rm(work, { recursive: true, force: true });
