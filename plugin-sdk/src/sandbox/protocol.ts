@@ -54,7 +54,8 @@ export type CallOutcome =
   | { ok: false; error: ErrorData; emitted: EmittedRecord[]; logs: LogRecord[]; droppedLogs: number };
 
 /** Why an instance was thrown away; counted per plugin. */
-export type RestartCause = 'timeout' | 'oom' | 'crash' | 'init-failed';
+/** Why an instance was replaced; `detached`: its plugin left kv or fetch calls running after its batch ended. */
+export type RestartCause = 'timeout' | 'oom' | 'crash' | 'init-failed' | 'detached';
 
 /** Host → sandbox process. `link` answers `booted`, before anything else: where its workers reach the host (worker-links.ts), null for nowhere. */
 export type HostToSandbox =

@@ -61,6 +61,14 @@ export class WorkerRuntime {
     if (checked) result.instanceLogs.push(...checked.instanceLogs);
     if ('json' in call && checked && checked.outcomes.every((o) => o !== null)) {
       result.outcomes = checked.outcomes as CallOutcome[];
+      // Calls still open with no other batch running on the instance: work the
+      // plugin left behind, whose answers would run its code with no time
+      // limit around it (a loop there would hold the isolate and then block
+      // this thread). The batch's outcomes stand; the instance is replaced.
+      if (checked.hostCallsOpen > 0 && instance.inFlight === 0) {
+        this.drop(spec.key, instance);
+        result.restarts.push({ key: spec.key, cause: 'detached' });
+      }
       return result;
     }
     // The instance is gone (or its runner was tampered with): replace it.

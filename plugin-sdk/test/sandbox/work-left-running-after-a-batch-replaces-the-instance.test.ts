@@ -1,0 +1,62 @@
+// A plugin that starts a kv (or fetch) call and returns without awaiting it
+// leaves work behind: when the answer comes, its code would run with no call
+// around it, so with no time limit, and a loop there would hold the isolate
+// until the next call blocked the worker and the sandbox process had to be
+// ended, taking every plugin's batches with it. Such an instance is replaced
+// once its batch is done (restart cause `detached`), and other plugins never
+// notice.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadPlugin } from '../../src/manifest/load-plugin.ts';
+import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
+import { writePlugin } from '../fixtures/write-plugin.ts';
+
+let pool: SandboxPool;
+let dir: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plexus-detached-'));
+  // kv answers after the delay its key names ("d:<ms>").
+  pool = await SandboxPool.start({
+    threads: 1,
+    kv: async (_plugin, _op, args) => {
+      await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
+      return null;
+    },
+  });
+});
+
+after(async () => {
+  await pool.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const event = (data: unknown) => ({ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data });
+const options = { grants: ['kv'], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } };
+
+test('an instance whose plugin left a kv call running is replaced, and the sandbox keeps serving everyone', { timeout: 30_000 }, async () => {
+  const detached = (await loadPlugin(await writePlugin({
+    name: 'detached',
+    capabilities: { kv: true },
+    limits: { timeoutMs: 500 },
+    source: `import { definePlugin } from '@plexus/plugin-sdk';
+export default definePlugin({ execute(e, ctx) { if (e.data.arm) ctx.kv.get('d:200').then(() => { while (true) {} }); } });`,
+  }, dir), options)).spec;
+  const good = (await loadPlugin(await writePlugin({ name: 'good', source: "import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ execute() {} });" }, dir), options)).spec;
+
+  const armed = await pool.run(detached, [event({ arm: true })]);
+  assert.equal(armed.outcomes[0]?.ok, true, 'the batch itself succeeded');
+  assert.deepEqual(armed.restarts.map((r) => r.cause), ['detached']);
+  // Past the moment the kv answer arrives (200 ms).
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const started = performance.now();
+  const [again, other] = await Promise.all([pool.run(detached, [event({})]), pool.run(good, [event({})])]);
+  assert.equal(again.outcomes[0]?.ok, true, 'a fresh instance serves the plugin');
+  assert.equal(other.outcomes[0]?.ok, true, 'another plugin is untouched');
+  assert.ok(performance.now() - started < 2000, 'nobody waited on a held isolate');
+  assert.equal(pool.crashes, 0, 'the sandbox process never died');
+});
