@@ -47,3 +47,21 @@ export class SandboxFixture {
     return this.pool.run(spec, [{ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data }]);
   }
 }
+
+/**
+ * One worker whose kv answers each call after the delay its key names
+ * (`d:<ms>`), with nothing stored: for tests of what runs while a batch waits.
+ */
+export async function startSlowKvPool(): Promise<{ pool: SandboxPool; dir: string; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'plexus-slow-kv-'));
+  const pool = await SandboxPool.start({
+    threads: 1,
+    kv: async (_plugin, _op, args) => {
+      await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
+      return null;
+    },
+  });
+  return { pool, dir, close: async () => { await pool.close(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+export const testEvent = (data: unknown) => ({ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data });

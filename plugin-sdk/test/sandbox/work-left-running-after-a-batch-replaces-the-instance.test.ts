@@ -6,36 +6,22 @@
 // once its batch is done (restart cause `detached`), and other plugins never
 // notice.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
-import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
+import type { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
+import { startSlowKvPool, testEvent } from './sandbox-fixture.ts';
 
 let pool: SandboxPool;
 let dir: string;
+let close: () => Promise<void>;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'plexus-detached-'));
-  // kv answers after the delay its key names ("d:<ms>").
-  pool = await SandboxPool.start({
-    threads: 1,
-    kv: async (_plugin, _op, args) => {
-      await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
-      return null;
-    },
-  });
+  ({ pool, dir, close } = await startSlowKvPool());
 });
+after(() => close());
 
-after(async () => {
-  await pool.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const event = (data: unknown) => ({ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data });
+const event = testEvent;
 const options = { grants: ['kv'], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } };
 
 test('an instance whose plugin left a kv call running is replaced, and the sandbox keeps serving everyone', { timeout: 30_000 }, async () => {
