@@ -26,7 +26,7 @@ export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchVi
 }
 
 type Pending =
-  | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number; resolve: (r: RunResult) => void; link?: WorkerLink; sentAt: number }
+  | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number; resolve: (r: RunResult) => void; link?: WorkerLink; sentAt: number; reruns: number }
   | { kind: 'other'; resolve: (m: SandboxToHost) => void; reject: (e: Error) => void };
 
 const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
@@ -41,6 +41,8 @@ const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
 // unchanged.
 const PROCESS_ARGS = ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', '--always-sparkplug'];
 const RESPAWN_BACKOFF_MS = [0, 100, 250, 500, 1000, 2000, 5000];
+/** Times an event is re-run after the sandbox died under it beside other batches, before it is charged anyway. */
+const MAX_RERUNS = 2;
 const SHUTDOWN_TIMEOUT_MS = 45_000;
 /** Backstop past every per-event limit (a batch may be bisected into single runs): a run still
  * unanswered after this means the sandbox is wedged, and it is killed and respawned. */
@@ -53,6 +55,8 @@ export class SandboxPool {
   private readonly options: SandboxPoolOptions;
   private seq = 0;
   private closing = false;
+  /** The queue of single-event re-runs after a crash (recover). */
+  #reruns: Promise<unknown> = Promise.resolve();
   private consecutiveCrashes = 0;
   /** Direct links to the workers; undefined when none could be set up (runs then all go through the sandbox process). */
   private links: WorkerLinks | undefined;
@@ -124,7 +128,12 @@ export class SandboxPool {
    * `count` events: no event object needs to exist on this side (they are
    * parsed from the text only to re-run a batch one by one after a crash).
    */
-  async runJson(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
+  runJson(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
+    return this.#runJson(spec, eventsJson, count, 0);
+  }
+
+  /** `reruns`: how many times the sandbox died under this (one) event already (rerun-after-crash.ts). */
+  async #runJson(spec: PluginRuntimeSpec, eventsJson: string, count: number, reruns: number): Promise<RunResult> {
     if (count === 0) return { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
     if (this.closing) throw new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox is shutting down');
     await this.ready;
@@ -136,7 +145,7 @@ export class SandboxPool {
       }, runDeadlineMs(spec, count));
       // Up to the batches a worker runs at once over its link; beyond that, through piscina's queue.
       const link = this.links?.pick(child.pid, this.options.concurrentTasksPerWorker ?? DEFAULT_TASKS_PER_WORKER);
-      this.pending.set(id, { kind: 'run', spec, eventsJson, count, resolve: (result) => { clearTimeout(deadline); resolve(result); }, link, sentAt: performance.now() });
+      this.pending.set(id, { kind: 'run', spec, eventsJson, count, resolve: (result) => { clearTimeout(deadline); resolve(result); }, link, sentAt: performance.now(), reruns });
       if (link) {
         link.inFlight++;
         link.send({ kind: 'run', id, spec, eventsJson, count });
@@ -272,7 +281,7 @@ export class SandboxPool {
       this.consecutiveCrashes = 0;
       pending.resolve(message.result);
     } else {
-      void this.recover(pending, `its worker failed: ${message.error.message}`).then(pending.resolve);
+      void this.recover(pending, `its worker failed: ${message.error.message}`, true).then(pending.resolve);
     }
   }
 
@@ -294,7 +303,7 @@ export class SandboxPool {
         const p = this.pending.get(id);
         if (p?.kind !== 'run' || p.link !== link) continue; // onExit has it
         this.pending.delete(id);
-        void this.recover(p, `its worker thread ${link.threadId} exited`).then(p.resolve);
+        void this.recover(p, `its worker thread ${link.threadId} exited`, orphaned.length === 1).then(p.resolve);
       }
     }, () => undefined);
   }
@@ -340,16 +349,27 @@ export class SandboxPool {
       this.spawn(this.consecutiveCrashes);
       return this.ready;
     });
+    const alone = orphans.filter((p) => p.kind === 'run').length === 1;
     for (const p of orphans) {
       if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_SANDBOX_CRASHED', `the sandbox process died (${signal ?? `code ${code}`})`));
-      else void this.recover(p, `the sandbox process died (${signal ?? `exit code ${code}`})`).then(p.resolve);
+      else void this.recover(p, `the sandbox process died (${signal ?? `exit code ${code}`})`, alone).then(p.resolve);
     }
   }
 
   /** The process or worker died under this batch (rerun-after-crash.ts). */
-  private recover(p: Extract<Pending, { kind: 'run' }>, cause: string): Promise<RunResult> {
+  /**
+   * `alone`: no other batch was running where the sandbox died. Re-runs go
+   * one at a time across every orphaned batch, so that the event that kills
+   * the sandbox again dies alone; one that keeps dying beside others is
+   * charged after MAX_RERUNS all the same.
+   */
+  private recover(p: Extract<Pending, { kind: 'run' }>, cause: string, alone: boolean): Promise<RunResult> {
     const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `${p.spec.name} was running when ${cause}` };
-    return rerunAfterCrash(p.spec, p.eventsJson, p.count, error, (eventJson) =>
-      this.runJson(p.spec, eventJson, 1).catch((err: unknown) => ({ outcomes: [failure(toErrorData(err))], restarts: [], denials: [], instanceLogs: [] })));
+    const runOne = (eventJson: string): Promise<RunResult> => {
+      const run = this.#reruns.then(() => this.#runJson(p.spec, eventJson, 1, p.reruns + 1)).catch((err: unknown) => ({ outcomes: [failure(toErrorData(err))], restarts: [], denials: [], instanceLogs: [] }));
+      this.#reruns = run;
+      return run;
+    };
+    return rerunAfterCrash(p.spec, p.eventsJson, p.count, error, runOne, alone || p.reruns >= MAX_RERUNS);
   }
 }

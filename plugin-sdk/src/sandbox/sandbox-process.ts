@@ -126,13 +126,15 @@ function broadcast(message: WorkerControl): Promise<WorkerControlAck[]> {
 
 const cleanupsOf = (acks: WorkerControlAck[]): CleanupReport[] => acks.flatMap((ack) => ack.cleanups);
 
-async function runTask(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
+/** `rerun`: one event of a batch a worker died under, charged if it dies again. */
+async function runTask(spec: PluginRuntimeSpec, eventsJson: string, count: number, rerun = false): Promise<RunResult> {
   try {
     return (await pool.run({ kind: 'run', spec, eventsJson, count })) as RunResult;
   } catch (err) {
     // The worker thread died under this batch; piscina has already replaced it.
+    // Other tasks may have been running on it, so a lone event is re-run once before it is charged.
     const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `a sandbox worker died: ${err instanceof Error ? err.message : String(err)}` };
-    return rerunAfterCrash(spec, eventsJson, count, error, (eventJson) => runTask(spec, eventJson, 1));
+    return rerunAfterCrash(spec, eventsJson, count, error, (eventJson) => runTask(spec, eventJson, 1, true), rerun);
   }
 }
 
