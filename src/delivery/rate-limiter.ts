@@ -48,6 +48,13 @@ export class TokenBucket {
     return { ok: false, retryAfterMs: Math.ceil(((charge - this.#tokens) * 1000) / this.limits.ratePerSecond) };
   }
 
+  /** Gives back what tryTake charged for `cost`, for work that was not done after all (never above `burst`). */
+  refund(cost: number, now: number): void {
+    if (!(Number.isFinite(cost) && cost > 0)) throw new RangeError(`cost must be a finite number > 0, got ${cost}`);
+    this.#refill(now);
+    this.#tokens = Math.min(this.limits.burst, this.#tokens + Math.min(cost, this.limits.burst));
+  }
+
   tokensAt(now: number): number {
     this.#refill(now);
     return this.#tokens;

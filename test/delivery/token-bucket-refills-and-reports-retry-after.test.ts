@@ -56,6 +56,17 @@ test('critical events pass more often than low ones under the same rate (seed 00
   assert.deepEqual([9, 7, 4, 0].map(served), [132, 66, 44, 33]);
 });
 
+test('a refund gives back what was taken, never above burst', () => {
+  const bucket = new TokenBucket({ ratePerSecond: 1, burst: 5 }, 0);
+  bucket.tryTake(3, 0);
+  bucket.refund(3, 0);
+  assert.equal(bucket.tokensAt(0), 5);
+  bucket.tryTake(1, 0);
+  bucket.refund(4, 0);
+  assert.equal(bucket.tokensAt(0), 5, 'capped at burst');
+  assert.throws(() => bucket.refund(-1, 0), RangeError);
+});
+
 test('a clock that steps back refills nothing', () => {
   const bucket = new TokenBucket({ ratePerSecond: 1, burst: 2 }, 10_000);
   bucket.tryTake(2, 10_000);

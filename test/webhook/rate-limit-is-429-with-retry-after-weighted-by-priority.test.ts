@@ -1,7 +1,8 @@
 // Per-source token buckets through the real route: an event costs tokens by
 // its priority (9 → 1, 4 → 3, 0 → 4; priority-cost.ts), a source out of
-// tokens gets 429 PLEXUS_RATE_LIMITED with Retry-After, and a delivery
-// refused that way keeps its id free for the retry. The buckets refill at
+// tokens gets 429 PLEXUS_RATE_LIMITED with Retry-After, a delivery refused
+// that way keeps its id free for the retry, and a resent copy (409) gives
+// its tokens back. The buckets refill at
 // one token per 100 s, so nothing refills while the test runs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +18,7 @@ let fixture: WebhookFixture;
 let accepted = 0;
 
 before(async () => {
-  fixture = await WebhookFixture.start({ urgent: limited(), bulk: limited(), mixed: limited(), open: unlimited });
+  fixture = await WebhookFixture.start({ urgent: limited(), bulk: limited(), mixed: limited(), resent: limited(), open: unlimited });
 });
 
 after(async () => {
@@ -54,6 +55,14 @@ test('a delivery refused for its cost keeps its id: the retry at a priority the 
   const retry = await send('mixed', 9, delivery);
   assert.equal(retry.status, 202, JSON.stringify(retry.body));
   assert.equal((await fixture.recorded(delivery)).priority, 9);
+});
+
+test('resent copies of an accepted delivery (409) keep no tokens: the sender\'s new deliveries still pass', async () => {
+  const delivery = randomUUID();
+  assert.equal((await send('resent', 9, delivery)).status, 202);
+  for (let i = 0; i < 6; i++) assertRefused(await send('resent', 9, delivery), 409, 'PLEXUS_REPLAYED', /already/);
+  for (let i = 0; i < 3; i++) assert.equal((await send('resent', 9)).status, 202, 'the bucket still holds what only the accepted ones took');
+  assertRateLimited(await send('resent', 9), 60);
 });
 
 test('limits are per source: a source without rateLimit is not throttled by the others', async () => {

@@ -7,7 +7,8 @@
 // The delivery id is claimed in the same store transaction that journals the
 // event: a delivery refused for any reason (invalid envelope, rate limit, the
 // store failing) has claimed nothing, so the sender's retry gets through, and
-// two copies arriving together cannot both be accepted.
+// two copies arriving together cannot both be accepted. Nor does a refused
+// one keep the rate-limit tokens it was charged.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Host } from '../../../host/host.ts';
 import type { HostLogger } from '../../../host/engine-hooks.ts';
@@ -30,11 +31,21 @@ export async function receiveDelivery(intake: DeliveryIntake, source: WebhookSou
   const event = toWebhookEvent(delivery, request.headers, now);
   intake.limits.take(source.name, event.priority, now);
   const { deliveryId } = delivery;
-  if (deliveryId === undefined) {
-    await intake.host.accept([event]);
-    return event;
+  // Only an accepted event keeps its tokens: a resent copy (409) or a store
+  // failure (5xx) must not drain the bucket the sender's next deliveries need.
+  const refund = () => intake.limits.refund(source.name, event.priority, Date.now());
+  let replayed: boolean;
+  try {
+    const claims = deliveryId === undefined ? undefined : [{ key: replayKey(source.name, deliveryId), ttlMs: source.replayWindowMs }];
+    const result = await intake.host.accept([event], undefined, claims);
+    replayed = result.replayed?.includes(0) === true;
+  } catch (err) {
+    refund();
+    throw err;
   }
-  const result = await intake.host.accept([event], undefined, [{ key: replayKey(source.name, deliveryId), ttlMs: source.replayWindowMs }]);
-  if (result.replayed?.includes(0)) throw replayedError(source.name, deliveryId);
+  if (replayed) {
+    refund();
+    throw replayedError(source.name, deliveryId as string);
+  }
   return event;
 }

@@ -39,6 +39,11 @@ export class SourceRateLimits {
     const result = this.#buckets.get(source)?.tryTake(priorityCost(priority), now);
     if (result && !result.ok) throw rateLimited(source, result.retryAfterMs);
   }
+
+  /** Gives back what take() charged for an event that was not accepted after all (a replay, a store failure). */
+  refund(source: string, priority: number | undefined, now: number): void {
+    this.#buckets.get(source)?.refund(priorityCost(priority), now);
+  }
 }
 
 function rateLimited(source: string, retryAfterMs: number): PlexusError {
