@@ -23,10 +23,14 @@ export interface WebhookAppOptions extends Omit<DeliveryIntake, 'limits'> {
   /** Counts received, accepted and refused deliveries per source (plexus_ingress_events_total). */
   metrics?: Pick<HostMetrics, 'ingress' | 'rateLimited'>;
   now?: () => number;
+  /** Time to receive a whole request, headers and body (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 /** Time to receive a whole request: a sender trickling bytes must not hold a connection forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node looks for requests over their time (so a slow one is cut within timeout + this). */
+const CHECK_EVERY_MS = 5000;
 const EMPTY = Buffer.alloc(0);
 
 export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
@@ -39,7 +43,11 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
   const now = options.now ?? Date.now;
   const intake: DeliveryIntake = { host: options.host, logger, limits: new SourceRateLimits(sources.values(), now()) };
   // Fastify's own logger is off: requests are logged below through the host's logger, without headers or bodies.
-  const app = Fastify({ logger: false, requestTimeout: REQUEST_TIMEOUT_MS });
+  // Node enforces requestTimeout only where headersTimeout is not longer (its
+  // default is 60 s), and checks both every connectionsCheckingInterval (30 s
+  // by default): left alone, a trickling sender held a connection ~90 s.
+  const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const app = Fastify({ logger: false, requestTimeout: timeoutMs, http: { headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, timeoutMs) } });
   // Signatures cover the exact bytes: every accepted body stays a Buffer until it is verified.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
