@@ -114,6 +114,7 @@ describe('parseWebhookSources', () => {
       [src(hmac({ signedPayload: '{timestamp}', timestampHeader: 'X-Ts' })), 'webhooks.s.signature.signedPayload', /must contain \{body\} exactly once/],
       [src(hmac({ signedPayload: '{timestamp}.{body}' })), 'webhooks.s.signature.signedPayload', /uses \{timestamp\} but no timestampHeader/],
       [src(hmac({ signedPayload: '{ts}.{body}', timestampHeader: 'X-Ts' })), 'webhooks.s.signature.signedPayload', /has unknown placeholder \{ts\}/],
+      [src(hmac({ signedPayload: '{body}', timestampHeader: 'X-Ts' })), 'webhooks.s.signature.signedPayload', /must contain \{timestamp\} when a timestampHeader is configured/],
       [src({ scheme: 'standard-webhooks', secrets: ['whsec_***'] }), 'webhooks.s.signature.secrets[0]', /must be base64/],
       [src({ scheme: 'stripe', secrets: ['k'] }, { replayWindowSec: 599 }), 'webhooks.s.replayWindowSec', /must be at least 600/],
       [src({ scheme: 'standard-webhooks', secrets: ['AAAA'], toleranceSec: 60 }, { replayWindowSec: 100 }), 'webhooks.s.replayWindowSec', /must be at least 120/],

@@ -37,9 +37,12 @@ export function decodeUtf8Secret(secret: string): Buffer {
 }
 
 /**
- * `{body}` exactly once, `{timestamp}` only when a timestamp header exists.
- * Unknown `{…}` placeholders are refused: a typo would otherwise be signed as
- * literal text and every delivery would fail with a baffling mismatch.
+ * `{body}` exactly once, `{timestamp}` if and only if a timestamp header
+ * exists: a timestamp that is checked but not signed could be rewritten by
+ * anyone replaying a captured delivery, so its tolerance would protect
+ * nothing. Unknown `{…}` placeholders are refused: a typo would otherwise be
+ * signed as literal text and every delivery would fail with a baffling
+ * mismatch.
  */
 export function compileSignedPayload(template: string, hasTimestamp: boolean): SignedPayloadPart[] {
   const parts: SignedPayloadPart[] = [];
@@ -52,9 +55,9 @@ export function compileSignedPayload(template: string, hasTimestamp: boolean): S
     else parts.push({ literal: piece });
   }
   if (bodies !== 1) throw new Error('must contain {body} exactly once');
-  if (!hasTimestamp && parts.some((p) => 'field' in p && p.field === 'timestamp')) {
-    throw new Error('uses {timestamp} but no timestampHeader is configured');
-  }
+  const signsTimestamp = parts.some((p) => 'field' in p && p.field === 'timestamp');
+  if (!hasTimestamp && signsTimestamp) throw new Error('uses {timestamp} but no timestampHeader is configured');
+  if (hasTimestamp && !signsTimestamp) throw new Error('must contain {timestamp} when a timestampHeader is configured (an unsigned timestamp can be rewritten by a replayer)');
   return parts;
 }
 
