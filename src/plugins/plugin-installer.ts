@@ -4,7 +4,9 @@
 // and the API range BEFORE anything is written, then unpack into a staging
 // folder and move it into place. Config and grants are checked by the caller,
 // which knows the plugin's previous settings.
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { PlexusError, type PluginPackageJson } from '@plexus/plugin-sdk';
 import { assertApiCompatible, validatePackageJson } from '@plexus/plugin-sdk/runtime';
@@ -12,6 +14,9 @@ import { fetchPackage } from './fetch-package.ts';
 import { parsePackageSpec } from './package-spec.ts';
 import { readPackageFiles, writePackageFiles, type PackageFile } from './safe-extract.ts';
 import { commitFolder, stagingFolder, versionRoot } from './version-folders.ts';
+
+/** Written into each version folder: the integrity of the package it holds. */
+const CONTENT_FILE = '.plexus-integrity';
 
 export interface UnpackOptions {
   stateDir: string;
@@ -41,12 +46,13 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
   // semver accepts " 1.0.0" and "v1.0.0"; the version names a folder and an instance key, so only its canonical form.
   if (semver.valid(pkg.version) !== pkg.version) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `version "${pkg.version}" is not a canonical semver version (e.g. 1.2.3)`);
   assertApiCompatible(pkg.name, pkg.plexus.apiVersion, options.hostApiVersion);
-  const root = chooseRoot(pkg, fetched.integrity, options.recorded);
+  const root = await chooseRoot(pkg, fetched.integrity, options);
   // The same content is already in place (and maybe running): leave it untouched.
-  if (options.recorded.get(root) !== fetched.integrity) {
+  if ((await contentAt(root, options)) !== fetched.integrity) {
     const staging = stagingFolder(options.stateDir);
     try {
       await writePackageFiles(files, staging);
+      await writeFile(join(staging, CONTENT_FILE), `${fetched.integrity}\n`);
       await commitFolder(options.stateDir, staging, root);
     } finally {
       await rm(staging, { recursive: true, force: true });
@@ -56,15 +62,31 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
 }
 
 /**
- * `<name>/<version>` unless that folder holds different content the state
- * file still references (a rebuilt local package with an unchanged version):
- * then a folder named after the content, so the running version's files and
- * instance key stay as they are.
+ * `<name>/<version>` unless that folder exists with other content, or with
+ * content it cannot vouch for (a rebuilt local package with an unchanged
+ * version): then a folder named after the content. A folder the state file
+ * no longer references may still serve batches of a version just replaced,
+ * and an instance's key derives from its root: rewriting it in place would
+ * let the new content go live on the old instances without its init ever
+ * running.
  */
-function chooseRoot(pkg: PluginPackageJson, integrity: string, recorded: ReadonlyMap<string, string>): string {
+async function chooseRoot(pkg: PluginPackageJson, integrity: string, options: UnpackOptions): Promise<string> {
   const plain = versionRoot(pkg.name, pkg.version);
-  const held = recorded.get(plain);
-  return held === undefined || held === integrity ? plain : versionRoot(pkg.name, pkg.version, integrity);
+  const held = await contentAt(plain, options);
+  if (held === integrity) return plain;
+  if (held === undefined && !existsSync(resolve(options.stateDir, plain))) return plain;
+  return versionRoot(pkg.name, pkg.version, integrity);
+}
+
+/** The integrity of what `root` holds: as the state file records it, else as the folder's own record says; undefined if unknown. */
+async function contentAt(root: string, options: UnpackOptions): Promise<string | undefined> {
+  const recorded = options.recorded.get(root);
+  if (recorded !== undefined) return recorded;
+  try {
+    return (await readFile(join(resolve(options.stateDir, root), CONTENT_FILE), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 function parsePackageJson(files: readonly PackageFile[]): unknown {
