@@ -7,11 +7,15 @@
 import type { RedisSourceConfig } from '../broker-config.ts';
 import type { BrokerIngressContext } from '../broker-ingress-context.ts';
 import { BrokerIngress } from '../broker-ingress.ts';
+import { settledWithin } from '../broker-reconnect-delay.ts';
 import { redisSecrets } from './redis-client-options.ts';
 import { RedisListConsumer } from './redis-list-consumer.ts';
 import { RedisPubSubConsumer } from './redis-pubsub-consumer.ts';
 import { RedisSession, type SessionConsumer } from './redis-session.ts';
 import { RedisStreamConsumer } from './redis-stream-consumer.ts';
+
+/** How long a stop waits for the last acknowledgements to be answered. */
+const FLUSH_ON_STOP_MS = 5000;
 
 export class RedisIngress extends BrokerIngress<RedisSession> {
   /** The consumer name in groups and processing lists. */
@@ -39,9 +43,16 @@ export class RedisIngress extends BrokerIngress<RedisSession> {
     return { consumer: this.consumer, streams: streams.map((s) => s.key), lists: lists.map((l) => l.key), pubsub: pubsub.map((p) => p.channel ?? p.pattern) };
   }
 
-  /** Gives the last acks their turn on the command connection before it closes. */
+  /**
+   * Gives the last acks their turn on the command connection before it
+   * closes. Bounded: on a half-dead socket no reply ever comes, and the stop
+   * must still close it. Acks left unsent are redelivered, at least once.
+   */
   protected override async beforeClose(): Promise<void> {
-    for (const consumer of this.#consumers) await consumer.flush?.();
+    const flushed = Promise.all(this.#consumers.map((consumer) => consumer.flush?.()));
+    if ((await settledWithin(flushed, FLUSH_ON_STOP_MS)) === undefined) {
+      this.context.logger.warn({ broker: this.name, waitedMs: FLUSH_ON_STOP_MS }, 'Redis did not answer the last acknowledgements; closing anyway (those entries will be delivered again)');
+    }
   }
 }
 

@@ -50,7 +50,8 @@ export class RedisListConsumer {
 
   /** Sends the acknowledgements still queued, after any flush in progress. */
   async flush(): Promise<void> {
-    while (this.#flushing) await new Promise((resolve) => setImmediate(resolve));
+    // A short sleep, not setImmediate: a flush stuck on a dead socket must not spin the CPU while it waits.
+    while (this.#flushing) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.#flushRemovals();
   }
 
@@ -80,7 +81,21 @@ export class RedisListConsumer {
 
   /** Items left in the processing list by an earlier run, minus those still held here. */
   async #recover(run: ConsumerRun): Promise<void> {
-    const left = await run.commands.call('LRANGE', [this.processingKey, 0, -1]);
+    // No removal goes out while LRANGE reads the list: one sent meanwhile
+    // would have left #toRemove, yet its item could still be in the reply,
+    // and it would be taken (and run) a second time. Removals queue instead.
+    while (this.#flushing) await new Promise((resolve) => setTimeout(resolve, 5));
+    this.#flushing = true;
+    let left: unknown;
+    try {
+      left = await run.commands.call('LRANGE', [this.processingKey, 0, -1]);
+    } finally {
+      this.#flushing = false;
+      if (this.#toRemove.length > 0) {
+        this.#flushing = true;
+        setImmediate(() => void this.#flushRemovals());
+      }
+    }
     if (!Array.isArray(left)) return;
     const held = new Map(this.#inFlight);
     for (const item of this.#toRemove) held.set(item, (held.get(item) ?? 0) + 1);

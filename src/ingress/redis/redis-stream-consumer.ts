@@ -40,6 +40,7 @@ export class RedisStreamConsumer {
   #flushing = false;
   #flushAgain = false;
   #claiming = false;
+  #claimTimer: NodeJS.Timeout | undefined;
 
   constructor(config: RedisStreamConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats) {
     this.source = `redis/stream:${config.key}`;
@@ -49,9 +50,12 @@ export class RedisStreamConsumer {
     this.#stats = stats;
   }
 
-  /** Sends the acknowledgements still queued, after any flush in progress. */
+  /** Sends the acknowledgements still queued, after any flush in progress (a stop: this host holds nothing more to re-claim). */
   async flush(): Promise<void> {
-    while (this.#flushing) await new Promise((resolve) => setImmediate(resolve));
+    clearInterval(this.#claimTimer);
+    this.#claimTimer = undefined;
+    // A short sleep, not setImmediate: a flush stuck on a dead socket must not spin the CPU while it waits.
+    while (this.#flushing) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.#flushAcks();
   }
 
@@ -74,37 +78,38 @@ export class RedisStreamConsumer {
       if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
     }
     await this.#flushAcks();
+    // Re-claiming the entries this host holds starts before its own backlog is
+    // recovered and goes on after the read loop, through a stop's drain, until
+    // flush(): in either window other hosts' XAUTOCLAIM would otherwise take
+    // entries still being processed here, and run them a second time.
+    clearInterval(this.#claimTimer);
+    this.#claimTimer = setInterval(() => void this.#claim(run), Math.max(1000, Math.floor(claimIdleMs / 2)));
+    this.#claimTimer.unref();
     await this.#recoverOwn(run);
-    const claimTimer = setInterval(() => void this.#claim(run.commands), Math.max(1000, Math.floor(claimIdleMs / 2)));
-    claimTimer.unref();
-    try {
-      // Up to READ_AHEAD reads in flight on the reader connection: Redis
-      // answers them in order, and while one reply is decoded and taken the
-      // next is already on its way. One read at a time would leave the host
-      // waiting a round trip (stretched by everything else this thread does)
-      // for every batchSize entries.
-      const read = () => {
-        const reply = run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', key, '>']);
-        // Reads behind the one awaited may fail with the connection after the loop has ended: not unhandled.
-        reply.catch(() => undefined);
-        return reply;
-      };
-      const reads: Promise<unknown>[] = [];
-      while (run.active) {
-        while (reads.length < READ_AHEAD && this.#intake.pending + reads.length * batchSize < maxInFlight) reads.push(read());
-        if (reads.length === 0) {
-          await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
-          continue;
-        }
-        const entries = parseEntries(await (reads.shift() as Promise<unknown>));
-        if (entries.length > 0) this.#take(entries);
+    // Up to READ_AHEAD reads in flight on the reader connection: Redis
+    // answers them in order, and while one reply is decoded and taken the
+    // next is already on its way. One read at a time would leave the host
+    // waiting a round trip (stretched by everything else this thread does)
+    // for every batchSize entries.
+    const read = () => {
+      const reply = run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', key, '>']);
+      // Reads behind the one awaited may fail with the connection after the loop has ended: not unhandled.
+      reply.catch(() => undefined);
+      return reply;
+    };
+    const reads: Promise<unknown>[] = [];
+    while (run.active) {
+      while (reads.length < READ_AHEAD && this.#intake.pending + reads.length * batchSize < maxInFlight) reads.push(read());
+      if (reads.length === 0) {
+        await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+        continue;
       }
-      // Replies still on their way when the run ends hand entries to this
-      // consumer that nobody takes now: they stay pending in the group, and the
-      // next session's #recoverOwn (or another host's XAUTOCLAIM) delivers them.
-    } finally {
-      clearInterval(claimTimer);
+      const entries = parseEntries(await (reads.shift() as Promise<unknown>));
+      if (entries.length > 0) this.#take(entries);
     }
+    // Replies still on their way when the run ends hand entries to this
+    // consumer that nobody takes now: they stay pending in the group, and the
+    // next session's #recoverOwn (or another host's XAUTOCLAIM) delivers them.
   }
 
   async #recoverOwn(run: ConsumerRun): Promise<void> {
@@ -189,9 +194,11 @@ export class RedisStreamConsumer {
     }
   }
 
-  async #claim(commands: Redis): Promise<void> {
-    if (this.#claiming || !this.#run?.active) return;
+  /** Re-claims this host's own entries in flight; while `run` reads, also takes entries other consumers left idle. */
+  async #claim(run: ConsumerRun): Promise<void> {
+    if (this.#claiming) return;
     this.#claiming = true;
+    const { commands } = run;
     const { key, group, claimIdleMs, batchSize, maxInFlight } = this.#config;
     try {
       const now = Date.now();
@@ -201,7 +208,7 @@ export class RedisStreamConsumer {
         for (const id of stale) if (this.#inFlight.has(id)) this.#inFlight.set(id, now);
       }
       let cursor = '0-0';
-      for (let round = 0; round < CLAIM_ROUNDS && this.#intake.pending < maxInFlight; round++) {
+      for (let round = 0; run.active && round < CLAIM_ROUNDS && this.#intake.pending < maxInFlight; round++) {
         const claim = parseClaim(await commands.call('XAUTOCLAIM', [key, group, this.#consumer, claimIdleMs, cursor, 'COUNT', batchSize]));
         const fresh = this.#fresh(claim.entries);
         this.#stats.claimed += fresh.length;
