@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { RedisListConfig } from '../broker-config.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
+import { PendingCount } from '../broker-pending.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import type { BrokerStats } from '../broker-stats.ts';
 import { decodeText } from './redis-entry.ts';
@@ -34,6 +35,8 @@ export class RedisListConsumer {
   readonly #stats: BrokerStats;
   /** Items held here (a multiset: equal items are distinct messages). Survives sessions. */
   readonly #inFlight = new Map<string, number>();
+  /** Items of this list held in the host (its own maxInFlight, whatever else the source consumes). */
+  readonly #pending = new PendingCount();
   /** Settled items whose LREM has not been confirmed. Survives sessions. */
   #toRemove: string[] = [];
   #run: ConsumerRun | undefined;
@@ -67,7 +70,7 @@ export class RedisListConsumer {
     await this.#flushRemovals();
     await this.#recover(run);
     while (run.active) {
-      await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+      await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
       if (!run.active) break;
       const moved = await run.reader.call('EVAL', [MOVE_BATCH, 2, key, this.processingKey, from, batchSize]);
       let items = Array.isArray(moved) ? moved.map((item) => String(item)) : [];
@@ -114,6 +117,7 @@ export class RedisListConsumer {
     const now = Date.now();
     const messages: BrokerMessage[] = items.map((item) => {
       this.#inFlight.set(item, (this.#inFlight.get(item) ?? 0) + 1);
+      this.#pending.add();
       const { decoded, body, contentType } = decodeText(item, { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
       const done = () => {
         this.#release(item);
@@ -135,6 +139,7 @@ export class RedisListConsumer {
   }
 
   #release(item: string): void {
+    this.#pending.done();
     const count = (this.#inFlight.get(item) ?? 1) - 1;
     if (count > 0) this.#inFlight.set(item, count);
     else this.#inFlight.delete(item);

@@ -13,6 +13,8 @@ import type { ConsumerRun } from './redis-session.ts';
 export class RedisPubSubConsumer {
   readonly #subscriptions: readonly RedisPubSubConfig[];
   readonly #intake: BrokerIntake;
+  /** Messages of each subscription held in the host (each its own maxInFlight). */
+  readonly #held = new Map<RedisPubSubConfig, number>();
 
   constructor(subscriptions: readonly RedisPubSubConfig[], intake: BrokerIntake) {
     this.#subscriptions = subscriptions;
@@ -46,19 +48,28 @@ export class RedisPubSubConsumer {
   }
 
   #take(sub: RedisPubSubConfig, channel: string, text: string): void {
-    if (this.#intake.pending >= sub.maxInFlight) {
+    const held = this.#held.get(sub) ?? 0;
+    if (held >= sub.maxInFlight) {
       this.#intake.dropped('over maxInFlight', false);
       return;
     }
     const source = `redis/channel:${channel}`;
+    const done = () => this.#held.set(sub, (this.#held.get(sub) ?? 1) - 1);
     const { decoded, body, contentType } = decodeText(text, { source, now: Date.now(), type: sub.type ?? channel });
     const message: BrokerMessage = {
       decoded, source, body, contentType,
       // Nothing to acknowledge: Redis forgot the message when it sent it.
-      ack: () => true,
-      refuse: () => undefined,
-      release: () => this.#intake.dropped('not accepted', true),
+      ack: () => {
+        done();
+        return true;
+      },
+      refuse: () => done(),
+      release: () => {
+        done();
+        this.#intake.dropped('not accepted', true);
+      },
     };
+    this.#held.set(sub, held + 1);
     void this.#intake.take([message]);
   }
 }

@@ -14,6 +14,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisStreamConfig } from '../broker-config.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
+import { PendingCount } from '../broker-pending.ts';
 import type { BrokerMessage, Decoded } from '../broker-message.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerStats } from '../broker-stats.ts';
@@ -34,6 +35,8 @@ export class RedisStreamConsumer {
   readonly #stats: BrokerStats;
   /** Entry id → when this host last took or re-claimed it. Survives sessions. */
   readonly #inFlight = new Map<string, number>();
+  /** Entries of this stream held in the host (its own maxInFlight, whatever else the source consumes). */
+  readonly #pending = new PendingCount();
   /** Settled entries whose XACK has not been confirmed. Survives sessions. */
   readonly #toAck = new Set<string>();
   #run: ConsumerRun | undefined;
@@ -99,9 +102,9 @@ export class RedisStreamConsumer {
     };
     const reads: Promise<unknown>[] = [];
     while (run.active) {
-      while (reads.length < READ_AHEAD && this.#intake.pending + reads.length * batchSize < maxInFlight) reads.push(read());
+      while (reads.length < READ_AHEAD && this.#pending.count + reads.length * batchSize < maxInFlight) reads.push(read());
       if (reads.length === 0) {
-        await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+        await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
         continue;
       }
       const entries = parseEntries(await (reads.shift() as Promise<unknown>));
@@ -122,7 +125,7 @@ export class RedisStreamConsumer {
       const fresh = this.#fresh(entries);
       this.#stats.recovered += fresh.length;
       if (fresh.length > 0) this.#take(fresh);
-      await Promise.race([this.#intake.below(maxInFlight), run.stopped]);
+      await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
     }
   }
 
@@ -144,6 +147,7 @@ export class RedisStreamConsumer {
     for (const { id, fields } of entries) {
       if (fields === null) continue;
       this.#inFlight.set(id, now);
+      this.#pending.add();
       messages.push(new StreamMessage(this, id, fields, decodeStreamEntry(id, fields, context)));
     }
     void this.#intake.take(messages);
@@ -151,14 +155,14 @@ export class RedisStreamConsumer {
 
   /** The entry's outcome is durable (or it was refused into the host DLQ): acknowledge it. */
   settled(id: string): boolean {
-    this.#inFlight.delete(id);
+    if (this.#inFlight.delete(id)) this.#pending.done();
     this.#ackLater(id);
     return true;
   }
 
   /** The host could not accept the entry: still pending for this consumer, so take it again while running, else the next session or XAUTOCLAIM will. */
   released(id: string, fields: string[]): void {
-    this.#inFlight.delete(id);
+    if (this.#inFlight.delete(id)) this.#pending.done();
     if (this.#run?.active) this.#take([{ id, fields }]);
   }
 
@@ -208,7 +212,7 @@ export class RedisStreamConsumer {
         for (const id of stale) if (this.#inFlight.has(id)) this.#inFlight.set(id, now);
       }
       let cursor = '0-0';
-      for (let round = 0; run.active && round < CLAIM_ROUNDS && this.#intake.pending < maxInFlight; round++) {
+      for (let round = 0; run.active && round < CLAIM_ROUNDS && this.#pending.count < maxInFlight; round++) {
         const claim = parseClaim(await commands.call('XAUTOCLAIM', [key, group, this.#consumer, claimIdleMs, cursor, 'COUNT', batchSize]));
         const fresh = this.#fresh(claim.entries);
         this.#stats.claimed += fresh.length;
