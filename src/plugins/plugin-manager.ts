@@ -118,12 +118,14 @@ export class PluginManager {
       let next: InstalledPlugin = { ...current, grants, enabled: patch.enabled ?? current.enabled, config: patch.config ?? current.config };
       let loaded: LoadedPlugin | undefined;
       if (current.pending) {
-        const candidate = await this.#deps.load(current.pending.root, { config: patch.config ?? current.pending.config, grants });
+        // Whether the grants now promote the waiting version is decided with its own config: a
+        // patch's config is for whichever version runs after this change, checked against its schema.
+        const candidate = await this.#deps.load(current.pending.root, { config: current.pending.config, grants });
         const extra = await addedAsks(this.#deps, current, candidate, grants);
         if (extra.length > 0) next.pending = { ...current.pending, missingGrants: extra };
         else {
           next = promote(next, current.pending, patch.config);
-          loaded = candidate;
+          loaded = patch.config === undefined ? candidate : await this.#deps.load(current.pending.root, { config: patch.config, grants });
         }
       }
       loaded ??= await this.#deps.load(next.root, next);

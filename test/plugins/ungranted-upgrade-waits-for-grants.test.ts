@@ -1,6 +1,7 @@
 // An upgrade asking for capabilities not granted is recorded as pending and
 // not activated; the running version keeps serving, across a restart too,
-// until the operator grants them. A first install runs with what is granted.
+// until the operator grants them; meanwhile a config change is for the running
+// version. A first install runs with what is granted.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,6 +57,22 @@ test('installing the running version again drops a pending one', async () => {
   const again = await fx.host.pluginManager.install({ spec: same });
   assert.equal(again.installed.pending, undefined);
   assert.equal(again.installed.version, '1.1.0');
+});
+
+test('while an upgrade waits, the running version can be reconfigured against its own schema; a grant then promotes the waiting one with its config', async () => {
+  const name = '@acme/configured';
+  const schema = (field: string) => ({ type: 'object', properties: { [field]: { type: 'string' } }, additionalProperties: false });
+  await fx.host.pluginManager.install({ spec: await writePluginFolder(fx.work, { name, version: '1.0.0', config: schema('a') }), config: { a: '1' } });
+  const waiting = await fx.host.pluginManager.install({ spec: await packPlugin(fx.work, { name, version: '2.0.0', capabilities: { kv: true }, config: schema('b') }), config: { b: 'x' } });
+  assert.equal(waiting.change, 'pending');
+  const reconfigured = await fx.host.pluginManager.update(name, { config: { a: '2' } });
+  assert.equal(reconfigured.installed.version, '1.0.0');
+  assert.deepEqual(reconfigured.installed.config, { a: '2' });
+  assert.deepEqual(reconfigured.installed.pending?.config, { b: 'x' }, 'the waiting version keeps its own config');
+  await assert.rejects(fx.host.pluginManager.update(name, { config: { b: 'y' } }), (err: Error & { code?: string }) => err.code === 'PLEXUS_INVALID_CONFIG', 'a config for the waiting version does not fit the running one');
+  const promoted = await fx.host.pluginManager.update(name, { grants: ['kv'] });
+  assert.equal(promoted.installed.version, '2.0.0');
+  assert.deepEqual(promoted.installed.config, { b: 'x' });
 });
 
 test('a first install runs with what was granted and reports what was not', async () => {
