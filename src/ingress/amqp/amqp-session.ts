@@ -13,6 +13,7 @@ import type { DepthReading } from '../broker-depth.ts';
 import type { IngressSession } from '../broker-ingress.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
+import { settledWithin } from '../broker-reconnect-delay.ts';
 import { AmqpAckWindow } from './amqp-ack-window.ts';
 import { openAmqpConnection } from './amqp-connection.ts';
 import { decodeAmqpMessage } from './amqp-message.ts';
@@ -29,6 +30,8 @@ export interface AmqpSessionOptions {
 
 /** How often new plugin subscriptions are bound while connected. */
 const REBIND_EVERY_MS = 5000;
+/** How long a closing session waits for RabbitMQ to confirm its channel's close (and with it the last acks). */
+const CHANNEL_CLOSE_MS = 5000;
 
 export class AmqpSession implements IngressSession {
   readonly lost: Promise<Error | undefined>;
@@ -98,8 +101,9 @@ export class AmqpSession implements IngressSession {
     // sent before it on that channel, whereas amqplib may put the
     // connection's close on the wire ahead of another channel's frames.
     // Otherwise RabbitMQ would redeliver messages that already settled.
+    // Bounded: a silent broker never answers the close, and the stop must go on.
     this.#acks.flush();
-    await this.#channel.close().catch(() => undefined);
+    await settledWithin(this.#channel.close().catch(() => undefined), CHANNEL_CLOSE_MS);
     this.#acks.close();
     await this.#model.close().catch(() => undefined);
   }
