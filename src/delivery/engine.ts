@@ -92,6 +92,11 @@ export class DeliveryEngine {
     this.schedulePump();
   }
 
+  /** The folders of plugin versions with batches running now: a version folder must stay while its batches may need it. */
+  runningRoots(): readonly string[] {
+    return this.retiring.runningRoots();
+  }
+
   /** Loads this host's unfinished deliveries, and any a stopped host left, from the store (after a restart). */
   async recover(): Promise<number> {
     const pending = await this.store.adopt({ own: true });
@@ -306,7 +311,7 @@ export class DeliveryEngine {
   private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<BatchSettlements> {
     this.inFlightBatches++;
     const key = plugin.spec.key;
-    this.retiring.started(key);
+    this.retiring.started(key, plugin.spec.root);
     const started = this.now();
     try {
       const result = plugin.execute === undefined ? await this.runInSandbox(plugin, batch) : await plugin.execute(batch.map((d) => d.record.event));

@@ -8,6 +8,8 @@ export class RetiringInstances {
   readonly #running = new Map<string, number>();
   /** Versions swapped out whose instances still have batches running. */
   readonly #retired = new Set<string>();
+  /** The folder each version with batches running was loaded from. */
+  readonly #roots = new Map<string, string>();
   readonly #evict: (key: string) => void;
 
   /** `evict`: drop the version's instances (their cleanup runs). */
@@ -15,9 +17,15 @@ export class RetiringInstances {
     this.#evict = evict;
   }
 
-  /** A batch starts on version `key`. */
-  started(key: string): void {
+  /** A batch starts on version `key`, loaded from `root` (a crashed batch's events are re-run on instances loaded from there). */
+  started(key: string, root?: string): void {
     this.#running.set(key, (this.#running.get(key) ?? 0) + 1);
+    if (root) this.#roots.set(key, root);
+  }
+
+  /** The folders of the versions that have batches running now. */
+  runningRoots(): string[] {
+    return [...this.#roots.values()];
   }
 
   /** A batch on version `key` is over (whatever its outcome). */
@@ -28,6 +36,7 @@ export class RetiringInstances {
       return;
     }
     this.#running.delete(key);
+    this.#roots.delete(key);
     if (this.#retired.delete(key)) this.#evict(key);
   }
 

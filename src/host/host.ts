@@ -64,6 +64,7 @@ export class Host {
       logger,
       reload: (installed) => this.reloadPlugins(installed),
       unpack: this.unpacker.unpack,
+      inUse: () => this.engine.runningRoots(),
     });
     this.engine = new DeliveryEngine({
       store,

@@ -3,7 +3,7 @@
 // all rewrite plugins.json); each is all or nothing (plugin-activation). A
 // version asking for capabilities not granted is recorded as pending and not
 // activated; the running version keeps serving until an update grants them.
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { HOST_API_VERSION, type JsonObject } from '@plexus/plugin-sdk';
 import type { LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import { DEFAULT_REGISTRY } from './fetch-package.ts';
@@ -12,7 +12,7 @@ import { activate, addedAsks, ungranted, type ActivationDeps } from './plugin-ac
 import { unpackPlugin } from './plugin-installer.ts';
 import type { Unpack } from './unpack-worker.ts';
 import { readPluginState, writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
-import { pruneVersions, removePluginFolder } from './version-folders.ts';
+import { pluginFolder, pruneVersions } from './version-folders.ts';
 
 export type { Change } from './installed-records.ts';
 
@@ -22,7 +22,12 @@ export interface PluginManagerOptions extends Omit<ActivationDeps, 'statePath'> 
   hostApiVersion?: string;
   /** Fetches and unpacks a package; default: on the calling thread (the host passes an UnpackWorker's). */
   unpack?: Unpack;
+  /** Folders of plugin versions with batches running now (the engine's): kept until those batches are over. */
+  inUse?: () => readonly string[];
 }
+
+/** How often an uninstalled plugin's folders still in use are looked at again. */
+const PRUNE_RETRY_MS = 1000;
 
 export interface InstallRequest {
   spec: string;
@@ -52,14 +57,16 @@ export class PluginManager {
   readonly #registry: string;
   readonly #hostApiVersion: string;
   readonly #unpack: Unpack;
+  readonly #inUse: () => readonly string[];
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: PluginManagerOptions) {
-    const { registry, hostApiVersion, unpack, ...deps } = options;
+    const { registry, hostApiVersion, unpack, inUse, ...deps } = options;
     this.#deps = { ...deps, statePath: join(options.stateDir, 'plugins.json') };
     this.#registry = registry ?? DEFAULT_REGISTRY;
     this.#hostApiVersion = hostApiVersion ?? HOST_API_VERSION;
     this.#unpack = unpack ?? unpackPlugin;
+    this.#inUse = inUse ?? (() => []);
   }
 
   get statePath(): string {
@@ -105,7 +112,7 @@ export class PluginManager {
         return { installed: next, missingGrants: ungranted(loaded, grants), change: changeOf(current?.version, version) };
       } finally {
         // A refused version's folder goes; the one just replaced stays until the next change.
-        await pruneVersions(this.#deps.stateDir, name, referencedRoots(after, name, current?.root));
+        await this.#prune(name, referencedRoots(after, name, current?.root));
       }
     });
   }
@@ -133,7 +140,7 @@ export class PluginManager {
       if (JSON.stringify(next) === JSON.stringify(current)) return { installed: current, missingGrants, change: 'unchanged' };
       const rerun = next.root !== current.root || !current.enabled || JSON.stringify([next.config, next.grants]) !== JSON.stringify([current.config, current.grants]);
       const after = await activate(this.#deps, state, name, next, rerun ? loaded : undefined);
-      await pruneVersions(this.#deps.stateDir, name, referencedRoots(after, name, current.root));
+      await this.#prune(name, referencedRoots(after, name, current.root));
       if (next.version !== current.version) this.#deps.logger.info({ plugin: name, version: next.version, from: current.version }, 'pending plugin version granted and activated');
       return { installed: next, missingGrants, change: next.version === current.version ? 'updated' : changeOf(current.version, next.version) };
     });
@@ -144,8 +151,8 @@ export class PluginManager {
       const state = await readPluginState(this.statePath);
       const current = findPlugin(state, name);
       await activate(this.#deps, state, name, undefined, undefined);
-      // In-flight batches already have their code loaded; nothing reads these files again.
-      await removePluginFolder(this.#deps.stateDir, name);
+      // Batches still running keep their folders: one that crashes re-runs its events on instances loaded from there.
+      await this.#prune(name, new Set(), true);
       this.#deps.logger.info({ plugin: name, version: current.version }, 'plugin uninstalled');
       return current;
     });
@@ -161,6 +168,22 @@ export class PluginManager {
     const written: PluginStateFile = { version: 1, plugins: state.plugins.map((p) => (p.name === next.name ? next : p)) };
     await writePluginState(this.statePath, written);
     return written;
+  }
+
+  /**
+   * Removes `name`'s version folders other than `keep` and those with batches
+   * running. With `retry` (an uninstall), the folders left for running
+   * batches are looked at again until they go.
+   */
+  async #prune(name: string, keep: ReadonlySet<string>, retry = false): Promise<void> {
+    const folder = resolve(pluginFolder(this.#deps.stateDir, name)) + sep;
+    const busy = this.#inUse().filter((root) => root.startsWith(folder));
+    await pruneVersions(this.#deps.stateDir, name, new Set([...keep, ...busy]));
+    if (!retry || busy.length === 0) return;
+    const timer = setTimeout(() => {
+      void this.#serial(async () => this.#prune(name, referencedRoots(await readPluginState(this.statePath), name, undefined), true)).catch(() => undefined);
+    }, PRUNE_RETRY_MS);
+    timer.unref();
   }
 
   #serial<T>(operation: () => Promise<T>): Promise<T> {
