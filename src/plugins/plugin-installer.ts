@@ -46,9 +46,9 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
   // semver accepts " 1.0.0" and "v1.0.0"; the version names a folder and an instance key, so only its canonical form.
   if (semver.valid(pkg.version) !== pkg.version) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `version "${pkg.version}" is not a canonical semver version (e.g. 1.2.3)`);
   assertApiCompatible(pkg.name, pkg.plexus.apiVersion, options.hostApiVersion);
-  const root = await chooseRoot(pkg, fetched.integrity, options);
+  const { root, inPlace } = await chooseRoot(pkg, fetched.integrity, options);
   // The same content is already in place (and maybe running): leave it untouched.
-  if ((await contentAt(root, options)) !== fetched.integrity) {
+  if (!inPlace) {
     const staging = stagingFolder(options.stateDir);
     try {
       await writePackageFiles(files, staging);
@@ -68,14 +68,15 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
  * no longer references may still serve batches of a version just replaced,
  * and an instance's key derives from its root: rewriting it in place would
  * let the new content go live on the old instances without its init ever
- * running.
+ * running. `inPlace`: the root already holds exactly this content.
  */
-async function chooseRoot(pkg: PluginPackageJson, integrity: string, options: UnpackOptions): Promise<string> {
+async function chooseRoot(pkg: PluginPackageJson, integrity: string, options: UnpackOptions): Promise<{ root: string; inPlace: boolean }> {
   const plain = versionRoot(pkg.name, pkg.version);
   const held = await contentAt(plain, options);
-  if (held === integrity) return plain;
-  if (held === undefined && !existsSync(resolve(options.stateDir, plain))) return plain;
-  return versionRoot(pkg.name, pkg.version, integrity);
+  if (held === integrity) return { root: plain, inPlace: true };
+  if (held === undefined && !existsSync(resolve(options.stateDir, plain))) return { root: plain, inPlace: false };
+  const named = versionRoot(pkg.name, pkg.version, integrity);
+  return { root: named, inPlace: (await contentAt(named, options)) === integrity };
 }
 
 /** The integrity of what `root` holds: as the state file records it, else as the folder's own record says; undefined if unknown. */
