@@ -94,10 +94,7 @@ export class RedisListConsumer {
       left = await run.commands.call('LRANGE', [this.processingKey, 0, -1]);
     } finally {
       this.#flushing = false;
-      if (this.#toRemove.length > 0) {
-        this.#flushing = true;
-        setImmediate(() => void this.#flushRemovals());
-      }
+      if (this.#toRemove.length > 0) this.#scheduleFlush();
     }
     if (!Array.isArray(left)) return;
     const held = new Map(this.#inFlight);
@@ -147,6 +144,11 @@ export class RedisListConsumer {
 
   #removeLater(item: string): void {
     this.#toRemove.push(item);
+    this.#scheduleFlush();
+  }
+
+  /** Removes what is queued at the end of this turn, or right after the flush in progress. */
+  #scheduleFlush(): void {
     if (this.#flushing) {
       this.#flushAgain = true;
       return;
