@@ -4,20 +4,12 @@
 // event is no exception unless it was alone: it may belong to another
 // plugin, which did nothing wrong and must not lose an attempt to the crash.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
-import type { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
-import { startSlowKvPool, testEvent } from './sandbox-fixture.ts';
+import { slowKvPool, testEvent } from './sandbox-fixture.ts';
 
-let pool: SandboxPool;
-let dir: string;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ pool, dir, close } = await startSlowKvPool());
-});
-after(() => close());
+const slow = slowKvPool();
 
 test('an innocent one-event batch in flight when another plugin kills the sandbox succeeds on its re-run', { timeout: 60_000 }, async () => {
   const options = { grants: ['kv'], secrets: {}, ceiling: { memoryMb: 512, timeoutMs: 30_000 } };
@@ -26,19 +18,19 @@ test('an innocent one-event batch in flight when another plugin kills the sandbo
     capabilities: { kv: true },
     limits: { timeoutMs: 10_000 },
     source: "import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ async execute(e, ctx) { await ctx.kv.get('d:1500'); } });",
-  }, dir), options)).spec;
+  }, slow.dir), options)).spec;
   const bomb = (await loadPlugin(await writePlugin({
     name: 'bomb',
     limits: { memoryMb: 64, timeoutMs: 1000 },
     source: "import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ execute(e) { if (e.data?.bomb) Array(1e9).fill(0); } });",
-  }, dir), options)).spec;
-  await pool.warm(innocent);
-  const waiting = pool.run(innocent, [testEvent({})]);
+  }, slow.dir), options)).spec;
+  await slow.pool.warm(innocent);
+  const waiting = slow.pool.run(innocent, [testEvent({})]);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const [bombed, innocentResult] = await Promise.all([pool.run(bomb, [testEvent({ bomb: true })]), waiting]);
+  const [bombed, innocentResult] = await Promise.all([slow.pool.run(bomb, [testEvent({ bomb: true })]), waiting]);
   assert.equal(innocentResult.outcomes[0]?.ok, true, 'the innocent event is not charged');
   const [bombOutcome] = bombed.outcomes;
   assert.equal(bombOutcome?.ok, false, 'the event that kills the sandbox again is charged');
   assert.match(bombOutcome?.ok === false ? String(bombOutcome.error.code) : '', /PLEXUS_(SANDBOX_CRASHED|OUT_OF_MEMORY)/);
-  assert.ok(pool.crashes >= 1);
+  assert.ok(slow.pool.crashes >= 1);
 });

@@ -3,20 +3,12 @@
 // its own: an event of it that never settled fails with PLEXUS_TIMEOUT, and
 // it never carries the outcome (or the emitted events) of another batch.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
-import type { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
-import { startSlowKvPool, testEvent } from './sandbox-fixture.ts';
+import { slowKvPool, testEvent } from './sandbox-fixture.ts';
 
-let pool: SandboxPool;
-let dir: string;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ pool, dir, close } = await startSlowKvPool());
-});
-after(() => close());
+const slow = slowKvPool();
 
 const event = testEvent;
 
@@ -30,12 +22,12 @@ export default definePlugin({ async execute(e, ctx) {
   if (e.data.mode === 'hang') await new Promise(() => {});
   if (e.data.mode === 'kv') { await ctx.kv.get(e.data.key); ctx.emit('test.out', { from: e.data.tag }); }
 } });`,
-  }, dir);
+  }, slow.dir);
   const { spec } = await loadPlugin(root, { grants: ['kv', 'emit:test.out'], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } });
-  const first = pool.run(spec, [event({ mode: 'hang' }), event({ mode: 'ok' })]);
+  const first = slow.pool.run(spec, [event({ mode: 'hang' }), event({ mode: 'ok' })]);
   await new Promise((resolve) => setTimeout(resolve, 100));
   // Started while the first waits; its first event settles (and emits) before the first batch's time runs out.
-  const second = pool.run(spec, [event({ mode: 'kv', key: 'd:100', tag: 'B1' }), event({ mode: 'kv', key: 'd:5000', tag: 'B2' })]);
+  const second = slow.pool.run(spec, [event({ mode: 'kv', key: 'd:100', tag: 'B1' }), event({ mode: 'kv', key: 'd:5000', tag: 'B2' })]);
   const [a, b] = await Promise.all([first, second]);
   const [hung, ok] = a.outcomes;
   assert.equal(hung?.ok, false, 'the event that never settled did not succeed');

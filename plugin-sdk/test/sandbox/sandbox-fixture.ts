@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
 import type { PluginRuntimeSpec, RunResult } from '../../src/sandbox/protocol.ts';
 import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
@@ -51,17 +52,30 @@ export class SandboxFixture {
 /**
  * One worker whose kv answers each call after the delay its key names
  * (`d:<ms>`), with nothing stored: for tests of what runs while a batch waits.
+ * Started before the file's tests and closed after them.
  */
-export async function startSlowKvPool(): Promise<{ pool: SandboxPool; dir: string; close(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'plexus-slow-kv-'));
-  const pool = await SandboxPool.start({
-    threads: 1,
-    kv: async (_plugin, _op, args) => {
-      await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
-      return null;
-    },
+export function slowKvPool(): { readonly pool: SandboxPool; readonly dir: string } {
+  let started: { pool: SandboxPool; dir: string } | undefined;
+  before(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plexus-slow-kv-'));
+    const pool = await SandboxPool.start({
+      threads: 1,
+      kv: async (_plugin, _op, args) => {
+        await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
+        return null;
+      },
+    });
+    started = { pool, dir };
   });
-  return { pool, dir, close: async () => { await pool.close(); await rm(dir, { recursive: true, force: true }); } };
+  after(async () => {
+    await started?.pool.close();
+    if (started) await rm(started.dir, { recursive: true, force: true });
+  });
+  const get = () => {
+    if (!started) throw new Error('the slow-kv pool starts in before()');
+    return started;
+  };
+  return { get pool() { return get().pool; }, get dir() { return get().dir; } };
 }
 
 export const testEvent = (data: unknown) => ({ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data });

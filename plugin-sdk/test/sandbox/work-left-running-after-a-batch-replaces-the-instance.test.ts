@@ -6,20 +6,12 @@
 // once its batch is done (restart cause `detached`), and other plugins never
 // notice.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
-import type { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
-import { startSlowKvPool, testEvent } from './sandbox-fixture.ts';
+import { slowKvPool, testEvent } from './sandbox-fixture.ts';
 
-let pool: SandboxPool;
-let dir: string;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ pool, dir, close } = await startSlowKvPool());
-});
-after(() => close());
+const slow = slowKvPool();
 
 const event = testEvent;
 const options = { grants: ['kv'], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } };
@@ -31,18 +23,18 @@ test('an instance whose plugin left a kv call running is replaced, and the sandb
     limits: { timeoutMs: 500 },
     source: `import { definePlugin } from '@plexus/plugin-sdk';
 export default definePlugin({ execute(e, ctx) { if (e.data.arm) ctx.kv.get('d:200').then(() => { while (true) {} }); } });`,
-  }, dir), options)).spec;
-  const good = (await loadPlugin(await writePlugin({ name: 'good', source: "import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ execute() {} });" }, dir), options)).spec;
+  }, slow.dir), options)).spec;
+  const good = (await loadPlugin(await writePlugin({ name: 'good', source: "import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ execute() {} });" }, slow.dir), options)).spec;
 
-  const armed = await pool.run(detached, [event({ arm: true })]);
+  const armed = await slow.pool.run(detached, [event({ arm: true })]);
   assert.equal(armed.outcomes[0]?.ok, true, 'the batch itself succeeded');
   assert.deepEqual(armed.restarts.map((r) => r.cause), ['detached']);
   // Past the moment the kv answer arrives (200 ms).
   await new Promise((resolve) => setTimeout(resolve, 500));
   const started = performance.now();
-  const [again, other] = await Promise.all([pool.run(detached, [event({})]), pool.run(good, [event({})])]);
+  const [again, other] = await Promise.all([slow.pool.run(detached, [event({})]), slow.pool.run(good, [event({})])]);
   assert.equal(again.outcomes[0]?.ok, true, 'a fresh instance serves the plugin');
   assert.equal(other.outcomes[0]?.ok, true, 'another plugin is untouched');
   assert.ok(performance.now() - started < 2000, 'nobody waited on a held isolate');
-  assert.equal(pool.crashes, 0, 'the sandbox process never died');
+  assert.equal(slow.pool.crashes, 0, 'the sandbox process never died');
 });
