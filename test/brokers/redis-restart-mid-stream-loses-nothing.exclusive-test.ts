@@ -2,6 +2,9 @@
 // ingress reconnects by itself, acknowledges what settled while Redis was
 // down, re-reads its own pending entries and resumes; afterwards every entry
 // was handled, none lost, duplicates counted and reported.
+//
+// An `.exclusive-test.ts` file: it stops a broker every other test shares, so
+// `npm test` runs it alone, after the other files (which run two at a time).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Redis } from 'ioredis';

@@ -1,6 +1,9 @@
 // Fault test: RabbitMQ is restarted in the middle of a 10,000-message stream.
 // The ingress reconnects by itself (no host restart) and resumes; afterwards
 // every message was handled, none lost, duplicates counted and reported.
+//
+// An `.exclusive-test.ts` file: it stops a broker every other test shares, so
+// `npm test` runs it alone, after the other files (which run two at a time).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireService } from '../helpers/services.ts';
