@@ -13,7 +13,8 @@ import { durationSchema, positiveInteger, section } from './schema-parts.ts';
 
 export const CONFIG_FORMATS = { duration: 'plexus-duration', listen: 'plexus-listen' } as const;
 
-const duration = durationSchema(CONFIG_FORMATS.duration);
+const window = durationSchema(CONFIG_FORMATS.duration, 'window');
+const timer = durationSchema(CONFIG_FORMATS.duration, 'timer');
 const listen = { type: 'string', format: CONFIG_FORMATS.listen } as const;
 
 export const STORE_KINDS = ['sqlite', 'redis'] as const;
@@ -44,20 +45,20 @@ export const CONFIG_SCHEMA = {
         },
       ],
     },
-    sandbox: section({ threads: positiveInteger, idleMs: duration, nice: { type: 'integer', minimum: 0, maximum: 19 } }),
+    sandbox: section({ threads: positiveInteger, idleMs: timer, nice: { type: 'integer', minimum: 0, maximum: 19 } }),
     delivery: section({
-      dedupWindowMs: duration,
+      dedupWindowMs: window,
       batchSize: positiveInteger,
-      lingerMs: duration,
+      lingerMs: timer,
       maxQueued: positiveInteger,
       concurrency: positiveInteger,
-      retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: duration, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: duration }),
-      breaker: section({ failureThreshold: positiveInteger, coolDownMs: duration }),
+      retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: timer, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: timer }),
+      breaker: section({ failureThreshold: positiveInteger, coolDownMs: timer }),
     }),
-    retention: section({ journalMs: duration, dlqMs: duration }),
-    limits: section({ memoryMb: positiveInteger, timeoutMs: duration }),
+    retention: section({ journalMs: window, dlqMs: window }),
+    limits: section({ memoryMb: positiveInteger, timeoutMs: timer }),
     secrets: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: 'string' } },
-    shutdownTimeoutMs: duration,
+    shutdownTimeoutMs: timer,
     // RabbitMQ and Redis sources by name (src/ingress/amqp/README.md, src/ingress/redis/README.md).
     brokers: brokersSchema(CONFIG_FORMATS.duration),
     // Emitted events published to an exchange or a stream through a `brokers` connection (src/egress/README.md).

@@ -8,7 +8,8 @@ import { jsonPointerToPath } from '@plexus/plugin-sdk/runtime';
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
 
-const REFERENCE = /\$(\$?)\{([^{}]*)\}/g;
+// A reference, an escaped one (`$${...}`), or a lone `$${` (a literal `${` with no `}` after it).
+const REFERENCE = /\$(\$?)\{([^{}]*)\}|\$\$\{/g;
 const BODY = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 
 export interface ResolvedDocument {
@@ -40,7 +41,8 @@ function resolveString(text: string, env: EnvMap, problem: (message: string) => 
     problem('has an unterminated ${ (write ${NAME} or ${NAME:-default}; $${ for a literal ${)');
     return text;
   }
-  return text.replace(REFERENCE, (match, escaped: string, body: string) => {
+  return text.replace(REFERENCE, (match, escaped: string | undefined, body: string | undefined) => {
+    if (body === undefined) return '${';
     if (escaped === '$') return match.slice(1);
     const parsed = BODY.exec(body);
     if (!parsed) {

@@ -2,6 +2,7 @@
 // (what operators type), and {host, port} inside the host (what net.listen
 // takes). IPv6 hosts are bracketed: "[::1]:9090". Port 0 asks the OS for a
 // free port, which tests and side-by-side hosts rely on.
+import { isIPv6 } from 'node:net';
 
 export interface ListenAddress {
   host: string;
@@ -15,6 +16,8 @@ export function parseListenAddress(text: string): ListenAddress | undefined {
   if (!match) return undefined;
   const port = Number(match[3]);
   if (port > 65_535) return undefined;
+  // Brackets hold an IPv6 address and nothing else ("[:]" or "[1.2.3.4]" would pass the pattern, then fail to listen).
+  if (match[1] !== undefined && !isIPv6(match[1])) return undefined;
   return { host: (match[1] ?? match[2]) as string, port };
 }
 

@@ -3,7 +3,7 @@
 // Syntax errors come back as PLEXUS_INVALID_CONFIG with the line and column.
 import { readFile } from 'node:fs/promises';
 import { PlexusError } from '@plexus/plugin-sdk';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 
 export async function readConfigFile(path: string): Promise<unknown> {
   let text: string;
@@ -16,16 +16,23 @@ export async function readConfigFile(path: string): Promise<unknown> {
 }
 
 function parseJson(text: string, path: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
-    // V8 may quote the start of the text ("xsecret…" is not valid JSON): drop it, it may hold a secret.
-    const reason = (err as Error).message.replace(/, ".*" is not valid JSON$/s, '');
+    // V8 may quote part of the text (`"xsecret…" is not valid JSON`, or `…"key": 'sk_live_a"…` for a long
+    // one): drop it, it may hold a secret.
+    const reason = (err as Error).message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
     const position = /at position (\d+)/.exec(reason);
     const at = position ? lineAndColumn(text, Number(position[1])) : undefined;
     const where = at ? ` at line ${at.line}, column ${at.column}` : '';
     throw new PlexusError('PLEXUS_INVALID_CONFIG', `Config file ${path} is not valid JSON${where}: ${reason.replace(/ in JSON at position \d+.*$/s, '')}`, { details: { file: path, ...at } });
   }
+  // JSON.parse keeps the last of two equal keys; as in YAML files, a pasted block must not
+  // silently override a setting further up. (YAML 1.2 reads any JSON text, so its parser finds them.)
+  const duplicate = parseDocument(text, { uniqueKeys: true, prettyErrors: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
+  if (duplicate) throw syntaxError(duplicate, path, 'JSON');
+  return value;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -34,16 +41,29 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 function parseYamlText(text: string, path: string): unknown {
+  // Duplicate keys are an error (uniqueKeys): with "last one wins" a pasted
+  // block could silently override a setting further up. Warnings are errors
+  // too: an unknown tag (`!vault`) would otherwise be ignored, and yaml's
+  // own parse() prints each warning with the source line, which may hold a secret.
+  // resolveKnownTags off: YAML 1.1's !!set, !!omap, !!binary and !!timestamp
+  // would load as a Set, Map, bytes or Date, which the schema sees as an
+  // empty object or refuses without saying why; unresolved, they are refused here.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, resolveKnownTags: false });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw syntaxError(problem, path, 'YAML');
   try {
-    // Duplicate keys are an error (uniqueKeys): with "last one wins" a pasted
-    // block could silently override a setting further up.
-    return parseYaml(text, { uniqueKeys: true, prettyErrors: true });
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    if (!(err instanceof YAMLParseError)) throw err;
-    const at = err.linePos?.[0];
-    const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-    // The first line only: the rest is a source excerpt, which may hold a secret.
-    const reason = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error';
-    throw new PlexusError('PLEXUS_INVALID_CONFIG', `Config file ${path} is not valid YAML${where}: ${reason}`, { details: { file: path, ...(at ? { line: at.line, column: at.col } : {}) } });
+    // An alias to no anchor, or an alias bomb (yaml throws ReferenceError): the message names aliases, not values.
+    const reason = (err as Error).message.split('\n')[0] ?? 'invalid aliases';
+    throw new PlexusError('PLEXUS_INVALID_CONFIG', `Config file ${path} is not valid YAML: ${reason}`, { details: { file: path } });
   }
+}
+
+function syntaxError(err: YAMLError, path: string, language: 'JSON' | 'YAML'): PlexusError {
+  const at = err.linePos?.[0];
+  const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+  // The first line only: the rest is a source excerpt, which may hold a secret.
+  const reason = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error';
+  return new PlexusError('PLEXUS_INVALID_CONFIG', `Config file ${path} is not valid ${language}${where}: ${reason}`, { details: { file: path, ...(at ? { line: at.line, column: at.col } : {}) } });
 }

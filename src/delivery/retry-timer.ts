@@ -3,6 +3,9 @@
 // one setTimeout.
 import { BinaryHeap } from './binary-heap.ts';
 
+/** The longest delay Node's setTimeout keeps (a longer one fires after 1 ms). */
+const MAX_DELAY_MS = 2_147_483_647;
+
 export class RetryTimer<T> {
   private readonly heap = new BinaryHeap<{ at: number; item: T }>((a, b) => a.at < b.at);
   private readonly onDue: (items: T[]) => void;
@@ -33,7 +36,8 @@ export class RetryTimer<T> {
   private arm(at: number): void {
     clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, at - this.now()));
+    // Node fires a delay over 2^31 - 1 ms after 1 ms: wait that long at most, then fire() finds nothing due and re-arms.
+    this.timer = setTimeout(() => this.fire(), Math.min(MAX_DELAY_MS, Math.max(0, at - this.now())));
     this.timer.unref();
   }
 

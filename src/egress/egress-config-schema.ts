@@ -7,7 +7,7 @@
 import { durationSchema, positiveInteger, section, text, topicPattern } from '../config/schema-parts.ts';
 
 export function egressSchema(durationFormat: string) {
-  const duration = durationSchema(durationFormat);
+  const timer = durationSchema(durationFormat, 'timer');
   const target = section({
     // Names the target's deliveries (`egress:<name>` in the DLQ and metrics): keep it stable.
     name: { type: 'string', pattern: '^[A-Za-z0-9_.:/-]+$', maxLength: 200 },
@@ -21,7 +21,7 @@ export function egressSchema(durationFormat: string) {
     maxLen: positiveInteger,
     batchSize: { type: 'integer', minimum: 1, maximum: 10_000 },
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
-    retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: duration, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: duration }),
+    retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: timer, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: timer }),
   }, ['match', 'broker']);
   return { type: 'array', items: target } as const;
 }

@@ -3,6 +3,7 @@
 // `cloudEvents_`), `content-type`, and W3C trace context headers.
 import { setOwnProperty } from './own-property.ts';
 import { parseTraceparent } from './traceparent.ts';
+import { TRACESTATE_MAX_CHARS, fittedTracestate } from './tracestate.ts';
 
 export type HeaderValue = string | number | boolean | readonly string[] | null | undefined;
 export type MessageHeaders = Readonly<Record<string, HeaderValue>>;
@@ -57,9 +58,15 @@ function percentDecode(value: string): string {
 }
 
 // W3C: a receiver MUST ignore an invalid traceparent (and then its tracestate)
-// and start afresh, rather than refuse the request carrying it.
+// and start afresh, rather than refuse the request carrying it; a tracestate
+// over the event's limit is truncated by the spec's rule (tracestate.ts).
 function withValidTraceContext(attributes: Record<string, AttributeValue>): Record<string, AttributeValue> {
-  if (attributes.traceparent === undefined || parseTraceparent(attributes.traceparent)) return attributes;
+  if (attributes.traceparent === undefined || parseTraceparent(attributes.traceparent)) {
+    if (typeof attributes.tracestate !== 'string' || attributes.tracestate.length <= TRACESTATE_MAX_CHARS) return attributes;
+    const { tracestate, ...rest } = attributes;
+    const fitted = fittedTracestate(tracestate);
+    return fitted === undefined ? rest : { ...rest, tracestate: fitted };
+  }
   const { traceparent: _dropped, tracestate: _alsoDropped, ...rest } = attributes;
   return rest;
 }

@@ -11,20 +11,21 @@ import { durationSchema, positiveInteger, section, text, topicPattern } from '..
 const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 export function brokersSchema(durationFormat: string) {
-  const duration = durationSchema(durationFormat);
+  const window = durationSchema(durationFormat, 'window');
+  const timer = durationSchema(durationFormat, 'timer');
   const connection = {
     username: text,
     password: text,
-    reconnect: section({ initialDelayMs: duration, maxDelayMs: duration, multiplier: { type: 'number', minimum: 1 } }),
-    breaker: section({ failureThreshold: positiveInteger, coolDownMs: duration }),
+    reconnect: section({ initialDelayMs: timer, maxDelayMs: timer, multiplier: { type: 'number', minimum: 1 } }),
+    breaker: section({ failureThreshold: positiveInteger, coolDownMs: timer }),
   };
   const amqpQueue = section({
     name: text,
     declare: { type: 'boolean' },
     kind: { enum: ['classic', 'quorum'] },
     maxPriority: { type: 'integer', minimum: 1, maximum: 255 },
-    messageTtlMs: duration,
-    expiresMs: duration,
+    messageTtlMs: window,
+    expiresMs: window,
     bindings: { type: 'array', items: topicPattern },
     bindSubscriptions: { type: 'boolean' },
     type: text,
@@ -44,8 +45,8 @@ export function brokersSchema(durationFormat: string) {
     group: text,
     type: text,
     batchSize: { type: 'integer', minimum: 1, maximum: 10_000 },
-    blockMs: duration,
-    claimIdleMs: duration,
+    blockMs: timer,
+    claimIdleMs: timer,
     start: { enum: ['beginning', 'end'] },
     maxInFlight: positiveInteger,
   }, ['key']);

@@ -20,9 +20,10 @@ test('${NAME:-default} falls back when the variable is unset or empty', () => {
   assert.deepEqual(value, { a: 'fallback', b: 'fallback', c: 'given', d: '', e: 'a:b-c' });
 });
 
-test('$${ is a literal ${, and a lone $ stays as it is', () => {
-  const { value } = resolveEnvReferences({ a: 'cost: $5, template: $${NAME}', b: 'pa$$word' }, {});
-  assert.deepEqual(value, { a: 'cost: $5, template: ${NAME}', b: 'pa$$word' });
+test('$${ is a literal ${, with or without a } after it, and a lone $ stays as it is', () => {
+  const { value, problems } = resolveEnvReferences({ a: 'cost: $5, template: $${NAME}', b: 'pa$$word', c: 'price: $${amount', d: '$${' }, {});
+  assert.deepEqual(value, { a: 'cost: $5, template: ${NAME}', b: 'pa$$word', c: 'price: ${amount', d: '${' });
+  assert.deepEqual(problems, []);
 });
 
 test('keys are never resolved, and only own env properties count', () => {

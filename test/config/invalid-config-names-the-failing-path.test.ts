@@ -58,13 +58,46 @@ test('YAML and JSON syntax errors give the line and column, without quoting the 
     assert.ok(!jsonErr.message.includes('s3cret'));
     const quoted = await writeConfig(dir, 'quoted.json', 's3cret');
     assert.ok(!(await assertInvalidConfig(loadConfig({ file: quoted, env: {} }), 'not valid JSON')).message.includes('s3cret'));
+    // In a longer text V8 quotes an excerpt around the error (`..."API_KEY": 'sk_live_A"...`).
+    for (const [i, text] of ['{"secrets": {"EXCHANGE_API_KEY": \'sk_live_s3cret0123456789\'}}', '{"listen": "127.0.0.1:8080", "adminToken": xs3cretTokenValue0123}'].entries()) {
+      const long = await writeConfig(dir, `long-${i}.json`, text);
+      const err = await assertInvalidConfig(loadConfig({ file: long, env: {} }), 'not valid JSON');
+      assert.ok(!err.message.includes('s3cret'), err.message);
+    }
   });
 });
 
-test('duplicate keys in YAML are refused rather than the last one silently winning', async () => {
+test('YAML tags, aliases and warnings: refused as PLEXUS_INVALID_CONFIG, never printed with the source line', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    await withTempDir(async (dir) => {
+      const cases: [string, string][] = [
+        ['secrets:\n  STRIPE_KEY: !vault sk_live_s3cret\n', 'Unresolved tag: !vault'],
+        ['secrets: !!set { A, B }\n', 'Unresolved tag'],
+        ['adminToken: !!binary czNjcmV0LXRva2VuLXZhbHVl\n', 'Unresolved tag'],
+        ['adminToken: *token\n', 'Unresolved alias'],
+        [`a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`).join('\n')}\n`, 'alias'],
+      ];
+      for (const [i, [yaml, expected]] of cases.entries()) {
+        const err = await assertInvalidConfig(loadConfig({ file: await writeConfig(dir, `tag-${i}.yaml`, yaml), env: {} }), 'not valid YAML', expected);
+        assert.ok(!err.message.includes('s3cret'), err.message);
+      }
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
+test('duplicate keys are refused rather than the last one silently winning, in YAML and in JSON', async () => {
   await withTempDir(async (dir) => {
     const file = await writeConfig(dir, 'dup.yaml', 'delivery: { batchSize: 8 }\ndelivery: { batchSize: 9 }\n');
     await assertInvalidConfig(loadConfig({ file, env: {} }), 'unique', 'line 2');
+    const json = await writeConfig(dir, 'dup.json', '{\n  "adminListen": "127.0.0.1:9090",\n  "adminListen": "0.0.0.0:9090"\n}');
+    await assertInvalidConfig(loadConfig({ file: json, env: {} }), 'not valid JSON at line 3', 'unique');
   });
 });
 

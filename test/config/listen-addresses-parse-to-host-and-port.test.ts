@@ -12,7 +12,7 @@ test('"host:port" parses to {host, port}; IPv6 hosts are bracketed; port 0 asks 
 });
 
 test('anything else is refused', () => {
-  for (const text of ['8080', ':8080', '127.0.0.1', '127.0.0.1:', '127.0.0.1:65536', '::1:9090', '[::1]', 'host:port', 'a b:80', 'http://x:80', '[zz]:80']) {
+  for (const text of ['8080', ':8080', '127.0.0.1', '127.0.0.1:', '127.0.0.1:65536', '::1:9090', '[::1]', 'host:port', 'a b:80', 'http://x:80', '[zz]:80', '[:]:0', '[...]:0', '[1.2.3.4]:80', '[::1::2]:80']) {
     assert.equal(parseListenAddress(text), undefined, text);
   }
 });
