@@ -121,7 +121,7 @@ export class DeliveryEngine {
    * is listed in the result's `replayed`.
    */
   async accept(events: readonly PlexusEvent[], onSettled?: OnSettled, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
-    while (this.queued() + this.reserved >= this.options.maxQueued && !this.stopping) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (this.admissionLoad() + this.reserved >= this.options.maxQueued && !this.stopping) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.reserved += events.length;
     const acceptedAt = this.now();
     const inputs: AcceptInput[] = events.map((event, i) => {
@@ -193,11 +193,30 @@ export class DeliveryEngine {
     while ((this.inFlightBatches > 0 || this.pendingCommits > 0) && this.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
-  /** Deliveries waiting in enabled lanes: what backpressure counts (a disabled plugin must not stall ingress). */
+  /** Deliveries waiting in enabled lanes (a disabled plugin's are parked, not counted). */
   private queued(): number {
     let n = 0;
     for (const lane of this.lanes.values()) if (lane.enabled) n += lane.queued;
     return n;
+  }
+
+  /**
+   * What backpressure counts against maxQueued. Egress lanes (emittedOnly)
+   * hold what plugins emitted for a broker, and while that broker is away
+   * they only grow: counted in full, an egress outage would stop every
+   * ingress, webhooks included, once maxQueued events wait for it. They get
+   * a room of their own as large as maxQueued, and hold ingress back only
+   * beyond it, so memory stays bounded (at most twice maxQueued).
+   */
+  private admissionLoad(): number {
+    let plugins = 0;
+    let egress = 0;
+    for (const lane of this.lanes.values()) {
+      if (!lane.enabled) continue;
+      if (lane.plugin.emittedOnly === true) egress += lane.queued;
+      else plugins += lane.queued;
+    }
+    return plugins + Math.max(0, egress - this.options.maxQueued);
   }
 
   private isIdle(): boolean {
@@ -211,6 +230,7 @@ export class DeliveryEngine {
       // Deliveries arrive in runs for one plugin: look the lane up when the plugin changes.
       if (lane === undefined || lane.plugin.name !== d.record.plugin) lane = this.lanes.get(d.record.plugin);
       if (d.record.availableAt > now) {
+        if (lane?.claimPartition(d) === 'wait') continue;
         this.retries.schedule(d, d.record.availableAt);
         continue;
       }
@@ -257,7 +277,7 @@ export class DeliveryEngine {
   }
 
   private releaseWaiters(): void {
-    if (this.queued() < this.options.maxQueued) for (const wake of this.waiters.splice(0)) wake();
+    if (this.admissionLoad() < this.options.maxQueued) for (const wake of this.waiters.splice(0)) wake();
   }
 
   private expire(lane: PluginLane, expired: QueuedDelivery[]): void {

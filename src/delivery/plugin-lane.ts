@@ -186,6 +186,20 @@ export class PluginLane {
     return { batch, expired, permit, rateLimited };
   }
 
+  /**
+   * A delivery that waits for its retry time before it can run (one recovered
+   * or adopted from the store) takes its partition key now, as it held it
+   * before the restart: a later delivery of the key must not overtake it.
+   * 'wait': the key has an owner already, and the gate holds this one behind it.
+   */
+  claimPartition(delivery: QueuedDelivery): 'run' | 'wait' {
+    const key = routingOf(delivery.record).partitionkey;
+    if (delivery.admitted || key === undefined) return 'run';
+    if (this.partitions.admit(this.plugin.name, key, delivery) === 'wait') return 'wait';
+    delivery.admitted = true;
+    return 'run';
+  }
+
   /** The delivery's fate is final: its partition key passes to the next waiting delivery, if any. */
   releasePartition(delivery: QueuedDelivery): void {
     const key = routingOf(delivery.record).partitionkey;

@@ -9,15 +9,22 @@
 // publishing connection under a resource alarm, and that must not stall
 // consumption (or the other way round).
 //
+// Every message is published `mandatory`: RabbitMQ confirms a message no
+// queue is bound to receive with a plain ack, so without it an event sent to
+// an exchange with no binding for its routing key (a consumer's queue not yet
+// declared, a typo in routingKey) would count as published and be gone. The
+// broker returns such a message (basic.return) before its ack; that publish
+// fails and is retried like any other, until a queue is bound.
+//
 // At open, the exchanges the targets publish to are checked (passive
 // declare): a missing one fails the session, so the connection backs off
 // and says why, instead of every publish closing the channel. The source's
 // own configured exchange is declared with its settings, as the ingress
 // does; the default exchange and amq.* always exist.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpSourceConfig } from '../ingress/broker-config.ts';
-import { openAmqpConnection } from '../ingress/amqp/amqp-connection.ts';
+import { closeAmqpConnection, openAmqpConnection } from '../ingress/amqp/amqp-connection.ts';
 import type { ExchangeTarget } from './egress-config.ts';
 import { toAmqpPublication } from './egress-message.ts';
 import { withinConfirmTimeout, type PublishSession } from './publish-session.ts';
@@ -32,22 +39,27 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
     try {
       const channel = await model.createConfirmChannel();
       channel.on('error', noteError);
+      const returned = new ReturnedMessages();
+      channel.on('return', (message: ConsumeMessage) => returned.add(message));
       channel.on('close', () => {
         markLost(lastError() ?? new Error('channel closed'));
-        void model.close().catch(() => undefined);
+        void closeAmqpConnection(model);
       });
       await checkExchanges(channel, config, targets);
-      return new AmqpPublishSession(model, channel, lost);
+      return new AmqpPublishSession(model, channel, lost, returned);
     } catch (err) {
-      await model.close().catch(() => undefined);
+      await closeAmqpConnection(model);
       throw lastError() ?? err;
     }
   }
 
-  private constructor(model: ChannelModel, channel: ConfirmChannel, lost: Promise<Error | undefined>) {
+  readonly #returned: ReturnedMessages;
+
+  private constructor(model: ChannelModel, channel: ConfirmChannel, lost: Promise<Error | undefined>, returned: ReturnedMessages) {
     this.#model = model;
     this.#channel = channel;
     this.lost = lost;
+    this.#returned = returned;
   }
 
   publish(target: ExchangeTarget, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]> {
@@ -56,7 +68,13 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
       const { routingKey, content, options } = toAmqpPublication(event, target.routingKey, now);
       try {
         // The callback runs on ack, on nack, and (with an error) when the channel closes first.
-        this.#channel.publish(target.exchange, routingKey, content, options, (err: unknown) => resolve(err === null || err === undefined ? undefined : asError(err)));
+        // A returned message is acked too: its return came first and is taken here.
+        const key = returnKey(target.exchange, routingKey, event.id);
+        this.#channel.publish(target.exchange, routingKey, content, { ...options, mandatory: true }, (err: unknown) => {
+          if (err !== null && err !== undefined) resolve(asError(err));
+          else if (this.#returned.take(key)) resolve(new Error(`RabbitMQ returned the message: no queue is bound to exchange "${target.exchange}" for routing key "${routingKey}"`));
+          else resolve(undefined);
+        });
       } catch (err) {
         // The channel is already closed.
         resolve(asError(err));
@@ -66,7 +84,7 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   }
 
   async close(): Promise<void> {
-    await this.#model.close().catch(() => undefined);
+    await closeAmqpConnection(this.#model);
   }
 }
 
@@ -80,4 +98,34 @@ async function checkExchanges(channel: ConfirmChannel, config: AmqpSourceConfig,
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Messages the broker returned and whose ack has not come yet, by exchange,
+ * routing key and message id (the event id): the return arrives before the
+ * ack of the same message, and acks come in publish order, so the next ack
+ * for that key is the returned message's.
+ */
+class ReturnedMessages {
+  readonly #pending = new Map<string, number>();
+
+  add(message: ConsumeMessage): void {
+    const id = message.properties.messageId as unknown;
+    if (typeof id !== 'string') return;
+    const key = returnKey(message.fields.exchange, message.fields.routingKey, id);
+    this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
+  }
+
+  /** Whether a return for `key` waits for its ack (and takes it). */
+  take(key: string): boolean {
+    const count = this.#pending.get(key);
+    if (count === undefined) return false;
+    if (count > 1) this.#pending.set(key, count - 1);
+    else this.#pending.delete(key);
+    return true;
+  }
+}
+
+function returnKey(exchange: string, routingKey: string, messageId: string): string {
+  return JSON.stringify([exchange, routingKey, messageId]);
 }

@@ -25,7 +25,9 @@ export function egressExecutor<T extends EgressTarget>(target: T, connection: Br
     const session = connection.state === 'connected' ? connection.session : undefined;
     if (session === undefined) {
       const why = await connection.check().then(() => new Error(`${target.lane}: not connected`), (err: unknown) => err);
-      return result(events.map(() => failure(toErrorData(why, 'PLEXUS_UNAVAILABLE'))));
+      // PLEXUS_UNAVAILABLE even when the connection's circuit is open (check() says PLEXUS_CIRCUIT_OPEN): one code for alerts to key on.
+      const error = { ...toErrorData(why, 'PLEXUS_UNAVAILABLE'), code: 'PLEXUS_UNAVAILABLE' };
+      return result(events.map(() => failure(error)));
     }
     const results = await session.publish(target, events);
     let published = 0;

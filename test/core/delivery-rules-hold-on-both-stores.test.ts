@@ -250,6 +250,27 @@ for (const kind of STORE_KINDS) {
       assert.equal((await store.pending()).length, 0);
     });
 
+    test('a retry recovered after a restart keeps its partition key: a later event of the key does not overtake it', async () => {
+      const p = await core.plugin(scripted('ordered-restart'), { retry: { maxRetries: 3, initialDelayMs: 400, multiplier: 1, maxDelayMs: 400 } });
+      const store = await core.openStore(true);
+      const first = core.newEngine({ store });
+      first.setPlugins([p]);
+      const a1 = event('test.or', { partitionkey: 'k', data: { failTimes: 1 } });
+      const a2 = event('test.or', { partitionkey: 'k' });
+      await first.accept([a1, a2]);
+      await core.waitFor(() => core.outcomesFor(p.name).some((o) => o.eventId === a1.id && o.settlement.kind === 'retry'));
+      await first.stop(1000);
+      assert.equal(core.outcomesFor(p.name).filter((o) => o.eventId === a2.id).length, 0, 'a2 waited behind a1 before the restart');
+      // After the restart a1 is not due for ~400 ms, a2 is due at once: a2 must still wait for a1.
+      const second = core.newEngine({ store });
+      second.setPlugins([p]);
+      assert.equal(await second.recover(), 2);
+      await second.idle();
+      await second.stop(1000);
+      const done = core.outcomesFor(p.name).filter((o) => o.settlement.kind === 'done').map((o) => o.eventId);
+      assert.deepEqual(done, [a1.id, a2.id]);
+    });
+
     test('deliveries of a plugin that is not active wait for it instead of being dropped', async () => {
       const p = await core.plugin(scripted('returning'));
       const engine = core.newEngine();

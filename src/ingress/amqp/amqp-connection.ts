@@ -4,9 +4,12 @@
 // reconnect loop never has to poll.
 import { connect, type ChannelModel } from 'amqplib';
 import type { AmqpSourceConfig } from '../broker-config.ts';
+import { settledWithin } from '../broker-reconnect-delay.ts';
 import { amqpConnectOptions } from './amqp-connect-options.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** How long a closing connection waits for RabbitMQ's answer before it drops the socket. */
+export const CONNECTION_CLOSE_MS = 5_000;
 
 export interface WatchedConnection {
   model: ChannelModel;
@@ -34,4 +37,19 @@ export async function openAmqpConnection(config: AmqpSourceConfig, connectionNam
   model.on('error', noteError);
   model.on('close', (err?: Error) => markLost(err ?? lastError));
   return { model, lost, markLost, noteError, lastError: () => lastError };
+}
+
+/**
+ * Closes the connection; never waits longer than `ms`. amqplib settles
+ * close() only when RabbitMQ answers it, and not at all when the socket ends
+ * first, so a partitioned, frozen or alarm-blocked broker would hold a stop
+ * (and with it the host's shutdown: cleanup hooks, the store's close) forever.
+ * Past `ms` the socket is destroyed: the broker sees the connection drop, and
+ * anything unacked goes back to its queue.
+ */
+export async function closeAmqpConnection(model: ChannelModel, ms = CONNECTION_CLOSE_MS): Promise<void> {
+  const closed = await settledWithin(model.close().catch(() => undefined), ms);
+  // With an error: amqplib learns of a socket's end only from its 'end' and 'error' events, and
+  // destroy() alone emits neither, so the connection would never report itself closed.
+  if (closed === undefined) (model as unknown as { connection?: { stream?: { destroy(err: Error): void } } }).connection?.stream?.destroy(new Error(`RabbitMQ did not answer the connection's close within ${ms} ms`));
 }

@@ -15,7 +15,7 @@ import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import { settledWithin } from '../broker-reconnect-delay.ts';
 import { AmqpAckWindow } from './amqp-ack-window.ts';
-import { openAmqpConnection } from './amqp-connection.ts';
+import { closeAmqpConnection, openAmqpConnection } from './amqp-connection.ts';
 import { decodeAmqpMessage } from './amqp-message.ts';
 import { bindPatterns, bindingExchange, declareTopology, queuePatterns } from './amqp-topology.ts';
 
@@ -44,6 +44,8 @@ export class AmqpSession implements IngressSession {
   #batch: BrokerMessage[] = [];
   #flushScheduled = false;
   #rebindTimer: NodeJS.Timeout | undefined;
+  /** RabbitMQ left a request of this stop unanswered: the rest of the stop does not wait for it again. */
+  #silent = false;
   /** A channel of its own for checkQueue: a failed check (a deleted queue) closes it, never the consumers' channel. */
   #probe: Channel | undefined;
 
@@ -59,12 +61,12 @@ export class AmqpSession implements IngressSession {
         session.#acks.close();
         // A channel error leaves the connection open; the session is over all the same.
         markLost(lastError() ?? new Error('channel closed'));
-        void model.close().catch(() => undefined);
+        void closeAmqpConnection(model);
       });
       await session.#consume();
       return session;
     } catch (err) {
-      await model.close().catch(() => undefined);
+      await closeAmqpConnection(model);
       throw lastError() ?? err;
     }
   }
@@ -80,7 +82,10 @@ export class AmqpSession implements IngressSession {
   /** Cancels the consumers: no new deliveries; those already here still finish. */
   async stopIntake(): Promise<void> {
     clearInterval(this.#rebindTimer);
-    for (const tag of this.#consumerTags.splice(0)) await this.#channel.cancel(tag).catch(() => undefined);
+    // Bounded like the close: a silent broker never answers basic.cancel either.
+    const tags = this.#consumerTags.splice(0);
+    const cancelled = await settledWithin(Promise.all(tags.map((tag) => this.#channel.cancel(tag).catch(() => undefined))), CHANNEL_CLOSE_MS);
+    if (cancelled === undefined) this.#silent = true;
   }
 
   /** Messages ready in each queue (checkQueue: a passive declare, one round trip per queue). */
@@ -103,9 +108,9 @@ export class AmqpSession implements IngressSession {
     // Otherwise RabbitMQ would redeliver messages that already settled.
     // Bounded: a silent broker never answers the close, and the stop must go on.
     this.#acks.flush();
-    await settledWithin(this.#channel.close().catch(() => undefined), CHANNEL_CLOSE_MS);
+    const closed = await settledWithin(this.#channel.close().catch(() => undefined), this.#silent ? 0 : CHANNEL_CLOSE_MS);
     this.#acks.close();
-    await this.#model.close().catch(() => undefined);
+    await closeAmqpConnection(this.#model, this.#silent || closed === undefined ? 0 : undefined);
   }
 
   async #openProbe(): Promise<Channel> {
