@@ -2,7 +2,7 @@
 // startAdminServer listens, tests use `app.inject`. Every route but the health
 // probes needs the bearer token; every error answers {"error": {code, message}};
 // GET /openapi.json describes every route from its own schemas.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { AdminContext } from './admin-context.ts';
@@ -33,13 +33,35 @@ export interface AdminAppOptions {
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const MAX_PARAM_LENGTH = 256;
 
 export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
   const { host, logger } = options;
   const context: AdminContext = { host, logger, readiness: options.readiness ?? hostReadiness(host), now: options.now ?? Date.now };
   const auth = new BearerAuth(options.token);
   // Fastify's own logger is off: requests are logged below through the host's logger, without headers.
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // npm allows package names of 214 characters, and a scoped one travels as @scope%2fname:
+    // with fastify's default of 100, a long-named plugin could be installed but never read, changed or removed.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own refusals (a bad %-encoding, a parameter over the limit) come before any hook:
+    // without this they would skip the bearer check (telling routes from unknown paths to anyone)
+    // and answer in fastify's body shape instead of CONTRACT §7's.
+    frameworkErrors: (err, request, reply) => {
+      let error: PlexusError;
+      try {
+        auth.check(request.headers.authorization);
+        error = new PlexusError('PLEXUS_INVALID_REQUEST', `Invalid request: ${err.message}`);
+      } catch (refused) {
+        error = toPlexusError(refused);
+        void reply.header('www-authenticate', 'Bearer realm="plexus-admin"');
+      }
+      // The reply's generic types know no routes yet: any status, any body.
+      void (reply as unknown as FastifyReply).status(error.status).send(errorBody(error));
+    },
+  });
   // JSON only: fastify's built-in text/plain parser would turn a mislabelled body into a confusing schema error.
   app.removeContentTypeParser('text/plain');
   const ajv = createRequestAjv();

@@ -4,7 +4,7 @@
 // filter was forgotten or mistyped.
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { DeadReason, DlqFilter } from '../store/store.ts';
-import { parseTimeValue } from './request-formats.ts';
+import { timeField as time } from './request-formats.ts';
 
 export interface DlqFilterInput {
   plugin?: string;
@@ -41,9 +41,3 @@ export function scopedFilter(input: DlqFilterInput & { all?: boolean }, operatio
   return filter;
 }
 
-function time(value: string | number, field: string): number {
-  const ms = parseTimeValue(value);
-  // The schema checked the format; this guards callers that bypass it.
-  if (ms === undefined) throw new PlexusError('PLEXUS_INVALID_REQUEST', `Invalid request: ${field} must be an RFC 3339 date-time or milliseconds since the epoch`);
-  return ms;
-}

@@ -2,6 +2,7 @@
 // requests with: draft 2020-12 like every other schema in Plexus, query
 // strings coerced ("limit=10" is 10), unknown fields refused rather than
 // silently dropped (a mistyped filter must not widen a purge).
+import { PlexusError } from '@plexus/plugin-sdk';
 import { createAjv, topicPatternProblem } from '@plexus/plugin-sdk/runtime';
 import { parseRfc3339 } from '../envelope/index.ts';
 
@@ -22,6 +23,17 @@ export function parseTimeValue(value: string | number): number | undefined {
     return Number.isSafeInteger(ms) ? ms : undefined;
   }
   return parseRfc3339(value);
+}
+
+/**
+ * A time field of a request as milliseconds. The schema checks strings by
+ * format, but takes any integer >= 0 as milliseconds: one past the safe
+ * integers (1e300) must be a 400 here, not a 500 from the store.
+ */
+export function timeField(value: string | number, field: string): number {
+  const ms = parseTimeValue(value);
+  if (ms === undefined) throw new PlexusError('PLEXUS_INVALID_REQUEST', `Invalid request: ${field} must be an RFC 3339 date-time or milliseconds since the epoch`);
+  return ms;
 }
 
 export function createRequestAjv() {

@@ -1,8 +1,13 @@
-// How CLI commands talk to a running host: its admin API over HTTP (global
-// fetch). Where: --admin, PLEXUS_ADMIN_URL, else http://127.0.0.1:9090. Who:
-// --token, PLEXUS_ADMIN_TOKEN, else the token file the host wrote into its
-// state dir (--state-dir, PLEXUS_STATE_DIR, else ./.plexus).
+// How CLI commands talk to a running host: its admin API over HTTP
+// (node:http, not fetch: undici gives up on an answer after 300 s whatever
+// the caller asks, and a long replay or install would then be reported as an
+// unreachable host while the host finishes it). Where: --admin,
+// PLEXUS_ADMIN_URL, else http://127.0.0.1:9090. Who: --token,
+// PLEXUS_ADMIN_TOKEN, else the token file the host wrote into its state dir
+// (--state-dir, PLEXUS_STATE_DIR, else ./.plexus).
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
 import { adminTokenPath } from '../admin/admin-token.ts';
 import { DEFAULT_STATE_DIR } from '../config/host-config.ts';
@@ -34,7 +39,7 @@ export interface AdminFlags {
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
-  /** Replays can run long: no client-side time limit for them. */
+  /** Replays, installs and other plugin changes (queued one at a time on the host) can run long: no client-side time limit for them. */
   untimed?: boolean;
 }
 
@@ -52,31 +57,49 @@ export class AdminClient {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
       throw new CliError(`--admin must be an http(s) URL, got "${url}" (see plexus ${command} --help)`, EXIT.usage);
     }
-    return new AdminClient(url, flags.token ?? nonEmpty(io.env.PLEXUS_ADMIN_TOKEN) ?? (await readTokenFile(flags, io)));
+    const token = flags.token ?? nonEmpty(io.env.PLEXUS_ADMIN_TOKEN) ?? (await readTokenFile(flags, io));
+    // As the host requires of its token; anything else cannot even be sent in a header.
+    if (!TOKEN_PATTERN.test(token)) throw new CliError(`the admin token must be visible ASCII characters without spaces (see plexus ${command} --help)`, EXIT.usage);
+    return new AdminClient(url, token);
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const target = `${this.url}${path}${queryString(options.query)}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#token}`, accept: 'application/json' };
-    const init: RequestInit = { method, headers };
-    if (options.body !== undefined) {
+    const target = new URL(`${this.url}${path}${queryString(options.query)}`);
+    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${this.#token}`, accept: 'application/json' };
+    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    if (payload !== undefined) {
       headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(options.body);
+      headers['content-length'] = payload.length;
     }
-    if (options.untimed !== true) init.signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(target, init);
+      response = await send(target, method, headers, payload, options.untimed === true ? undefined : REQUEST_TIMEOUT_MS);
     } catch (err) {
       throw transportError(err, this.url);
     }
-    const text = await response.text();
+    const { status, text } = response;
     const body = parseJson(text);
-    if (response.ok) return body as T;
+    if (status >= 200 && status < 300) return body as T;
     const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     if (typeof error?.code === 'string' && typeof error.message === 'string') throw new CliError(`${error.code}: ${error.message}`);
-    throw new CliError(`unexpected answer from ${this.url}: HTTP ${response.status}${text ? ` ${text.slice(0, 200)}` : ''} (is that a Plexus admin API?)`);
+    throw new CliError(`unexpected answer from ${this.url}: HTTP ${status}${text ? ` ${text.slice(0, 200)}` : ''} (is that a Plexus admin API?)`);
   }
+}
+
+const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+
+/** One request; `timeoutMs` undefined: wait as long as the host takes (the host's own limits apply). */
+function send(target: URL, method: string, headers: OutgoingHttpHeaders, payload: Buffer | undefined, timeoutMs: number | undefined): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method, headers, ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }) }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
 
 async function readTokenFile(flags: AdminFlags, io: CliIo): Promise<string> {
@@ -94,9 +117,8 @@ async function readTokenFile(flags: AdminFlags, io: CliIo): Promise<string> {
 function transportError(err: unknown, url: string): CliError {
   const name = (err as { name?: unknown }).name;
   if (name === 'TimeoutError' || name === 'AbortError') return new CliError(`the host at ${url} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
-  // fetch reports "fetch failed" and puts the reason (ECONNREFUSED, ENOTFOUND...) in `cause`.
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
-  const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (err as Error).message;
+  const code = (err as { code?: unknown }).code;
+  const reason = typeof code === 'string' ? code : (err as Error).message;
   return new CliError(`cannot reach the Plexus host at ${url} (${reason}); is "plexus start" running there? (--admin, PLEXUS_ADMIN_URL)`, EXIT.unreachable);
 }
 

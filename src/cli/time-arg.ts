@@ -5,10 +5,16 @@ import { parseDuration } from '../config/duration.ts';
 import { formatRfc3339, parseRfc3339 } from '../envelope/rfc3339.ts';
 
 const DIGITS = /^\d+$/;
+/** 9999-12-31T23:59:59.999Z: RFC 3339 has four-digit years (later ones would print as +010000-…, which the host refuses). */
+const LAST_MS = 253_402_300_799_999;
 
-/** Epoch milliseconds, or undefined when `text` is none of the three forms. */
+/** Epoch milliseconds, or undefined when `text` is none of the three forms or not between 1970 and the year 9999. */
 export function parseTimeArg(text: string, now: number): number | undefined {
-  const trimmed = text.trim();
+  const ms = parseAnyForm(text.trim(), now);
+  return ms !== undefined && ms >= 0 && ms <= LAST_MS ? ms : undefined;
+}
+
+function parseAnyForm(trimmed: string, now: number): number | undefined {
   if (DIGITS.test(trimmed)) {
     const ms = Number(trimmed);
     return Number.isSafeInteger(ms) ? ms : undefined;

@@ -19,7 +19,8 @@ ${ADMIN_OPTIONS_HELP}`,
     const [name] = positionals;
     if (name === undefined) throw usageError('uninstall', 'missing the plugin <name>');
     const client = await AdminClient.fromFlags(values, io, 'uninstall');
-    const removed = await client.request<{ name: string; version: string }>('DELETE', pluginPath(name));
+    // Untimed like every plugin change: the host runs them one at a time, so this one may wait behind a slow install.
+    const removed = await client.request<{ name: string; version: string }>('DELETE', pluginPath(name), { untimed: true });
     io.stdout(values.json ? JSON.stringify(removed) : `uninstalled ${removed.name}@${removed.version}`);
     return EXIT.ok;
   },

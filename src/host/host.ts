@@ -183,12 +183,18 @@ export class Host {
     return records.length;
   }
 
-  /** Re-delivers journaled events accepted in [from, to) to the plugins subscribed now. */
+  /**
+   * Re-delivers journaled events accepted in [from, to) to the plugins subscribed now.
+   * Without `to`, the window ends when the replay starts: read page by page, a
+   * window ending "now" at each page would also take the events accepted while
+   * the replay runs, delivering them twice, and never end under a fast stream.
+   */
   async replay(query: { from: number; to?: number; type?: string }, onProgress?: (count: number) => void): Promise<number> {
+    const window = { ...query, to: query.to ?? Date.now() };
     let afterSeq: number | undefined;
     let count = 0;
     for (;;) {
-      const page: JournalEntry[] = await this.store.readJournal({ ...query, limit: REPLAY_PAGE, ...(afterSeq === undefined ? {} : { afterSeq }) });
+      const page: JournalEntry[] = await this.store.readJournal({ ...window, limit: REPLAY_PAGE, ...(afterSeq === undefined ? {} : { afterSeq }) });
       if (page.length === 0) return count;
       await this.engine.redeliver(page);
       count += page.length;

@@ -69,3 +69,24 @@ test('the token never appears in what the admin app logs', async () => {
   assert.ok(!logger.text.includes(TOKEN));
   assert.ok(!logger.text.includes('wrong-token-value'));
 });
+
+test("the router's own refusals (a bad %-encoding, an over-long parameter) check the token first and answer in the contract's shape", async () => {
+  const { app } = adminFixture();
+  const long = `/v1/dlq/${'x'.repeat(300)}`;
+  for (const url of ['/v1/plugins/%', '/v1/plugins/%zz', long, `/v1/nosuch/${'x'.repeat(300)}`]) {
+    const anonymous = await app.inject({ method: 'GET', url });
+    assertError(anonymous, 401, 'PLEXUS_UNAUTHORIZED');
+    assert.match(String(anonymous.headers['www-authenticate']), /^Bearer/);
+  }
+  assertError(await app.inject({ method: 'GET', url: '/v1/plugins/%', headers: AUTH }), 400, 'PLEXUS_INVALID_REQUEST');
+  assertError(await app.inject({ method: 'GET', url: long, headers: AUTH }), 400, 'PLEXUS_INVALID_REQUEST');
+});
+
+test('a plugin name as long as npm allows (214 characters, scoped) reaches its route', async () => {
+  const { app } = adminFixture();
+  const name = `@${'s'.repeat(50)}/${'n'.repeat(162)}`;
+  assert.equal(name.length, 214);
+  const response = await app.inject({ method: 'GET', url: `/v1/plugins/${encodeURIComponent(name)}`, headers: AUTH });
+  // The fake host manages no plugins: what matters is that the route ran and answered, not the router (400/414).
+  assertError(response, 503, 'PLEXUS_UNAVAILABLE', 'does not manage plugins');
+});

@@ -28,6 +28,10 @@ test('invalid replay requests are 400 PLEXUS_INVALID_REQUEST naming the field, a
     [{ from: 0, type: 'orders.#x' }, 'body.type'],
     [{ from: 0, until: 5 }, 'body.until'],
     [{ from: 100, to: 100 }, 'from must be before to'],
+    // Integers the schema takes but no time is: a 400, not a store error (a 500).
+    [{ from: 1e300 }, 'from must be an RFC 3339 date-time or milliseconds'],
+    [{ from: 9007199254740992 }, 'from must be an RFC 3339 date-time or milliseconds'],
+    [{ from: 0, to: 1e300 }, 'to must be an RFC 3339 date-time or milliseconds'],
   ];
   for (const [payload, mentions] of cases) assertError(await app.inject({ method: 'POST', url: '/v1/replay', headers: AUTH, payload: payload as object }), 400, 'PLEXUS_INVALID_REQUEST', mentions);
   assert.equal(host.replays.length, 0);

@@ -23,3 +23,11 @@ test('a duration means that long before now', () => {
 test('anything else is refused', () => {
   for (const text of ['yesterday', '2024-05-01', '1 hour', '', '-1h']) assert.equal(parseTimeArg(text, NOW), undefined, text);
 });
+
+test('times a Date cannot hold, or past the year 9999 (no RFC 3339 form), are refused rather than crashing', () => {
+  for (const text of ['8640000000000001', '253402300800000', '100000w']) {
+    assert.equal(parseTimeArg(text, NOW), undefined, text);
+    assert.equal(timeArgToRfc3339(text, NOW), undefined, text);
+  }
+  assert.equal(timeArgToRfc3339('253402300799999', NOW), '9999-12-31T23:59:59.999Z');
+});

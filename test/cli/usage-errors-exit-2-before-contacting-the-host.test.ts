@@ -49,6 +49,14 @@ test('bad arguments exit 2 with one clear line, and never reach the network', as
   }
 });
 
+test('a token that cannot be sent in a header is a usage error, not an unreachable host', async () => {
+  for (const token of ['tökén-€', 'two\nlines', 'with space']) {
+    const result = await cli(['plugins', '--admin', `http://127.0.0.1:${await closedPort()}`, '--token', token]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /the admin token must be visible ASCII characters without spaces/);
+  }
+});
+
 test('--admin must be an http(s) URL', async () => {
   const result = await cli(['dlq', 'list', '--admin', 'ftp://host', '--token', 't']);
   assert.equal(result.code, 2);

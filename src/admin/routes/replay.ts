@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { AdminContext } from '../admin-context.ts';
 import { countSchema, errorResponses, timeValue } from '../admin-schemas.ts';
-import { parseTimeValue, REQUEST_FORMATS } from '../request-formats.ts';
+import { timeField, REQUEST_FORMATS } from '../request-formats.ts';
 
 interface ReplayBody {
   from: string | number;
@@ -39,10 +39,10 @@ export function registerReplayRoutes(app: FastifyInstance, { host, logger }: Adm
 }
 
 function replayQuery(body: ReplayBody): { from: number; to?: number; type?: string } {
-  const from = parseTimeValue(body.from) as number;
+  const from = timeField(body.from, 'from');
   const query: { from: number; to?: number; type?: string } = { from };
   if (body.to !== undefined) {
-    const to = parseTimeValue(body.to) as number;
+    const to = timeField(body.to, 'to');
     if (from >= to) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'Invalid request: from must be before to');
     query.to = to;
   }
