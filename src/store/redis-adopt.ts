@@ -28,7 +28,7 @@ for k = 2, #ARGV, 2 do
   end
 end
 return adopted
-`);
+`, { once: true });
 
 /** Renews `host`'s lease; a failure (Redis away) is retried at the next renewal. */
 export async function renewLease(redis: Redis, keys: RedisKeys, host: string, now: number): Promise<void> {

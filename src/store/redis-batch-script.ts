@@ -193,4 +193,4 @@ for plugin, delta in pairs(depthDelta) do
   if delta ~= 0 and redis.call('HINCRBY', DEPTH, plugin, delta) <= 0 then redis.call('HDEL', DEPTH, plugin) end
 end
 return { seqs, table.concat(flags), duplicates, replayed }
-`);
+`, { once: true });

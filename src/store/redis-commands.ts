@@ -3,7 +3,7 @@
 // arguments, too many for a spread call), and replies are decoded by shape
 // so both reply mappings of ioredis (legacy arrays, RESP3 objects) work with
 // a client the host passes in.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { isPlexusErrorCode, PlexusError } from '@plexus/plugin-sdk';
 
@@ -35,17 +35,51 @@ export function pairs(reply: unknown): [string, string][] {
   throw new TypeError('store: expected a map reply from Redis');
 }
 
+/**
+ * How long a `once` script's answer is kept for a resend of the same call.
+ * ioredis re-sends a command whose reply a dropped connection lost
+ * (autoResendUnfulfilledCommands) once it has reconnected: within seconds.
+ */
+const ONCE_ANSWER_MS = 60_000;
+
+/**
+ * A `once` script runs at most once per call. When the connection drops after
+ * Redis ran it but before its answer arrived, ioredis sends the same EVALSHA
+ * again; a write batch run twice would refuse its own deliveries as
+ * conflicts, report a webhook's claim as a replay, count an incr twice or
+ * adopt nothing. The call's own key (its last KEY) keeps the first run's
+ * answer (MessagePack: integers stay exact) for ONCE_ANSWER_MS, and the
+ * resend gets that answer back. A refusal is not kept: the script wrote
+ * nothing, and running it again refuses again.
+ */
+function onceWrapped(source: string): string {
+  return `local __once = KEYS[#KEYS]
+local __done = redis.call('GET', __once)
+if __done then return cmsgpack.unpack(__done) end
+local __result = (function()
+${source}
+end)()
+if type(__result) ~= 'table' or __result.err == nil then redis.call('SET', __once, cmsgpack.pack(__result), 'PX', ${ONCE_ANSWER_MS}) end
+return __result
+`;
+}
+
 /** A Lua script run by EVALSHA, loaded with EVAL the first time a server has not seen it. */
 export class LuaScript {
   readonly source: string;
   readonly sha: string;
+  readonly #once: boolean;
 
-  constructor(source: string) {
-    this.source = source;
-    this.sha = createHash('sha1').update(source).digest('hex');
+  /** `once`: the script writes, and must not run twice for one call (see onceWrapped); it must not read #KEYS. */
+  constructor(source: string, options: { once?: boolean } = {}) {
+    this.#once = options.once === true;
+    this.source = this.#once ? onceWrapped(source) : source;
+    this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 
   async run(redis: Redis, keys: string[], args: Arg[]): Promise<unknown> {
+    // The call's key sits beside the script's first key (the store's prefix).
+    if (this.#once) keys = [...keys, `${keys[0] ?? ''}:once:${randomUUID()}`];
     try {
       return await command(redis, 'EVALSHA', [this.sha, keys.length, ...keys, ...args]);
     } catch (err) {

@@ -24,7 +24,7 @@ if not entry[1] then return 0 end
 redis.call('DEL', KEYS[1])
 if entry[2] and tonumber(entry[2]) <= tonumber(ARGV[1]) then return 0 end
 return 1
-`);
+`, { once: true });
 
 // is_json_number is the grammar of kv-number.ts. The sum is the same IEEE
 // double addition JavaScript does, written with the fewest digits that read
@@ -73,14 +73,14 @@ else
   redis.call('HSET', KEYS[1], 'v', text)
 end
 return text
-`);
+`, { once: true });
 
 const SEEN = new LuaScript(`
 local expires = redis.call('GET', KEYS[1])
 if expires and tonumber(expires) > tonumber(ARGV[1]) then return 1 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 0
-`);
+`, { once: true });
 
 export async function kvGet(redis: Redis, keys: RedisKeys, ns: string, key: string, now: number): Promise<string | null> {
   const [value, expires] = optionalStrings(await command(redis, 'HMGET', [kvKey(keys, ns, key), 'v', 'x']));

@@ -43,7 +43,7 @@ local n = redis.call('HDEL', KEYS[1], unpack(ARGV))
 redis.call('HDEL', KEYS[2], unpack(ARGV))
 redis.call('ZREM', KEYS[3], unpack(ARGV))
 return n
-`);
+`, { once: true });
 
 export const dlqKeys = (k: RedisKeys): string[] => [k.dlq, k.dlqEnvelopes, k.dlqAt];
 
@@ -91,7 +91,7 @@ for n, e in ipairs(entries) do
   end
 end
 return table.concat(flags)
-`);
+`, { once: true });
 
 export const replayKeys = (k: RedisKeys): string[] => [k.journal, k.journalAt, k.journalSeq, k.deliveries, k.refs, k.depth, k.dlq, k.dlqEnvelopes, k.dlqAt, k.runBy];
 
@@ -125,6 +125,6 @@ for n, d in ipairs(items) do
   end
 end
 return table.concat(flags)
-`);
+`, { once: true });
 
 export const redeliverKeys = (k: RedisKeys): string[] => [k.journal, k.deliveries, k.refs, k.depth];

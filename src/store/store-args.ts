@@ -20,10 +20,18 @@ export function checkOffset(offset: number | undefined): number {
   return offset;
 }
 
+/**
+ * The longest TTL kept: 100 years. A plugin may write `ttlMs: Number.MAX_VALUE`
+ * for "practically forever"; Redis refuses a PX or PEXPIRE above ~9.2e18, and
+ * its kv write would fail after it had replaced the value. Both stores keep
+ * longer TTLs as this one, so they agree.
+ */
+export const MAX_TTL_MS = 100 * 365 * 86_400_000;
+
 /** TTLs are whole milliseconds (Redis PX takes integers); fractions round up so nothing expires early. */
 export function checkTtl(ttlMs: number): number {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw invalid(`ttlMs must be a positive number, got ${ttlMs}`);
-  return Math.ceil(ttlMs);
+  return Math.min(Math.ceil(ttlMs), MAX_TTL_MS);
 }
 
 export function checkIncrement(by: number): number {

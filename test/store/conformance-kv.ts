@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { T, rejectsWithCode, using, type StoreFactory } from './conformance-helpers.ts';
+import { MAX_TTL_MS } from '../../src/store/store-args.ts';
 
 // Long enough that Redis (which also expires the key by wall clock, to reclaim
 // it) never drops a value while the injected clock still calls it live.
@@ -30,6 +31,15 @@ export function kvCases(factory: StoreFactory): void {
     assert.equal(await store.kvGet('p', 'k', T + 1e9), '3', 'setting without a TTL clears the old one');
     await rejectsWithCode(store.kvSet('p', 'k', '4', 0, T), 'PLEXUS_INVALID_REQUEST');
     await rejectsWithCode(store.kvSet('p', 'k', '4', Number.NaN, T), 'PLEXUS_INVALID_REQUEST');
+  }));
+
+  test('a TTL beyond 100 years ("practically forever") is kept as 100 years, on both stores alike', using(factory, async (store) => {
+    await store.kvSet('p', 'old', '"old"', null, T);
+    await store.kvSet('p', 'old', '"new"', Number.MAX_VALUE, T);
+    assert.equal(await store.kvGet('p', 'old', T + 50 * 365 * 86_400_000), '"new"');
+    assert.equal(await store.kvGet('p', 'old', T + MAX_TTL_MS), null);
+    assert.equal(await store.seen('forever', 1e19, T), false);
+    assert.equal(await store.seen('forever', 1e19, T + 1000), true);
   }));
 
   test('kv namespaces are isolated', using(factory, async (store) => {
