@@ -6,7 +6,7 @@
 // nobody adopted it meanwhile, so two adopters never both get one.
 import type { Redis } from 'ioredis';
 import type { DeliveryRecord } from './store.ts';
-import { command, LuaScript, optionalStrings, pairs } from './redis-commands.ts';
+import { command, LuaScript, optionalStrings, pairs, strings } from './redis-commands.ts';
 import { decodeDelivery, decodeEvent, toDeliveryRecord, type StoredDelivery } from './redis-codec.ts';
 import { hostLeaseKey, type RedisKeys } from './redis-keys.ts';
 import { hostOfDeliveryId } from './host-ids.ts';
@@ -16,15 +16,20 @@ import { deliveryOrder } from './record-order.ts';
 export const LEASE_MS = 15_000;
 const CHUNK = 1000;
 
-// KEYS: deliveries, run-by. ARGV[1]: the adopting host; then pairs (id, run-by value seen, '' for none).
-// Returns the ids adopted: still pending, and run-by unchanged since it was read.
+// KEYS: deliveries, run-by, journal. ARGV[1]: the adopting host; then per candidate: id, the
+// run-by value seen ('' for none), the lease key of the host that ran it, its journal seq.
+// Adopts a delivery that is still pending, whose run-by is unchanged since it was read and whose
+// host still has no lease (it may have restarted since the leases were read, and recovered it).
+// Returns id, event text ('' when the journal entry is gone) per delivery adopted: read in the
+// same script, so no step after the marking can fail and leave a delivery marked but not returned.
 const ADOPT = new LuaScript(`
 local adopted = {}
-for k = 2, #ARGV, 2 do
-  local id, seen = ARGV[k], ARGV[k + 1]
-  if redis.call('HEXISTS', KEYS[1], id) == 1 and (redis.call('HGET', KEYS[2], id) or '') == seen then
+for k = 2, #ARGV, 4 do
+  local id, seen, lease, seq = ARGV[k], ARGV[k + 1], ARGV[k + 2], ARGV[k + 3]
+  if redis.call('EXISTS', lease) == 0 and redis.call('HEXISTS', KEYS[1], id) == 1 and (redis.call('HGET', KEYS[2], id) or '') == seen then
     redis.call('HSET', KEYS[2], id, ARGV[1])
     adopted[#adopted + 1] = id
+    adopted[#adopted + 1] = redis.call('HGET', KEYS[3], seq) or ''
   end
 end
 return adopted
@@ -48,21 +53,26 @@ export async function adopt(redis: Redis, keys: RedisKeys, me: string, own: bool
   const leases = others.length === 0 ? [] : optionalStrings(await command(redis, 'MGET', others.map((h) => hostLeaseKey(keys, h))));
   const alive = new Set(others.filter((_, i) => leases[i] !== null));
   const mine: string[] = [];
-  const candidates: (string)[] = [];
+  const candidates: (string | number)[] = [];
   ids.forEach((id, i) => {
     const host = runner(i);
     if (host === me) {
       if (own) mine.push(id);
     } else if (!alive.has(host)) {
-      candidates.push(id, runBy[i] ?? '');
+      candidates.push(id, runBy[i] ?? '', hostLeaseKey(keys, host), (stored.get(id) as StoredDelivery).seq);
     }
   });
-  const adopted: string[] = [];
-  for (let i = 0; i < candidates.length; i += 2 * CHUNK) {
-    const reply = await ADOPT.run(redis, [keys.deliveries, keys.runBy], [me, ...candidates.slice(i, i + 2 * CHUNK)]);
-    if (Array.isArray(reply)) adopted.push(...reply.map(String));
+  const adopted: DeliveryRecord[] = [];
+  for (let i = 0; i < candidates.length; i += 4 * CHUNK) {
+    const reply = strings(await ADOPT.run(redis, [keys.deliveries, keys.runBy, keys.journal], [me, ...candidates.slice(i, i + 4 * CHUNK)]));
+    for (let k = 0; k + 1 < reply.length; k += 2) {
+      const id = reply[k] as string;
+      const event = reply[k + 1] as string;
+      if (event !== '') adopted.push(toDeliveryRecord(id, stored.get(id) as StoredDelivery, decodeEvent(event)));
+    }
   }
-  return records(redis, keys, [...mine, ...adopted].map((id) => [id, stored.get(id) as StoredDelivery]));
+  const owned = await records(redis, keys, mine.map((id) => [id, stored.get(id) as StoredDelivery]));
+  return [...owned, ...adopted].sort(deliveryOrder);
 }
 
 /** HSCAN, so a large backlog does not block Redis. */

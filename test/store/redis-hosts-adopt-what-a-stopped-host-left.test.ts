@@ -97,3 +97,41 @@ test('a lapsed lease counts as stopped; a DLQ replay is run by the host that rep
   assert.deepEqual(ids(await c.adopt({ own: false })), [live?.id]);
   await Promise.all([a.close(), c.close()]);
 });
+
+test('a host that restarts while another is adopting its deliveries keeps them: the adoption re-checks its lease', { skip }, async () => {
+  const prefix = sharedStore();
+  // b's client holds its adopt script until a has restarted and recovered: the adopter has read
+  // the leases (a was gone) before a came back, the widest form of that window.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let reached!: () => void;
+  const atScript = new Promise<void>((resolve) => (reached = resolve));
+  const bClient = new Redis(REDIS_URL);
+  const call = bClient.call.bind(bClient) as (name: string, args: unknown[]) => Promise<unknown>;
+  (bClient as unknown as { call: typeof call }).call = async (name, args) => {
+    if (name === 'EVALSHA' && String(args[3]).endsWith('run-by') && String(args[2]).endsWith('deliveries')) {
+      reached();
+      await gate;
+    }
+    return call(name, args);
+  };
+  const a = await hostOn(prefix, HOSTS.a);
+  const b = await RedisStore.connect({ redis: bClient, prefix, host: HOSTS.b });
+  opened.push(b);
+  try {
+    const made = new DeliveryIds(HOSTS.a);
+    const now = Date.now();
+    const created = (await a.accept([0, 1, 2].map((n) => ({ event: event(`r${n}`), acceptedAt: now, deliveries: [{ id: made.next(now), plugin: 'p' }] })), 0)).created;
+    await a.close();
+    const adopting = b.adopt({ own: false });
+    await atScript;
+    const a2 = await hostOn(prefix, HOSTS.a);
+    const recovered = await a2.adopt({ own: true });
+    assert.deepEqual(ids(recovered), ids(created), 'a, restarted, runs its own');
+    release();
+    assert.deepEqual(await adopting, [], 'b adopts none of them: a is alive again');
+  } finally {
+    release();
+    bClient.disconnect();
+  }
+});
