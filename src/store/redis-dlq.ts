@@ -30,14 +30,35 @@ async function scan(redis: Redis, keys: RedisKeys, filter: DlqFilter, want = Inf
   if (filter.ids !== undefined) {
     return (await metas(redis, keys, [...new Set(filter.ids)])).filter((m) => dlqFilterMatches(filter, m)).sort(dlqOrder);
   }
-  const max = filter.to === undefined ? '+inf' : `(${filter.to}`;
+  // Chunks continue below the last deadAt read (keyset), not at an offset from the top: entries
+  // dead-lettered or replayed by other hosts during the scan would shift an offset, and an entry
+  // would be listed twice or missed. Only among entries of the very same deadAt is an offset left.
+  let max = filter.to === undefined ? '+inf' : `(${filter.to}`;
   const min = filter.from === undefined ? '-inf' : String(filter.from);
+  let skip = 0;
   const out: Meta[] = [];
-  for (let offset = 0; out.length < want; offset += CHUNK) {
-    const ids = strings(await command(redis, 'ZRANGE', [keys.dlqAt, max, min, 'BYSCORE', 'REV', 'LIMIT', offset, CHUNK]));
-    for (const meta of await metas(redis, keys, ids)) if (dlqFilterMatches(filter, meta)) out.push(meta);
-    if (ids.length < CHUNK) break;
+  while (out.length < want) {
+    const chunk = withScores(await command(redis, 'ZRANGE', [keys.dlqAt, max, min, 'BYSCORE', 'REV', 'LIMIT', skip, CHUNK, 'WITHSCORES']));
+    for (const meta of await metas(redis, keys, chunk.map(([id]) => id))) if (dlqFilterMatches(filter, meta)) out.push(meta);
+    if (chunk.length < CHUNK) break;
+    const last = (chunk[chunk.length - 1] as [string, string])[1];
+    let ties = 0;
+    for (let i = chunk.length - 1; i >= 0 && (chunk[i] as [string, string])[1] === last; i--) ties++;
+    if (max === last) skip += ties;
+    else {
+      max = last;
+      skip = ties;
+    }
   }
+  return out;
+}
+
+/** ZRANGE … WITHSCORES as [member, score] pairs: a flat array (RESP2) or pairs (RESP3 mapping). */
+function withScores(reply: unknown): [string, string][] {
+  if (!Array.isArray(reply)) throw new TypeError('store: expected an array reply from Redis');
+  if (reply.length > 0 && Array.isArray(reply[0])) return reply.map((pair: unknown[]) => [String(pair[0]), String(pair[1])]);
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), String(reply[i + 1])]);
   return out;
 }
 
