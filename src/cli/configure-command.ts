@@ -32,11 +32,10 @@ ${ADMIN_OPTIONS_HELP}`,
     const body: Record<string, unknown> = {};
     if (file !== undefined) body.config = await readConfigFile('configure', file, io);
     const client = await AdminClient.fromFlags(values, io, 'configure');
-    if (values.grant !== undefined || values.revoke !== undefined) {
-      const current = await client.request<PluginRecord>('GET', pluginPath(name));
-      const revoked = new Set(values.revoke ?? []);
-      body.grants = [...new Set([...current.grants, ...(values.grant ?? [])])].filter((g) => !revoked.has(g));
-    }
+    // Added and removed on the host, against the grants it has then: a list computed here from a
+    // GET could undo another operator's change made in between.
+    if (values.grant !== undefined) body.grant = values.grant;
+    if (values.revoke !== undefined) body.revoke = values.revoke;
     const record = await client.request<PluginRecord>('PATCH', pluginPath(name), { body, untimed: true });
     if (values.json) io.stdout(JSON.stringify(record));
     else if (record.change === 'unchanged') io.stdout(`${record.name}@${record.version}: nothing changed`);

@@ -40,8 +40,22 @@ export interface InstallRequest {
 
 export interface PluginPatch {
   enabled?: boolean;
+  /** The whole grant list; or, against the grants current when the change runs, `grant` (added) and `revoke` (removed). */
   grants?: string[];
+  grant?: string[];
+  revoke?: string[];
   config?: JsonObject;
+}
+
+/**
+ * The grants after `patch`. Added and removed ones apply to the list as it is
+ * when this change runs (changes run one at a time), so two operators granting
+ * and revoking at once both take effect: a read-modify-write by the client
+ * could undo a revoke it had not seen.
+ */
+function patchedGrants(current: readonly string[], patch: PluginPatch): string[] {
+  const revoked = new Set(patch.revoke ?? []);
+  return [...new Set([...(patch.grants ?? current), ...(patch.grant ?? [])])].filter((g) => !revoked.has(g));
 }
 
 export interface PluginInfo {
@@ -121,7 +135,7 @@ export class PluginManager {
     return this.#serial(async () => {
       const state = await readPluginState(this.statePath);
       const current = findPlugin(state, name);
-      const grants = patch.grants ?? current.grants;
+      const grants = patchedGrants(current.grants, patch);
       let next: InstalledPlugin = { ...current, grants, enabled: patch.enabled ?? current.enabled, config: patch.config ?? current.config };
       let loaded: LoadedPlugin | undefined;
       if (current.pending) {

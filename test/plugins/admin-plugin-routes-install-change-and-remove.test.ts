@@ -77,6 +77,21 @@ test('PATCH grants activate the held-back version; PATCH disables and enables; b
   assertError(await request('POST', '/v1/plugins', { spec: await packPlugin(fx.work, { name: '@acme/future', version: '1.0.0', apiVersion: '^2.0.0' }) }), 400, 'PLEXUS_INCOMPATIBLE_API');
 });
 
+test('PATCH grant and revoke apply to the grants current when the change runs: concurrent changes all take effect', async () => {
+  // Sent at once: each is applied in turn to the list the one before left, so none undoes another.
+  const changes = await Promise.all([
+    request('PATCH', `/v1/plugins/${ENCODED}`, { grant: ['secrets:API_KEY'] }),
+    request('PATCH', `/v1/plugins/${ENCODED}`, { revoke: ['http:api.example.com'] }),
+    request('PATCH', `/v1/plugins/${ENCODED}`, { grant: ['emit:orders.*'] }),
+  ]);
+  for (const change of changes) assert.equal(change.statusCode, 200, change.body);
+  const after = (await request('GET', `/v1/plugins/${ENCODED}`)).json() as { grants: string[] };
+  assert.deepEqual([...after.grants].sort(), ['emit:orders.*', 'kv', 'secrets:API_KEY']);
+  const back = await request('PATCH', `/v1/plugins/${ENCODED}`, { grant: ['http:api.example.com'], revoke: ['emit:orders.*', 'secrets:API_KEY'] });
+  assert.deepEqual([...(back.json() as { grants: string[] }).grants].sort(), ['http:api.example.com', 'kv']);
+  assertError(await request('PATCH', `/v1/plugins/${ENCODED}`, { grant: ['root'] }), 400, 'PLEXUS_INVALID_REQUEST', 'grant');
+});
+
 test('DELETE uninstalls: not served, not in plugins.json, files gone', async () => {
   const removed = await request('DELETE', `/v1/plugins/${ENCODED}`);
   assert.equal(removed.statusCode, 200, removed.body);

@@ -84,7 +84,13 @@ const patchBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: { enabled: { type: 'boolean' }, grants: grantList, config: configObject },
+  properties: {
+    enabled: { type: 'boolean' },
+    grants: grantList,
+    grant: { ...grantList, description: 'Grants to add to those the plugin has when the change runs' },
+    revoke: { ...grantList, description: 'Grants to remove from those the plugin has when the change runs' },
+    config: configObject,
+  },
 } as const;
 
 type Params = { name?: string; scope?: string; bare?: string };
@@ -168,7 +174,7 @@ export function registerPluginRoutes(app: FastifyInstance, { host }: AdminContex
       schema: { summary: 'One installed plugin', tags: TAGS, params, response: { 200: installedSchema, ...errorResponses } },
     }, async (request) => view(await manager(host).get(pluginName(request.params))));
 
-    app.patch<{ Params: Params; Body: { enabled?: boolean; grants?: string[]; config?: JsonObject } }>(path, {
+    app.patch<{ Params: Params; Body: { enabled?: boolean; grants?: string[]; grant?: string[]; revoke?: string[]; config?: JsonObject } }>(path, {
       schema: { summary: 'Enable, disable, grant or configure a plugin', tags: TAGS, params, body: patchBody, response: { 200: installedSchema, ...errorResponses } },
     }, async (request) => {
       const result = await manager(host).update(pluginName(request.params), request.body);
