@@ -1,6 +1,7 @@
 // buildRegistry: one fastify instance with its own store, locks and tokens.
 // Nothing is module-level, so tests and the host can run several side by side.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { PlexusError } from '@plexus/plugin-sdk';
 import { TokenAuth } from './auth.ts';
 import type { RegistryContext } from './context.ts';
 import { errorBodyFor, noRouteError, toPlexusError } from './errors.ts';
@@ -12,8 +13,14 @@ import { registerMetaRoutes } from './routes/meta.ts';
 import { registerPackageRoutes } from './routes/packages.ts';
 import { PackageStore } from './storage.ts';
 
-/** Room for the base64 tarball (4/3 of its size) plus the JSON metadata around it. */
-const METADATA_ALLOWANCE_BYTES = 1024 * 1024;
+/**
+ * Bodies of every route but publish: requests nobody routes are read and
+ * parsed before the 404 answers them, so an anonymous client must not get
+ * to send a publish-sized body (~67 MB) to any path.
+ */
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** npm allows names of 214 characters; a scoped one may arrive as @scope%2fname. */
+const MAX_PARAM_LENGTH = 256;
 
 export function buildRegistry(options: RegistryOptions): FastifyInstance {
   const maxTarballBytes = options.maxTarballBytes ?? DEFAULT_MAX_TARBALL_BYTES;
@@ -27,7 +34,12 @@ export function buildRegistry(options: RegistryOptions): FastifyInstance {
   };
   const logger = options.logger;
   const app: FastifyInstance = Fastify({
-    bodyLimit: Math.ceil((maxTarballBytes * 4) / 3) + METADATA_ALLOWANCE_BYTES,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own refusals (a bad %-encoding) come before the error handler: give them our error shapes too.
+    frameworkErrors: (err, request, reply) => {
+      void (reply as unknown as FastifyReply).status(400).send(errorBodyFor(request.url, new PlexusError('PLEXUS_INVALID_REQUEST', `Invalid request: ${err.message}`)));
+    },
     ...(typeof logger === 'object' ? { loggerInstance: logger } : { logger: logger ?? false }),
   });
 

@@ -25,18 +25,26 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
     const parser = new Parser({
       strict: true,
       onReadEntry: (entry: ReadEntry) => {
-        // Everything under package/, as npm packs it: an installer that takes the tarball's one top folder must find only what was checked here.
-        const path = entry.path.replace(/^(\.\/)+/, '');
-        if (!path.startsWith(ROOT) && path !== 'package') {
+        // What is checked here must be exactly what an installer unpacks: everything under package/,
+        // as npm packs it, each path in one plain spelling and once (an installer that tidies
+        // "package//package.json" or "package/./x", or lets a later entry win, would otherwise
+        // install a file the registry never saw), and only files and folders (the host refuses links).
+        const shown = JSON.stringify(entry.path.slice(0, 200));
+        const problem = entryProblem(entry);
+        if (problem !== undefined) {
           entry.resume();
-          return fail(`entry ${JSON.stringify(entry.path.slice(0, 200))} is outside package/`);
+          return fail(`entry ${shown} ${problem}`);
         }
-        const isFile = (entry.type === 'File' || entry.type === 'OldFile') && entry.path.startsWith(ROOT);
-        if (isFile) {
-          files.add(entry.path.slice(ROOT.length));
-          unpackedSize += entry.size;
+        const path = entry.path.replace(/^(\.\/)+/, '').replace(/\/$/, '');
+        if (entry.type === 'Directory') return entry.resume();
+        const relative = path.slice(ROOT.length);
+        if (files.has(relative)) {
+          entry.resume();
+          return fail(`${shown} appears more than once`);
         }
-        if (!isFile || entry.path !== `${ROOT}package.json`) return entry.resume();
+        files.add(relative);
+        unpackedSize += entry.size;
+        if (relative !== 'package.json') return entry.resume();
         if (entry.size > MAX_PACKAGE_JSON_BYTES) {
           entry.resume();
           return fail(`package/package.json is larger than ${MAX_PACKAGE_JSON_BYTES} bytes`);
@@ -50,6 +58,18 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
   });
   if (packageJson === undefined) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'The tarball has no package/package.json');
   return { packageJson: parsePackageJson(await packageJson), files, unpackedSize };
+}
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+/** Why an entry is refused, or undefined. */
+function entryProblem(entry: ReadEntry): string | undefined {
+  if (!FILE_TYPES.has(entry.type) && entry.type !== 'Directory') return `is a ${entry.type}; a plugin package holds only files and folders`;
+  const path = entry.path.replace(/^(\.\/)+/, '').replace(/\/$/, '');
+  if (path === 'package') return entry.type === 'Directory' ? undefined : 'is a file where the package/ folder must be';
+  if (!path.startsWith(ROOT)) return 'is outside package/';
+  if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return 'is not a plain path (empty, "." or ".." segments)';
+  return undefined;
 }
 
 function parsePackageJson(text: string): Record<string, unknown> {

@@ -33,6 +33,7 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
   let entries = 0;
   let bytes = 0;
   let top: string | undefined;
+  const seen = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     // strict: a truncated or corrupt archive is an error, not a warning to skip past.
     const parser = new Parser({
@@ -46,6 +47,12 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
         top ??= first;
         if (first !== top) problem ??= `unsafe package: entry ${JSON.stringify(entry.path)} is outside the package's top folder ${JSON.stringify(top)}`;
         const path = packagePath(entry.path);
+        // A path twice (package/package.json, then package//package.json): tar lets the later one win, so a
+        // registry that checked the first would vouch for a file that is not the one installed.
+        if (entry.type !== 'Directory' && path !== '') {
+          if (seen.has(path)) problem ??= `unsafe package: ${JSON.stringify(path)} appears more than once in the tarball`;
+          seen.add(path);
+        }
         if (problem !== undefined || entry.type === 'Directory' || path === '') return entry.resume();
         files.push(entry.concat().then((data) => ({ path, bytes: data })));
       },
@@ -66,7 +73,7 @@ export async function writePackageFiles(files: readonly PackageFile[], dest: str
   for (const file of files) {
     const target = join(dest, ...file.path.split('/'));
     await mkdir(dirname(target), { recursive: true, mode: 0o755 });
-    // 'wx' would refuse a duplicate entry; a later entry of the same path wins, as in tar.
+    // readPackageFiles refuses a path that appears twice.
     await writeFile(target, file.bytes, { mode: 0o644 });
   }
 }

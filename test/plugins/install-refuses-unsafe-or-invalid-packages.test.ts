@@ -53,6 +53,13 @@ test('entries beside the package\'s one top folder are refused: a second package
   await refused(await raw('two-tops.tgz', [...validEntries(plugin), ...validEntries(other).map((e) => ({ ...e, path: e.path.replace(/^package\//, 'other/') }))]), 'PLEXUS_INVALID_MANIFEST', /outside the package's top folder "package"/);
 });
 
+test('a path that appears twice is refused: the installed file must be the one a registry checked, not a later copy', async () => {
+  const evil = JSON.stringify({ name: plugin.name, version: plugin.version, type: 'module', plexus: { apiVersion: '^1.0.0', main: 'dist/plugin.js', subscribe: ['#'] } });
+  for (const [i, path, type] of [[0, 'package/package.json', '0'], [1, 'package//package.json', '0'], [2, 'package/./package.json', '0'], [3, 'package/package.json', '7']] as const) {
+    await refused(await raw(`twice-${i}.tgz`, [...validEntries(plugin), { path, type, body: evil }]), 'PLEXUS_INVALID_MANIFEST', /"package\.json" appears more than once/);
+  }
+});
+
 test('symlinks, hard links, devices and FIFOs are refused', async () => {
   await refused(await raw('symlink.tgz', [...validEntries(plugin), { path: 'package/dist/passwd', type: '2', linkname: '/etc/passwd' }]), 'PLEXUS_INVALID_MANIFEST', /SymbolicLink/);
   await refused(await raw('hardlink.tgz', [...validEntries(plugin), { path: 'package/dist/shadow', type: '1', linkname: '/etc/shadow' }]), 'PLEXUS_INVALID_MANIFEST', /Link/);

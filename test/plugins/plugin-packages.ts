@@ -64,8 +64,8 @@ export async function packPlugin(parent: string, p: TestPlugin): Promise<string>
 
 export interface RawEntry {
   path: string;
-  /** ustar type flag: '0' file, '1' hard link, '2' symlink, '3' char device, '5' directory, '6' FIFO. */
-  type?: '0' | '1' | '2' | '3' | '5' | '6';
+  /** ustar type flag: '0' file, '1' hard link, '2' symlink, '3' char device, '5' directory, '6' FIFO, '7' contiguous file. */
+  type?: '0' | '1' | '2' | '3' | '5' | '6' | '7';
   body?: string;
   linkname?: string;
 }

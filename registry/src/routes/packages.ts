@@ -14,6 +14,19 @@ import { parsePublishBody } from '../publish-request.ts';
 
 type Wildcard = { Params: { '*': string } };
 
+/** Room for the base64 tarball (4/3 of its size) plus the JSON metadata around it. */
+const METADATA_ALLOWANCE_BYTES = 1024 * 1024;
+
+/**
+ * `npm unpublish` sends PUT (a version) or DELETE (the package) to
+ * /<name>/-rev/<rev>, and takes a 404 for "already gone": it would report
+ * success while everything stays. Published versions are immutable here, so
+ * the refusal says so.
+ */
+function refuseUnpublish(path: string): void {
+  if (/\/-rev\//.test(path)) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'Unpublishing is not supported: published versions are immutable. Deprecate a version instead (npm deprecate), or publish a new one.');
+}
+
 export function registerPackageRoutes(app: FastifyInstance, ctx: RegistryContext): void {
   app.get<Wildcard>('/*', async (request, reply) => {
     const target = parseNpmPath(request.params['*']);
@@ -33,15 +46,21 @@ export function registerPackageRoutes(app: FastifyInstance, ctx: RegistryContext
     return abbreviatedDocument(doc, baseUrl);
   });
 
-  app.put<Wildcard>('/*', { onRequest: writersOnly(ctx) }, async (request, reply) => {
+  app.put<Wildcard>('/*', { onRequest: writersOnly(ctx), bodyLimit: Math.ceil((ctx.maxTarballBytes * 4) / 3) + METADATA_ALLOWANCE_BYTES }, async (request, reply) => {
     // The onRequest hook already refused bad tokens (before the body was read); this only names the writer.
     const publisher = requireWriter(ctx, request);
+    refuseUnpublish(request.params['*']);
     const target = parseNpmPath(request.params['*']);
     if (target.kind !== 'packument') throw noRouteError(request);
     const publish = parsePublishBody(target.name, request.body, ctx.maxTarballBytes);
     const manifest = await publishVersion(ctx, publish, publisher);
     request.log.info({ package: manifest._id, publisher }, 'published');
     return reply.status(201).send({ ok: true, id: manifest._id });
+  });
+
+  app.delete<Wildcard>('/*', { onRequest: writersOnly(ctx) }, async (request) => {
+    refuseUnpublish(request.params['*']);
+    throw noRouteError(request);
   });
 }
 
