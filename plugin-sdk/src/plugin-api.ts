@@ -40,5 +40,8 @@ export function definePlugin<Config = JsonObject>(hooks: PluginHooks<Config>): P
   for (const name of ['init', 'cleanup'] as const) {
     if (hooks[name] !== undefined && typeof hooks[name] !== 'function') throw new TypeError(`definePlugin: "${name}" must be a function when present`);
   }
-  return Object.freeze({ ...hooks });
+  // The hooks by name as well as the own fields: a class instance (or Object.create) has its
+  // methods on its prototype, which a spread alone would leave behind.
+  const { execute, init, cleanup } = hooks;
+  return Object.freeze({ ...hooks, execute, ...(init === undefined ? {} : { init }), ...(cleanup === undefined ? {} : { cleanup }) });
 }

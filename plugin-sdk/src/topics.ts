@@ -27,17 +27,28 @@ export function topicPatternProblem(pattern: unknown): string | undefined {
   return undefined;
 }
 
-/** Matches one concrete type against one pattern (recursive on `#`, memo-free: patterns are short). */
+/**
+ * Matches one concrete type against one pattern. Recursive on `#`, with the
+ * (pattern position, type position) pairs that failed remembered: without
+ * that, a valid pattern like `#.#.#.#.#.#.#.#.#.x` against a long type
+ * backtracks exponentially (seconds to hours of the host's thread, from one
+ * replay or DLQ filter). With it, at most |pattern| x |type| pairs are tried.
+ */
 export function topicMatches(pattern: string, type: string): boolean {
   return matchWords(pattern.split('.'), 0, type.split('.'), 0);
 }
 
-export function matchWords(p: string[], i: number, t: string[], j: number): boolean {
+export function matchWords(p: string[], i: number, t: string[], j: number, failed: Set<number> = new Set()): boolean {
   while (i < p.length) {
     const word = p[i];
     if (word === '#') {
       if (i === p.length - 1) return true;
-      for (let k = j; k <= t.length; k++) if (matchWords(p, i + 1, t, k)) return true;
+      for (let k = j; k <= t.length; k++) {
+        const state = (i + 1) * (t.length + 1) + k;
+        if (failed.has(state)) continue;
+        if (matchWords(p, i + 1, t, k, failed)) return true;
+        failed.add(state);
+      }
       return false;
     }
     if (j >= t.length) return false;

@@ -59,6 +59,10 @@ Options:
     reportBuild(root, await buildPlugin(root, values));
     const files = await findTestFiles(root);
     if (files.length === 0) throw new CliError(`no test files in ${root}: expected test/**/*.test.ts or .js`);
+    // node --test reads every argument as a glob pattern (escaping does not help): "[route].test.ts"
+    // would match no file, and the run would pass with no tests in it.
+    const globby = files.find((file) => /[*?[\]{}!]/.test(file));
+    if (globby !== undefined) throw new CliError(`${globby}: node --test reads file names as glob patterns, so this one would never run; rename it without * ? [ ] { } !`);
     return runNodeTest(root, nodeArgs, files);
   },
 };

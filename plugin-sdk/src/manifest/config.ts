@@ -36,6 +36,12 @@ export function validatePluginConfig(name: string, schema: JsonObject | undefine
   } catch (err) {
     throw new PlexusError('PLEXUS_INVALID_MANIFEST', `${name}: plexus.config is not a usable JSON Schema: ${(err as Error).message}`);
   }
+  // An "$async" schema compiles to a validator that answers a promise: always truthy, so every
+  // config would pass and a refusal would reject unhandled. The manifest check refuses such
+  // schemas; this guards a schema that reached here another way.
+  if ((validate as { $async?: unknown }).$async === true) {
+    throw new PlexusError('PLEXUS_INVALID_MANIFEST', `${name}: plexus.config must not be an "$async" schema: config is checked synchronously`);
+  }
   const copy = structuredClone(config ?? {}) as JsonObject;
   if (typeof copy !== 'object' || copy === null || Array.isArray(copy)) {
     throw new PlexusError('PLEXUS_INVALID_CONFIG', `${name}: config must be a JSON object`, { details: { problems: [{ path: 'config', message: 'must be an object' }] } });

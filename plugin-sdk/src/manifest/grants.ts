@@ -68,13 +68,21 @@ export function missingGrants(request: CapabilityRequest | undefined, grants: Gr
 
 /** True when every type `inner` matches is also matched by `outer` (conservative: false when unsure). */
 export function patternCovers(outer: string, inner: string): boolean {
-  return covers(outer.split('.'), 0, inner.split('.'), 0);
-}
-
-function covers(g: string[], i: number, p: string[], j: number): boolean {
-  if (i === g.length) return j === p.length;
-  if (g[i] === '#') return covers(g, i + 1, p, j) || (j < p.length && covers(g, i, p, j + 1));
-  if (j === p.length || p[j] === '#') return false;
-  if (g[i] === '*' || g[i] === p[j]) return (g[i] === '*' || p[j] !== '*') && covers(g, i + 1, p, j + 1);
-  return false;
+  const g = outer.split('.');
+  const p = inner.split('.');
+  // Each (i, j) is decided once: several `#` would otherwise backtrack exponentially (see topicMatches).
+  const memo = new Map<number, boolean>();
+  const covers = (i: number, j: number): boolean => {
+    const state = i * (p.length + 1) + j;
+    const known = memo.get(state);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === g.length) result = j === p.length;
+    else if (g[i] === '#') result = covers(i + 1, j) || (j < p.length && covers(i, j + 1));
+    else if (j === p.length || p[j] === '#') result = false;
+    else result = (g[i] === '*' || g[i] === p[j]) && (g[i] === '*' || p[j] !== '*') && covers(i + 1, j + 1);
+    memo.set(state, result);
+    return result;
+  };
+  return covers(0, 0);
 }

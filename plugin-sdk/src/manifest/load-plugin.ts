@@ -11,7 +11,7 @@ import type { JsonObject, PluginPackageJson } from '../types.ts';
 import { assertApiCompatible } from './api-compat.ts';
 import { validatePluginConfig, type ConfigValidators } from './config.ts';
 import { effectiveCapabilities, parseGrants, type EffectiveCapabilities } from './grants.ts';
-import { isSafeRelativePath, validatePackageJson } from './validate-manifest.ts';
+import { configSchemaProblem, isSafeRelativePath, validatePackageJson } from './validate-manifest.ts';
 
 export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
   memoryMb: 64,
@@ -68,11 +68,17 @@ export async function readConfigSchema(root: string, pkg: PluginPackageJson): Pr
   const config = pkg.plexus.config;
   if (config === undefined || typeof config === 'object') return config;
   if (!isSafeRelativePath(config)) throw new PlexusError('PLEXUS_INVALID_MANIFEST', 'plexus.config must be a path inside the package');
+  let schema: unknown;
   try {
-    return JSON.parse(await readFile(join(root, config), 'utf8')) as JsonObject;
+    schema = JSON.parse(await readFile(join(root, config), 'utf8'));
   } catch (err) {
     throw new PlexusError('PLEXUS_INVALID_MANIFEST', `plexus.config: cannot read ${config}: ${(err as Error).message}`);
   }
+  // The same checks as an inline schema gets (validate-manifest.ts), so `plexus-plugin build` refuses what a host would.
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `plexus.config: ${config} is not a JSON Schema object`);
+  const why = configSchemaProblem(schema);
+  if (why !== undefined) throw new PlexusError('PLEXUS_INVALID_MANIFEST', `plexus.config (${config}) ${why}`);
+  return schema as JsonObject;
 }
 
 export async function loadPlugin(root: string, options: LoadPluginOptions = {}): Promise<LoadedPlugin> {

@@ -61,8 +61,28 @@ function manifestProblems(manifest: unknown): FieldProblem[] {
   });
   if (typeof m.config === 'string' && !isSafeRelativePath(m.config)) {
     problems.push({ path: 'plexus.config', message: 'must be a relative path to a .json file inside the package' });
-  } else if (typeof m.config === 'object' && !metaValidate.validateSchema(m.config)) {
-    problems.push({ path: 'plexus.config', message: `is not a valid JSON Schema: ${metaValidate.errorsText(metaValidate.errors)}` });
+  } else if (typeof m.config === 'object') {
+    const why = configSchemaProblem(m.config);
+    if (why !== undefined) problems.push({ path: 'plexus.config', message: why });
   }
   return problems;
 }
+
+/**
+ * Why an inline config schema is refused, or undefined. Config is checked
+ * synchronously, so "$async" (a validator that answers a promise, which would
+ * pass every config) is refused; a "$schema" other than draft 2020-12 makes
+ * ajv throw rather than answer, and is refused by name.
+ */
+export function configSchemaProblem(schema: object): string | undefined {
+  if ((schema as { $async?: unknown }).$async !== undefined) return 'must not be an "$async" schema: config is checked synchronously';
+  const declared = (schema as { $schema?: unknown }).$schema;
+  if (declared !== undefined && declared !== DRAFT_2020_12 && declared !== `${DRAFT_2020_12}#`) return `declares "$schema" ${JSON.stringify(declared)}: config schemas are JSON Schema draft 2020-12 (${DRAFT_2020_12}); remove the line or use that one`;
+  try {
+    return metaValidate.validateSchema(schema) ? undefined : `is not a valid JSON Schema: ${metaValidate.errorsText(metaValidate.errors)}`;
+  } catch (err) {
+    return `is not a valid JSON Schema: ${(err as Error).message}`;
+  }
+}
+
+const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';

@@ -51,3 +51,16 @@ test('test propagates a failing test run as a non-zero exit', async (t) => {
   assert.equal(tested.code, 1);
   assert.match(tested.stdout, /# fail 1\n/);
 });
+
+test('test refuses a test file whose name node --test would read as a glob, instead of passing without it', async (t) => {
+  const parent = await tempDir(t);
+  const dir = join(parent, 'globby');
+  assert.equal((await runCli(['new', dir], parent)).code, 0);
+  await linkSdk(dir);
+  await writeFile(join(dir, 'test/[route].test.ts'), "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\ntest('fails', () => assert.fail('must run'));\n");
+
+  const tested = await runCli(['test'], dir);
+
+  assert.equal(tested.code, 1);
+  assert.match(tested.stderr, /test\/\[route\]\.test\.ts: node --test reads file names as glob patterns/);
+});

@@ -35,6 +35,10 @@ const refusals: [string, (p: ReturnType<typeof good>) => void, RegExp][] = [
   ['bad secret name', (p) => { p.plexus.capabilities.secrets = ['not-a-name']; }, /plexus\.capabilities\.secrets\[0\]/],
   ['limits out of range', (p) => { p.plexus.limits.memoryMb = 1; }, /plexus\.limits\.memoryMb/],
   ['invalid config schema', (p) => { (p.plexus as Record<string, unknown>).config = { type: 'nope' }; }, /plexus\.config is not a valid JSON Schema/],
+  // An "$async" schema's validator answers a promise (always truthy): every config would pass, and a refusal would reject unhandled.
+  ['$async config schema', (p) => { (p.plexus as Record<string, unknown>).config = { $async: true, type: 'object' }; }, /plexus\.config must not be an "\$async" schema/],
+  ['draft-07 config schema', (p) => { (p.plexus as Record<string, unknown>).config = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' }; }, /plexus\.config declares "\$schema".*draft 2020-12/],
+  ['non-string $schema', (p) => { (p.plexus as Record<string, unknown>).config = { $schema: 5, type: 'object' }; }, /plexus\.config declares "\$schema" 5/],
   ['unknown manifest field', (p) => { (p.plexus as Record<string, unknown>).subscribes = ['x']; }, /plexus\.subscribes is not a known field/],
   ['missing keyword', (p) => { p.keywords = []; }, /keywords must include "plexus-plugin"/],
   ['bad version', (p) => { p.version = 'one'; }, /version must be a valid semver version/],
