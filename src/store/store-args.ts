@@ -51,14 +51,6 @@ export function checkRetention(policy: RetentionPolicy): RetentionPolicy {
   return policy;
 }
 
-export function kvIncrOnNonNumber(key: string): PlexusError {
-  return invalid(`kv incr: the value of "${key}" is not a JSON number`);
-}
-
-export function kvIncrOverflow(key: string): PlexusError {
-  return invalid(`kv incr: the result for "${key}" is not a finite number`);
-}
-
 export function deliveryConflict(id: string): PlexusError {
   return new PlexusError('PLEXUS_CONFLICT', `a pending delivery with id "${id}" already exists`);
 }

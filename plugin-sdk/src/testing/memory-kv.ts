@@ -1,6 +1,6 @@
 // The test harness's kv: the same operations and value rules as the host's
 // store (JSON text values, optional TTL, integer-safe incr), in memory.
-import { PlexusError } from '../errors.ts';
+import { incrementJsonNumber } from '../kv-number.ts';
 import type { KvOp } from '../sandbox/protocol.ts';
 
 interface Entry {
@@ -44,10 +44,8 @@ export class MemoryKv {
       case 'delete':
         return this.read(key) !== null && this.entries.delete(key);
       case 'incr': {
-        const current = this.read(key);
-        const base = current === null ? 0 : Number(JSON.parse(current));
-        if (!Number.isFinite(base)) throw new PlexusError('PLEXUS_INVALID_REQUEST', `kv key "${key}" does not hold a number`);
-        const next = base + Number(args[1]);
+        // The host's rules exactly (kv-number.ts): "5", true or [7] stored are not numbers to incr.
+        const next = incrementJsonNumber(key, this.read(key), Number(args[1]));
         const entry = this.entries.get(key);
         this.entries.set(key, { value: JSON.stringify(next), expiresAt: entry?.expiresAt });
         return next;
