@@ -1,11 +1,12 @@
 // Bundles a plugin's entry into the single ES module its manifest names as
 // `plexus.main`: everything but "@plexus/plugin-sdk" inlined, since the sandbox
 // loads only the package's own files and the SDK.
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { build, type BuildFailure, type Message } from 'esbuild';
 import { CliError } from './command.ts';
 import { sandboxImports } from './sandbox-imports.ts';
+import { MAX_MODULE_BYTES } from '../sandbox/module-loader.ts';
 
 export interface BundleOptions {
   /** The plugin package folder; paths in messages are relative to it. */
@@ -40,7 +41,13 @@ export async function bundle(options: BundleOptions): Promise<{ bytes: number }>
     if (isBuildFailure(err)) throw new CliError(`build failed:\n${err.errors.map((m) => `  ${describeMessage(m)}`).join('\n')}`);
     throw err;
   }
-  return { bytes: (await stat(options.outfile)).size };
+  const bytes = (await stat(options.outfile)).size;
+  // Built is not enough: a bundle the sandbox will not load would pass here and fail every delivery.
+  if (bytes > MAX_MODULE_BYTES) {
+    await rm(options.outfile, { force: true });
+    throw new CliError(`build failed: ${displayPath(options.root, options.outfile)} is ${formatBytes(bytes)}, over the ${formatBytes(MAX_MODULE_BYTES)} a sandbox loads (try --minify, or drop large dependencies)`);
+  }
+  return { bytes };
 }
 
 function isBuildFailure(err: unknown): err is BuildFailure {

@@ -44,7 +44,8 @@ Options:
     if (target === undefined) throw new CliError('missing <dir> (see plexus-plugin new --help)');
     const dir = resolve(target);
     const name = values.name ?? defaultName(dir);
-    if (!PACKAGE_NAME.test(name)) throw new CliError(`"${name}" is not a valid npm package name (pass --name @scope/name)`);
+    // The same limits the build checks (PACKAGE_SCHEMA), so a skeleton never starts with a name it will refuse.
+    if (!PACKAGE_NAME.test(name) || name.length > PACKAGE_SCHEMA.properties.name.maxLength) throw new CliError(`"${name}" is not a valid npm package name (at most ${PACKAGE_SCHEMA.properties.name.maxLength} characters; pass --name @scope/name)`);
     await assertEmptyOrMissing(dir);
     for (const [path, text] of Object.entries(skeletonFiles({ name }))) {
       const file = join(dir, path);

@@ -9,7 +9,8 @@ import { PlexusError } from '../errors.ts';
 
 export const SDK_SPECIFIER = '@plexus/plugin-sdk';
 const MODULE_FILE = /\.(m?js)$/;
-const MAX_MODULE_BYTES = 8 * 1024 * 1024;
+/** The largest module an isolate loads; `plexus-plugin build` refuses a bundle over it. */
+export const MAX_MODULE_BYTES = 8 * 1024 * 1024;
 
 export interface LoadedModules {
   main: ivm.Module;

@@ -31,3 +31,18 @@ test('build refuses a built-in imported without the node: prefix, even deep in a
   assert.equal(run.code, 1);
   assert.match(run.stderr, /node_modules\/tiny-hash\/index\.js:1:\d+: "crypto" is a Node\.js built-in module/);
 });
+
+test('build refuses a bundle larger than a sandbox loads, and leaves none behind', async (t) => {
+  const dir = await tempDir(t);
+  // ~9 MB of string data: it builds, but an isolate would refuse the module at every load.
+  const blob = 'x'.repeat(9 * 1024 * 1024);
+  await writePackage(dir, validPackageJson(), {
+    'src/plugin.js': `import { definePlugin } from '@plexus/plugin-sdk';\nconst blob = "${blob}";\nexport default definePlugin({ execute() { return blob.length; } });\n`,
+  });
+
+  const run = await runCli(['build'], dir);
+
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /build failed: dist\/plugin\.js is \d+\.\d kB, over the 8192\.0 kB a sandbox loads/);
+  assert.equal(existsSync(join(dir, 'dist/plugin.js')), false, 'no bundle is left');
+});

@@ -24,6 +24,11 @@ test('new refuses a package name npm would refuse', async (t) => {
   assert.equal(run.code, 1);
   assert.match(run.stderr, /"Not A Name" is not a valid npm package name/);
   assert.deepEqual(await readdir(dir), []);
+  // Longer than npm (and the build) allow: refused here, not after the skeleton is written.
+  const long = await runCli(['new', join(dir, 'p'), '--name', 'n'.repeat(215)], dir);
+  assert.equal(long.code, 1);
+  assert.match(long.stderr, /is not a valid npm package name \(at most 214 characters/);
+  assert.deepEqual(await readdir(dir), []);
 });
 
 test('new without a folder, or with an unknown flag, explains the usage', async (t) => {
