@@ -2,7 +2,7 @@
 // Nothing is module-level, so tests and the host can run several side by side.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
-import { TokenAuth } from './auth.ts';
+import { TokenAuth, identityKeyIn } from './auth.ts';
 import type { RegistryContext } from './context.ts';
 import { errorBodyFor, noRouteError, toPlexusError } from './errors.ts';
 import { closeIdleConnectionsWhileClosing } from './graceful-close.ts';
@@ -27,7 +27,7 @@ export function buildRegistry(options: RegistryOptions): FastifyInstance {
   const ctx: RegistryContext = {
     store: new PackageStore(options.storage),
     locks: new KeyedMutex(),
-    auth: new TokenAuth(options.tokens ?? []),
+    auth: new TokenAuth(options.tokens ?? [], identityKeyIn(options.storage)),
     publicUrl: options.publicUrl === undefined ? undefined : normalizePublicUrl(options.publicUrl),
     maxTarballBytes,
     now: options.now ?? (() => new Date()),
