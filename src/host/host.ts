@@ -65,6 +65,7 @@ export class Host {
       reload: (installed) => this.reloadPlugins(installed),
       unpack: this.unpacker.unpack,
       inUse: () => this.engine.runningRoots(),
+      failed: () => this.loadFailures.map((f) => f.name),
     });
     this.engine = new DeliveryEngine({
       store,

@@ -24,6 +24,8 @@ export interface PluginManagerOptions extends Omit<ActivationDeps, 'statePath'> 
   unpack?: Unpack;
   /** Folders of plugin versions with batches running now (the engine's): kept until those batches are over. */
   inUse?: () => readonly string[];
+  /** Names of enabled plugins the host could not activate (Host.failedPlugins): an explicit enable retries them. */
+  failed?: () => readonly string[];
 }
 
 /** How often an uninstalled plugin's folders still in use are looked at again. */
@@ -72,15 +74,17 @@ export class PluginManager {
   readonly #hostApiVersion: string;
   readonly #unpack: Unpack;
   readonly #inUse: () => readonly string[];
+  readonly #failed: () => readonly string[];
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: PluginManagerOptions) {
-    const { registry, hostApiVersion, unpack, inUse, ...deps } = options;
+    const { registry, hostApiVersion, unpack, inUse, failed, ...deps } = options;
     this.#deps = { ...deps, statePath: join(options.stateDir, 'plugins.json') };
     this.#registry = registry ?? DEFAULT_REGISTRY;
     this.#hostApiVersion = hostApiVersion ?? HOST_API_VERSION;
     this.#unpack = unpack ?? unpackPlugin;
     this.#inUse = inUse ?? (() => []);
+    this.#failed = failed ?? (() => []);
   }
 
   get statePath(): string {
@@ -151,8 +155,11 @@ export class PluginManager {
       }
       loaded ??= await this.#deps.load(next.root, next);
       const missingGrants = ungranted(loaded, grants);
-      if (JSON.stringify(next) === JSON.stringify(current)) return { installed: current, missingGrants, change: 'unchanged' };
-      const rerun = next.root !== current.root || !current.enabled || JSON.stringify([next.config, next.grants]) !== JSON.stringify([current.config, current.grants]);
+      // Enabling a plugin that is enabled but failed to activate (its folder was damaged, say, and is
+      // repaired now) tries again rather than answering "already enabled" and leaving it down.
+      const retry = patch.enabled === true && current.enabled && this.#failed().includes(name);
+      if (JSON.stringify(next) === JSON.stringify(current) && !retry) return { installed: current, missingGrants, change: 'unchanged' };
+      const rerun = retry || next.root !== current.root || !current.enabled || JSON.stringify([next.config, next.grants]) !== JSON.stringify([current.config, current.grants]);
       const after = await activate(this.#deps, state, name, next, rerun ? loaded : undefined);
       await this.#prune(name, referencedRoots(after, name, current.root));
       if (next.version !== current.version) this.#deps.logger.info({ plugin: name, version: next.version, from: current.version }, 'pending plugin version granted and activated');
