@@ -13,6 +13,12 @@ export function parseJsonNumber(text: string): number | undefined {
   return JSON_NUMBER.test(text) ? Number(text) : undefined;
 }
 
+/** `by` as an incr takes it; the Redis store checks it before its script runs. */
+export function checkIncrement(by: number): number {
+  if (!Number.isFinite(by)) throw new PlexusError('PLEXUS_INVALID_REQUEST', `incr: "by" must be a finite number, got ${by}`);
+  return by;
+}
+
 /**
  * The value after `incr`: a missing value counts as 0. Plain IEEE-754 double
  * addition, which is also what the Redis script does, so every kv agrees on
@@ -20,7 +26,7 @@ export function parseJsonNumber(text: string): number | undefined {
  * that is not a JSON number, or a result that is not finite.
  */
 export function incrementJsonNumber(key: string, current: string | null, by: number): number {
-  if (!Number.isFinite(by)) throw new PlexusError('PLEXUS_INVALID_REQUEST', `incr: "by" must be a finite number, got ${by}`);
+  checkIncrement(by);
   const base = current === null ? 0 : parseJsonNumber(current);
   if (base === undefined) throw new PlexusError('PLEXUS_INVALID_REQUEST', `kv incr: the value of "${key}" is not a JSON number`);
   const next = base + by;

@@ -24,5 +24,5 @@ export { toEmittedEvents } from './emitted-events.ts';
 export { childTraceparent, isValidTraceparent, newTraceparent, parseTraceparent } from './traceparent.ts';
 export type { RandomBytes, Traceparent } from './traceparent.ts';
 export { parseJsonSafely } from './safe-json.ts';
-export { incrementJsonNumber, parseJsonNumber } from './kv-number.ts';
+export { checkIncrement, incrementJsonNumber, parseJsonNumber } from './kv-number.ts';
 export { parseStrictArgs } from './cli/strict-args.ts';

@@ -30,12 +30,12 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
         // "package//package.json" or "package/./x", or lets a later entry win, would otherwise
         // install a file the registry never saw), and only files and folders (the host refuses links).
         const shown = JSON.stringify(entry.path.slice(0, 200));
-        const problem = entryProblem(entry);
+        const path = entry.path.replace(/^(\.\/)+/, '').replace(/\/$/, '');
+        const problem = entryProblem(entry, path);
         if (problem !== undefined) {
           entry.resume();
           return fail(`entry ${shown} ${problem}`);
         }
-        const path = entry.path.replace(/^(\.\/)+/, '').replace(/\/$/, '');
         if (entry.type === 'Directory') return entry.resume();
         const relative = path.slice(ROOT.length);
         if (files.has(relative)) {
@@ -62,10 +62,9 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
-/** Why an entry is refused, or undefined. */
-function entryProblem(entry: ReadEntry): string | undefined {
+/** Why an entry is refused, or undefined. `path`: its path without a leading "./" or a trailing "/". */
+function entryProblem(entry: ReadEntry, path: string): string | undefined {
   if (!FILE_TYPES.has(entry.type) && entry.type !== 'Directory') return `is a ${entry.type}; a plugin package holds only files and folders`;
-  const path = entry.path.replace(/^(\.\/)+/, '').replace(/\/$/, '');
   if (path === 'package') return entry.type === 'Directory' ? undefined : 'is a file where the package/ folder must be';
   if (!path.startsWith(ROOT)) return 'is outside package/';
   if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return 'is not a plain path (empty, "." or ".." segments)';

@@ -1,10 +1,8 @@
 // Deliveries waiting for their retry time, in one heap with one timer: the
 // timer always points at the earliest, so thousands of scheduled retries cost
 // one setTimeout.
+import { MAX_TIMER_MS } from '../config/schema-parts.ts';
 import { BinaryHeap } from './binary-heap.ts';
-
-/** The longest delay Node's setTimeout keeps (a longer one fires after 1 ms). */
-const MAX_DELAY_MS = 2_147_483_647;
 
 export class RetryTimer<T> {
   private readonly heap = new BinaryHeap<{ at: number; item: T }>((a, b) => a.at < b.at);
@@ -37,7 +35,7 @@ export class RetryTimer<T> {
     clearTimeout(this.timer);
     this.timerAt = at;
     // Node fires a delay over 2^31 - 1 ms after 1 ms: wait that long at most, then fire() finds nothing due and re-arms.
-    this.timer = setTimeout(() => this.fire(), Math.min(MAX_DELAY_MS, Math.max(0, at - this.now())));
+    this.timer = setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(0, at - this.now())));
     this.timer.unref();
   }
 

@@ -2,6 +2,7 @@
 // with the Plexus extensions (CONTRACT §5). Custom formats are registered by
 // validate-envelope.ts so the schema stays a plain, serialisable document.
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.ts';
+import { TRACESTATE_MAX_CHARS } from './tracestate.ts';
 
 /** CloudEvents attribute names: lowercase ASCII letters and digits (length ≤ 20 is only RECOMMENDED). */
 export const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
@@ -54,7 +55,7 @@ export const ENVELOPE_SCHEMA = {
     idempotencykey: nonEmptyString,
     expiresat: { type: 'string', format: EVENT_FORMATS.timestamp },
     traceparent: { type: 'string', format: EVENT_FORMATS.traceparent },
-    tracestate: { type: 'string', maxLength: 512 },
+    tracestate: { type: 'string', maxLength: TRACESTATE_MAX_CHARS },
   },
   // Extension values follow the JSON type mapping: String, Boolean or a 32-bit Integer.
   additionalProperties: { type: ['string', 'boolean', 'integer'], minimum: -2147483648, maximum: 2147483647 },

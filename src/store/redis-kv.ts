@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { command, LuaScript, optionalStrings } from './redis-commands.ts';
 import { kvKey, seenKey, type RedisKeys } from './redis-keys.ts';
-import { checkIncrement } from './store-args.ts';
+import { checkIncrement } from '@plexus/plugin-sdk/runtime';
 
 const SET = new LuaScript(`
 redis.call('DEL', KEYS[1])
@@ -26,7 +26,7 @@ if entry[2] and tonumber(entry[2]) <= tonumber(ARGV[1]) then return 0 end
 return 1
 `, { once: true });
 
-// is_json_number is the grammar of kv-number.ts. The sum is the same IEEE
+// is_json_number is the grammar of the SDK's kv-number.ts. The sum is the same IEEE
 // double addition JavaScript does, written with the fewest digits that read
 // back as the same double (integers without an exponent), so both stores
 // return the same number. ARGV: by, now, key (for the error message).

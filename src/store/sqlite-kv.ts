@@ -2,7 +2,7 @@
 // against the caller's `now`, never the wall clock, so the host (and tests)
 // control time; prune removes expired rows.
 import type { Statements } from './sqlite-statements.ts';
-import { incrementJsonNumber } from './kv-number.ts';
+import { incrementJsonNumber } from '@plexus/plugin-sdk/runtime';
 
 const LIVE = '(expires_at IS NULL OR expires_at > ?)';
 const UPSERT = `INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?)

@@ -34,11 +34,6 @@ export function checkTtl(ttlMs: number): number {
   return Math.min(Math.ceil(ttlMs), MAX_TTL_MS);
 }
 
-export function checkIncrement(by: number): number {
-  if (!Number.isFinite(by)) throw invalid(`incr: "by" must be a finite number, got ${by}`);
-  return by;
-}
-
 export function checkDedupWindow(ms: number): number {
   if (!Number.isFinite(ms) || ms < 0) throw invalid(`dedupWindowMs must be a non-negative number of ms, got ${ms}`);
   return ms;
