@@ -94,23 +94,31 @@ export class Host {
     // A shared store names the host it acts for: the deliveries this engine creates must carry that id.
     const hostId = store.host ?? ownId;
     const kv: KvHandler = (plugin, op, args) => kvCall(store, plugin, op, args);
-    const sandbox = await SandboxPool.start({
-      idleMs: config.sandbox.idleMs,
-      nice: config.sandbox.nice,
-      kv,
-      onCrash: (info) => options.logger.error({ ...info }, 'the sandbox process died; respawning it'),
-      ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),
-    });
+    let sandbox: SandboxPool;
+    try {
+      sandbox = await SandboxPool.start({
+        idleMs: config.sandbox.idleMs,
+        nice: config.sandbox.nice,
+        kv,
+        onCrash: (info) => options.logger.error({ ...info }, 'the sandbox process died; respawning it'),
+        ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),
+      });
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     const host = new Host(config, store, sandbox, options.logger, hostId);
-    // Connected (or trying) before recovery queues the deliveries they publish.
-    await host.egress?.start();
     let recovered: number;
     try {
+      // Connected (or trying) before recovery queues the deliveries they publish.
+      await host.egress?.start();
       await host.reloadPlugins();
       recovered = await host.engine.recover();
     } catch (err) {
-      // Its reconnect loops would keep the process alive after a failed start.
-      await host.egress?.stop();
+      // A failed start closes what it opened: the sandbox process, the
+      // unpack thread, egress reconnect loops and the store would otherwise
+      // keep the process alive with nothing serving (and the store locked).
+      await host.stop().catch((stopErr: unknown) => options.logger.error({ err: (stopErr as Error).message }, 'stopping after a failed start'));
       throw err;
     }
     if (recovered > 0) options.logger.info({ recovered }, 'recovered unfinished deliveries');

@@ -5,13 +5,14 @@
 // folder and move it into place. Config and grants are checked by the caller,
 // which knows the plugin's previous settings.
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { PlexusError, type PluginPackageJson } from '@plexus/plugin-sdk';
 import { assertApiCompatible, validatePackageJson } from '@plexus/plugin-sdk/runtime';
 import { fetchPackage } from './fetch-package.ts';
 import { parsePackageSpec } from './package-spec.ts';
+import { writeFileSynced } from './durable-files.ts';
 import { readPackageFiles, writePackageFiles, type PackageFile } from './safe-extract.ts';
 import { commitFolder, stagingFolder, versionRoot } from './version-folders.ts';
 
@@ -52,7 +53,7 @@ export async function unpackPlugin(spec: string, options: UnpackOptions): Promis
     const staging = stagingFolder(options.stateDir);
     try {
       await writePackageFiles(files, staging);
-      await writeFile(join(staging, CONTENT_FILE), `${fetched.integrity}\n`);
+      await writeFileSynced(join(staging, CONTENT_FILE), `${fetched.integrity}\n`);
       await commitFolder(options.stateDir, staging, root);
     } finally {
       await rm(staging, { recursive: true, force: true });

@@ -1,13 +1,16 @@
 // Installed plugins live in one JSON file under the state dir that an
 // operator can read, diff and keep under version control: name, version,
 // where its package is, grants, config, enabled, and an upgrade waiting for
-// grants. Written atomically; roots are relative to the state dir so the
-// folder can move.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// grants. Written atomically and durably (a power cut leaves the old file or
+// the new one, never an empty one); roots are relative to the state dir so
+// the folder can move. Read back checked: an operator may edit it by hand.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { JsonObject } from '@plexus/plugin-sdk';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { RetryOptions } from '../delivery/retry-policy.ts';
+import { syncFolder, writeFileSynced } from './durable-files.ts';
 
 export interface InstalledPlugin {
   name: string;
@@ -52,14 +55,73 @@ export async function readPluginState(path: string): Promise<PluginStateFile> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, plugins: [] };
     throw err;
   }
-  const parsed = JSON.parse(text) as PluginStateFile;
-  if (parsed.version !== 1 || !Array.isArray(parsed.plugins)) throw new PlexusError('PLEXUS_INVALID_REQUEST', `${path} is not a Plexus plugin state file (version 1)`);
-  return parsed;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new PlexusError('PLEXUS_INVALID_CONFIG', `${path} is not valid JSON (${(err as Error).message}): fix it, or restore it from version control`, { details: { path } });
+  }
+  const problems = stateProblems(parsed);
+  if (problems.length > 0) {
+    throw new PlexusError('PLEXUS_INVALID_CONFIG', `${path} is not a Plexus plugin state file (version 1): ${problems.join('; ')}`, { details: { path, problems } });
+  }
+  return parsed as PluginStateFile;
 }
 
 export async function writePluginState(path: string, state: PluginStateFile): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(temp, path);
+  const folder = dirname(path);
+  await mkdir(folder, { recursive: true });
+  // A unique temp name: two writers never share one; synced before the
+  // rename and the folder after it, so the rename is what a crash sees.
+  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await writeFileSynced(temp, `${JSON.stringify(state, null, 2)}\n`, { exclusive: true });
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await syncFolder(folder);
+}
+
+type Check = (value: unknown) => string | undefined;
+const text: Check = (v) => (typeof v === 'string' && v !== '' ? undefined : 'must be non-empty text');
+const object: Check = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object');
+const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
+const texts: Check = (v) => (Array.isArray(v) && v.every((x) => text(x) === undefined) ? undefined : 'must be a list of non-empty texts');
+const positiveInteger: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? undefined : 'must be an integer >= 1');
+const rateLimit: Check = (v) => {
+  const r = v as { ratePerSecond?: unknown; burst?: unknown } | null;
+  const ok = object(v) === undefined && typeof r?.ratePerSecond === 'number' && r.ratePerSecond > 0 && typeof r.burst === 'number' && r.burst >= 1;
+  return ok ? undefined : 'must be { ratePerSecond > 0, burst >= 1 }';
+};
+
+/** Field checks: [required, optional]. The shape only: versions, grants, retry values and config are checked again when a plugin activates. */
+const PENDING_FIELDS: [Record<string, Check>, Record<string, Check>] = [{ version: text, root: text, integrity: text, source: text, config: object, missingGrants: texts }, {}];
+const PLUGIN_FIELDS: [Record<string, Check>, Record<string, Check>] = [
+  { name: text, version: text, root: text, enabled: bool, grants: texts, config: object },
+  { retry: object, concurrency: positiveInteger, rateLimit, integrity: text, source: text, pending: (v) => fieldProblems(v, PENDING_FIELDS, '').join('; ') || undefined },
+];
+
+function fieldProblems(value: unknown, [required, optional]: [Record<string, Check>, Record<string, Check>], at: string): string[] {
+  if (object(value) !== undefined) return [`${at || 'it'} must be an object`];
+  const record = value as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const [key, check] of Object.entries(required)) {
+    const problem = Object.hasOwn(record, key) ? check(record[key]) : 'is required';
+    if (problem !== undefined) problems.push(`${at}${at ? '.' : ''}${key} ${problem}`);
+  }
+  for (const [key, check] of Object.entries(optional)) {
+    const problem = Object.hasOwn(record, key) && record[key] !== undefined ? check(record[key]) : undefined;
+    if (problem !== undefined) problems.push(`${at}${at ? '.' : ''}${key} ${problem}`);
+  }
+  return problems;
+}
+
+function stateProblems(state: unknown): string[] {
+  const file = state as { version?: unknown; plugins?: unknown } | null;
+  if (object(state) !== undefined) return ['the file must hold an object'];
+  if (file?.version !== 1) return ['version must be 1'];
+  if (!Array.isArray(file.plugins)) return ['plugins must be a list'];
+  return file.plugins.flatMap((plugin: unknown, i) => fieldProblems(plugin, PLUGIN_FIELDS, `plugins[${i}]`));
 }

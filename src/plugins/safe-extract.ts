@@ -5,10 +5,11 @@
 // symlinks, hard links, devices or FIFOs, bounded size and count. Files are
 // written with fixed modes (never setuid, never executable) and nothing in
 // the package is ever run: no npm, no lifecycle scripts.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { PlexusError } from '@plexus/plugin-sdk';
+import { syncFolder, writeFileSynced } from './durable-files.ts';
 
 export interface ExtractLimits {
   /** Sum of file sizes. */
@@ -67,15 +68,18 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
   return read;
 }
 
-/** Writes checked files under `dest` (which must not exist yet or be empty). */
+/** Writes checked files under `dest` (which must not exist yet or be empty), each flushed to disk with its folder. */
 export async function writePackageFiles(files: readonly PackageFile[], dest: string): Promise<void> {
   await mkdir(dest, { recursive: true, mode: 0o755 });
+  const folders = new Set([dest]);
   for (const file of files) {
     const target = join(dest, ...file.path.split('/'));
+    for (let folder = dirname(target); folder.startsWith(`${dest}/`); folder = dirname(folder)) folders.add(folder);
     await mkdir(dirname(target), { recursive: true, mode: 0o755 });
     // readPackageFiles refuses a path that appears twice.
-    await writeFile(target, file.bytes, { mode: 0o644 });
+    await writeFileSynced(target, file.bytes, { exclusive: true });
   }
+  for (const folder of folders) await syncFolder(folder);
 }
 
 export async function extractPackage(tarball: Uint8Array, dest: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<void> {

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { syncFolder } from './durable-files.ts';
 
 export const PLUGINS_FOLDER = 'plugins';
 
@@ -29,6 +30,12 @@ export async function commitFolder(stateDir: string, staging: string, root: stri
   await rm(target, { recursive: true, force: true });
   await mkdir(dirname(target), { recursive: true });
   await rename(staging, target);
+  // The rename, and any folder mkdir just made on the way, reach the disk before the state file names the root.
+  const top = resolve(stateDir);
+  for (let folder = dirname(target); folder.startsWith(`${top}/`) || folder === top; folder = dirname(folder)) {
+    await syncFolder(folder);
+    if (folder === top) break;
+  }
 }
 
 /** Removes version folders of `name` that are not in `keep` (roots as the state file writes them). */
