@@ -7,6 +7,7 @@ import { PlexusError, toErrorData } from '../errors.ts';
 import { failure } from './outcome-check.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import { isNiceSteps, MAX_NICE } from './process-priority.ts';
+import { ownModule } from './own-module.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
 import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
@@ -29,7 +30,7 @@ type Pending =
   | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number; resolve: (r: RunResult) => void; link?: WorkerLink; sentAt: number; reruns: number }
   | { kind: 'other'; resolve: (m: SandboxToHost) => void; reject: (e: Error) => void };
 
-const PROCESS_FILE = new URL('./sandbox-process.ts', import.meta.url);
+const PROCESS_FILE = ownModule('./sandbox-process', import.meta.url);
 // --no-node-snapshot: isolated-vm needs it on the process's own command line
 // (workers refuse it). --always-sparkplug: every plugin instance is an
 // isolate of its own, so each upgrade, restart or new worker starts the

@@ -9,6 +9,7 @@ import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
 import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
 import { lowerPriority } from './process-priority.ts';
+import { ownModule } from './own-module.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import type { HostCallMessage } from './host-call-client.ts';
 import { CHANNELS, DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
@@ -59,7 +60,7 @@ if (options.nice !== undefined && options.nice > 0) {
 }
 
 const pool = new Piscina<WorkerTask, RunResult | number>({
-  filename: new URL('./worker.ts', import.meta.url).href,
+  filename: ownModule('./worker', import.meta.url).href,
   minThreads: threads,
   maxThreads: threads,
   idleTimeout: 2 ** 31 - 1,

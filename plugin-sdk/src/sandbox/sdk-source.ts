@@ -6,10 +6,16 @@
 // fail every delivery at load. Both files import nothing but types.
 import { readFile } from 'node:fs/promises';
 import { stripTypeScriptTypes } from 'node:module';
+import { ownModule } from './own-module.ts';
 
-const SOURCES = ['../errors.ts', '../plugin-api.ts'];
+const SOURCES = ['../errors', '../plugin-api'];
 
 export async function loadSdkSource(): Promise<string> {
-  const parts = await Promise.all(SOURCES.map(async (file) => stripTypeScriptTypes(await readFile(new URL(file, import.meta.url), 'utf8'), { mode: 'strip' })));
+  const parts = await Promise.all(SOURCES.map(async (path) => {
+    const url = ownModule(path, import.meta.url);
+    const text = await readFile(url, 'utf8');
+    // The installed SDK reads its compiled dist/*.js: tsc already removed the types there.
+    return url.pathname.endsWith('.ts') ? stripTypeScriptTypes(text, { mode: 'strip' }) : text;
+  }));
   return parts.join('\n');
 }
