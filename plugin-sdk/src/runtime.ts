@@ -23,6 +23,6 @@ export { CLEAN_OK, failure } from './sandbox/outcome-check.ts';
 export { toEmittedEvents } from './emitted-events.ts';
 export { childTraceparent, isValidTraceparent, newTraceparent, parseTraceparent } from './traceparent.ts';
 export type { RandomBytes, Traceparent } from './traceparent.ts';
-export { parseJsonSafely } from './safe-json.ts';
+export { assertJsonDepth, MAX_JSON_DEPTH, parseJsonSafely } from './safe-json.ts';
 export { checkIncrement, incrementJsonNumber, parseJsonNumber } from './kv-number.ts';
 export { parseStrictArgs } from './cli/strict-args.ts';

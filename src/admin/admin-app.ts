@@ -4,6 +4,7 @@
 // GET /openapi.json describes every route from its own schemas.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
+import { assertJsonDepth } from '@plexus/plugin-sdk/runtime';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { AdminContext } from './admin-context.ts';
 import type { AdminHost } from './admin-host.ts';
@@ -64,6 +65,21 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
   });
   // JSON only: fastify's built-in text/plain parser would turn a mislabelled body into a confusing schema error.
   app.removeContentTypeParser('text/plain');
+  // fastify's own JSON parser (prototype poisoning refused), with nesting
+  // bounded first: a 10,000-level body parses, then overflows the stack in
+  // the store's JSON.stringify (a 500 for the caller, and a failed group
+  // commit for every accept that shared it).
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    try {
+      assertJsonDepth(body as string);
+    } catch (err) {
+      done(new PlexusError('PLEXUS_INVALID_REQUEST', `Invalid request: ${(err as Error).message}`), undefined);
+      return;
+    }
+    json(request, body as string, done);
+  });
   const ajv = createRequestAjv();
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
 

@@ -29,3 +29,12 @@ test('an unexpected failure is 500 PLEXUS_INTERNAL with the generic message; the
   assert.equal(error.details, undefined);
   assert.ok(logger.lines.some((l) => l.level === 'error' && JSON.stringify(l.fields).includes('SQLITE_CORRUPT')));
 });
+
+test('a JSON body nested deeper than 64 levels is 400 PLEXUS_INVALID_REQUEST before it is parsed; prototype poisoning stays refused', async () => {
+  const { app, host } = adminFixture();
+  const deep = `{"type":"orders.created","source":"x","data":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+  assertError(await app.inject({ method: 'POST', url: '/v1/events', headers: { ...AUTH, 'content-type': 'application/json' }, payload: deep }), 400, 'PLEXUS_INVALID_REQUEST', 'deeper than 64 levels');
+  const poisoned = await app.inject({ method: 'POST', url: '/v1/events', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"type":"orders.created","source":"x","__proto__":{"polluted":true}}' });
+  assert.equal(poisoned.statusCode, 400);
+  assert.equal(host.accepted.length, 0);
+});

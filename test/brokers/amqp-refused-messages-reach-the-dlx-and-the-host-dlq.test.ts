@@ -1,7 +1,9 @@
 // A message the host refuses is never silently dropped (CONTRACT §5): it is
 // recorded in the host DLQ as PLEXUS_INVALID_EVENT (with its exact bytes)
 // and nacked without requeue, which sends it through the dead-letter
-// exchange to <queue>.dead. Valid messages around it flow on.
+// exchange to <queue>.dead. Valid messages around it flow on. JSON nested
+// deeper than the host's recursion can take is one such message: it used to
+// fail its whole read batch's accept and come back forever.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireService } from '../helpers/services.ts';
@@ -20,6 +22,8 @@ test('invalid AMQP messages go to the DLX and the host DLQ as PLEXUS_INVALID_EVE
       { body: '{"not json', contentType: 'application/json' },
       { body: JSON.stringify({ hello: 1 }), contentType: 'application/json', headers: { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'no-type' } },
       { body: JSON.stringify({ specversion: '1.0', id: 'y', source: 's', type: 'bad type with spaces' }) },
+      { body: `${'['.repeat(10_000)}${']'.repeat(10_000)}`, contentType: 'application/json' },
+      { body: `{"deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}` },
     ];
     for (const m of bad) raw.publish('', queue, m.body, { ...(m.contentType ? { contentType: m.contentType } : {}), ...(m.headers ? { headers: m.headers } : {}) });
     raw.publish('', queue, JSON.stringify({ n: 'good' }), { type: 'fine.event' });
@@ -42,6 +46,7 @@ test('invalid AMQP messages go to the DLX and the host DLQ as PLEXUS_INVALID_EVE
     assert.match(messages, /priority/);
     assert.match(messages, /not JSON/);
     assert.match(messages, /cloudEvents:type/);
+    assert.equal(messages.match(/deeper than 64 levels/g)?.length, 2);
     const stats = broker.stats('amqp:main');
     assert.equal(stats.refused, bad.length);
     // The good message's ack goes out with the next coalesced flush, not when its plugin ran.

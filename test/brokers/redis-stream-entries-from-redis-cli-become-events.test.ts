@@ -2,7 +2,9 @@
 // a consumer group and XACKed only after their outcome is durable: a
 // CloudEvent in an `event` field, a body in `data` with ce_ attributes, and a
 // bare field map. Entries the host refuses are recorded in its DLQ as
-// PLEXUS_INVALID_EVENT and acknowledged; nothing stays pending.
+// PLEXUS_INVALID_EVENT and acknowledged; nothing stays pending. One is JSON
+// nested deeper than the host's recursion takes: it used to fail its read
+// batch's accept and come back forever.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireService } from '../helpers/services.ts';
@@ -21,6 +23,8 @@ test('redis-cli XADD entries become events and are acknowledged after their outc
     const defaultTypeId = await redisCli('XADD', stream, '*', 'n', 'default-type', 'record', 'yes');
     await redisCli('XADD', stream, '*', 'event', '{"specversion":"1.0","id":"x"}');
     await redisCli('XADD', stream, '*', 'event', 'not json at all');
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    await redis.xadd(stream, '*', 'type', 'orders.deep', 'data', deep);
 
     await waitFor('every valid entry handled', async () => (await Promise.all(['ce', 'data', 'map', 'default-type'].map((k) => broker.seen(k)))).every((n) => n === 1));
     await waitFor('nothing pending in the group', async () => (await pendingCount(redis, stream, 'plexus')) === 0 && broker.pending === 0);
@@ -44,16 +48,17 @@ test('redis-cli XADD entries become events and are acknowledged after their outc
     assert.equal(byDefault?.id, defaultTypeId);
 
     const dead = await broker.host.store.listDlq({ plugin: 'redis:main', reason: 'invalid' }, { limit: 10 });
-    assert.equal(dead.length, 2);
+    assert.equal(dead.length, 3);
     for (const entry of dead) assert.equal(entry.error?.code, 'PLEXUS_INVALID_EVENT');
+    assert.equal(dead.filter((entry) => /deeper than 64 levels/.test(entry.error?.message ?? '')).length, 1);
     // What the DLQ keeps of a refused entry: its fields as one JSON object, as they arrived.
     const recordedBodies = dead.map((entry) => {
       assert.equal(entry.event.datacontenttype, 'application/json');
       return JSON.parse(Buffer.from(String(entry.event.data_base64), 'base64').toString('utf8')) as unknown;
     });
-    assert.deepEqual(new Set(recordedBodies.map((b) => JSON.stringify(b))), new Set([JSON.stringify({ event: '{"specversion":"1.0","id":"x"}' }), JSON.stringify({ event: 'not json at all' })]));
+    assert.deepEqual(new Set(recordedBodies.map((b) => JSON.stringify(b))), new Set([JSON.stringify({ event: '{"specversion":"1.0","id":"x"}' }), JSON.stringify({ event: 'not json at all' }), JSON.stringify({ type: 'orders.deep', data: deep })]));
     const stats = broker.stats('redis:main');
-    assert.equal(stats.refused, 2);
+    assert.equal(stats.refused, 3);
     assert.equal(stats.acked, 4);
   } finally {
     await broker.stop();

@@ -93,8 +93,9 @@ function plainBody(content: Buffer, contentType: string | undefined): { body: Js
     if (text === undefined) return { body: content };
     try {
       if (text.trim() !== '') return { body: parseJsonSafely(text) as JsonValue };
-    } catch {
-      // Not JSON: plain text.
+    } catch (err) {
+      // JSON nested too deep for the host is refused; anything else that is not JSON is plain text.
+      if (err instanceof PlexusError) throw err;
     }
     return { body: text, mediaType: 'text/plain; charset=utf-8' };
   }
@@ -108,6 +109,7 @@ function parseJson(content: Buffer): unknown {
   try {
     return parseJsonSafely(text);
   } catch (err) {
+    if (err instanceof PlexusError) throw err;
     throw invalid(`the body is not JSON (${(err as Error).message})`);
   }
 }

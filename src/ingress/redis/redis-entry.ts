@@ -100,7 +100,9 @@ function tryJson(text: string): JsonValue | typeof NOT_JSON {
   if (text.trim() === '') return NOT_JSON;
   try {
     return parseJsonSafely(text) as JsonValue;
-  } catch {
+  } catch (err) {
+    // JSON nested too deep for the host is refused, not passed on as text.
+    if (err instanceof PlexusError) throw err;
     return NOT_JSON;
   }
 }

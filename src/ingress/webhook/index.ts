@@ -13,7 +13,6 @@ export type { ReplayStore } from './replay-guard.ts';
 export { InMemoryReplayStore } from './memory-replay-store.ts';
 export type { InMemoryReplayStoreOptions } from './memory-replay-store.ts';
 export { StoreReplayStore } from './store-replay-store.ts';
-export { assertJsonDepth, MAX_JSON_DEPTH } from './json-depth.ts';
 export { deriveEventType } from './event-type.ts';
 export type { EventTypeRule, DeliveryParts } from './event-type.ts';
 export { extractDeliveryId, DEFAULT_DELIVERY_ID } from './delivery-id.ts';

@@ -6,9 +6,9 @@
 // a guard the claim is the caller's: the host's route makes it part of the
 // durable accept (receive-delivery.ts).
 import { PlexusError } from '@plexus/plugin-sdk';
+import { parseJsonSafely } from '@plexus/plugin-sdk/runtime';
 import { extractDeliveryId } from './delivery-id.ts';
 import { deriveEventType } from './event-type.ts';
-import { assertJsonDepth } from './json-depth.ts';
 import type { ReplayGuard } from './replay-guard.ts';
 import type { WebhookRequest } from './signatures/verifier.ts';
 import type { WebhookSource } from './source-config.ts';
@@ -47,14 +47,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * JSON must be UTF-8 (RFC 8259 §8.1); a lossy decode could change what plugins see versus what was signed.
- * Nesting is bounded first (json-depth.ts): a body too deep for the rest of the host never becomes a value.
+ * Nesting is bounded before parsing (parseJsonSafely): a body too deep for the rest of the host never becomes a value.
  */
 export function parseJsonBody(rawBody: Buffer): unknown {
   if (rawBody.length === 0) return undefined;
-  assertJsonDepth(rawBody);
   try {
-    return JSON.parse(utf8.decode(rawBody)) as unknown;
-  } catch {
+    return parseJsonSafely(utf8.decode(rawBody));
+  } catch (err) {
+    if (err instanceof PlexusError) throw err;
     throw new PlexusError('PLEXUS_INVALID_REQUEST', 'body is not valid UTF-8 JSON');
   }
 }
