@@ -27,8 +27,16 @@ export interface PlexusProcess {
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** POST /v1/events with the admin token. */
   emit(event: Record<string, unknown>): Promise<Response>;
-  /** Sends `signal` (default SIGTERM) unless it already exited; resolves with the exit code (SIGKILL after 60 s). */
+  /**
+   * Sends `signal` (default SIGTERM) unless it already exited; resolves with the exit code (SIGKILL after 60 s).
+   * With `processGroup` (see startPlexus), to the whole group, as a terminal's Ctrl-C or systemd's stop does.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartOptions {
+  /** The host leads a process group of its own (its sandbox process in it), as a shell's foreground job does. */
+  processGroup?: boolean;
 }
 
 /** The environment without anything that would point plexus or npm elsewhere. */
@@ -40,8 +48,9 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export async function startPlexus(stateDir: string): Promise<PlexusProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--state-dir', stateDir, '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startPlexus(stateDir: string, options: StartOptions = {}): Promise<PlexusProcess> {
+  const group = options.processGroup === true;
+  const child = spawn(process.execPath, [BIN, 'start', '--state-dir', stateDir, '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
@@ -75,8 +84,11 @@ export async function startPlexus(stateDir: string): Promise<PlexusProcess> {
     }),
     emit: (event) => fetch(`${adminUrl}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(event) }),
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (group && child.pid !== undefined) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      }
+      const timer = setTimeout(() => (group && child.pid !== undefined ? process.kill(-child.pid, 'SIGKILL') : child.kill('SIGKILL')), 60_000);
       const code = await exit;
       clearTimeout(timer);
       return code;

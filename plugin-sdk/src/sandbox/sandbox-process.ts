@@ -28,6 +28,14 @@ export interface SandboxProcessOptions {
   nice?: number;
 }
 
+// Only the host stops this process: its 'shutdown' message, or its IPC
+// channel closing (the host died). A terminal's Ctrl-C and systemd's stop
+// (KillMode=control-group) signal the whole process group, and dying on
+// that signal would fail the batches the host's graceful stop is still
+// letting finish, charge them to their plugins as crashes and skip every
+// cleanup hook.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+
 const CONTROL_TIMEOUT_MS = 40_000;
 /** How long start-up waits for every worker to announce itself before reporting ready anyway. */
 const WORKERS_READY_TIMEOUT_MS = 10_000;

@@ -1,0 +1,42 @@
+// Ctrl-C in a terminal, and systemd's stop (KillMode=control-group), signal
+// the host's whole process group, its sandbox process included. The sandbox
+// used to die on that signal at once: the event a plugin was running was
+// charged as a sandbox crash (retried or dead-lettered) and no cleanup hook
+// ran. Only the host may stop the sandbox, after letting running events end.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { writePluginState } from '../../src/plugins/plugin-state.ts';
+import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { startPlexus } from '../helpers/plexus-process.ts';
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} to the process group: the running event finishes, nothing is charged as a crash, exit 0`, { timeout: 120_000 }, async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'plexus-group-'));
+    try {
+      const root = await writePlugin({
+        name: 'slow',
+        subscribe: ['slow.#'],
+        limits: { timeoutMs: 20_000 },
+        source: `import { definePlugin } from '@plexus/plugin-sdk';
+export default definePlugin({
+  async execute(event, ctx) { const end = Date.now() + 1500; while (Date.now() < end) {} ctx.log.info('slow event done'); },
+});`,
+      }, stateDir);
+      await writePluginState(join(stateDir, 'plugins.json'), { version: 1, plugins: [{ name: '@fixtures/slow', version: '1.0.0', root, enabled: true, grants: [], config: {} }] });
+      const host = await startPlexus(stateDir, { processGroup: true });
+      assert.equal((await host.emit({ type: 'slow.created', data: {} })).status, 202);
+      // The plugin is inside its 1.5 s loop when the group gets the signal.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(await host.stop(signal), 0, host.stderr());
+      const logs = host.logs();
+      assert.deepEqual(logs.filter((l) => /sandbox process died|dead-lettered|attempt failed/.test(l.msg)).map((l) => l.msg), []);
+      assert.ok(logs.some((l) => l.msg === 'slow event done'), 'the running event finished');
+      assert.ok(logs.some((l) => l.msg === 'stopped'));
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+}
