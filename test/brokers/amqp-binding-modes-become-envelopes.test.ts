@@ -23,10 +23,10 @@ test('structured, binary and plain AMQP messages from other clients become envel
   try {
     // Structured mode: the body is the event, attributes included.
     raw.publish(exchange, 'orders.ignored', JSON.stringify({ specversion: '1.0', id: 'evt-1', source: 'shop/checkout', type: 'orders.created', data: { n: 'structured', record: true }, partitionkey: 'cust-7' }), { contentType: 'application/cloudevents+json' });
-    // Binary mode: attributes in cloudEvents: headers, the body is data.
+    // Binary mode: attributes in cloudEvents: headers, the body is data; `time` as the binding's AMQP timestamp type.
     raw.publish(exchange, 'orders.ignored', JSON.stringify({ n: 'binary', record: true }), {
       contentType: 'application/json',
-      headers: { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'evt-2', 'cloudEvents:type': 'orders.paid', 'cloudEvents:source': 'ignored', 'cloudEvents:partitionkey': 'cust-8', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      headers: { 'cloudEvents:specversion': '1.0', 'cloudEvents:id': 'evt-2', 'cloudEvents:type': 'orders.paid', 'cloudEvents:source': 'ignored', 'cloudEvents:partitionkey': 'cust-8', 'cloudEvents:time': { '!': 'timestamp', value: 1_577_836_800 }, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
     });
     // Plain: routing key → type, AMQP priority → priority, per-message TTL → expiresat, message-id → id.
     raw.publish(exchange, 'orders.shipped', JSON.stringify({ n: 'plain', record: true }), { priority: 7, expiration: '600000', timestamp: Math.floor(Date.now() / 1000), messageId: 'msg-3' });
@@ -53,6 +53,7 @@ test('structured, binary and plain AMQP messages from other clients become envel
     assert.equal(binary?.type, 'orders.paid');
     assert.equal(binary?.source, `amqp/${queue}`, 'the ingress decides the source of bytes it received');
     assert.equal(binary?.partitionkey, 'cust-8');
+    assert.equal(binary?.time, '2020-01-01T00:00:00.000Z', 'an AMQP timestamp attribute is the event time');
     assert.equal(binary?.traceparent, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     assert.deepEqual(binary?.data, { n: 'binary', record: true });
 

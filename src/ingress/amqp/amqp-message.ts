@@ -146,8 +146,20 @@ function headerMap(raw: unknown): Record<string, string | number | boolean> {
     const key = name.toLowerCase();
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     else if (Buffer.isBuffer(value)) Object.defineProperty(out, key, { value: value.toString('utf8'), enumerable: true, writable: true, configurable: true });
+    else if (isAmqpTimestamp(value)) Object.defineProperty(out, key, { value: formatRfc3339(value.value * 1000), enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/**
+ * The CloudEvents AMQP binding carries Timestamp attributes (`time`,
+ * `expiresat`) as AMQP timestamps, seconds since the epoch, which amqplib
+ * hands over as {'!': 'timestamp', value}. Dropped, `time` became the
+ * arrival time and an expiry was lost.
+ */
+function isAmqpTimestamp(value: unknown): value is { value: number } {
+  const typed = value as { '!'?: unknown; value?: unknown } | null;
+  return typeof typed === 'object' && typed !== null && typed['!'] === 'timestamp' && typeof typed.value === 'number' && Number.isFinite(typed.value);
 }
 
 function hasAttribute(headers: Record<string, unknown>, attribute: string): boolean {
