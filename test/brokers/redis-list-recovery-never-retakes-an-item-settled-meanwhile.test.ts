@@ -42,9 +42,9 @@ test('an item settled while recovery reads the processing list is not taken agai
     await loop;
     // Session 2: 'a' settles right after its recovery sent LRANGE.
     const commands = await connection();
-    const call = commands.call.bind(commands);
+    const call = commands.callBuffer.bind(commands);
     let armed = true;
-    (commands as unknown as { call: (command: string, args: unknown[]) => Promise<unknown> }).call = (command, args) => {
+    (commands as unknown as { callBuffer: (command: string, args: unknown[]) => Promise<unknown> }).callBuffer = (command, args) => {
       const reply = call(command, args as never);
       if (command === 'LRANGE' && armed) {
         armed = false;

@@ -55,8 +55,30 @@ function fieldMap(fields: readonly string[]): Record<string, string> {
   return map;
 }
 
-export function decodeText(text: string, context: RedisDecodeContext): DecodedRedisMessage {
-  const body = Buffer.from(text);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A list item or channel message as the bytes Redis holds. Text that is not
+ * UTF-8 is never decoded lossily (that would change what plugins see): it
+ * becomes `data_base64` under the configured type, as an AMQP body does.
+ */
+export function decodeBytes(bytes: Buffer, context: RedisDecodeContext): DecodedRedisMessage {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    try {
+      const type = required(context.type, 'the message is not UTF-8 (so not a CloudEvent) and no type is configured');
+      return { decoded: { ok: true, event: wrapPlainBody({ body: bytes, source: context.source, type, now: context.now }), stableId: false }, body: bytes, contentType: 'application/octet-stream' };
+    } catch (err) {
+      return { decoded: { ok: false, error: refusalError(err) }, body: bytes, contentType: 'application/octet-stream' };
+    }
+  }
+  return decodeText(text, context, bytes);
+}
+
+export function decodeText(text: string, context: RedisDecodeContext, bytes?: Buffer): DecodedRedisMessage {
+  const body = bytes ?? Buffer.from(text);
   try {
     const parsed = tryJson(text);
     if (parsed !== NOT_JSON && isCloudEvent(parsed)) return { decoded: { ok: true, event: toEnvelope(parsed, { source: '', type: '', now: context.now }), stableId: true }, body, contentType: 'application/cloudevents+json' };

@@ -8,6 +8,12 @@
 //
 // Items are taken in batches by a small script (up to batchSize LMOVEs in one
 // round trip); BLMOVE blocks only when the list is empty.
+//
+// Items are handled as the bytes Redis holds: LREM must name an item byte
+// for byte, and an item that is not UTF-8, decoded to text and back, named
+// nothing: it stayed in the processing list and ran again at every restart.
+// Inside, an item is a latin1 string (one char per byte, exact both ways),
+// so it can key the in-flight multiset.
 import type { Redis } from 'ioredis';
 import type { RedisListConfig } from '../broker-config.ts';
 import type { DepthReading } from '../broker-depth.ts';
@@ -15,7 +21,7 @@ import type { BrokerIntake } from '../broker-intake.ts';
 import { PendingCount } from '../broker-pending.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import type { BrokerStats } from '../broker-stats.ts';
-import { decodeText } from './redis-entry.ts';
+import { decodeBytes } from './redis-entry.ts';
 import type { ConsumerRun } from './redis-session.ts';
 
 const MOVE_BATCH = `local out = {}
@@ -72,12 +78,9 @@ export class RedisListConsumer {
     while (run.active) {
       await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
       if (!run.active) break;
-      const moved = await run.reader.call('EVAL', [MOVE_BATCH, 2, key, this.processingKey, from, batchSize]);
-      let items = Array.isArray(moved) ? moved.map((item) => String(item)) : [];
-      if (items.length === 0) {
-        const one = await run.reader.call('BLMOVE', [key, this.processingKey, from, 'RIGHT', BLOCK_SEC]);
-        items = one === null || one === undefined ? [] : [String(one)];
-      }
+      const moved = await run.reader.callBuffer('EVAL', [MOVE_BATCH, 2, key, this.processingKey, from, batchSize]);
+      let items = itemsOf(moved);
+      if (items.length === 0) items = itemsOf(await run.reader.callBuffer('BLMOVE', [key, this.processingKey, from, 'RIGHT', BLOCK_SEC]));
       if (items.length > 0) this.#take(items);
     }
   }
@@ -91,17 +94,15 @@ export class RedisListConsumer {
     this.#flushing = true;
     let left: unknown;
     try {
-      left = await run.commands.call('LRANGE', [this.processingKey, 0, -1]);
+      left = await run.commands.callBuffer('LRANGE', [this.processingKey, 0, -1]);
     } finally {
       this.#flushing = false;
       if (this.#toRemove.length > 0) this.#scheduleFlush();
     }
-    if (!Array.isArray(left)) return;
     const held = new Map(this.#inFlight);
     for (const item of this.#toRemove) held.set(item, (held.get(item) ?? 0) + 1);
     const recovered: string[] = [];
-    for (const raw of left) {
-      const item = String(raw);
+    for (const item of itemsOf(left)) {
       const count = held.get(item) ?? 0;
       if (count > 0) held.set(item, count - 1);
       else recovered.push(item);
@@ -115,7 +116,7 @@ export class RedisListConsumer {
     const messages: BrokerMessage[] = items.map((item) => {
       this.#inFlight.set(item, (this.#inFlight.get(item) ?? 0) + 1);
       this.#pending.add();
-      const { decoded, body, contentType } = decodeText(item, { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
+      const { decoded, body, contentType } = decodeBytes(Buffer.from(item, 'latin1'), { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) });
       const done = () => {
         this.#release(item);
         this.#removeLater(item);
@@ -169,9 +170,10 @@ export class RedisListConsumer {
         try {
           // MULTI: all removals or none, so a retry never removes twice.
           const transaction = commands.multi();
-          for (const item of batch) transaction.lrem(this.processingKey, 1, item);
+          for (const item of batch) transaction.lrem(this.processingKey, 1, Buffer.from(item, 'latin1'));
           const results = await transaction.exec();
           if (results === null || results.some(([err]) => err !== null)) throw new Error('LREM failed');
+          // 0 removed: the item is no longer there (an operator cleared the list); nothing is left to retry.
         } catch (err) {
           // Retried as a whole later. (If the reply, not the command, was lost, the retry can remove an
           // equal item another message holds: list items carry no id. Streams do; prefer them.)
@@ -185,4 +187,11 @@ export class RedisListConsumer {
       this.#flushing = false;
     }
   }
+}
+
+/** Items from a Buffer reply (one item, an array of them, or nil) as latin1 strings, byte for byte. */
+function itemsOf(reply: unknown): string[] {
+  if (Buffer.isBuffer(reply)) return [reply.toString('latin1')];
+  if (!Array.isArray(reply)) return [];
+  return reply.filter((item): item is Buffer => Buffer.isBuffer(item)).map((item) => item.toString('latin1'));
 }

@@ -7,7 +7,7 @@
 import type { RedisPubSubConfig } from '../broker-config.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
-import { decodeText } from './redis-entry.ts';
+import { decodeBytes } from './redis-entry.ts';
 import type { ConsumerRun } from './redis-session.ts';
 
 export class RedisPubSubConsumer {
@@ -30,13 +30,14 @@ export class RedisPubSubConsumer {
       if (sub.pattern !== undefined) byPattern.set(sub.pattern, sub);
     }
     const subscriber = run.reader;
-    subscriber.on('message', (channel: string, message: string) => {
-      const sub = byChannel.get(channel);
-      if (sub && run.active) this.#take(sub, channel, message);
+    // The Buffer events: a message that is not UTF-8 reaches plugins as its bytes, not as replacement characters.
+    subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      const sub = byChannel.get(channel.toString());
+      if (sub && run.active) this.#take(sub, channel.toString(), message);
     });
-    subscriber.on('pmessage', (pattern: string, channel: string, message: string) => {
-      const sub = byPattern.get(pattern);
-      if (sub && run.active) this.#take(sub, channel, message);
+    subscriber.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
+      const sub = byPattern.get(pattern.toString());
+      if (sub && run.active) this.#take(sub, channel.toString(), message);
     });
     if (byChannel.size > 0) await subscriber.subscribe(...byChannel.keys());
     if (byPattern.size > 0) await subscriber.psubscribe(...byPattern.keys());
@@ -47,7 +48,7 @@ export class RedisPubSubConsumer {
     if (byPattern.size > 0) await subscriber.punsubscribe(...byPattern.keys()).catch(() => undefined);
   }
 
-  #take(sub: RedisPubSubConfig, channel: string, text: string): void {
+  #take(sub: RedisPubSubConfig, channel: string, bytes: Buffer): void {
     const held = this.#held.get(sub) ?? 0;
     if (held >= sub.maxInFlight) {
       this.#intake.dropped('over maxInFlight', false);
@@ -55,7 +56,7 @@ export class RedisPubSubConsumer {
     }
     const source = `redis/channel:${channel}`;
     const done = () => this.#held.set(sub, (this.#held.get(sub) ?? 1) - 1);
-    const { decoded, body, contentType } = decodeText(text, { source, now: Date.now(), type: sub.type ?? channel });
+    const { decoded, body, contentType } = decodeBytes(bytes, { source, now: Date.now(), type: sub.type ?? channel });
     const message: BrokerMessage = {
       decoded, source, body, contentType,
       // Nothing to acknowledge: Redis forgot the message when it sent it.
