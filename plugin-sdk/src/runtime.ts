@@ -20,6 +20,7 @@ export type { KvHandler, SandboxPoolOptions } from './sandbox/sandbox-pool.ts';
 export type { CallOutcome, CleanupReport, Denial, EmittedRecord, PluginRuntimeSpec, RestartCause, RunResult, SandboxLimits, KvOp, WarmReport } from './sandbox/protocol.ts';
 export { isPermanentFailure } from './sandbox/failure-class.ts';
 export { CLEAN_OK, failure } from './sandbox/outcome-check.ts';
+export { denialCount, MAX_LISTED_DENIALS } from './sandbox/denial-list.ts';
 export { toEmittedEvents } from './emitted-events.ts';
 export { childTraceparent, isValidTraceparent, newTraceparent, parseTraceparent } from './traceparent.ts';
 export type { RandomBytes, Traceparent } from './traceparent.ts';

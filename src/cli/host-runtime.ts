@@ -23,7 +23,10 @@ export async function startHostRuntime(options: { loaded: LoadedConfig; logger: 
   const { loaded, logger } = options;
   const host = await Host.start(loaded.host, { logger });
   const started: Ingress[] = [];
+  const readiness = hostReadiness(host);
   const stop = async () => {
+    // /readyz answers 503 from the first moment of the shutdown, while intake still drains.
+    readiness.stopping();
     for (const ingress of [...started].reverse()) {
       try {
         await ingress.stop();
@@ -36,7 +39,6 @@ export async function startHostRuntime(options: { loaded: LoadedConfig; logger: 
   };
   try {
     const token = await resolveAdminToken({ stateDir: loaded.host.stateDir, configured: loaded.host.adminToken, origin: loaded.adminTokenOrigin, logger });
-    const readiness = hostReadiness(host);
     const ingresses = hostIngresses({ host, loaded, logger, token, readiness });
     for (const ingress of ingresses) {
       await ingress.start();

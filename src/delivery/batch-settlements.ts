@@ -41,7 +41,7 @@ export function batchJson(batch: readonly QueuedDelivery[]): string | undefined 
 export function settleBatch(batch: readonly QueuedDelivery[], result: RunResult, context: SettleContext): BatchSettlements {
   const { plugin, now, started, random, hooks } = context;
   hooks?.batch?.(plugin, batch.length, now - started);
-  for (const denial of result.denials) hooks?.denial?.(denial);
+  for (const denial of result.denials) hooks?.denial?.(plugin, denial);
   for (const restart of result.restarts) hooks?.restart?.(plugin, restart.cause);
   for (const record of result.instanceLogs) hooks?.pluginLog?.(plugin, record, undefined);
   const settlements: Settlement[] = [];

@@ -7,8 +7,11 @@ import type { ActivePlugin } from './plugin-lane.ts';
 
 export interface EngineHooks {
   outcome(plugin: ActivePlugin, delivery: DeliveryRecord, outcome: CallOutcome, settlement: Settlement, durationMs: number): void;
+  /** A delivery that expired while it waited (it never ran), once it is durably dead-lettered. */
+  expired(plugin: ActivePlugin, delivery: DeliveryRecord, settlement: Extract<Settlement, { kind: 'dead' }>): void;
   pluginLog(plugin: ActivePlugin, record: LogRecord, event: PlexusEvent | undefined): void;
-  denial(denial: Denial): void;
+  /** One entry of a batch's denials; it may stand for several (`denial.count`). */
+  denial(plugin: ActivePlugin, denial: Denial): void;
   restart(plugin: ActivePlugin, cause: RestartCause): void;
   batch(plugin: ActivePlugin, size: number, durationMs: number): void;
   rateLimited(plugin: ActivePlugin): void;

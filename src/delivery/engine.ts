@@ -69,11 +69,16 @@ export class DeliveryEngine {
     const active = new Set(plugins.map((p) => p.name));
     for (const plugin of plugins) {
       const lane = this.lanes.get(plugin.name);
+      this.retiring.activate(plugin.spec.key);
       if (!lane) {
-        const created = new PluginLane(plugin, now);
-        this.lanes.set(plugin.name, created);
-        for (const d of this.parked.get(plugin.name) ?? []) created.enqueue(d);
+        this.lanes.set(plugin.name, new PluginLane(plugin, now));
+        const parked = this.parked.get(plugin.name) ?? [];
         this.parked.delete(plugin.name);
+        // In journal order, as recovery would have queued them with the plugin active:
+        // the earliest delivery of a partition key takes the key, whether it is due now
+        // or waits for its retry time (enqueue claims the key for those).
+        parked.sort((a, b) => a.record.seq - b.record.seq || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
+        this.enqueue(parked);
       } else {
         if (lane.plugin.spec.key !== plugin.spec.key) this.retiring.retire(lane.plugin.spec.key);
         lane.update(plugin, now);
@@ -229,18 +234,22 @@ export class DeliveryEngine {
     for (const d of deliveries) {
       // Deliveries arrive in runs for one plugin: look the lane up when the plugin changes.
       if (lane === undefined || lane.plugin.name !== d.record.plugin) lane = this.lanes.get(d.record.plugin);
-      if (d.record.availableAt > now) {
-        if (lane?.claimPartition(d) === 'wait') continue;
-        this.retries.schedule(d, d.record.availableAt);
-        continue;
-      }
-      if (lane) lane.enqueue(d, now);
-      else {
+      if (lane === undefined) {
         // A plugin removed with deliveries left: they wait for its return, never dropped.
+        // Even those not yet due: one sent to the retry timer here could not take its
+        // partition key (no lane) and a later delivery of the key, parked, would take it
+        // first once the plugin is back. setPlugins sends them all through here again.
         const list = this.parked.get(d.record.plugin) ?? [];
         list.push(d);
         this.parked.set(d.record.plugin, list);
+        continue;
       }
+      if (d.record.availableAt > now) {
+        if (lane.claimPartition(d) === 'wait') continue;
+        this.retries.schedule(d, d.record.availableAt);
+        continue;
+      }
+      lane.enqueue(d, now);
     }
     this.schedulePump();
   }
@@ -307,12 +316,24 @@ export class DeliveryEngine {
     this.pendingCommits++;
     try {
       await this.commit(lane, batch, settlements, emitted);
+      if (what === 'expiry') this.reportExpired(lane, batch, settlements);
     } catch (err) {
       this.notSettled(lane, batch, what, err);
     } finally {
       this.pendingCommits--;
       this.schedulePump();
     }
+  }
+
+  /**
+   * A batch's dead letters reach the hooks (metrics, the log) as the batch
+   * settles; expired deliveries never ran, so they are reported here, once
+   * durable: a failed write expires them again later and must not count twice.
+   */
+  private reportExpired(lane: PluginLane, expired: readonly QueuedDelivery[], settlements: readonly Settlement[]): void {
+    settlements.forEach((s, i) => {
+      if (s.kind === 'dead') this.options.hooks?.expired?.(lane.plugin, (expired[i] as QueuedDelivery).record, s);
+    });
   }
 
   /** Nothing of the batch was settled: its deliveries are still pending in the store; try them again shortly. */

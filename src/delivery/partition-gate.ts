@@ -11,6 +11,8 @@ export type GateDecision = 'run' | 'wait';
 export class PartitionGate<T> {
   // plugin → partition key → waiting items; a lane's presence means one is in flight.
   readonly #lanes = new Map<string, Map<string, FifoQueue<T>>>();
+  /** Items held across every lane: they live in memory like a queue's, so backpressure counts them (DeliveryEngine.admissionLoad). */
+  #waiting = 0;
 
   /** 'run': the caller starts `item` now. 'wait': the gate holds it until `release` hands it back. */
   admit(pluginKey: string, partitionKey: string | undefined, item: T): GateDecision {
@@ -23,6 +25,7 @@ export class PartitionGate<T> {
       return 'run';
     }
     waiting.push(item);
+    this.#waiting++;
     return 'wait';
   }
 
@@ -37,7 +40,10 @@ export class PartitionGate<T> {
     const plugin = this.#lanes.get(pluginKey);
     const waiting = plugin?.get(partitionKey);
     if (!plugin || !waiting) throw new Error(`partition gate: release of idle lane (${pluginKey}, ${partitionKey})`);
-    if (waiting.size > 0) return waiting.shift();
+    if (waiting.size > 0) {
+      this.#waiting--;
+      return waiting.shift();
+    }
     plugin.delete(partitionKey);
     if (plugin.size === 0) this.#lanes.delete(pluginKey);
     return undefined;
@@ -51,6 +57,11 @@ export class PartitionGate<T> {
     return this.#lanes.get(pluginKey)?.get(partitionKey)?.size ?? 0;
   }
 
+  /** Items held behind a busy key, over all lanes. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
   /** Busy (plugin, key) lanes: for metrics and to check memory stays bounded by them. */
   get busyLanes(): number {
     let lanes = 0;
@@ -62,6 +73,8 @@ export class PartitionGate<T> {
   removePlugin(pluginKey: string): T[] {
     const plugin = this.#lanes.get(pluginKey);
     this.#lanes.delete(pluginKey);
-    return plugin ? [...plugin.values()].flatMap((waiting) => waiting.drain()) : [];
+    const items = plugin ? [...plugin.values()].flatMap((waiting) => waiting.drain()) : [];
+    this.#waiting -= items.length;
+    return items;
   }
 }

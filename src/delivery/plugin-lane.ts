@@ -97,12 +97,24 @@ export class PluginLane {
     if (breakerChanged) this.breaker = new CircuitBreaker(plugin.breaker);
   }
 
+  /** Deliveries held in memory waiting to run: in `ready`, and behind a busy partition key (each as heavy as a queued one). */
   get queued(): number {
-    return this.ready.size;
+    return this.ready.size + this.partitions.waiting;
   }
 
-  /** `now`, when given, counts the delivery as an arrival of the stream (see linger.ts); a delivery only moving between queues passes none. */
+  /**
+   * A delivery joins the lane. It takes its partition key here, in arrival
+   * order: taken when take() pops it, in priority order, a later event of a
+   * key with a higher priority would take the key before an earlier one
+   * (CONTRACT §5). So `ready` holds at most one delivery per key, and
+   * priority orders deliveries of different keys only; the rest wait in the
+   * gate until the key's owner is final (releasePartition).
+   * `now`, when given, counts the delivery as an arrival of the stream (see
+   * linger.ts); a delivery only moving between queues passes none. One held
+   * by the gate is no arrival: it cannot join the batch a linger waits for.
+   */
   enqueue(delivery: QueuedDelivery, now?: number): void {
+    if (this.claimPartition(delivery) === 'wait') return;
     this.push(delivery);
     if (now !== undefined) this.linger.lastArrivalAt = now;
   }
@@ -156,11 +168,6 @@ export class PluginLane {
         expired.push(next);
         continue;
       }
-      const key = routing.partitionkey;
-      if (!next.admitted && key !== undefined) {
-        if (this.partitions.admit(this.plugin.name, key, next) === 'wait') continue;
-        next.admitted = true;
-      }
       if (this.bucket) {
         const taken = this.bucket.tryTake(priorityCost(routing.priority), now);
         if (!taken.ok) {
@@ -187,10 +194,12 @@ export class PluginLane {
   }
 
   /**
-   * A delivery that waits for its retry time before it can run (one recovered
-   * or adopted from the store) takes its partition key now, as it held it
-   * before the restart: a later delivery of the key must not overtake it.
-   * 'wait': the key has an owner already, and the gate holds this one behind it.
+   * Takes the delivery's partition key, if it has one and does not own it
+   * yet: on joining the lane (enqueue), and for one that waits for its retry
+   * time before it can run (recovered or adopted from the store), now, as it
+   * held the key before the restart: a later delivery of the key must not
+   * overtake it. 'wait': the key has an owner already, and the gate holds
+   * this one behind it.
    */
   claimPartition(delivery: QueuedDelivery): 'run' | 'wait' {
     const key = routingOf(delivery.record).partitionkey;

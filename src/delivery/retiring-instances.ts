@@ -40,6 +40,15 @@ export class RetiringInstances {
     if (this.#retired.delete(key)) this.#evict(key);
   }
 
+  /**
+   * Version `key` gets batches (again): a version retired while a batch ran
+   * and made active before that batch ended (disabled, then enabled during
+   * the batch) must keep its instances when the batch ends.
+   */
+  activate(key: string): void {
+    this.#retired.delete(key);
+  }
+
   /** Version `key` no longer gets batches: evicted now if idle, else after its last batch. */
   retire(key: string): void {
     if (this.#running.has(key)) this.#retired.add(key);

@@ -1,12 +1,17 @@
 // What the host does with what the engine reports: metrics, and logs.
 // Plugin logs go through a child logger per plugin version (name and version
 // on every line) with the event's traceparent, behind a per-plugin rate limit
-// so a chatty plugin cannot flood the host. Secrets never reach a log line:
+// so a chatty plugin cannot flood the host. Capability denials share that
+// limit: a plugin can cause one per call, as fast as it logs. Metrics count
+// every line and denial, limited or not. Secrets never reach a log line:
 // plugins log only what they chose to, and the host logs ids, not payloads.
+import { denialCount } from '@plexus/plugin-sdk/runtime';
 import type { EngineHooks } from '../delivery/engine.ts';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import { TokenBucket } from '../delivery/rate-limiter.ts';
 import type { HostMetrics } from '../observability/host-metrics.ts';
+import type { DeliveryRecord, Settlement } from '../store/store.ts';
+import { pluginLogFields } from './plugin-log-fields.ts';
 
 /** The slice of a pino logger the host uses. */
 export interface HostLogger {
@@ -36,7 +41,25 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     }
     return entry;
   };
+  /** The plugin's logger if its rate limit lets one more line through; a line it holds back is counted as dropped. */
+  const limited = (plugin: ActivePlugin): HostLogger | undefined => {
+    const log = pluginLog(plugin);
+    if (!log.bucket.tryTake(1, now()).ok) {
+      log.dropped++;
+      metrics.logsDropped.inc({ plugin: plugin.name });
+      return undefined;
+    }
+    if (log.dropped > 0) {
+      log.logger.warn({ dropped: log.dropped }, 'plugin log lines dropped by the rate limit');
+      log.dropped = 0;
+    }
+    return log.logger;
+  };
   const labels = (plugin: ActivePlugin) => ({ plugin: plugin.name, version: plugin.spec.version });
+  const deadLettered = (plugin: ActivePlugin, delivery: DeliveryRecord, settlement: Extract<Settlement, { kind: 'dead' }>) => {
+    metrics.deadLettered.inc({ ...labels(plugin), reason: settlement.reason });
+    pluginLog(plugin).logger.warn({ event: delivery.event.id, type: delivery.event.type, reason: settlement.reason, code: settlement.error?.code, traceparent: delivery.event.traceparent }, 'event dead-lettered');
+  };
   // The counter child of each plugin version, resolved once, and counted once
   // per batch (its size): resolving labels means building and hashing a key,
   // and prom-client's child inc() does that again on every call.
@@ -54,24 +77,16 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
       if (!outcome.ok) metrics.failures.inc({ ...labels(plugin), code: outcome.error.code ?? 'PLEXUS_PLUGIN_ERROR' });
       if (outcome.droppedLogs > 0) metrics.logsDropped.inc({ plugin: plugin.name }, outcome.droppedLogs);
       if (settlement.kind === 'retry') metrics.retries.inc(labels(plugin));
-      if (settlement.kind === 'dead') {
-        metrics.deadLettered.inc({ ...labels(plugin), reason: settlement.reason });
-        pluginLog(plugin).logger.warn({ event: delivery.event.id, type: delivery.event.type, reason: settlement.reason, code: settlement.error?.code, traceparent: delivery.event.traceparent }, 'event dead-lettered');
-      }
+      if (settlement.kind === 'dead') deadLettered(plugin, delivery, settlement);
+    },
+    expired(plugin, delivery, settlement) {
+      deadLettered(plugin, delivery, settlement);
     },
     pluginLog(plugin, record, event) {
-      const log = pluginLog(plugin);
-      if (!log.bucket.tryTake(1, now()).ok) {
-        log.dropped++;
-        metrics.logsDropped.inc({ plugin: plugin.name });
-        return;
-      }
-      if (log.dropped > 0) {
-        log.logger.warn({ dropped: log.dropped }, 'plugin log lines dropped by the rate limit');
-        log.dropped = 0;
-      }
-      const fields = { ...record.fields, ...(event ? { event: event.id, traceparent: event.traceparent } : {}) };
-      log.logger[record.level](fields, record.message);
+      const logger = limited(plugin);
+      if (logger === undefined) return;
+      const fields = { ...pluginLogFields(record.fields), ...(event ? { event: event.id, traceparent: event.traceparent } : {}) };
+      logger[record.level](fields, record.message);
     },
     batch(plugin, size, durationMs) {
       executionsOf(plugin).inc(size);
@@ -80,9 +95,11 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     rateLimited(plugin) {
       metrics.rateLimited.inc({ scope: 'plugin', key: plugin.name });
     },
-    denial(denial) {
-      metrics.denials.inc({ plugin: denial.plugin, capability: denial.capability });
-      logger.warn({ plugin: denial.plugin, capability: denial.capability, target: denial.target }, 'capability denied');
+    denial(plugin, denial) {
+      // An entry may tally many denials past the sandbox's per-batch list (count): the counter takes them all.
+      const count = denialCount(denial);
+      metrics.denials.inc({ plugin: denial.plugin, capability: denial.capability }, count);
+      limited(plugin)?.warn({ capability: denial.capability, target: denial.target, ...(count > 1 ? { count } : {}) }, 'capability denied');
     },
     restart(plugin, cause) {
       metrics.restarts.inc({ ...labels(plugin), cause });

@@ -37,7 +37,7 @@ export class Host {
   readonly store: Store;
   readonly sandbox: SandboxPool;
   readonly engine: DeliveryEngine;
-  readonly metrics = new HostMetrics();
+  readonly metrics: HostMetrics;
   readonly logger: HostLogger;
   /** Installs, upgrades, configures and removes plugins while the host runs (src/plugins). */
   readonly pluginManager: PluginManager;
@@ -56,6 +56,7 @@ export class Host {
     this.store = store;
     this.sandbox = sandbox;
     this.logger = logger;
+    this.metrics = new HostMetrics({ logger });
     this.loader = new PluginLoader(config.secrets, config.limits);
     this.pluginManager = new PluginManager({
       stateDir: config.stateDir,

@@ -3,6 +3,8 @@
 // events flow (engine hooks, ingress adapters); gauges are read at scrape time
 // from whoever owns the number (engine, store, sandbox), so they are never stale.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HostLogger } from '../host/engine-hooks.ts';
+import { BoundedReading } from './bounded-reading.ts';
 
 /** What the scrape-time gauges read; supplied by the host once it has started. */
 export interface MetricSources {
@@ -14,6 +16,14 @@ export interface MetricSources {
 }
 
 const CIRCUIT = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** How long a scrape waits for the store's DLQ count: a scraper's own timeout is often 10 s, and the other metrics must not wait behind it. */
+export const DLQ_SIZE_TIMEOUT_MS = 1000;
+
+export interface HostMetricsOptions {
+  /** Where a reading that fails is reported (once per run of failures). */
+  logger?: HostLogger;
+}
 
 export class HostMetrics {
   readonly registry = new Registry();
@@ -30,7 +40,7 @@ export class HostMetrics {
   readonly logsDropped = new Counter({ name: 'plexus_plugin_logs_dropped_total', help: 'Plugin log lines dropped by the per-plugin log rate limit or the per-call cap.', labelNames: ['plugin'] as const, registers: [this.registry] });
   private sources: MetricSources | undefined;
 
-  constructor() {
+  constructor(options: HostMetricsOptions = {}) {
     // Process metrics, event-loop lag (plexus_nodejs_eventloop_lag_*) and GC come from prom-client's defaults.
     collectDefaultMetrics({ register: this.registry, prefix: 'plexus_' });
     const self = this;
@@ -53,8 +63,16 @@ export class HostMetrics {
     new Gauge({ name: 'plexus_parked_deliveries', help: 'Deliveries of plugins that are not active, kept for their return.', registers: [this.registry], collect() {
       this.set(self.sources?.depth().parked ?? 0);
     } });
+    const timeoutMs = DLQ_SIZE_TIMEOUT_MS;
+    const dlqSize = new BoundedReading({
+      read: () => self.sources?.dlqSize() ?? Promise.resolve(0),
+      timeoutMs,
+      onFailure: (err) => options.logger?.warn({ err: err instanceof Error ? err.message : String(err), timeoutMs }, 'plexus_dlq_size not read from the store; it keeps its last value'),
+    });
     new Gauge({ name: 'plexus_dlq_size', help: 'Entries in the dead-letter queue.', registers: [this.registry], async collect() {
-      this.set((await self.sources?.dlqSize()) ?? 0);
+      // A store that does not answer leaves the last value in place rather than a made-up 0.
+      const size = await dlqSize.value();
+      if (size !== undefined) this.set(size);
     } });
     new Gauge({ name: 'plexus_sandbox_utilization', help: 'Share of the sandbox worker pool that was busy (0-1).', registers: [this.registry], async collect() {
       this.set((await self.sources?.sandbox().catch(() => undefined))?.utilization ?? 0);

@@ -52,11 +52,14 @@ test('random interleavings: per key, at most one in flight and order of arrival 
       if (next) start(next);
     }
   }
+  let waiting = 0;
   for (const key of Object.keys(arrivals)) {
     const done = started[key] ?? [];
     assert.deepEqual(done, (arrivals[key] ?? []).slice(0, done.length), `order for ${key}`);
     assert.equal(gate.waitingCount('plugin', key), (arrivals[key] ?? []).length - done.length);
+    waiting += gate.waitingCount('plugin', key);
   }
+  assert.equal(gate.waiting, waiting, 'the total held, which backpressure counts');
 });
 
 test('idle lanes are forgotten, so memory follows busy keys only', () => {
@@ -80,7 +83,9 @@ test('removing a plugin returns its waiting events in order and frees its lanes'
   gate.admit('p', 'k1', 'c');
   gate.admit('p', 'k2', 'd');
   gate.admit('q', 'k1', 'e');
+  assert.equal(gate.waiting, 2);
   assert.deepEqual(gate.removePlugin('p'), ['b', 'c']);
   assert.equal(gate.busyLanes, 1);
+  assert.equal(gate.waiting, 0);
   assert.deepEqual(gate.removePlugin('absent'), []);
 });

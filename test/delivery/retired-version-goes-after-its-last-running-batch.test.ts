@@ -37,3 +37,14 @@ test('batches finishing on a version that is still live evict nothing', () => {
   instances.finished('q@1.0.0');
   assert.deepEqual(evicted, ['p@2.0.0']);
 });
+
+test('a version made active again before its last running batch finishes keeps its instances', () => {
+  const { evicted, instances } = tracker();
+  instances.started('p@1.0.0');
+  instances.retire('p@1.0.0');
+  instances.activate('p@1.0.0');
+  instances.finished('p@1.0.0');
+  assert.deepEqual(evicted, []);
+  instances.retire('p@1.0.0');
+  assert.deepEqual(evicted, ['p@1.0.0'], 'retired again, with nothing running: evicted at once');
+});

@@ -8,6 +8,7 @@ import { parseJsonSafely } from '../safe-json.ts';
 import { isValidEventType } from '../topics.ts';
 import type { JsonObject, LogLevel, LogRecord } from '../types.ts';
 import type { CallOutcome, Denial, EmittedRecord, PluginRuntimeSpec } from './protocol.ts';
+import { addDenial } from './denial-list.ts';
 
 const LEVELS = new Set<LogLevel>(['debug', 'info', 'warn', 'error']);
 
@@ -68,7 +69,7 @@ export function checkOutcome(item: unknown, spec: PluginRuntimeSpec, denials: De
   for (const e of Array.isArray(o.emitted) ? o.emitted : [undefined]) {
     const checked = checkEmitted(e, spec);
     if ('error' in checked) {
-      if (checked.denied) denials.push({ plugin: spec.name, capability: 'emit', target: checked.denied });
+      if (checked.denied) addDenial(denials, { plugin: spec.name, capability: 'emit', target: checked.denied });
       return { ok: false, error: checked.error, emitted: [], logs: logs.records, droppedLogs };
     }
     emitted.push(checked.record);

@@ -111,6 +111,8 @@ export interface Denial {
   plugin: string;
   capability: 'kv' | 'emit' | 'http' | 'secrets';
   target: string;
+  /** How many denials this entry stands for, when more than one: past a batch's cap, the rest of a capability's are tallied here (denial-list.ts). */
+  count?: number;
 }
 
 /** One worker's instance of a warmed spec: started (load + init), or why not. */

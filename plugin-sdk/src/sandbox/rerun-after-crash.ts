@@ -7,6 +7,7 @@
 // The host (sandbox-pool.ts) and the sandbox process (a piscina worker lost
 // under a task) both use it.
 import type { ErrorData } from '../errors.ts';
+import { mergeDenials } from './denial-list.ts';
 import { failure } from './outcome-check.ts';
 import type { PluginRuntimeSpec, RunResult } from './protocol.ts';
 
@@ -25,7 +26,7 @@ export async function rerunAfterCrash(spec: PluginRuntimeSpec, eventsJson: strin
     const single = await runOne(JSON.stringify([event]));
     merged.outcomes.push(single.outcomes[0] ?? failure(error));
     merged.restarts.push(...single.restarts);
-    merged.denials.push(...single.denials);
+    mergeDenials(merged.denials, single.denials);
     merged.instanceLogs.push(...single.instanceLogs);
   }
   return merged;

@@ -9,6 +9,7 @@ import type { SyncCallSlot } from './sync-call-watch.ts';
 import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcome-check.ts';
 import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
 import { checkKvCall } from './kv-call-check.ts';
+import { addDenial, mergeDenials } from './denial-list.ts';
 import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
 
 const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
@@ -57,7 +58,7 @@ export class WorkerRuntime {
     result.instanceLogs.push(...instance.takeInitLogs());
     const call = await instance.runBatch(eventsJson);
     const checked = checkBatch('json' in call ? call.json : call.partialJson, count, spec, result.denials);
-    result.denials.push(...slot.denials.splice(0));
+    mergeDenials(result.denials, slot.denials.splice(0));
     if (checked) result.instanceLogs.push(...checked.instanceLogs);
     if ('json' in call && checked && checked.outcomes.every((o) => o !== null)) {
       result.outcomes = checked.outcomes as CallOutcome[];
@@ -90,7 +91,7 @@ export class WorkerRuntime {
       const single = await this.run(spec, JSON.stringify([events[i]]), 1);
       result.outcomes[i] = single.outcomes[0] ?? failure(error);
       result.restarts.push(...single.restarts);
-      result.denials.push(...single.denials);
+      mergeDenials(result.denials, single.denials);
       result.instanceLogs.push(...single.instanceLogs);
     }
     return result;
@@ -169,7 +170,7 @@ export class WorkerRuntime {
   }
 
   private hooks(spec: PluginRuntimeSpec, denials: Denial[]): InstanceHooks {
-    const deny = (capability: Denial['capability'], target: string) => denials.push({ plugin: spec.name, capability, target: target.slice(0, 256) });
+    const deny = (capability: Denial['capability'], target: string) => addDenial(denials, { plugin: spec.name, capability, target: target.slice(0, 256) });
     return {
       kv: async (op, argsJson) => {
         if (!spec.capabilities.kv || !KV_OPS.has(op)) {
