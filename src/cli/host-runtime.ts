@@ -15,7 +15,7 @@ export interface HostRuntime {
   token: AdminToken;
   adminUrl: string;
   readiness: Readiness;
-  /** Stops the ingresses (newest first), then the host. */
+  /** Stops the ingresses (all at once, the admin API last), then the host, within shutdownTimeoutMs. */
   stop(): Promise<void>;
 }
 
@@ -27,15 +27,17 @@ export async function startHostRuntime(options: { loaded: LoadedConfig; logger: 
   const stop = async () => {
     // /readyz answers 503 from the first moment of the shutdown, while intake still drains.
     readiness.stopping();
-    for (const ingress of [...started].reverse()) {
-      try {
-        await ingress.stop();
-      } catch (err) {
-        logger.error({ ingress: ingress.name, err: (err as Error).message }, 'ingress did not stop cleanly');
-      }
-    }
+    // One budget for the whole stop, set now: broker drains and the engine's
+    // settling share shutdownTimeoutMs (each used to get all of it, one after
+    // another, and `plexus start` force-exited before cleanup hooks ran).
+    const deadline = Date.now() + loaded.host.shutdownTimeoutMs;
+    // Intake stops everywhere at once. The admin API (started first) stops
+    // last, so /readyz and /metrics answer through the drain.
+    const [first, ...rest] = started;
+    await Promise.all(rest.map((ingress) => stopIngress(ingress, deadline, logger)));
+    if (first !== undefined) await stopIngress(first, deadline, logger);
     started.length = 0;
-    await host.stop();
+    await host.stop(deadline);
   };
   try {
     const token = await resolveAdminToken({ stateDir: loaded.host.stateDir, configured: loaded.host.adminToken, origin: loaded.adminTokenOrigin, logger });
@@ -50,5 +52,13 @@ export async function startHostRuntime(options: { loaded: LoadedConfig; logger: 
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+async function stopIngress(ingress: Ingress, deadline: number, logger: HostLogger): Promise<void> {
+  try {
+    await ingress.stop(deadline);
+  } catch (err) {
+    logger.error({ ingress: ingress.name, err: (err as Error).message }, 'ingress did not stop cleanly');
   }
 }

@@ -16,8 +16,8 @@ import { AdminIngress } from './admin-ingress.ts';
 export interface Ingress {
   readonly name: string;
   start(): Promise<void>;
-  /** Stops taking new work; what it already took is finished first. */
-  stop(): Promise<void>;
+  /** Stops taking new work; what it already took is finished first, until `deadline` (epoch ms) at the latest. */
+  stop(deadline?: number): Promise<void>;
 }
 
 export interface IngressContext {

@@ -231,13 +231,13 @@ export class Host {
     }
   }
 
-  /** Stop intake, let in-flight work settle, run cleanup hooks, close everything. */
-  async stop(): Promise<void> {
+  /** Stop intake, let in-flight work settle (until `deadline`, epoch ms; default shutdownTimeoutMs from now), run cleanup hooks, close everything. */
+  async stop(deadline?: number): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.pruneTimer);
     clearInterval(this.adoptTimer);
-    await this.engine.stop(this.config.shutdownTimeoutMs);
+    await this.engine.stop(Math.max(0, (deadline ?? Date.now() + this.config.shutdownTimeoutMs) - Date.now()));
     // After the engine: in-flight publishes got their confirms; what is left stays pending in the store.
     await this.egress?.stop();
     const cleanups = await this.sandbox.close();

@@ -93,12 +93,12 @@ export abstract class BrokerIngress<S extends IngressSession> implements Ingress
     else context.logger.warn({ ...fields, state: this.connection.state }, `${product} not reachable yet; consumption starts when it is`);
   }
 
-  async stop(): Promise<void> {
+  async stop(deadline?: number): Promise<void> {
     const { logger, host } = this.context;
     this.#depth.stop();
     this.connection.hold();
     await this.connection.session?.stopIntake();
-    const drained = await this.intake.drained(host.config.shutdownTimeoutMs);
+    const drained = await this.intake.drained(Math.max(0, (deadline ?? Date.now() + host.config.shutdownTimeoutMs) - Date.now()));
     if (!drained) logger.warn({ broker: this.name, pending: this.intake.pending }, `stopping with unacknowledged messages; ${this.#options.leftBehind}`);
     await this.beforeClose();
     await this.connection.stop();

@@ -37,6 +37,8 @@ export interface PlexusProcess {
 export interface StartOptions {
   /** The host leads a process group of its own (its sandbox process in it), as a shell's foreground job does. */
   processGroup?: boolean;
+  /** A config file for --config. */
+  config?: string;
 }
 
 /** The environment without anything that would point plexus or npm elsewhere. */
@@ -50,7 +52,8 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 
 export async function startPlexus(stateDir: string, options: StartOptions = {}): Promise<PlexusProcess> {
   const group = options.processGroup === true;
-  const child = spawn(process.execPath, [BIN, 'start', '--state-dir', stateDir, '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: group });
+  const config = options.config === undefined ? [] : ['--config', options.config];
+  const child = spawn(process.execPath, [BIN, 'start', ...config, '--state-dir', stateDir, '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
