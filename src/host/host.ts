@@ -15,6 +15,7 @@ import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
 import { UnpackWorker } from '../plugins/unpack-worker.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
+import { logCleanups } from './cleanup-logs.ts';
 import { openStore } from '../store/open-store.ts';
 import { readOrCreateHostId } from './host-id.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, ReplayClaim, Store } from '../store/store.ts';
@@ -102,6 +103,7 @@ export class Host {
         nice: config.sandbox.nice,
         kv,
         onCrash: (info) => options.logger.error({ ...info }, 'the sandbox process died; respawning it'),
+        onCleanup: (reports) => logCleanups(options.logger, reports),
         ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),
       });
     } catch (err) {
@@ -240,8 +242,8 @@ export class Host {
     await this.engine.stop(Math.max(0, (deadline ?? Date.now() + this.config.shutdownTimeoutMs) - Date.now()));
     // After the engine: in-flight publishes got their confirms; what is left stays pending in the store.
     await this.egress?.stop();
-    const cleanups = await this.sandbox.close();
-    for (const c of cleanups) if (!c.outcome.ok) this.logger.warn({ instance: c.key, err: c.outcome.error.message }, 'cleanup hook failed');
+    // Cleanup hooks run here; what they logged and how they ended reach the log through onCleanup.
+    await this.sandbox.close();
     await this.store.close();
     await this.unpacker.close();
     this.metrics.close();

@@ -24,6 +24,8 @@ export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchVi
   fetch?: FetchHandler;
   /** Called whenever the sandbox process dies unexpectedly (before it is respawned). */
   onCrash?: (info: { code: number | null; signal: string | null; inFlight: number }) => void;
+  /** What each instance's `cleanup` hook did (its logs, its error), whenever instances are evicted or the pool closes. */
+  onCleanup?: (reports: readonly CleanupReport[]) => void;
 }
 
 type Pending =
@@ -159,7 +161,7 @@ export class SandboxPool {
   /** Retires every instance of `key` (in-flight calls finish first, then `cleanup` runs). */
   async evict(key: string): Promise<CleanupReport[]> {
     const reply = await this.request((id) => ({ kind: 'evict', id, key }));
-    return reply.kind === 'evicted' ? reply.cleanups : [];
+    return this.cleaned(reply.kind === 'evicted' ? reply.cleanups : []);
   }
 
   /**
@@ -188,6 +190,11 @@ export class SandboxPool {
     return { ...reply.stats, utilization: Math.min(1, reply.stats.utilization + direct) };
   }
 
+  private cleaned(reports: CleanupReport[]): CleanupReport[] {
+    if (reports.length > 0) this.options.onCleanup?.(reports);
+    return reports;
+  }
+
   /** Runs every instance's `cleanup`, then stops the sandbox process. */
   async close(): Promise<CleanupReport[]> {
     if (this.closing) return [];
@@ -198,7 +205,7 @@ export class SandboxPool {
     const kill = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
     try {
       const reply = await this.request((id) => ({ kind: 'shutdown', id }));
-      return reply.kind === 'shutdown-done' ? reply.cleanups : [];
+      return this.cleaned(reply.kind === 'shutdown-done' ? reply.cleanups : []);
     } catch {
       return [];
     } finally {
