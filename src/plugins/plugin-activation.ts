@@ -11,6 +11,7 @@ import { missingGrants, parseGrants, readPackageJson, validatePackageJson, type 
 import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { LoadSettings } from './active-plugins.ts';
+import { pluginLogFields } from '../host/plugin-log-fields.ts';
 import { writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
 
 export interface ReloadReport {
@@ -90,7 +91,7 @@ export async function activate(deps: ActivationDeps, state: PluginStateFile, nam
 async function warm(deps: ActivationDeps, next: InstalledPlugin, loaded: LoadedPlugin): Promise<void> {
   const log = deps.logger.child({ plugin: next.name, version: next.version, phase: 'init' });
   const report = await deps.sandbox.warm(loaded.spec);
-  for (const record of report.instanceLogs) log[record.level](record.fields ?? {}, record.message);
+  for (const record of report.instanceLogs) log[record.level](pluginLogFields(record.fields), record.message);
   if (report.ok) return;
   await forget(deps, loaded.spec.key);
   deps.logger.error({ plugin: next.name, version: next.version, err: report.error.message }, 'plugin version not activated: its init failed; the previous version keeps serving');

@@ -8,6 +8,7 @@ import type { LogRecord } from '../types.ts';
 import { BOOTSTRAP_SOURCE } from './isolate-source.ts';
 import type { BootSetup } from './isolate-bootstrap.ts';
 import { loadError, loadPluginModules } from './module-loader.ts';
+import { checkLogRecords } from './outcome-check.ts';
 import type { PluginRuntimeSpec, RestartCause } from './protocol.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
 
@@ -116,7 +117,8 @@ export class PluginInstance {
       if ('fault' in init) throw loadError(`init of ${spec.name}@${spec.version} failed: ${init.error.message}`);
       const outcome = JSON.parse(init.json) as { ok: boolean; error?: ErrorData; logs?: unknown };
       if (!outcome.ok) throw loadError(`init of ${spec.name}@${spec.version} threw: ${outcome.error?.message ?? 'unknown error'}`);
-      if (Array.isArray(outcome.logs)) instance.initLogs = outcome.logs as LogRecord[];
+      // Written by plugin code like every outcome: checked like one (levels, sizes, count), or the host logs what the plugin forged.
+      instance.initLogs = checkLogRecords(outcome.logs, spec.limits.maxLogsPerCall);
       return instance;
     } catch (err) {
       if (!isolate.isDisposed) isolate.dispose();
@@ -188,7 +190,7 @@ export class PluginInstance {
   async takeInstanceLogs(): Promise<LogRecord[]> {
     if (this.disposed) return [];
     try {
-      return JSON.parse((await this.logsRef.apply(undefined, [], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string) as LogRecord[];
+      return checkLogRecords(JSON.parse((await this.logsRef.apply(undefined, [], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string), this.spec.limits.maxLogsPerCall);
     } catch {
       return [];
     }

@@ -63,6 +63,28 @@ export function isolateBootstrap(
   // is not counted against memoryLimit), no blocking waits.
   const g = globalThis as Record<string, unknown>;
   for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics']) delete g[name];
+  // Resizable ArrayBuffers are not counted against memoryLimit either: with
+  // 32 MB, a plugin held gigabytes by growing one (resize, or a transfer to
+  // a larger length). Without resize one cannot grow, and transfers of one
+  // are refused. The natives stay in this closure and are called through a
+  // captured Reflect.apply, so a plugin patching Function.prototype, or the
+  // resizable getter, cannot reach or fool them.
+  const buffers = ArrayBuffer.prototype as unknown as Record<string, unknown>;
+  const reflectApply = Reflect.apply;
+  const isResizable = Object.getOwnPropertyDescriptor(buffers, 'resizable')?.get;
+  delete buffers.resize;
+  for (const name of ['transfer', 'transferToFixedLength']) {
+    const native = buffers[name];
+    if (typeof native !== 'function') continue;
+    Object.defineProperty(buffers, name, {
+      configurable: true,
+      writable: true,
+      value: function transferFixed(this: ArrayBuffer, ...args: unknown[]): unknown {
+        if (isResizable !== undefined && reflectApply(isResizable, this, []) === true) throw new RangeError(`ArrayBuffer.prototype.${name} of a resizable buffer is not available to plugins`);
+        return reflectApply(native, this, args);
+      },
+    });
+  }
 
   type Level = 'debug' | 'info' | 'warn' | 'error';
   interface Rec { logs: { level: Level; message: string; fields?: unknown; time: number }[]; dropped: number; emitted: { type: string; data?: string; partitionkey?: string }[] }
@@ -204,6 +226,8 @@ export function isolateBootstrap(
       const t = String(type);
       if (caps.emit === null || !matchesAny(caps.emit.requested, t) || !matchesAny(caps.emit.granted, t)) throw deny('emit', t, `emitting "${t}" is not granted to this plugin`);
       if (rec.emitted.length >= limits.maxEmitsPerEvent) throw plexusError('PLEXUS_PAYLOAD_TOO_LARGE', `at most ${limits.maxEmitsPerEvent} events may be emitted per call`);
+      // A string's JSON is longer than the string: refuse an oversized one before copying it into JSON.
+      if (typeof data === 'string' && data.length > limits.maxEmitBytes) throw plexusError('PLEXUS_PAYLOAD_TOO_LARGE', `emitted data of more than ${data.length} bytes exceeds ${limits.maxEmitBytes}`);
       const text = data === undefined ? undefined : jsonStringify(data);
       if (text !== undefined && text.length > limits.maxEmitBytes) throw plexusError('PLEXUS_PAYLOAD_TOO_LARGE', `emitted data of ${text.length} bytes exceeds ${limits.maxEmitBytes}`);
       const key = options?.partitionkey;

@@ -103,6 +103,9 @@ function checkEmitted(e: unknown, spec: PluginRuntimeSpec): { record: EmittedRec
   return { record };
 }
 
+const MAX_MESSAGE_CHARS = 8192;
+const MAX_FIELDS_CHARS = 16_384;
+
 function checkLogs(raw: unknown, max: number): { records: LogRecord[]; dropped: number } {
   const records: LogRecord[] = [];
   let dropped = 0;
@@ -112,11 +115,32 @@ function checkLogs(raw: unknown, max: number): { records: LogRecord[]; dropped: 
       dropped++;
       continue;
     }
-    const record: LogRecord = { level: l.level as LogLevel, message: String(l.message).slice(0, 8192), time: typeof l.time === 'number' ? l.time : Date.now() };
-    if (typeof l.fields === 'object' && l.fields !== null && !Array.isArray(l.fields)) record.fields = parseJsonSafely(JSON.stringify(l.fields)) as JsonObject;
+    const record: LogRecord = { level: l.level as LogLevel, message: String(l.message).slice(0, MAX_MESSAGE_CHARS), time: typeof l.time === 'number' && Number.isFinite(l.time) ? l.time : Date.now() };
+    if (typeof l.fields === 'object' && l.fields !== null && !Array.isArray(l.fields)) record.fields = checkFields(l.fields);
     records.push(record);
   }
   return { records, dropped };
+}
+
+/**
+ * A log line's fields, as plain JSON within bounds. The rate limit counts
+ * lines, not bytes: 400 KB of fields per line was 40 MB per execute on the
+ * host's stdout. Fields too large, or nested too deep for the host, become a
+ * note saying so rather than failing the whole batch.
+ */
+function checkFields(fields: object): JsonObject {
+  let text: string;
+  try {
+    text = JSON.stringify(fields);
+  } catch {
+    return { fieldsDropped: 'not serializable' };
+  }
+  if (text.length > MAX_FIELDS_CHARS) return { fieldsDropped: `${text.length} characters, over ${MAX_FIELDS_CHARS}` };
+  try {
+    return parseJsonSafely(text) as JsonObject;
+  } catch (err) {
+    return { fieldsDropped: (err as Error).message };
+  }
 }
 
 export function checkLogRecords(raw: unknown, max: number): LogRecord[] {

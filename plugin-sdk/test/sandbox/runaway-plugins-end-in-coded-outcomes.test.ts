@@ -42,6 +42,18 @@ test('ArrayBuffer allocations count against the memory limit', async () => {
   assert.match(!outcome?.ok ? String(outcome?.error.code) + outcome?.error.message : '', /PLEXUS_OUT_OF_MEMORY|allocation failed/i);
 });
 
+test('resizable ArrayBuffers cannot grow past the memory limit: no resize, no transfer of one, however the plugin patches its globals', async () => {
+  const rss = async () => (await sandbox.pool.stats()).rssBytes;
+  for (const fixture of [HOSTILE.resizableBuffer!, HOSTILE.resizableTransfer!]) {
+    const outcome = (await sandbox.run(await sandbox.spec(fixture))).outcomes[0];
+    assert.equal(outcome?.ok, false, fixture.name);
+    assert.match(!outcome?.ok ? outcome?.error.message ?? '' : '', /resize is not a function|resizable buffer is not available/, fixture.name);
+  }
+  const stealth = (await sandbox.run(await sandbox.spec(HOSTILE.resizableByStealth!))).outcomes[0];
+  assert.equal(stealth?.ok, false, 'the transfer of a resizable buffer is refused even with resizable patched to false');
+  assert.ok((await rss()) < 1024 * 1024 * 1024, 'the sandbox did not grow by gigabytes');
+});
+
 test('a batch with one runaway event charges only that event: the others succeed', async () => {
   const spec = await sandbox.spec({
     name: 'mixed',
