@@ -25,6 +25,8 @@ if (!port) throw new Error('install-worker.ts runs as a worker thread');
 const { unpackPlugin } = await import('./plugin-installer.ts');
 
 port.on('message', (request: UnpackRequest) => {
+  // The install's deadline counts from here: starting the thread and loading the installer are not the registry's time.
+  port.postMessage({ id: request.id, started: true } satisfies UnpackReply);
   unpackPlugin(request.spec, request.options).then(
     (unpacked) => port.postMessage({ id: request.id, ok: true, unpacked } satisfies UnpackReply),
     (err: unknown) => port.postMessage({ id: request.id, ok: false, error: errorData(err) } satisfies UnpackReply),

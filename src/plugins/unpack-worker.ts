@@ -31,23 +31,34 @@ export interface UnpackErrorData {
   details?: Record<string, unknown>;
 }
 
-export type UnpackReply = { id: number; ok: true; unpacked: UnpackedPlugin } | { id: number; ok: false; error: UnpackErrorData };
+export type UnpackReply = { id: number; started: true } | { id: number; ok: true; unpacked: UnpackedPlugin } | { id: number; ok: false; error: UnpackErrorData };
 
 /** plugin-installer's unpackPlugin, wherever it runs. */
 export type Unpack = (spec: string, options: UnpackOptions) => Promise<UnpackedPlugin>;
 
+/**
+ * The longest an install may spend fetching and unpacking. pacote's timeout
+ * is an idle one: a registry sending a byte every 20 s never trips it, and
+ * plugin operations run one at a time, so such an install held every
+ * disable, configure and uninstall for hours. Past this, the thread doing it
+ * is ended (the next install starts another).
+ */
+export const UNPACK_DEADLINE_MS = 5 * 60_000;
+
 export class UnpackWorker {
   readonly #idleMs: number | undefined;
+  readonly #deadlineMs: number;
   #worker: Worker | undefined;
   #nextId = 1;
   /** Requests in flight, each with the thread it went to: a retired thread's exit must not fail its successor's. */
-  readonly #waiting = new Map<number, { worker: Worker; resolve: (u: UnpackedPlugin) => void; reject: (e: Error) => void }>();
+  readonly #waiting = new Map<number, { worker: Worker; spec: string; resolve: (u: UnpackedPlugin) => void; reject: (e: Error) => void; deadline?: NodeJS.Timeout }>();
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  /** `idleMs`: end the thread after this long without an install (default: keep it). */
-  constructor(options: { idleMs?: number } = {}) {
+  /** `idleMs`: end the thread after this long without an install (default: keep it). `deadlineMs`: see UNPACK_DEADLINE_MS. */
+  constructor(options: { idleMs?: number; deadlineMs?: number } = {}) {
     this.#idleMs = options.idleMs;
+    this.#deadlineMs = options.deadlineMs ?? UNPACK_DEADLINE_MS;
   }
 
   /** Starts the thread now, so that the first install does not wait for it to load. */
@@ -61,10 +72,23 @@ export class UnpackWorker {
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise<UnpackedPlugin>((resolve, reject) => {
-      this.#waiting.set(id, { worker, resolve, reject });
+      this.#waiting.set(id, { worker, spec, resolve, reject });
       worker.postMessage({ id, spec, options } satisfies UnpackRequest);
     });
   };
+
+  /** The thread began `id`: from now it has UNPACK_DEADLINE_MS, or the thread is ended. */
+  #arm(id: number): void {
+    const waiter = this.#waiting.get(id);
+    if (!waiter) return;
+    waiter.deadline = setTimeout(() => {
+      if (!this.#waiting.delete(id)) return;
+      waiter.reject(new PlexusError('PLEXUS_UNAVAILABLE', `fetching and unpacking ${waiter.spec} took longer than ${Math.round(this.#deadlineMs / 1000)} s: the registry is too slow or stalled; try again later`));
+      if (this.#worker === waiter.worker) this.#worker = undefined;
+      void waiter.worker.terminate();
+    }, this.#deadlineMs);
+    waiter.deadline.unref();
+  }
 
   async close(): Promise<void> {
     this.#closed = true;
@@ -86,9 +110,14 @@ export class UnpackWorker {
   }
 
   #settle(reply: UnpackReply): void {
+    if ('started' in reply) {
+      this.#arm(reply.id);
+      return;
+    }
     const waiter = this.#waiting.get(reply.id);
     if (!waiter) return;
     this.#waiting.delete(reply.id);
+    clearTimeout(waiter.deadline);
     if (reply.ok) waiter.resolve(reply.unpacked);
     else waiter.reject(toError(reply.error));
     if (this.#waiting.size === 0 && this.#idleMs !== undefined) {
@@ -103,6 +132,7 @@ export class UnpackWorker {
     for (const [id, waiter] of this.#waiting) {
       if (waiter.worker !== worker) continue;
       this.#waiting.delete(id);
+      clearTimeout(waiter.deadline);
       waiter.reject(
         this.#closed
           ? new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down; the install did not finish')

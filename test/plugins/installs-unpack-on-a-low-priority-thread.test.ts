@@ -119,3 +119,36 @@ test('shutting down fails an install still waiting on its registry with PLEXUS_U
     silent.close();
   }
 });
+
+test('a registry that drips bytes cannot hold an install past its deadline; the next install gets a new thread', async () => {
+  // Answers with headers and one byte a second: pacote's idle timeout never fires.
+  const sockets: Socket[] = [];
+  const drip = createServer((socket) => {
+    sockets.push(socket);
+    socket.once('data', () => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{');
+      const timer = setInterval(() => socket.write(' '), 1000);
+      socket.on('close', () => clearInterval(timer));
+    });
+  });
+  await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve));
+  const port = (drip.address() as { port: number }).port;
+  const worker = new UnpackWorker({ deadlineMs: 1500 });
+  try {
+    const started = Date.now();
+    await assert.rejects(
+      worker.unpack('@acme/dripping@1.0.0', { stateDir: join(work, 'state-drip'), registry: `http://127.0.0.1:${port}/`, hostApiVersion: HOST_API, recorded: new Map() }),
+      (err: unknown) => err instanceof PlexusError && err.code === 'PLEXUS_UNAVAILABLE' && /longer than 2 s/.test(err.message),
+    );
+    // The deadline counts from when the thread takes the install (starting it is not the registry's time): under 1 s of dripping would never end.
+    assert.ok(Date.now() - started < 30_000, `gave up after ${Date.now() - started} ms`);
+    const stateDir = join(work, 'state-after-drip');
+    await mkdir(stateDir);
+    const unpacked = await worker.unpack(await packPlugin(work, { name: '@acme/after-drip', version: '1.0.0' }), { stateDir, registry: 'http://127.0.0.1:9/', hostApiVersion: HOST_API, recorded: new Map() });
+    assert.equal(unpacked.pkg.name, '@acme/after-drip');
+  } finally {
+    await worker.close();
+    for (const socket of sockets) socket.destroy();
+    drip.close();
+  }
+});
