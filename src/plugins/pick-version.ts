@@ -22,6 +22,10 @@ export function candidateVersions(packument: Packument, selector: VersionSelecto
     .filter((v) => semver.valid(v) !== null && semver.satisfies(v, selector.range))
     .sort(semver.rcompare)
     .map((v) => versions[v] as PackumentVersion);
+  // No version given and only prereleases published (which '*' never matches): what npm installs, the latest tag.
+  const latest = packument['dist-tags'].latest;
+  const latestManifest = latest === undefined ? undefined : versions[latest];
+  if (matching.length === 0 && selector.range === '*' && latestManifest !== undefined) return [latestManifest];
   if (matching.length === 0) {
     throw new PlexusError('PLEXUS_NOT_FOUND', `no version of ${packument.name} matches "${selector.range}" (published: ${Object.keys(versions).join(', ') || 'none'})`);
   }
@@ -35,7 +39,11 @@ export function lacksManifests(candidates: readonly PackumentVersion[]): boolean
 
 /** The first (highest) candidate whose apiVersion accepts the host; PLEXUS_INCOMPATIBLE_API naming every one seen otherwise. */
 export function pickCompatible(name: string, candidates: readonly PackumentVersion[], hostApiVersion: string): PackumentVersion {
-  const compatible = candidates.find((c) => isApiCompatible(apiRange(c) ?? '', hostApiVersion));
+  // A version with no apiVersion is not a Plexus plugin (an empty range would read as '*' and accept every host).
+  const compatible = candidates.find((c) => {
+    const range = apiRange(c);
+    return range !== undefined && isApiCompatible(range, hostApiVersion);
+  });
   if (compatible) return compatible;
   const seen = Object.fromEntries(candidates.map((c) => [c.version, apiRange(c) ?? 'not a Plexus plugin']));
   const list = Object.entries(seen).map(([v, api]) => `${v} (apiVersion ${api})`).join(', ');
