@@ -11,6 +11,7 @@ import type { JsonObject } from '@plexus/plugin-sdk';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { RetryOptions } from '../delivery/retry-policy.ts';
 import { syncFolder, writeFileSynced } from './durable-files.ts';
+import { isPackageName } from './package-spec.ts';
 
 export interface InstalledPlugin {
   name: string;
@@ -86,6 +87,7 @@ export async function writePluginState(path: string, state: PluginStateFile): Pr
 
 type Check = (value: unknown) => string | undefined;
 const text: Check = (v) => (typeof v === 'string' && v !== '' ? undefined : 'must be non-empty text');
+const packageName: Check = (v) => (typeof v === 'string' && isPackageName(v) ? undefined : 'must be an npm package name (lower case, optionally @scope/name)');
 const object: Check = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object');
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
 const texts: Check = (v) => (Array.isArray(v) && v.every((x) => text(x) === undefined) ? undefined : 'must be a list of non-empty texts');
@@ -99,7 +101,7 @@ const rateLimit: Check = (v) => {
 /** Field checks: [required, optional]. The shape only: versions, grants, retry values and config are checked again when a plugin activates. */
 const PENDING_FIELDS: [Record<string, Check>, Record<string, Check>] = [{ version: text, root: text, integrity: text, source: text, config: object, missingGrants: texts }, {}];
 const PLUGIN_FIELDS: [Record<string, Check>, Record<string, Check>] = [
-  { name: text, version: text, root: text, enabled: bool, grants: texts, config: object },
+  { name: packageName, version: text, root: text, enabled: bool, grants: texts, config: object },
   { retry: object, concurrency: positiveInteger, rateLimit, integrity: text, source: text, pending: (v) => fieldProblems(v, PENDING_FIELDS, '').join('; ') || undefined },
 ];
 

@@ -5,7 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { PlexusError } from '@plexus/plugin-sdk';
 import { syncFolder } from './durable-files.ts';
+import { isPackageName } from './package-spec.ts';
 
 export const PLUGINS_FOLDER = 'plugins';
 
@@ -15,7 +17,9 @@ export function versionRoot(name: string, version: string, integrity?: string): 
   return `${PLUGINS_FOLDER}/${name}/${version}${suffix}`;
 }
 
+/** Where `name`'s versions live. Only a package name makes a path: a name from a hand-edited state file (`@acme`, `../x`) would point the removals at another plugin's folder or outside the state dir. */
 export function pluginFolder(stateDir: string, name: string): string {
+  if (!isPackageName(name)) throw new PlexusError('PLEXUS_INVALID_REQUEST', `"${name}" is not a package name, so it has no plugin folder`);
   return join(stateDir, PLUGINS_FOLDER, ...name.split('/'));
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { readPluginState, writePluginState, type PluginStateFile } from '../../src/plugins/plugin-state.ts';
+import { pluginFolder } from '../../src/plugins/version-folders.ts';
 
 const GOOD: PluginStateFile = { version: 1, plugins: [{ name: '@acme/a', version: '1.0.0', root: 'plugins/@acme/a/1.0.0', enabled: true, grants: ['kv'], config: { n: 1 } }] };
 
@@ -63,4 +64,16 @@ test('a written state reads back the same and leaves no temp file beside it', as
 
 test('a missing state file is an empty one', async () => {
   assert.deepEqual(await readPluginState(join(tmpdir(), `plexus-none-${process.pid}`, 'plugins.json')), { version: 1, plugins: [] });
+});
+
+test('a name that is not a package name is refused: it would point removals at another plugin or outside the state dir', async () => {
+  for (const name of ['@acme', '../../operator-files', 'Upper', '@acme/../x']) {
+    const err = await refusal(JSON.stringify({ version: 1, plugins: [{ ...GOOD.plugins[0], name }] }));
+    assert.match(err.message, /plugins\[0\]\.name must be an npm package name/, name);
+  }
+});
+
+test('no folder path is made from a name that is not a package name', () => {
+  for (const name of ['@acme', '../../operator-files', '']) assert.throws(() => pluginFolder('/state', name), (err: unknown) => err instanceof PlexusError && err.code === 'PLEXUS_INVALID_REQUEST', name);
+  assert.equal(pluginFolder('/state', '@acme/real'), '/state/plugins/@acme/real');
 });
