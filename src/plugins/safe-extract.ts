@@ -62,10 +62,22 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
     parser.on('end', () => resolve());
     parser.end(Buffer.from(tarball));
   });
+  problem ??= fileUnderFile(seen);
   if (problem !== undefined) throw invalid(problem);
   const read = await Promise.all(files);
   if (!read.some((f) => f.path === 'package.json')) throw invalid('the tarball has no package.json at its root');
   return read;
+}
+
+/** A file whose path is another file's folder (`dist` and `dist/plugin.js`) cannot be written: refused up front, not an EEXIST while writing. */
+function fileUnderFile(paths: ReadonlySet<string>): string | undefined {
+  for (const path of paths) {
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      const folder = path.slice(0, slash);
+      if (paths.has(folder)) return `invalid package: ${JSON.stringify(folder)} is a file, and ${JSON.stringify(path)} would need it to be a folder`;
+    }
+  }
+  return undefined;
 }
 
 /** Writes checked files under `dest` (which must not exist yet or be empty), each flushed to disk with its folder. */

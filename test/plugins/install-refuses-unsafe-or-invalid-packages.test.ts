@@ -60,6 +60,10 @@ test('a path that appears twice is refused: the installed file must be the one a
   }
 });
 
+test('a file where another entry needs a folder is PLEXUS_INVALID_MANIFEST, not an EEXIST while writing', async () => {
+  await refused(await raw('file-and-folder.tgz', [{ path: 'package/dist', body: 'x' }, ...validEntries(plugin)]), 'PLEXUS_INVALID_MANIFEST', /"dist" is a file, and "dist\/plugin\.js" would need it to be a folder/);
+});
+
 test('symlinks, hard links, devices and FIFOs are refused', async () => {
   await refused(await raw('symlink.tgz', [...validEntries(plugin), { path: 'package/dist/passwd', type: '2', linkname: '/etc/passwd' }]), 'PLEXUS_INVALID_MANIFEST', /SymbolicLink/);
   await refused(await raw('hardlink.tgz', [...validEntries(plugin), { path: 'package/dist/shadow', type: '1', linkname: '/etc/shadow' }]), 'PLEXUS_INVALID_MANIFEST', /Link/);
