@@ -119,8 +119,12 @@ export class PluginManager {
         const loaded = await this.#deps.load(root, { config, grants });
         const extra = current ? await addedAsks(this.#deps, current, loaded, grants) : [];
         if (current && extra.length > 0) {
-          const next: InstalledPlugin = { ...current, pending: { version, root, integrity, source, config, missingGrants: extra } };
-          after = await this.#record(state, next);
+          const held: InstalledPlugin = { ...current, pending: { version, root, integrity, source, config, missingGrants: extra } };
+          // The grants given with the install are the operator's list from now on: the running
+          // version gets them at once (added or revoked), as `configure --grant` would do.
+          const regranted = request.grants !== undefined && JSON.stringify(request.grants) !== JSON.stringify(current.grants);
+          const next: InstalledPlugin = regranted ? { ...held, grants } : held;
+          after = regranted ? await activate(this.#deps, state, name, next, await this.#deps.load(current.root, next)) : await this.#record(state, next);
           this.#deps.logger.warn({ plugin: name, version, missingGrants: extra }, 'plugin version installed but not activated: it asks for capabilities not granted');
           return { ...(await this.#info(next)), change: 'pending' };
         }
@@ -145,12 +149,20 @@ export class PluginManager {
       if (current.pending) {
         // Whether the grants now promote the waiting version is decided with its own config: a
         // patch's config is for whichever version runs after this change, checked against its schema.
-        const candidate = await this.#deps.load(current.pending.root, { config: current.pending.config, grants });
-        const extra = await addedAsks(this.#deps, current, candidate, grants);
-        if (extra.length > 0) next.pending = { ...current.pending, missingGrants: extra };
+        const candidate = await this.#deps.load(current.pending.root, { config: current.pending.config, grants }).catch((err: unknown) => {
+          // Its folder damaged, or a host whose API it no longer fits: the running version must still
+          // be changeable (disabled, reconfigured), so the waiting one is dropped, not the change refused.
+          this.#deps.logger.warn({ plugin: name, version: current.pending?.version, err: (err as Error).message }, 'the version waiting for grants cannot be loaded any more; dropped');
+          return undefined;
+        });
+        if (candidate === undefined) next = withoutPending(next);
         else {
-          next = promote(next, current.pending, patch.config);
-          loaded = patch.config === undefined ? candidate : await this.#deps.load(current.pending.root, { config: patch.config, grants });
+          const extra = await addedAsks(this.#deps, current, candidate, grants);
+          if (extra.length > 0) next.pending = { ...current.pending, missingGrants: extra };
+          else {
+            next = promote(next, current.pending, patch.config);
+            loaded = patch.config === undefined ? candidate : await this.#deps.load(current.pending.root, { config: patch.config, grants });
+          }
         }
       }
       loaded ??= await this.#deps.load(next.root, next);

@@ -3,7 +3,7 @@
 // until the operator grants them; meanwhile a config change is for the running
 // version. A first install runs with what is granted.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { orderEvent } from './events.ts';
@@ -80,4 +80,40 @@ test('a first install runs with what was granted and reports what was not', asyn
   assert.equal(fresh.change, 'installed');
   assert.deepEqual(fresh.missingGrants, ['emit:orders.audited']);
   assert.ok(fx.host.plugins.some((p) => p.name === '@acme/fresh' && p.spec.capabilities.emit === null));
+});
+
+test('grants given with an install that must wait apply to the running version at once, added or revoked', async () => {
+  const name = '@acme/regranted';
+  await fx.host.pluginManager.install({ spec: await writePluginFolder(fx.work, { name, version: '1.0.0', capabilities: { kv: true } }), grants: ['kv'] });
+  // 2.0.0 asks for emit and http; the install grants emit only: it waits for http, and emit is granted from now on.
+  const asking = await packPlugin(fx.work, { name, version: '2.0.0', capabilities: { kv: true, emit: ['orders.x'], http: { hosts: ['api.example.com'] } } });
+  const held = await fx.host.pluginManager.install({ spec: asking, grants: ['kv', 'emit:orders.x'] });
+  assert.equal(held.change, 'pending');
+  assert.deepEqual(held.installed.grants, ['kv', 'emit:orders.x'], 'the grants given are recorded');
+  assert.deepEqual(held.installed.pending?.missingGrants, ['http:api.example.com']);
+  // Granting exactly what was reported missing promotes it: emit was granted with the install.
+  const granted = await fx.host.pluginManager.update(name, { grant: ['http:api.example.com'] });
+  assert.equal(granted.installed.version, '2.0.0', JSON.stringify(granted.installed.pending));
+
+  // 3.0.0 asks for secrets too; installed with a narrower list (http revoked): the running 2.0.0 loses http now.
+  const third = await packPlugin(fx.work, { name, version: '3.0.0', capabilities: { kv: true, emit: ['orders.x'], http: { hosts: ['api.example.com'] }, secrets: ['TOKEN'] } });
+  const narrowed = await fx.host.pluginManager.install({ spec: third, grants: ['kv', 'emit:orders.x'] });
+  assert.equal(narrowed.change, 'pending');
+  assert.deepEqual(narrowed.installed.grants, ['kv', 'emit:orders.x']);
+  assert.deepEqual(fx.host.plugins.find((p) => p.name === name)?.spec.capabilities.http, [], 'the revoked grant no longer applies to the running version');
+  await fx.host.pluginManager.uninstall(name);
+});
+
+test('a waiting version whose folder is gone does not block changes to the running one: it is dropped', async () => {
+  const name = '@acme/lost-pending';
+  await fx.host.pluginManager.install({ spec: await writePluginFolder(fx.work, { name, version: '1.0.0', capabilities: { kv: true } }), grants: ['kv'] });
+  const held = await fx.host.pluginManager.install({ spec: await packPlugin(fx.work, { name, version: '2.0.0', capabilities: { kv: true, emit: ['orders.x'] } }) });
+  const pendingRoot = held.installed.pending?.root;
+  assert.ok(pendingRoot !== undefined);
+  await rm(join(fx.stateDir, pendingRoot), { recursive: true, force: true });
+  const disabled = await fx.host.pluginManager.update(name, { enabled: false });
+  assert.equal(disabled.installed.enabled, false);
+  assert.equal(disabled.installed.pending, undefined);
+  assert.equal(disabled.installed.version, '1.0.0');
+  await fx.host.pluginManager.uninstall(name);
 });
