@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import ivm from 'isolated-vm';
 import { loadPlugin } from '../plugin-sdk/src/manifest/load-plugin.ts';
 import { PluginInstance } from '../plugin-sdk/src/sandbox/instance.ts';
+import { HostCallGate } from '../plugin-sdk/src/sandbox/host-call-gate.ts';
 import type { PluginRuntimeSpec } from '../plugin-sdk/src/sandbox/protocol.ts';
 import { SandboxPool } from '../plugin-sdk/src/sandbox/sandbox-pool.ts';
 import { loadSdkSource } from '../plugin-sdk/src/sandbox/sdk-source.ts';
@@ -48,7 +49,7 @@ async function coldStart(spec: PluginRuntimeSpec, sdk: string): Promise<number> 
   const times: number[] = [];
   for (let i = 0; i < 40; i++) {
     const t = performance.now();
-    const instance = await PluginInstance.create(spec, sdk, hooks);
+    const instance = await PluginInstance.create(spec, sdk, { ...hooks, calls: new HostCallGate() });
     times.push(performance.now() - t);
     instance.dispose();
   }
@@ -61,7 +62,7 @@ async function idleInstanceMb(spec: PluginRuntimeSpec, sdk: string): Promise<num
   globalThis.gc?.();
   const before = process.memoryUsage.rss();
   const instances: PluginInstance[] = [];
-  for (let i = 0; i < N; i++) instances.push(await PluginInstance.create(spec, sdk, hooks));
+  for (let i = 0; i < N; i++) instances.push(await PluginInstance.create(spec, sdk, { ...hooks, calls: new HostCallGate() }));
   await new Promise((r) => setTimeout(r, 200));
   const after = process.memoryUsage.rss();
   for (const instance of instances) instance.dispose();

@@ -6,10 +6,11 @@ import { guardedFetch, type FetchRequestData } from '../capabilities/fetch.ts';
 import { checkTarget } from '../capabilities/fetch-target.ts';
 import type { HostCall, PluginRuntimeSpec } from './protocol.ts';
 
-export async function callFetch(spec: PluginRuntimeSpec, requestJson: string, onDenied: (target: string) => void): Promise<string> {
+/** `signal`: the instance's, aborted when it is disposed, so its fetches end with it instead of running to their own time limit. */
+export async function callFetch(spec: PluginRuntimeSpec, requestJson: string, onDenied: (target: string) => void, signal?: AbortSignal): Promise<string> {
   try {
     const request = JSON.parse(requestJson) as FetchRequestData;
-    const value = await guardedFetch(request, { allowedHosts: spec.capabilities.http, ...spec.limits.fetch }, { onDenied: (target: string) => onDenied(target) });
+    const value = await guardedFetch(request, { allowedHosts: spec.capabilities.http, ...spec.limits.fetch }, { onDenied: (target: string) => onDenied(target), signal });
     return JSON.stringify({ ok: true, value });
   } catch (err) {
     return JSON.stringify({ ok: false, error: toErrorData(err, 'PLEXUS_UNAVAILABLE') });

@@ -11,12 +11,15 @@ import { loadError, loadPluginModules } from './module-loader.ts';
 import { checkLogRecords } from './outcome-check.ts';
 import type { PluginRuntimeSpec, RestartCause } from './protocol.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
+import type { HostCallGate } from './host-call-gate.ts';
 
 /** Host functions an instance calls back into; each answers JSON text and never throws across. */
 export interface InstanceHooks {
   kv(op: string, argsJson: string): Promise<string>;
   fetch(requestJson: string): Promise<string>;
   denied(capability: string, target: string): void;
+  /** What kv and fetch go through (host-call-gate.ts): told which calls into the isolate run, closed when the instance is disposed. */
+  readonly calls: HostCallGate;
 }
 
 export type CallResult = { json: string } | { fault: RestartCause; error: ErrorData; partialJson: string | undefined };
@@ -61,6 +64,8 @@ export class PluginInstance {
   private readonly takeBatchRef: ivm.Reference;
   private readonly awaitBatchRef: ivm.Reference;
   private disposedByUs = false;
+  /** Set once a confirming call was due (confirmAnswersLater); refreshed, not re-created, after each call. */
+  private confirmTimer: ReturnType<typeof setTimeout> | undefined;
   /** Batches left to run async before the sync path is tried again (0 = sync). */
   private asyncBatchesLeft = 0;
   /** Async batches to run after the next sync batch that is over budget. */
@@ -70,8 +75,12 @@ export class PluginInstance {
   private syncCalls: SyncCallSlot | undefined;
   /** What init logged, until someone reports it (takeInitLogs). */
   private initLogs: LogRecord[] = [];
+  /** Its kv and fetch calls, counted on this side (host-call-gate.ts). */
+  private readonly calls: HostCallGate;
 
-  private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[]) {
+  private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[], calls: HostCallGate) {
+    this.calls = calls;
+    calls.attach(this);
     this.spec = spec;
     this.isolate = isolate;
     [this.runBatchRef, this.runHookRef, this.collectRef, this.logsRef, , this.startBatchRef, this.takeBatchRef, this.awaitBatchRef] = refs as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
@@ -111,7 +120,7 @@ export class PluginInstance {
       await main.evaluate({ timeout: spec.limits.timeoutMs });
       const definition = (await main.namespace.get('default', { reference: true })) as ivm.Reference;
       await (refs[4] as ivm.Reference).apply(undefined, [definition.derefInto()], { timeout: SMALL_CALL_MS });
-      const instance = new PluginInstance(spec, isolate, refs);
+      const instance = new PluginInstance(spec, isolate, refs, hooks.calls);
       instance.syncCalls = syncCalls;
       const init = await instance.runHook('init');
       if ('fault' in init) throw loadError(`init of ${spec.name}@${spec.version} failed: ${init.error.message}`);
@@ -131,13 +140,19 @@ export class PluginInstance {
     return this.isolate.isDisposed;
   }
 
+  /** kv and fetch calls its plugin started that have not been answered, as this worker counted them. */
+  get hostCallsOpen(): number {
+    return this.calls.openCalls;
+  }
+
   /** Whether its next batch runs as a sync call (else async, after a batch over the budget). */
   get runsSync(): boolean {
-    return this.syncCalls !== undefined && this.asyncBatchesLeft === 0;
+    return this.syncCalls !== undefined && this.asyncBatchesLeft === 0 && this.calls.syncSafe;
   }
 
   runBatch(eventsJson: string): Promise<CallResult> {
-    if (this.asyncBatchesLeft > 0 || this.syncCalls === undefined) {
+    // Never sync while kv/fetch work is open or its answers may still run: see HostCallGate.syncSafe.
+    if (this.asyncBatchesLeft > 0 || this.syncCalls === undefined || !this.calls.syncSafe) {
       if (this.asyncBatchesLeft > 0) this.asyncBatchesLeft--;
       const token = ++this.batchTokens;
       return this.call(this.runBatchRef, [eventsJson, token], 'execute', this.spec.limits.timeoutMs, token);
@@ -204,7 +219,34 @@ export class PluginInstance {
 
   dispose(): void {
     this.disposedByUs = true;
+    this.calls.close();
     if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  /**
+   * Calls into the isolate are all over, but answers handed to it during
+   * them may still have continuations queued or running behind them, outside
+   * any time limit (one that landed as its batch ended). The next call comes
+   * async and its watchdog covers them; if none comes within the time limit,
+   * one async call confirms they ran, or its watchdog ends the isolate. So a
+   * loop there holds an isolated-vm thread (shared by every worker's async
+   * calls) for two time limits at most, not until the instance is evicted.
+   */
+  private confirmAnswersLater(): void {
+    if (this.confirmTimer !== undefined) {
+      this.confirmTimer.refresh();
+      return;
+    }
+    this.confirmTimer = setTimeout(() => void this.confirmAnswers(), this.spec.limits.timeoutMs);
+    this.confirmTimer.unref();
+  }
+
+  private async confirmAnswers(): Promise<void> {
+    if (this.disposed || this.inFlight > 0 || this.calls.syncSafe) return;
+    // collect(0) reads nothing of a batch: it only has to run after them.
+    const confirmed = await this.call(this.collectRef, [0], 'work left running', this.spec.limits.timeoutMs);
+    // Timed out: a continuation held the isolate. Calls open with nothing running: a continuation started work nothing awaits.
+    if ('fault' in confirmed ? confirmed.fault === 'timeout' : this.calls.openCalls > 0 && this.inFlight === 0) this.calls.detach();
   }
 
   private backOff(): void {
@@ -218,6 +260,7 @@ export class PluginInstance {
     let partialJson: string | undefined;
     this.lastUsed = Date.now();
     this.inFlight++;
+    const answers = this.calls.answerMark();
     const watchdog = setTimeout(() => {
       watchdogFired = true;
       // Ask for what already settled, but never wait on a busy isolate: a stuck
@@ -228,6 +271,7 @@ export class PluginInstance {
     }, timeoutMs + WATCHDOG_GRACE_MS);
     try {
       const json = (await ref.apply(undefined, args, { arguments: { copy: true }, result: { promise: true, copy: true }, timeout: timeoutMs })) as string;
+      this.calls.answersRan(answers);
       return { json };
     } catch (err) {
       const fault = this.classify(err, watchdogFired);
@@ -236,6 +280,7 @@ export class PluginInstance {
     } finally {
       clearTimeout(watchdog);
       this.inFlight--;
+      if (this.inFlight === 0 && !this.calls.syncSafe) this.confirmAnswersLater();
     }
   }
 

@@ -4,6 +4,7 @@
 // caused the fault carries it and its batch-mates are not charged an attempt.
 import { toErrorData, type ErrorData } from '../errors.ts';
 import { PluginInstance, type InstanceHooks } from './instance.ts';
+import { HostCallGate } from './host-call-gate.ts';
 import type { HostCallClient } from './host-call-client.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
 import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcome-check.ts';
@@ -21,6 +22,8 @@ interface Slot {
   /** Set once `instance` resolved, so replacement decisions need no await. */
   current?: PluginInstance;
   denials: Denial[];
+  /** Its instance's kv and fetch calls; closed once that instance is disposed or failed to start. */
+  gate: HostCallGate;
 }
 
 export class WorkerRuntime {
@@ -29,6 +32,12 @@ export class WorkerRuntime {
   private readonly host: HostCallClient;
   private readonly fetchViaHost: boolean;
   private readonly syncCalls: SyncCallSlot | undefined;
+  /**
+   * Instances a gate disposed for work left running after their batch had
+   * returned (a sync batch's calls reach this thread only after it), by key:
+   * reported with the plugin's next batch here, which the host counts against it.
+   */
+  private readonly detachedLater = new Map<string, number>();
 
   constructor(sdkSource: string, host: HostCallClient, fetchViaHost: boolean, syncCalls?: SyncCallSlot) {
     this.sdkSource = sdkSource;
@@ -43,6 +52,7 @@ export class WorkerRuntime {
 
   async run(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
     const result: RunResult = { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
+    if (this.detachedLater.size > 0) this.reportDetached(spec.key, result);
     let instance: PluginInstance;
     const slot = this.slotFor(spec);
     try {
@@ -66,7 +76,9 @@ export class WorkerRuntime {
       // plugin left behind, whose answers would run its code with no time
       // limit around it (a loop there would hold the isolate and then block
       // this thread). The batch's outcomes stand; the instance is replaced.
-      if (checked.hostCallsOpen > 0 && instance.inFlight === 0) {
+      // Counted by this worker as the calls arrived, never by the batch's
+      // result, which plugin code can rewrite.
+      if (instance.hostCallsOpen > 0 && instance.inFlight === 0) {
         this.drop(spec.key, instance);
         result.restarts.push({ key: spec.key, cause: 'detached' });
       }
@@ -155,12 +167,26 @@ export class WorkerRuntime {
 
   private slotFor(spec: PluginRuntimeSpec): Slot {
     const existing = this.slots.get(spec.key);
-    if (existing && !existing.current?.disposed) return existing;
+    if (existing && !existing.gate.closed && !existing.current?.disposed) return existing;
     const denials: Denial[] = [];
-    const slot: Slot = { instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials), this.syncCalls), denials };
-    slot.instance.then((instance) => { slot.current = instance; }, () => undefined);
+    const gate: HostCallGate = new HostCallGate(() => this.detached(spec.key, gate));
+    const slot: Slot = { instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials, gate), this.syncCalls), denials, gate };
+    // A failed start disposed its isolate: calls its init left open end with it.
+    slot.instance.then((instance) => { slot.current = instance; }, () => gate.close());
     this.slots.set(spec.key, slot);
     return slot;
+  }
+
+  private detached(key: string, gate: HostCallGate): void {
+    if (this.slots.get(key)?.gate === gate) this.slots.delete(key);
+    this.detachedLater.set(key, (this.detachedLater.get(key) ?? 0) + 1);
+  }
+
+  private reportDetached(key: string, result: RunResult): void {
+    const count = this.detachedLater.get(key);
+    if (count === undefined) return;
+    this.detachedLater.delete(key);
+    for (let i = 0; i < count; i++) result.restarts.push({ key, cause: 'detached' });
   }
 
   private drop(key: string, instance: PluginInstance): void {
@@ -169,25 +195,28 @@ export class WorkerRuntime {
     if (this.slots.get(key)?.current === instance) this.slots.delete(key);
   }
 
-  private hooks(spec: PluginRuntimeSpec, denials: Denial[]): InstanceHooks {
+  private hooks(spec: PluginRuntimeSpec, denials: Denial[], gate: HostCallGate): InstanceHooks {
     const deny = (capability: Denial['capability'], target: string) => addDenial(denials, { plugin: spec.name, capability, target: target.slice(0, 256) });
     return {
-      kv: async (op, argsJson) => {
-        if (!spec.capabilities.kv || !KV_OPS.has(op)) {
-          deny('kv', op);
-          return JSON.stringify({ ok: false, error: { name: 'PlexusError', code: 'PLEXUS_CAPABILITY_DENIED', message: 'kv is not granted to this plugin' } });
-        }
-        const check = checkKvCall(op, argsJson, spec.limits.maxKvValueBytes);
-        if (!check.ok) return JSON.stringify({ ok: false, error: check.error });
-        return this.host.call(spec.name, { capability: 'kv', op: op as KvOp, argsJson });
-      },
+      kv: (op, argsJson) =>
+        gate.serve('kv', async () => {
+          if (!spec.capabilities.kv || !KV_OPS.has(op)) {
+            deny('kv', op);
+            return JSON.stringify({ ok: false, error: { name: 'PlexusError', code: 'PLEXUS_CAPABILITY_DENIED', message: 'kv is not granted to this plugin' } });
+          }
+          const check = checkKvCall(op, argsJson, spec.limits.maxKvValueBytes);
+          if (!check.ok) return JSON.stringify({ ok: false, error: check.error });
+          return this.host.call(spec.name, { capability: 'kv', op: op as KvOp, argsJson });
+        }),
       fetch: (requestJson) =>
-        this.fetchViaHost
-          ? callFetchViaHost(spec, requestJson, (target) => deny('http', target), (call) => this.host.call(spec.name, call))
-          : callFetch(spec, requestJson, (target) => deny('http', target)),
+        gate.serve('fetch', (signal) =>
+          this.fetchViaHost
+            ? callFetchViaHost(spec, requestJson, (target) => deny('http', target), (call) => this.host.call(spec.name, call))
+            : callFetch(spec, requestJson, (target) => deny('http', target), signal)),
       denied: (capability, target) => {
         if (capability === 'emit' || capability === 'secrets' || capability === 'http' || capability === 'kv') deny(capability, target);
       },
+      calls: gate,
     };
   }
 }

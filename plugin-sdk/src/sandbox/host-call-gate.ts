@@ -1,0 +1,140 @@
+// The kv and fetch calls of one plugin instance, counted by the worker as
+// they reach it from the isolate. Never by anything the isolate reports: its
+// runner shares a realm with plugin code, which can rewrite any number it
+// writes (Object.prototype.toJSON). What this guards against: an answer that
+// reaches the isolate while no call into it is running runs plugin code with
+// no time limit; a loop there holds the isolate, the worker's next sync call
+// into it blocks, and the whole sandbox process has to be ended.
+//
+// A call made during a sync call into the isolate reaches this thread only
+// after that call returned (isolated-vm queues it until the thread is back in
+// its event loop), so a sync batch that left one running is over by then: a
+// call or an answer that arrives while no call into the instance runs is work
+// left behind, and the instance is disposed before any answer reaches it.
+
+/**
+ * The most calls of each kind one instance may have open at once; one more is
+ * refused with PLEXUS_RATE_LIMITED. An open fetch may buffer a whole response
+ * (fetch.maxResponseBytes, 5 MB by default) in the worker, outside the
+ * isolate's memoryMb: 16 bound that to 80 MB per instance. An open kv call is
+ * a request the host serves: 256 is far more than a plugin awaiting its calls
+ * needs (a Promise.all over one batch's keys) and keeps one execute from
+ * queueing tens of thousands of them on the host.
+ */
+export const MAX_OPEN_HOST_CALLS = { kv: 256, fetch: 16 } as const;
+
+export type HostCallKind = keyof typeof MAX_OPEN_HOST_CALLS;
+
+/** What the gate needs of its instance. */
+export interface GatedInstance {
+  /** Async calls into the isolate running now. A sync call holds this thread, so no hook runs beside one. */
+  readonly inFlight: number;
+  dispose(): void;
+}
+
+const refusal = (code: string, message: string): string => JSON.stringify({ ok: false, error: { name: 'PlexusError', code, message } });
+/** Answers a call of a disposed instance; it never reaches the host, and its isolate is gone. */
+const GONE = refusal('PLEXUS_UNAVAILABLE', 'the plugin instance was discarded');
+const TOO_MANY: Record<HostCallKind, string> = {
+  kv: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.kv} ctx.kv calls open at once: await some before starting more`),
+  fetch: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.fetch} ctx.fetch calls open at once: await some before starting more`),
+};
+
+export class HostCallGate {
+  private readonly open: Record<HostCallKind, number> = { kv: 0, fetch: 0 };
+  /** Answers handed back to the isolate so far (refusals too: a catch runs plugin code). */
+  private answers = 0;
+  /** Answers known to have run their continuations in the isolate (see answersRan). */
+  private answersDone = 0;
+  private readonly ended = new AbortController();
+  private instance: GatedInstance | undefined;
+  private readonly onDetached: () => void;
+  private detached = false;
+
+  /** `onDetached`: the gate disposed its instance for work left running (restart cause `detached`). */
+  constructor(onDetached: () => void = () => undefined) {
+    this.onDetached = onDetached;
+  }
+
+  /** Aborted once the instance is disposed: its open fetches stop, and none of its calls reaches the host any more. */
+  get signal(): AbortSignal {
+    return this.ended.signal;
+  }
+
+  get closed(): boolean {
+    return this.ended.signal.aborted;
+  }
+
+  /** kv and fetch calls started and not answered yet. */
+  get openCalls(): number {
+    return this.open.kv + this.open.fetch;
+  }
+
+  /**
+   * Whether a sync call may enter the isolate: nothing open, and every answer
+   * handed back has run. A continuation still queued or running behind the
+   * end of its batch would hold the isolate, and a sync call waiting for it
+   * blocks this thread with no timer able to end the wait.
+   */
+  get syncSafe(): boolean {
+    return this.open.kv + this.open.fetch === 0 && this.answers === this.answersDone;
+  }
+
+  /** Called by the instance once it exists: calls are judged by whether it is running a call. */
+  attach(instance: GatedInstance): void {
+    this.instance = instance;
+  }
+
+  /** Taken when an async call into the isolate starts; passed to answersRan once it completed. */
+  answerMark(): number {
+    return this.answers;
+  }
+
+  /**
+   * isolated-vm runs an isolate's tasks in order, and an answer is queued as
+   * one in the same turn it leaves here: an async call that started after it
+   * and completed ran after it and after its continuation.
+   */
+  answersRan(mark: number): void {
+    if (mark > this.answersDone) this.answersDone = mark;
+  }
+
+  /** Serves one call through `serve`, unless the instance is gone, left it behind, or has too many open. Answers JSON text. */
+  async serve(kind: HostCallKind, serve: (signal: AbortSignal) => Promise<string>): Promise<string> {
+    if (this.ended.signal.aborted || this.leftBehind()) return GONE;
+    let reply: string;
+    if (this.open[kind] >= MAX_OPEN_HOST_CALLS[kind]) {
+      reply = TOO_MANY[kind];
+    } else {
+      this.open[kind]++;
+      try {
+        reply = await serve(this.ended.signal);
+      } finally {
+        this.open[kind]--;
+      }
+    }
+    if (this.ended.signal.aborted || this.leftBehind()) return GONE;
+    this.answers++;
+    return reply;
+  }
+
+  close(): void {
+    this.ended.abort();
+  }
+
+  /** Disposes the instance for work its plugin left running outside any call (restart cause `detached`, reported once). */
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.close();
+    this.instance?.dispose();
+    this.onDetached();
+  }
+
+  /** No call into the instance is running: whatever started this call, or waits for its answer, runs outside any time limit. */
+  private leftBehind(): boolean {
+    if (this.instance === undefined || this.instance.inFlight > 0) return false;
+    this.detach();
+    return true;
+  }
+}

@@ -1,0 +1,139 @@
+// A plugin cannot flood its worker or the host with kv and fetch calls: an
+// instance has at most MAX_OPEN_HOST_CALLS of each open at once (one more is
+// refused with PLEXUS_RATE_LIMITED), its fetches are aborted when it is
+// disposed (their bodies are buffered in the worker, outside memoryMb), and
+// calls that reach the worker after that are dropped before the host sees them.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadPlugin } from '../../src/manifest/load-plugin.ts';
+import { MAX_OPEN_HOST_CALLS } from '../../src/sandbox/host-call-gate.ts';
+import type { RunResult } from '../../src/sandbox/protocol.ts';
+import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
+import { writePlugin } from '../fixtures/write-plugin.ts';
+import { testEvent } from './sandbox-fixture.ts';
+
+/** What reached the host's kv and the HTTP server: calls in total, open now, most open at once. */
+class Load {
+  total = 0;
+  open = 0;
+  maxOpen = 0;
+  readonly closedAt: number[] = [];
+  start(): void {
+    this.total++;
+    this.open++;
+    this.maxOpen = Math.max(this.maxOpen, this.open);
+  }
+  end(): void {
+    this.open--;
+    this.closedAt.push(performance.now());
+  }
+}
+
+let pool: SandboxPool;
+let dir: string;
+let server: Server;
+let host: string;
+let kv = new Load();
+let http = new Load();
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plexus-host-call-caps-'));
+  // kv keys name how long the host takes to answer: `h:<ms>`.
+  pool = await SandboxPool.start({
+    threads: 1,
+    kv: async (_plugin, _op, args) => {
+      kv.start();
+      await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
+      kv.end();
+      return null;
+    },
+  });
+  // `/hold/<ms>` answers after that long; anything else sends headers and never ends.
+  server = createServer((req, res) => {
+    http.start();
+    res.on('close', () => http.end());
+    const hold = /^\/hold\/(\d+)$/.exec(req.url ?? '');
+    if (hold) setTimeout(() => res.end('ok'), Number(hold[1]));
+    else res.writeHead(200, { 'content-type': 'text/plain' }).write('x');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+
+after(async () => {
+  await pool.close();
+  server.closeAllConnections();
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function plugin(name: string, execute: string, timeoutMs = 5000) {
+  const source = `import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ async execute(e, ctx) { ${execute} } });`;
+  const root = await writePlugin({ name, capabilities: { kv: true, http: { hosts: [host] } }, limits: { timeoutMs }, source }, dir);
+  return (await loadPlugin(root, { grants: ['kv', `http:${host}`], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } })).spec;
+}
+
+/** Starts `count` calls at once, awaits them all, and logs how they ended. */
+const SETTLE_ALL = (count: number, call: string) => `
+  const settled = await Promise.allSettled(Array.from({ length: ${count} }, () => ${call}));
+  const refused = settled.filter((s) => s.status === 'rejected');
+  ctx.log.info('settled', { answered: settled.length - refused.length, refused: refused.length, codes: [...new Set(refused.map((s) => s.reason.code))] });`;
+
+function settledLog(result: RunResult): unknown {
+  const outcome = result.outcomes[0];
+  assert.equal(outcome?.ok, true, JSON.stringify(outcome));
+  return outcome?.logs[0]?.fields;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('an instance has at most 256 kv calls open at once; one more is refused with PLEXUS_RATE_LIMITED', { timeout: 30_000 }, async () => {
+  kv = new Load();
+  const max = MAX_OPEN_HOST_CALLS.kv;
+  const spec = await plugin('kv-burst', SETTLE_ALL(max + 44, "ctx.kv.get('h:150')"));
+  assert.deepEqual(settledLog(await pool.run(spec, [testEvent({})])), { answered: max, refused: 44, codes: ['PLEXUS_RATE_LIMITED'] });
+  assert.equal(kv.maxOpen, max, 'the host never had more open');
+  assert.equal(kv.total, max, 'refused calls never reached the host');
+  // The refusals cost the plugin nothing else: the same instance keeps serving.
+  const again = await pool.run(spec, [testEvent({})]);
+  assert.deepEqual(again.restarts, []);
+});
+
+test('an instance has at most 16 fetches open at once; one more is refused with PLEXUS_RATE_LIMITED', { timeout: 30_000 }, async () => {
+  http = new Load();
+  const max = MAX_OPEN_HOST_CALLS.fetch;
+  const spec = await plugin('fetch-burst', SETTLE_ALL(max + 24, `ctx.fetch('http://${host}/hold/200')`));
+  assert.deepEqual(settledLog(await pool.run(spec, [testEvent({})])), { answered: max, refused: 24, codes: ['PLEXUS_RATE_LIMITED'] });
+  assert.equal(http.maxOpen, max, 'the server never had more open');
+  assert.equal(http.total, max);
+});
+
+test('fetches end with their instance, not at their own time limit', { timeout: 30_000 }, async () => {
+  http = new Load();
+  // The responses never end: only the fetch's own limit (10 s) or the instance's end stops them.
+  const spec = await plugin('fetch-hang', `await Promise.all([1, 2, 3].map(() => ctx.fetch('http://${host}/hang')));`, 300);
+  const result = await pool.run(spec, [testEvent({})]);
+  const ended = performance.now();
+  assert.deepEqual(result.restarts.map((r) => r.cause), ['timeout']);
+  await pause(1500);
+  assert.equal(http.total, 3);
+  assert.equal(http.closedAt.length, 3, 'every request was aborted');
+  for (const at of http.closedAt) assert.ok(at - ended < 1000, `closed ${Math.round(at - ended)} ms after the instance was disposed`);
+});
+
+test('kv calls that reach the worker after their instance was disposed never reach the host', { timeout: 30_000 }, async () => {
+  kv = new Load();
+  // Run as a sync call: the calls reach the worker only once the call is over, here ended by the time limit.
+  const spec = await plugin('kv-flood', "if (e.data.flood) { for (let i = 0; i < 5000; i++) ctx.kv.get('h:0').catch(() => {}); while (true) {} }", 300);
+  const result = await pool.run(spec, [testEvent({ flood: true })]);
+  assert.deepEqual(result.restarts.map((r) => r.cause), ['timeout']);
+  await pause(500);
+  assert.equal(kv.total, 0, 'the host saw none of them');
+  const next = await pool.run(spec, [testEvent({})]);
+  assert.equal(next.outcomes[0]?.ok, true);
+  assert.deepEqual(next.restarts, [], 'replaced once, for its timeout, and not counted again');
+});
