@@ -138,18 +138,10 @@ export function isolateBootstrap(
   }
   g.console = freeze({ log: consoleLog('info'), info: consoleLog('info'), debug: consoleLog('debug'), warn: consoleLog('warn'), error: consoleLog('error') });
 
-  // kv and fetch calls started and not yet answered, over the whole instance:
-  // one still open when a batch ends is work the plugin left behind (its
-  // answer would run plugin code outside any timed call), reported with the batch.
-  let hostCallsOpen = 0;
+  // Open calls are counted by the worker as they reach it (host-call-gate.ts),
+  // not here: plugin code shares this realm and could rewrite any count.
   async function hostCall(fn: HostFunction<[string, string], string> | HostFunction<[string], string>, args: string[]): Promise<unknown> {
-    hostCallsOpen++;
-    let replyJson: string;
-    try {
-      replyJson = await (fn as HostFunction<string[], string>).apply(undefined, args, COPY);
-    } finally {
-      hostCallsOpen--;
-    }
+    const replyJson = await (fn as HostFunction<string[], string>).apply(undefined, args, COPY);
     const reply = jsonParse(replyJson);
     if (!reply.ok) throw plexusError(String(reply.error.code), String(reply.error.message));
     return reply.value;
@@ -308,7 +300,7 @@ export function isolateBootstrap(
       pending.delete(token);
       const instanceLogs = instanceRec.logs;
       instanceRec = newRec();
-      return jsonStringify({ results, instanceLogs, hostCallsOpen });
+      return jsonStringify({ results, instanceLogs });
     },
     startBatch(eventsJson: string, token: number): void {
       const run = runner.runBatch(eventsJson, token);

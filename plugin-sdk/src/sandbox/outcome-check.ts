@@ -34,14 +34,12 @@ export interface CheckedBatch {
   /** One entry per event, `null` for an event that had not settled. */
   outcomes: (CallOutcome | null)[];
   instanceLogs: LogRecord[];
-  /** kv and fetch calls of the instance still unanswered when the batch ended. */
-  hostCallsOpen: number;
 }
 
 /** Parses a batch result; undefined when it is not even shaped like one. */
 export function checkBatch(json: string | undefined, count: number, spec: PluginRuntimeSpec, denials: Denial[]): CheckedBatch | undefined {
   if (json === undefined) return undefined;
-  let raw: { results?: unknown; instanceLogs?: unknown; hostCallsOpen?: unknown };
+  let raw: { results?: unknown; instanceLogs?: unknown };
   try {
     raw = JSON.parse(json) as typeof raw;
   } catch {
@@ -51,7 +49,6 @@ export function checkBatch(json: string | undefined, count: number, spec: Plugin
   return {
     outcomes: raw.results.map((item: unknown) => (item === null ? null : checkOutcome(item, spec, denials))),
     instanceLogs: checkLogs(raw.instanceLogs, spec.limits.maxLogsPerCall).records,
-    hostCallsOpen: typeof raw.hostCallsOpen === 'number' && raw.hostCallsOpen > 0 ? raw.hostCallsOpen : 0,
   };
 }
 
