@@ -16,6 +16,7 @@ import { PluginManager } from '../plugins/plugin-manager.ts';
 import { UnpackWorker } from '../plugins/unpack-worker.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { logCleanups } from './cleanup-logs.ts';
+import { sweepStagingFolders } from '../plugins/version-folders.ts';
 import { openStore } from '../store/open-store.ts';
 import { readOrCreateHostId } from './host-id.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, ReplayClaim, Store } from '../store/store.ts';
@@ -115,6 +116,7 @@ export class Host {
     try {
       // Connected (or trying) before recovery queues the deliveries they publish.
       await host.egress?.start();
+      await sweepStagingFolders(config.stateDir);
       await host.reloadPlugins();
       recovered = await host.engine.recover();
     } catch (err) {

@@ -10,6 +10,7 @@ import { syncFolder } from './durable-files.ts';
 import { isPackageName } from './package-spec.ts';
 
 export const PLUGINS_FOLDER = 'plugins';
+const STAGING_PREFIX = '.staging-';
 
 /** The state file's root for a version: relative to the state dir, "/"-separated. */
 export function versionRoot(name: string, version: string, integrity?: string): string {
@@ -25,7 +26,18 @@ export function pluginFolder(stateDir: string, name: string): string {
 
 /** A fresh folder to unpack into, next to the version folders (same file system, so rename is atomic). */
 export function stagingFolder(stateDir: string): string {
-  return join(stateDir, PLUGINS_FOLDER, `.staging-${randomBytes(6).toString('hex')}`);
+  return join(stateDir, PLUGINS_FOLDER, `${STAGING_PREFIX}${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * Removes staging folders an earlier run left (killed in the middle of an
+ * unpack): nothing references them, and only installs of this process write
+ * new ones, so at start every one is garbage.
+ */
+export async function sweepStagingFolders(stateDir: string): Promise<void> {
+  const folder = join(stateDir, PLUGINS_FOLDER);
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  await Promise.all(entries.filter((entry) => entry.startsWith(STAGING_PREFIX)).map((entry) => rm(join(folder, entry), { recursive: true, force: true })));
 }
 
 /** Moves a fully written staging folder to its root, replacing whatever unreferenced folder was there. */
