@@ -13,15 +13,24 @@
 // left behind, and the instance is disposed before any answer reaches it.
 
 /**
- * The most calls of each kind one instance may have open at once; one more is
- * refused with PLEXUS_RATE_LIMITED. An open fetch may buffer a whole response
+ * The most calls of each kind one instance may have open at once; more wait
+ * here, in order, for one to end. An open fetch may buffer a whole response
  * (fetch.maxResponseBytes, 5 MB by default) in the worker, outside the
  * isolate's memoryMb: 16 bound that to 80 MB per instance. An open kv call is
- * a request the host serves: 256 is far more than a plugin awaiting its calls
- * needs (a Promise.all over one batch's keys) and keeps one execute from
- * queueing tens of thousands of them on the host.
+ * a request the host serves: 256 keeps one execute from putting tens of
+ * thousands of them on the host at once. Waiting, not refusing: a batch runs
+ * its events at once and an instance runs several batches, so a plugin
+ * making one awaited call per event has hundreds open without doing anything
+ * wrong (refused, they failed and were dead-lettered).
  */
 export const MAX_OPEN_HOST_CALLS = { kv: 256, fetch: 16 } as const;
+/**
+ * How many more may wait; one more is refused with PLEXUS_RATE_LIMITED. Far
+ * beyond batches of events awaiting a few calls each (4 batches of 256 events
+ * in flight per instance), and a bound on what a flood of un-awaited calls
+ * holds in the worker.
+ */
+export const MAX_WAITING_HOST_CALLS = { kv: 4096, fetch: 1024 } as const;
 
 export type HostCallKind = keyof typeof MAX_OPEN_HOST_CALLS;
 
@@ -36,12 +45,14 @@ const refusal = (code: string, message: string): string => JSON.stringify({ ok: 
 /** Answers a call of a disposed instance; it never reaches the host, and its isolate is gone. */
 const GONE = refusal('PLEXUS_UNAVAILABLE', 'the plugin instance was discarded');
 const TOO_MANY: Record<HostCallKind, string> = {
-  kv: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.kv} ctx.kv calls open at once: await some before starting more`),
-  fetch: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.fetch} ctx.fetch calls open at once: await some before starting more`),
+  kv: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.kv + MAX_WAITING_HOST_CALLS.kv} ctx.kv calls started and not answered: await some before starting more`),
+  fetch: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.fetch + MAX_WAITING_HOST_CALLS.fetch} ctx.fetch calls started and not answered: await some before starting more`),
 };
 
 export class HostCallGate {
   private readonly open: Record<HostCallKind, number> = { kv: 0, fetch: 0 };
+  /** Calls waiting for an open slot, in arrival order: each resolves when it may start. */
+  private readonly waiting: Record<HostCallKind, (() => void)[]> = { kv: [], fetch: [] };
   /** Answers handed back to the isolate so far (refusals too: a catch runs plugin code). */
   private answers = 0;
   /** Answers known to have run their continuations in the isolate (see answersRan). */
@@ -67,7 +78,7 @@ export class HostCallGate {
 
   /** kv and fetch calls started and not answered yet. */
   get openCalls(): number {
-    return this.open.kv + this.open.fetch;
+    return this.open.kv + this.open.fetch + this.waiting.kv.length + this.waiting.fetch.length;
   }
 
   /**
@@ -77,7 +88,7 @@ export class HostCallGate {
    * blocks this thread with no timer able to end the wait.
    */
   get syncSafe(): boolean {
-    return this.open.kv + this.open.fetch === 0 && this.answers === this.answersDone;
+    return this.openCalls === 0 && this.answers === this.answersDone;
   }
 
   /** Called by the instance once it exists: calls are judged by whether it is running a call. */
@@ -103,14 +114,17 @@ export class HostCallGate {
   async serve(kind: HostCallKind, serve: (signal: AbortSignal) => Promise<string>): Promise<string> {
     if (this.ended.signal.aborted || this.leftBehind()) return GONE;
     let reply: string;
-    if (this.open[kind] >= MAX_OPEN_HOST_CALLS[kind]) {
+    if (this.open[kind] >= MAX_OPEN_HOST_CALLS[kind] && this.waiting[kind].length >= MAX_WAITING_HOST_CALLS[kind]) {
       reply = TOO_MANY[kind];
     } else {
+      // A waiting call counts as open (syncSafe, the batch-end check): it is work the plugin started.
+      if (this.open[kind] >= MAX_OPEN_HOST_CALLS[kind]) await new Promise<void>((start) => this.waiting[kind].push(start));
       this.open[kind]++;
       try {
-        reply = await serve(this.ended.signal);
+        reply = this.ended.signal.aborted ? GONE : await serve(this.ended.signal);
       } finally {
         this.open[kind]--;
+        this.waiting[kind].shift()?.();
       }
     }
     if (this.ended.signal.aborted || this.leftBehind()) return GONE;
@@ -120,6 +134,8 @@ export class HostCallGate {
 
   close(): void {
     this.ended.abort();
+    // Waiting calls end now, as GONE, rather than when a slot frees.
+    for (const kind of ['kv', 'fetch'] as const) for (const start of this.waiting[kind].splice(0)) start();
   }
 
   /** Disposes the instance for work its plugin left running outside any call (restart cause `detached`, reported once). */
