@@ -87,3 +87,27 @@ test('a store whose DLQ count never answers leaves /metrics answering with every
     await rm(stateDir, { recursive: true, force: true });
   }
 });
+
+test('a sandbox whose stats never answer leaves /metrics answering, with its gauges at their last values', { timeout: 60_000 }, async () => {
+  const stateDir = await mkdtemp(join(tmpdir(), 'plexus-stuck-sandbox-metrics-'));
+  const logger = new RecordingLogger();
+  const host = await Host.start({ ...defaultHostConfig(stateDir), sandbox: { ...defaultHostConfig().sandbox, threads: 1 } }, { logger });
+  const app = buildAdminApp({ host, token: TOKEN, logger });
+  const scrape = () => app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+  try {
+    const rss = sample((await scrape()).body, 'plexus_sandbox_rss_bytes');
+    assert.ok(rss > 0);
+    // The sandbox process stops answering control requests (stuck, or respawning).
+    (host.sandbox as unknown as { stats(): Promise<never> }).stats = () => new Promise<never>(() => {});
+    const started = Date.now();
+    const stuck = await Promise.race([scrape(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('GET /metrics did not answer within 5 s')), 5000))]);
+    assert.equal(stuck.statusCode, 200);
+    assert.ok(Date.now() - started < DLQ_SIZE_TIMEOUT_MS + 1000);
+    assert.equal(sample(stuck.body, 'plexus_sandbox_rss_bytes'), rss, 'the last reading stays');
+    assert.match(stuck.body, /^plexus_dlq_size /m);
+  } finally {
+    await app.close();
+    await host.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+});
