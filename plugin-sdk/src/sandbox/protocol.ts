@@ -76,7 +76,9 @@ export type SandboxToHost =
   | { kind: 'warmed'; id: number; reports: WarmReport[] }
   | { kind: 'host-call'; id: string; plugin: string; call: HostCall }
   | { kind: 'stats-result'; id: number; stats: SandboxStats }
-  | { kind: 'shutdown-done'; id: number; cleanups: CleanupReport[] };
+  | { kind: 'shutdown-done'; id: number; cleanups: CleanupReport[] }
+  /** Cleanups no request asked for: instances a worker evicted after idleMs unused. */
+  | { kind: 'idle-cleanups'; cleanups: CleanupReport[] };
 
 /**
  * Host ↔ one sandbox worker, over that worker's direct link (worker-links.ts):
@@ -155,6 +157,10 @@ export type WorkerControl =
   | { kind: 'warm'; id: number; spec: PluginRuntimeSpec };
 
 /** A worker announces itself (id 0) once its module has loaded and it listens for control messages. */
+/** The ack id of a worker announcing itself, and of cleanups it ran on its own (idle eviction). */
+export const WORKER_READY_ACK = 0;
+export const IDLE_CLEANUP_ACK = -1;
+
 export interface WorkerControlAck {
   id: number;
   threadId: number;

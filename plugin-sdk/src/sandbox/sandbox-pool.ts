@@ -266,6 +266,10 @@ export class SandboxPool {
       void this.answer(message.id, message.plugin, message.call);
       return;
     }
+    if (message.kind === 'idle-cleanups') {
+      this.cleaned(message.cleanups);
+      return;
+    }
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);

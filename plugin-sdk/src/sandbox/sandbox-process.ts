@@ -12,7 +12,7 @@ import { lowerPriority } from './process-priority.ts';
 import { ownModule } from './own-module.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import type { HostCallMessage } from './host-call-client.ts';
-import { CHANNELS, DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
+import { CHANNELS, DEFAULT_TASKS_PER_WORKER, IDLE_CLEANUP_ACK, WORKER_READY_ACK, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
@@ -105,9 +105,13 @@ hostCalls.onmessage = (event: unknown) => {
 };
 acks.onmessage = (event: unknown) => {
   const ack = (event as { data: WorkerControlAck }).data;
-  if (ack.id === 0) {
+  if (ack.id === WORKER_READY_ACK) {
     liveWorkers.add(ack.threadId);
     if (liveWorkers.size >= threads) announced();
+    return;
+  }
+  if (ack.id === IDLE_CLEANUP_ACK) {
+    send({ kind: 'idle-cleanups', cleanups: ack.cleanups });
     return;
   }
   waitingAcks.get(ack.id)?.(ack);

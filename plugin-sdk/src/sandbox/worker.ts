@@ -5,7 +5,7 @@
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { HostCallClient } from './host-call-client.ts';
-import { CHANNELS, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
+import { CHANNELS, IDLE_CLEANUP_ACK, WORKER_READY_ACK, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
 import { SyncCallSlot } from './sync-call-watch.ts';
 import { linkToHost } from './worker-link-client.ts';
 import { WorkerRuntime } from './worker-runtime.ts';
@@ -46,9 +46,14 @@ control.onmessage = (event: unknown) => {
 if (data.link) linkToHost(data.link, runtime);
 
 // Announce ourselves: only announced workers are counted when a broadcast waits for acks.
-acks.postMessage({ id: 0, threadId, cleanups: [], instances: 0 } satisfies WorkerControlAck);
+acks.postMessage({ id: WORKER_READY_ACK, threadId, cleanups: [], instances: 0 } satisfies WorkerControlAck);
 
-const idleTimer = setInterval(() => void runtime.evictIdle(data.idleMs), Math.max(1000, Math.min(data.idleMs, 60_000)));
+// What an idle instance's cleanup hook logged or threw reaches the host too, as an unsolicited ack.
+const idleTimer = setInterval(() => {
+  void runtime.evictIdle(data.idleMs).then((cleanups) => {
+    if (cleanups.length > 0) acks.postMessage({ id: IDLE_CLEANUP_ACK, threadId, cleanups, instances: runtime.instanceCount } satisfies WorkerControlAck);
+  });
+}, Math.max(1000, Math.min(data.idleMs, 60_000)));
 idleTimer.unref();
 
 export default async function handle(task: WorkerTask): Promise<RunResult | number> {
