@@ -5,7 +5,7 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '@plexus/plugin-sdk/runtime';
 import { assertPackageName, isValidPackageName } from './package-name.ts';
 import type { Packument } from './packument.ts';
 

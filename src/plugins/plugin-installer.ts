@@ -9,10 +9,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { PlexusError, type PluginPackageJson } from '@plexus/plugin-sdk';
-import { assertApiCompatible, validatePackageJson } from '@plexus/plugin-sdk/runtime';
+import { assertApiCompatible, validatePackageJson, writeFileSynced } from '@plexus/plugin-sdk/runtime';
 import { fetchPackage } from './fetch-package.ts';
 import { parsePackageSpec } from './package-spec.ts';
-import { writeFileSynced } from './durable-files.ts';
 import { readPackageFiles, writePackageFiles, type PackageFile } from './safe-extract.ts';
 import { commitFolder, stagingFolder, versionRoot } from './version-folders.ts';
 

@@ -4,13 +4,12 @@
 // grants. Written atomically and durably (a power cut leaves the old file or
 // the new one, never an empty one); roots are relative to the state dir so
 // the folder can move. Read back checked: an operator may edit it by hand.
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { JsonObject } from '@plexus/plugin-sdk';
 import { PlexusError } from '@plexus/plugin-sdk';
+import { writeFileAtomic } from '@plexus/plugin-sdk/runtime';
 import type { RetryOptions } from '../delivery/retry-policy.ts';
-import { syncFolder, writeFileSynced } from './durable-files.ts';
 import { isPackageName } from './package-spec.ts';
 
 export interface InstalledPlugin {
@@ -70,19 +69,8 @@ export async function readPluginState(path: string): Promise<PluginStateFile> {
 }
 
 export async function writePluginState(path: string, state: PluginStateFile): Promise<void> {
-  const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
-  // A unique temp name: two writers never share one; synced before the
-  // rename and the folder after it, so the rename is what a crash sees.
-  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    await writeFileSynced(temp, `${JSON.stringify(state, null, 2)}\n`, { exclusive: true });
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await syncFolder(folder);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 type Check = (value: unknown) => string | undefined;

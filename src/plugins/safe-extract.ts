@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { PlexusError } from '@plexus/plugin-sdk';
-import { syncFolder, writeFileSynced } from './durable-files.ts';
+import { syncFolder, writeFileSynced } from '@plexus/plugin-sdk/runtime';
 
 export interface ExtractLimits {
   /** Sum of file sizes. */

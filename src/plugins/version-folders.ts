@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
-import { syncFolder } from './durable-files.ts';
+import { syncFolder } from '@plexus/plugin-sdk/runtime';
 import { isPackageName } from './package-spec.ts';
 
 export const PLUGINS_FOLDER = 'plugins';
