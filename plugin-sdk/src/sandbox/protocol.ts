@@ -122,6 +122,9 @@ export type WarmReport = { ok: true; instanceLogs: LogRecord[] } | { ok: false; 
 
 export interface CleanupReport {
   key: string;
+  /** The instance's plugin: a retired version is no longer one the host can look the key up in. */
+  plugin: string;
+  version: string;
   outcome: CallOutcome;
 }
 

@@ -18,6 +18,7 @@ const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
 const EVICT_DRAIN_MS = 30_000;
 
 interface Slot {
+  spec: PluginRuntimeSpec;
   instance: Promise<PluginInstance>;
   /** Set once `instance` resolved, so replacement decisions need no await. */
   current?: PluginInstance;
@@ -144,25 +145,26 @@ export class WorkerRuntime {
   private async retire(key: string): Promise<CleanupReport> {
     const slot = this.slots.get(key) as Slot;
     this.slots.delete(key);
+    const report = (outcome: CallOutcome): CleanupReport => ({ key, plugin: slot.spec.name, version: slot.spec.version, outcome });
     let instance: PluginInstance;
     try {
       instance = await slot.instance;
     } catch (err) {
-      return { key, outcome: failure(toErrorData(err, 'PLEXUS_PLUGIN_LOAD_FAILED')) };
+      return report(failure(toErrorData(err, 'PLEXUS_PLUGIN_LOAD_FAILED')));
     }
     const deadline = Date.now() + EVICT_DRAIN_MS;
     while (instance.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    if (instance.disposed) return { key, outcome: CLEAN_OK };
+    if (instance.disposed) return report(CLEAN_OK);
     const call = await instance.runHook('cleanup');
     instance.dispose();
-    if ('fault' in call) return { key, outcome: failure(call.error) };
+    if ('fault' in call) return report(failure(call.error));
     let raw: unknown;
     try {
       raw = JSON.parse(call.json);
     } catch {
       raw = undefined;
     }
-    return { key, outcome: checkOutcome(raw, instance.spec, []) };
+    return report(checkOutcome(raw, instance.spec, []));
   }
 
   private slotFor(spec: PluginRuntimeSpec): Slot {
@@ -170,7 +172,7 @@ export class WorkerRuntime {
     if (existing && !existing.gate.closed && !existing.current?.disposed) return existing;
     const denials: Denial[] = [];
     const gate: HostCallGate = new HostCallGate(() => this.detached(spec.key, gate));
-    const slot: Slot = { instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials, gate), this.syncCalls), denials, gate };
+    const slot: Slot = { spec, instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials, gate), this.syncCalls), denials, gate };
     // A failed start disposed its isolate: calls its init left open end with it.
     slot.instance.then((instance) => { slot.current = instance; }, () => gate.close());
     this.slots.set(spec.key, slot);

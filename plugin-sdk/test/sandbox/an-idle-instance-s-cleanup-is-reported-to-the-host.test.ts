@@ -30,6 +30,7 @@ export default definePlugin({ async execute() {}, async cleanup(ctx) { ctx.log.i
     while (reports.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(reports.length, 1, 'one cleanup reported');
     assert.equal(reports[0]?.key, spec.key);
+    assert.deepEqual([reports[0]?.plugin, reports[0]?.version], [spec.name, spec.version]);
     assert.deepEqual(reports[0]?.outcome.logs.map((l) => l.message), ['tidied after idling']);
   } finally {
     await pool.close();
