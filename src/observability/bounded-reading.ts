@@ -1,27 +1,37 @@
-// A number a scrape reads from something that may not answer (the DLQ count
-// asks the store, over the network for Redis). prom-client awaits every
-// gauge's collect before it renders anything, so one reading that never
-// settles would hold the whole of GET /metrics: each reading is bounded in
-// time, and a failed or late one yields nothing (the gauge keeps its last
-// value) while the other metrics are scraped as usual.
+// A value a scrape reads from something that may not answer: the DLQ count
+// asks the store (over the network for Redis), the sandbox answers its
+// stats. prom-client awaits every gauge's collect before it renders
+// anything, so one reading that never settles would hold the whole of GET
+// /metrics: each reading is bounded in time, and a failed or late one yields
+// nothing (the gauge keeps its last value) while the other metrics are
+// scraped as usual.
 
-export interface BoundedReadingOptions {
-  read(): Promise<number>;
+export interface BoundedReadingOptions<T> {
+  read(): Promise<T>;
   timeoutMs: number;
   /** Called once when readings start failing, not again until one has succeeded. */
   onFailure(err: unknown): void;
 }
 
-export class BoundedReading {
-  readonly #options: BoundedReadingOptions;
+export class BoundedReading<T> {
+  readonly #options: BoundedReadingOptions<T>;
   #failing = false;
+  /** The read under way: gauges collected together in one scrape share it (one request, not one each). */
+  #current: Promise<T | undefined> | undefined;
 
-  constructor(options: BoundedReadingOptions) {
+  constructor(options: BoundedReadingOptions<T>) {
     this.#options = options;
   }
 
   /** The value, or undefined when it could not be read within the time limit. */
-  async value(): Promise<number | undefined> {
+  value(): Promise<T | undefined> {
+    this.#current ??= this.#read().finally(() => {
+      this.#current = undefined;
+    });
+    return this.#current;
+  }
+
+  async #read(): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.#options.timeoutMs} ms`)), this.#options.timeoutMs);

@@ -74,21 +74,19 @@ export class HostMetrics {
       const size = await dlqSize.value();
       if (size !== undefined) this.set(size);
     } });
-    // The sandbox process answers these; one that is stuck (or respawning) must not hold the scrape either.
-    const sandboxReading = (field: 'utilization' | 'rssBytes', name: string) => new BoundedReading({
-      read: async () => (await self.sources?.sandbox())?.[field] ?? 0,
+    // The sandbox process answers both; one that is stuck (or respawning) must not hold the scrape either.
+    const sandboxStats = new BoundedReading({
+      read: async () => self.sources?.sandbox(),
       timeoutMs,
-      onFailure: (err) => options.logger?.warn({ err: err instanceof Error ? err.message : String(err), timeoutMs }, `${name} not read from the sandbox; it keeps its last value`),
+      onFailure: (err) => options.logger?.warn({ err: err instanceof Error ? err.message : String(err), timeoutMs }, 'plexus_sandbox_utilization and plexus_sandbox_rss_bytes not read from the sandbox; they keep their last values'),
     });
-    const utilization = sandboxReading('utilization', 'plexus_sandbox_utilization');
-    const rss = sandboxReading('rssBytes', 'plexus_sandbox_rss_bytes');
     new Gauge({ name: 'plexus_sandbox_utilization', help: 'Share of the sandbox worker pool that was busy (0-1).', registers: [this.registry], async collect() {
-      const value = await utilization.value();
-      if (value !== undefined) this.set(value);
+      const stats = await sandboxStats.value();
+      if (stats !== undefined) this.set(stats.utilization);
     } });
     new Gauge({ name: 'plexus_sandbox_rss_bytes', help: 'Resident memory of the sandbox process.', registers: [this.registry], async collect() {
-      const value = await rss.value();
-      if (value !== undefined) this.set(value);
+      const stats = await sandboxStats.value();
+      if (stats !== undefined) this.set(stats.rssBytes);
     } });
     new Gauge({ name: 'plexus_sandbox_crashes_total', help: 'Times the sandbox process died and was respawned.', registers: [this.registry], collect() {
       this.set(self.sources?.sandboxCrashes() ?? 0);
