@@ -9,10 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writePluginState } from '../../src/plugins/plugin-state.ts';
-import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { rawRedis } from '../brokers/redis-helpers.ts';
 import { requireService } from '../helpers/services.ts';
+import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { startPlexus } from '../helpers/plexus-process.ts';
 
 const TIMEOUT_MS = 3000;
@@ -23,14 +22,13 @@ test('two busy brokers and the engine stop within one shutdownTimeoutMs, exit 0'
   const keys = [`plexus-test-budget-${randomUUID().slice(0, 8)}`, `plexus-test-budget-${randomUUID().slice(0, 8)}`];
   const redis = await rawRedis();
   try {
-    const root = await writePlugin({
+    await installFixtures(stateDir, [{
       name: 'slow',
       subscribe: ['slow.#'],
       limits: { timeoutMs: 20_000 },
       source: `import { definePlugin } from '@plexus/plugin-sdk';
 export default definePlugin({ async execute() { const end = Date.now() + 700; while (Date.now() < end) {} } });`,
-    }, stateDir);
-    await writePluginState(join(stateDir, 'plugins.json'), { version: 1, plugins: [{ name: '@fixtures/slow', version: '1.0.0', root, enabled: true, grants: [], config: {} }] });
+    }]);
     const config = join(stateDir, 'plexus.yaml');
     await writeFile(config, `shutdownTimeoutMs: ${TIMEOUT_MS}
 delivery: { concurrency: 1, batchSize: 1 }

@@ -7,32 +7,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writePluginState } from '../../src/plugins/plugin-state.ts';
-import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { startPlexus } from '../helpers/plexus-process.ts';
 
 test('cleanup hooks: their log lines and their failures are in the host log at SIGTERM', { timeout: 120_000 }, async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'plexus-cleanup-'));
   try {
-    const tidy = await writePlugin({
-      name: 'tidy',
-      subscribe: ['tidy.#'],
-      source: `import { definePlugin } from '@plexus/plugin-sdk';
+    await installFixtures(stateDir, [
+      {
+        name: 'tidy',
+        subscribe: ['tidy.#'],
+        source: `import { definePlugin } from '@plexus/plugin-sdk';
 export default definePlugin({ async execute() {}, async cleanup(ctx) { ctx.log.info('flushed the buffer', { items: 3 }); } });`,
-    }, stateDir);
-    const broken = await writePlugin({
-      name: 'broken-cleanup',
-      subscribe: ['tidy.#'],
-      source: `import { definePlugin } from '@plexus/plugin-sdk';
+      },
+      {
+        name: 'broken-cleanup',
+        subscribe: ['tidy.#'],
+        source: `import { definePlugin } from '@plexus/plugin-sdk';
 export default definePlugin({ async execute() {}, async cleanup() { throw new Error('could not close the session'); } });`,
-    }, stateDir);
-    await writePluginState(join(stateDir, 'plugins.json'), {
-      version: 1,
-      plugins: [
-        { name: '@fixtures/tidy', version: '1.0.0', root: tidy, enabled: true, grants: [], config: {} },
-        { name: '@fixtures/broken-cleanup', version: '1.0.0', root: broken, enabled: true, grants: [], config: {} },
-      ],
-    });
+      },
+    ]);
     const host = await startPlexus(stateDir);
     // An event makes both plugins start instances, so there is something to clean up.
     assert.equal((await host.emit({ type: 'tidy.now', data: {} })).status, 202);

@@ -8,15 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writePluginState } from '../../src/plugins/plugin-state.ts';
-import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { startPlexus } from '../helpers/plexus-process.ts';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} to the process group: the running event finishes, nothing is charged as a crash, exit 0`, { timeout: 120_000 }, async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'plexus-group-'));
     try {
-      const root = await writePlugin({
+      await installFixtures(stateDir, [{
         name: 'slow',
         subscribe: ['slow.#'],
         limits: { timeoutMs: 20_000 },
@@ -24,8 +23,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 export default definePlugin({
   async execute(event, ctx) { const end = Date.now() + 1500; while (Date.now() < end) {} ctx.log.info('slow event done'); },
 });`,
-      }, stateDir);
-      await writePluginState(join(stateDir, 'plugins.json'), { version: 1, plugins: [{ name: '@fixtures/slow', version: '1.0.0', root, enabled: true, grants: [], config: {} }] });
+      }]);
       const host = await startPlexus(stateDir, { processGroup: true });
       assert.equal((await host.emit({ type: 'slow.created', data: {} })).status, 202);
       // The plugin is inside its 1.5 s loop when the group gets the signal.

@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { writePluginState } from '../../src/plugins/plugin-state.ts';
-import { plugin, writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { plugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { startPlexus, type PlexusProcess } from '../helpers/plexus-process.ts';
 
 interface DlqPage {
@@ -20,8 +20,7 @@ let stateDir: string;
 before(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'plexus-e2e-'));
   // Refuses (PermanentError) orders marked {refuse: true}: those go straight to the DLQ.
-  const root = await writePlugin({ name: 'refuser', subscribe: ['orders.#'], source: plugin(`if (event.data && event.data.refuse) throw new PermanentError('refused by policy');`) }, stateDir);
-  await writePluginState(join(stateDir, 'plugins.json'), { version: 1, plugins: [{ name: '@fixtures/refuser', version: '1.0.0', root, enabled: true, grants: [], config: {} }] });
+  await installFixtures(stateDir, [{ name: 'refuser', subscribe: ['orders.#'], source: plugin(`if (event.data && event.data.refuse) throw new PermanentError('refused by policy');`) }]);
 });
 
 after(async () => {
