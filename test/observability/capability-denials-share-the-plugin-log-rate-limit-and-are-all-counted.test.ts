@@ -6,18 +6,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ActivePlugin } from '../../src/delivery/plugin-lane.ts';
-import { engineHooks, PLUGIN_LOG_LIMIT, type HostLogger } from '../../src/host/engine-hooks.ts';
+import { engineHooks, PLUGIN_LOG_LIMIT } from '../../src/host/engine-hooks.ts';
 import { HostMetrics } from '../../src/observability/host-metrics.ts';
+import { bindingsLogger } from './bindings-logger.ts';
 
 test('a flood of denials logs no more lines than the plugin log limit, and the denial counter counts them all', async () => {
-  const lines: { bindings: object; fields: object; message: string }[] = [];
-  const make = (bindings: object): HostLogger => {
-    const write = (fields: object, message: string) => void lines.push({ bindings, fields, message });
-    return { debug: write, info: write, warn: write, error: write, child: (more) => make({ ...bindings, ...more }) };
-  };
+  const { lines, logger } = bindingsLogger();
   let now = 1_000_000;
   const metrics = new HostMetrics();
-  const hooks = engineHooks(make({}), metrics, () => now);
+  const hooks = engineHooks(logger, metrics, () => now);
   const plugin = { name: 'denier', spec: { key: 'denier@1#x', version: '1.0.0' } } as ActivePlugin;
   const flood = PLUGIN_LOG_LIMIT.burst + 1500;
   for (let i = 0; i < flood; i++) hooks.denial?.(plugin, { plugin: 'denier', capability: 'emit', target: `nope.t${i}` });

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ActivePlugin } from '../../src/delivery/plugin-lane.ts';
-import { engineHooks, PLUGIN_LOG_LIMIT, type HostLogger } from '../../src/host/engine-hooks.ts';
+import { engineHooks, PLUGIN_LOG_LIMIT } from '../../src/host/engine-hooks.ts';
 import { HostMetrics } from '../../src/observability/host-metrics.ts';
+import { bindingsLogger } from './bindings-logger.ts';
 
 test('a chatty plugin is rate limited: lines past the burst are dropped, counted and reported once logging resumes', async () => {
-  const lines: { bindings: object; fields: object; message: string }[] = [];
-  const make = (bindings: object): HostLogger => {
-    const write = (fields: object, message: string) => void lines.push({ bindings, fields, message });
-    return { debug: write, info: write, warn: write, error: write, child: (more) => make({ ...bindings, ...more }) };
-  };
+  const { lines, logger } = bindingsLogger();
   let now = 1_000_000;
   const metrics = new HostMetrics();
-  const hooks = engineHooks(make({}), metrics, () => now);
+  const hooks = engineHooks(logger, metrics, () => now);
   const plugin = { name: 'chatty', spec: { key: 'chatty@1#x', version: '1.0.0' } } as ActivePlugin;
   const event = { specversion: '1.0' as const, id: 'e-1', source: 's', type: 't', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
   const total = PLUGIN_LOG_LIMIT.burst + 250;
