@@ -292,8 +292,11 @@ export class DeliveryEngine {
   private expire(lane: PluginLane, expired: QueuedDelivery[]): void {
     const at = this.now();
     // A delivery that failed before it expired keeps its last error in the DLQ entry (CONTRACT §6).
-    const settlements: Settlement[] = expired.map((d) => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at, ...(d.record.lastError === undefined ? {} : { error: d.record.lastError }) }));
-    void this.writeOutcomes(lane, expired, settlements, [], 'expiry');
+    const settlements = expired.map((d): Extract<Settlement, { kind: 'dead' }> => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at, ...(d.record.lastError === undefined ? {} : { error: d.record.lastError }) }));
+    // These never ran, so no batch reports them: reported once durable (a failed write expires them again later).
+    void this.writeOutcomes(lane, expired, settlements, [], 'expiry').then((written) => {
+      if (written) settlements.forEach((s, i) => this.options.hooks?.expired?.(lane.plugin, (expired[i] as QueuedDelivery).record, s));
+    });
   }
 
   private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
@@ -311,29 +314,19 @@ export class DeliveryEngine {
     await writing;
   }
 
-  /** Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly. */
-  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<void> {
+  /** Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly. Answers whether it was written. */
+  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<boolean> {
     this.pendingCommits++;
     try {
       await this.commit(lane, batch, settlements, emitted);
-      if (what === 'expiry') this.reportExpired(lane, batch, settlements);
+      return true;
     } catch (err) {
       this.notSettled(lane, batch, what, err);
+      return false;
     } finally {
       this.pendingCommits--;
       this.schedulePump();
     }
-  }
-
-  /**
-   * A batch's dead letters reach the hooks (metrics, the log) as the batch
-   * settles; expired deliveries never ran, so they are reported here, once
-   * durable: a failed write expires them again later and must not count twice.
-   */
-  private reportExpired(lane: PluginLane, expired: readonly QueuedDelivery[], settlements: readonly Settlement[]): void {
-    settlements.forEach((s, i) => {
-      if (s.kind === 'dead') this.options.hooks?.expired?.(lane.plugin, (expired[i] as QueuedDelivery).record, s);
-    });
   }
 
   /** Nothing of the batch was settled: its deliveries are still pending in the store; try them again shortly. */
