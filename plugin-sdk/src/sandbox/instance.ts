@@ -145,14 +145,17 @@ export class PluginInstance {
     return this.calls.openCalls;
   }
 
-  /** Whether its next batch runs as a sync call (else async, after a batch over the budget). */
+  /**
+   * Whether its next batch runs as a sync call: else async, after a batch
+   * over the budget, or while kv/fetch work is open or its answers may still
+   * run (see HostCallGate.syncSafe).
+   */
   get runsSync(): boolean {
     return this.syncCalls !== undefined && this.asyncBatchesLeft === 0 && this.calls.syncSafe;
   }
 
   runBatch(eventsJson: string): Promise<CallResult> {
-    // Never sync while kv/fetch work is open or its answers may still run: see HostCallGate.syncSafe.
-    if (this.asyncBatchesLeft > 0 || this.syncCalls === undefined || !this.calls.syncSafe) {
+    if (!this.runsSync) {
       if (this.asyncBatchesLeft > 0) this.asyncBatchesLeft--;
       const token = ++this.batchTokens;
       return this.call(this.runBatchRef, [eventsJson, token], 'execute', this.spec.limits.timeoutMs, token);
