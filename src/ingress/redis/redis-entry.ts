@@ -11,6 +11,7 @@
 // redeliveries, so a redelivered entry is recognised.
 // List items and pub/sub messages are one string: a JSON CloudEvent, or a
 // body wrapped with the configured type (pub/sub: else the channel name).
+import { isUtf8 } from 'node:buffer';
 import { PlexusError, type JsonValue } from '@plexus/plugin-sdk';
 import { parseJsonSafely } from '@plexus/plugin-sdk/runtime';
 import { isCloudEvent, toEnvelope, wrapPlainBody } from '../../envelope/index.ts';
@@ -33,18 +34,35 @@ export interface DecodedRedisMessage {
   contentType: string;
 }
 
-/** A stream entry as an envelope, or the refusal it earns. */
-export function decodeStreamEntry(entryId: string, fields: readonly string[], context: RedisDecodeContext): Decoded {
+/**
+ * A stream entry as an envelope, or the refusal it earns. `raw` is the
+ * entry's fields as bytes when some are not UTF-8 (redis-stream-bytes.ts):
+ * only a `data` field may be binary (it becomes `data_base64`), as the
+ * other fields are names, attributes or a JSON document.
+ */
+export function decodeStreamEntry(entryId: string, fields: readonly string[], context: RedisDecodeContext, raw?: readonly Buffer[]): Decoded {
   try {
-    return streamEnvelope(entryId, fieldMap(fields), context);
+    return streamEnvelope(entryId, fieldMap(fields), context, raw === undefined ? undefined : binaryData(fields, raw));
   } catch (err) {
     return { ok: false, error: refusalError(err) };
   }
 }
 
-/** What the refusal of a stream entry records (as STREAM_ENTRY_CONTENT_TYPE): its fields as one JSON object. */
-export function streamEntryBody(fields: readonly string[]): Buffer {
-  return Buffer.from(JSON.stringify(fieldMap(fields)));
+/**
+ * What the refusal of a stream entry records (as STREAM_ENTRY_CONTENT_TYPE):
+ * its fields as one JSON object. A value that is not UTF-8 is recorded as
+ * `{"base64": …}` and such a name as `base64:<its base64>`, so the record
+ * keeps the exact bytes.
+ */
+export function streamEntryBody(fields: readonly string[], raw?: readonly Buffer[]): Buffer {
+  if (raw === undefined) return Buffer.from(JSON.stringify(fieldMap(fields)));
+  const map: Record<string, JsonValue> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as Buffer;
+    const value = raw[i + 1] as Buffer;
+    setOwnProperty(map, isUtf8(name) ? name.toString('utf8') : `base64:${name.toString('base64')}`, isUtf8(value) ? value.toString('utf8') : { base64: value.toString('base64') });
+  }
+  return Buffer.from(JSON.stringify(map));
 }
 
 export const STREAM_ENTRY_CONTENT_TYPE = 'application/json';
@@ -92,7 +110,21 @@ export function decodeText(text: string, context: RedisDecodeContext, bytes?: Bu
   }
 }
 
-function streamEnvelope(entryId: string, map: Record<string, string>, context: RedisDecodeContext): Decoded {
+/** The bytes of a binary `data` field; PLEXUS_INVALID_EVENT when any other name or value is not UTF-8. */
+function binaryData(fields: readonly string[], raw: readonly Buffer[]): Buffer | undefined {
+  let data: Buffer | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as Buffer;
+    const value = raw[i + 1] as Buffer;
+    if (!isUtf8(name)) throw invalid('a field name of the entry is not UTF-8');
+    if (isUtf8(value)) continue;
+    if (fields[i] !== 'data') throw invalid(`the entry's ${JSON.stringify(fields[i])} field is not UTF-8; only a data field may hold bytes`);
+    data = value;
+  }
+  return data;
+}
+
+function streamEnvelope(entryId: string, map: Record<string, string>, context: RedisDecodeContext, dataBytes?: Buffer): Decoded {
   const { event: eventField, data, type: typeField, id: idField, ...rest } = map;
   if (eventField !== undefined) {
     const parsed = tryJson(eventField);
@@ -100,6 +132,11 @@ function streamEnvelope(entryId: string, map: Record<string, string>, context: R
     if (isCloudEvent(parsed)) return { ok: true, event: toEnvelope(parsed, { source: '', type: '', now: context.now }), stableId: true };
     const type = required(typeField ?? context.type, 'the entry has no type field and the stream no configured type');
     return { ok: true, event: wrapPlainBody({ body: parsed, source: context.source, type, id: idField ?? entryId, now: context.now }), stableId: true };
+  }
+  if (dataBytes !== undefined) {
+    // Bytes, not text: no JSON, no text content type; its own attributes apply as for text.
+    const type = required(typeField ?? rest.ce_type ?? context.type, 'the entry has no type or ce_type field and the stream no configured type');
+    return { ok: true, event: wrapPlainBody({ body: dataBytes, source: context.source, type, id: idField ?? rest.ce_id ?? entryId, now: context.now, headers: rest }), stableId: true };
   }
   if (data !== undefined) {
     const parsed = tryJson(data);

@@ -19,6 +19,7 @@ import type { BrokerMessage, Decoded } from '../broker-message.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerStats } from '../broker-stats.ts';
 import { decodeStreamEntry, STREAM_ENTRY_CONTENT_TYPE, streamEntryBody } from './redis-entry.ts';
+import { mayHoldBytes, withExactBytes } from './redis-stream-bytes.ts';
 import { parseClaim, parseEntries, parseGroupInfo, type StreamEntry } from './redis-stream-replies.ts';
 import type { ConsumerRun } from './redis-session.ts';
 
@@ -107,7 +108,7 @@ export class RedisStreamConsumer {
         await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
         continue;
       }
-      const entries = parseEntries(await (reads.shift() as Promise<unknown>));
+      const entries = await this.#exact(parseEntries(await (reads.shift() as Promise<unknown>)), run);
       if (entries.length > 0) this.#take(entries);
     }
     // Replies still on their way when the run ends hand entries to this
@@ -122,11 +123,24 @@ export class RedisStreamConsumer {
       const entries = parseEntries(await run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'STREAMS', key, after]));
       if (entries.length === 0) return;
       after = (entries[entries.length - 1] as StreamEntry).id;
-      const fresh = this.#fresh(entries);
+      const fresh = await this.#exact(this.#fresh(entries), run);
       this.#stats.recovered += fresh.length;
       if (fresh.length > 0) this.#take(fresh);
       await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
     }
+  }
+
+  /**
+   * The entries as Redis holds them: any that text decoding may have altered
+   * are read again as bytes (redis-stream-bytes.ts), the batch kept in order.
+   * A batch of plain text, nearly every one, passes as it is.
+   */
+  async #exact(entries: StreamEntry[], run: ConsumerRun): Promise<StreamEntry[]> {
+    if (!mayHoldBytes(entries)) return entries;
+    const exact = await withExactBytes(entries, run.commands, this.#config.key);
+    // Deleted between the two reads: acknowledged, as a deleted entry is when first read.
+    for (const entry of exact) if (entry.fields === null) this.#ackLater(entry.id);
+    return exact;
   }
 
   /** Entries not already held here; entries deleted from the stream (no fields) are just acknowledged. */
@@ -144,11 +158,11 @@ export class RedisStreamConsumer {
     const now = Date.now();
     const context = { source: this.source, now, ...(this.#config.type === undefined ? {} : { type: this.#config.type }) };
     const messages: BrokerMessage[] = [];
-    for (const { id, fields } of entries) {
-      if (fields === null) continue;
-      this.#inFlight.set(id, now);
+    for (const entry of entries) {
+      if (!hasFields(entry)) continue;
+      this.#inFlight.set(entry.id, now);
       this.#pending.add();
-      messages.push(new StreamMessage(this, id, fields, decodeStreamEntry(id, fields, context)));
+      messages.push(new StreamMessage(this, entry, decodeStreamEntry(entry.id, entry.fields, context, entry.raw)));
     }
     void this.#intake.take(messages);
   }
@@ -161,9 +175,9 @@ export class RedisStreamConsumer {
   }
 
   /** The host could not accept the entry: still pending for this consumer, so take it again while running, else the next session or XAUTOCLAIM will. */
-  released(id: string, fields: string[]): void {
-    if (this.#inFlight.delete(id)) this.#pending.done();
-    if (this.#run?.active) this.#take([{ id, fields }]);
+  released(entry: StreamEntry): void {
+    if (this.#inFlight.delete(entry.id)) this.#pending.done();
+    if (this.#run?.active) this.#take([entry]);
   }
 
   #ackLater(id: string): void {
@@ -214,7 +228,7 @@ export class RedisStreamConsumer {
       let cursor = '0-0';
       for (let round = 0; run.active && round < CLAIM_ROUNDS && this.#pending.count < maxInFlight; round++) {
         const claim = parseClaim(await commands.call('XAUTOCLAIM', [key, group, this.#consumer, claimIdleMs, cursor, 'COUNT', batchSize]));
-        const fresh = this.#fresh(claim.entries);
+        const fresh = await this.#exact(this.#fresh(claim.entries), run);
         this.#stats.claimed += fresh.length;
         if (fresh.length > 0) this.#take(fresh);
         cursor = claim.next;
@@ -228,6 +242,12 @@ export class RedisStreamConsumer {
   }
 }
 
+type PresentEntry = StreamEntry & { fields: string[] };
+
+function hasFields(entry: StreamEntry): entry is PresentEntry {
+  return entry.fields !== null;
+}
+
 /**
  * One taken entry, as the intake sees it: a class rather than an object of
  * closures, because a stream delivers tens of thousands of entries a second,
@@ -237,14 +257,13 @@ export class RedisStreamConsumer {
 class StreamMessage implements BrokerMessage {
   readonly decoded: Decoded;
   readonly #consumer: RedisStreamConsumer;
-  readonly #id: string;
-  readonly #fields: string[];
+  /** As read, fields present: what a refusal records and a release takes again. */
+  readonly #entry: PresentEntry;
 
-  constructor(consumer: RedisStreamConsumer, id: string, fields: string[], decoded: Decoded) {
+  constructor(consumer: RedisStreamConsumer, entry: PresentEntry, decoded: Decoded) {
     this.decoded = decoded;
     this.#consumer = consumer;
-    this.#id = id;
-    this.#fields = fields;
+    this.#entry = entry;
   }
 
   get source(): string {
@@ -256,19 +275,19 @@ class StreamMessage implements BrokerMessage {
   }
 
   get body(): Buffer {
-    return streamEntryBody(this.#fields);
+    return streamEntryBody(this.#entry.fields, this.#entry.raw);
   }
 
   ack(): boolean {
-    return this.#consumer.settled(this.#id);
+    return this.#consumer.settled(this.#entry.id);
   }
 
   /** No broker-side dead-letter for streams: the refusal is in the host DLQ; the entry is acknowledged. */
   refuse(): void {
-    this.#consumer.settled(this.#id);
+    this.#consumer.settled(this.#entry.id);
   }
 
   release(): void {
-    this.#consumer.released(this.#id, this.#fields);
+    this.#consumer.released(this.#entry);
   }
 }

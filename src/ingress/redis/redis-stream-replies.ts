@@ -7,6 +7,11 @@ export interface StreamEntry {
   id: string;
   /** Flat [field, value, …]; null when the entry no longer exists. */
   fields: string[] | null;
+  /**
+   * The same fields as the bytes Redis holds, present only when some are not
+   * UTF-8 (then `fields` holds them with U+FFFD): redis-stream-bytes.ts.
+   */
+  raw?: Buffer[];
 }
 
 /** The entries of an XREADGROUP reply for one stream (nil → none). */
