@@ -17,7 +17,7 @@ export { loadPlugin, readPackageJson, readConfigSchema, resolveLimits, DEFAULT_L
 export type { LoadPluginOptions, LoadedPlugin, LimitCeiling } from './manifest/load-plugin.ts';
 export { SandboxPool } from './sandbox/sandbox-pool.ts';
 export type { KvHandler, SandboxPoolOptions } from './sandbox/sandbox-pool.ts';
-export type { CallOutcome, CleanupReport, Denial, EmittedRecord, PluginRuntimeSpec, RestartCause, RunResult, SandboxLimits, KvOp, WarmReport } from './sandbox/protocol.ts';
+export type { CallOutcome, CleanupReport, Denial, EmittedRecord, PluginRuntimeSpec, RestartCause, RunResult, SandboxLimits, KvOp, LateRestart, WarmReport } from './sandbox/protocol.ts';
 export { isPermanentFailure } from './sandbox/failure-class.ts';
 export { CLEAN_OK, failure } from './sandbox/outcome-check.ts';
 export { denialCount, MAX_LISTED_DENIALS } from './sandbox/denial-list.ts';

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PlexusError, type PlexusEvent } from '@plexus/plugin-sdk';
-import { SandboxPool, type KvHandler } from '@plexus/plugin-sdk/runtime';
+import { SandboxPool, type KvHandler, type LateRestart } from '@plexus/plugin-sdk/runtime';
 import type { HostConfig } from '../config/host-config.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
 import { Egress } from '../egress/egress.ts';
@@ -97,6 +97,8 @@ export class Host {
     // A shared store names the host it acts for: the deliveries this engine creates must carry that id.
     const hostId = store.host ?? ownId;
     const kv: KvHandler = (plugin, op, args) => kvCall(store, plugin, op, args);
+    // The sandbox starts before the host that counts its restarts exists; no instance runs before it does.
+    const counted: { host?: Host } = {};
     let sandbox: SandboxPool;
     try {
       sandbox = await SandboxPool.start({
@@ -105,6 +107,7 @@ export class Host {
         kv,
         onCrash: (info) => options.logger.error({ ...info }, 'the sandbox process died; respawning it'),
         onCleanup: (reports) => logCleanups(options.logger, reports),
+        onLateRestart: (restarts) => counted.host?.lateRestarts(restarts),
         ...(config.sandbox.threads === undefined ? {} : { threads: config.sandbox.threads }),
       });
     } catch (err) {
@@ -112,6 +115,7 @@ export class Host {
       throw err;
     }
     const host = new Host(config, store, sandbox, options.logger, hostId);
+    counted.host = host;
     let recovered: number;
     try {
       // Connected (or trying) before recovery queues the deliveries they publish.
@@ -135,6 +139,14 @@ export class Host {
       host.adoptTimer.unref();
     }
     return host;
+  }
+
+  /** Instances replaced after their batch returned: counted and logged as the engine does a batch's restarts. */
+  private lateRestarts(restarts: readonly LateRestart[]): void {
+    for (const { plugin, version, cause } of restarts) {
+      this.metrics.restarts.inc({ plugin, version, cause });
+      this.logger.warn({ plugin, version, cause }, 'plugin instance replaced');
+    }
   }
 
   get pluginStatePath(): string {

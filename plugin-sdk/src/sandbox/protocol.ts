@@ -78,7 +78,22 @@ export type SandboxToHost =
   | { kind: 'stats-result'; id: number; stats: SandboxStats }
   | { kind: 'shutdown-done'; id: number; cleanups: CleanupReport[] }
   /** Cleanups no request asked for: instances a worker evicted after idleMs unused. */
-  | { kind: 'idle-cleanups'; cleanups: CleanupReport[] };
+  | { kind: 'idle-cleanups'; cleanups: CleanupReport[] }
+  /** Instances replaced outside any batch: see LateRestart. */
+  | { kind: 'late-restarts'; restarts: LateRestart[] };
+
+/**
+ * An instance replaced after its batch had returned, so no batch result can
+ * carry it: a worker disposed it when kv or fetch calls its plugin left
+ * running reached the worker (host-call-gate.ts). Named by plugin and
+ * version, as the host counts restarts.
+ */
+export interface LateRestart {
+  key: string;
+  plugin: string;
+  version: string;
+  cause: 'detached';
+}
 
 /**
  * Host ↔ one sandbox worker, over that worker's direct link (worker-links.ts):
@@ -163,6 +178,8 @@ export type WorkerControl =
 /** The ack id of a worker announcing itself, and of cleanups it ran on its own (idle eviction). */
 export const WORKER_READY_ACK = 0;
 export const IDLE_CLEANUP_ACK = -1;
+/** The ack id of a late restart a worker reports on its own. */
+export const LATE_RESTART_ACK = -2;
 
 export interface WorkerControlAck {
   id: number;
@@ -171,6 +188,8 @@ export interface WorkerControlAck {
   instances: number;
   /** The answer to a 'warm' control message. */
   warm?: WarmReport;
+  /** With LATE_RESTART_ACK. */
+  restarts?: LateRestart[];
 }
 
 /** Batches one worker runs at once: piscina's concurrentTasksPerWorker in the sandbox process, and what the host sends over each worker's direct link. */

@@ -9,7 +9,7 @@ import { rerunAfterCrash } from './rerun-after-crash.ts';
 import { isNiceSteps, MAX_NICE } from './process-priority.ts';
 import { ownModule } from './own-module.ts';
 import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
-import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
+import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type LateRestart, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 import { WorkerLinks, type WorkerLink } from './worker-links.ts';
 
@@ -26,6 +26,8 @@ export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchVi
   onCrash?: (info: { code: number | null; signal: string | null; inFlight: number }) => void;
   /** What each instance's `cleanup` hook did (its logs, its error), whenever instances are evicted or the pool closes. */
   onCleanup?: (reports: readonly CleanupReport[]) => void;
+  /** Instances replaced after their batch had returned, which no run result carries. */
+  onLateRestart?: (restarts: readonly LateRestart[]) => void;
 }
 
 type Pending =
@@ -268,6 +270,10 @@ export class SandboxPool {
     }
     if (message.kind === 'idle-cleanups') {
       this.cleaned(message.cleanups);
+      return;
+    }
+    if (message.kind === 'late-restarts') {
+      if (message.restarts.length > 0) this.options.onLateRestart?.(message.restarts);
       return;
     }
     const pending = this.pending.get(message.id);

@@ -12,7 +12,7 @@ import { lowerPriority } from './process-priority.ts';
 import { ownModule } from './own-module.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
 import type { HostCallMessage } from './host-call-client.ts';
-import { CHANNELS, DEFAULT_TASKS_PER_WORKER, IDLE_CLEANUP_ACK, WORKER_READY_ACK, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
+import { CHANNELS, DEFAULT_TASKS_PER_WORKER, IDLE_CLEANUP_ACK, LATE_RESTART_ACK, WORKER_READY_ACK, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
@@ -112,6 +112,10 @@ acks.onmessage = (event: unknown) => {
   }
   if (ack.id === IDLE_CLEANUP_ACK) {
     send({ kind: 'idle-cleanups', cleanups: ack.cleanups });
+    return;
+  }
+  if (ack.id === LATE_RESTART_ACK) {
+    send({ kind: 'late-restarts', restarts: ack.restarts ?? [] });
     return;
   }
   waitingAcks.get(ack.id)?.(ack);

@@ -11,7 +11,7 @@ import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcom
 import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
 import { checkKvCall } from './kv-call-check.ts';
 import { addDenial, mergeDenials } from './denial-list.ts';
-import type { CallOutcome, CleanupReport, Denial, KvOp, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
+import type { CallOutcome, CleanupReport, Denial, KvOp, LateRestart, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
 
 const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
 /** How long an eviction waits for in-flight calls on the old instance before running cleanup anyway. */
@@ -35,16 +35,18 @@ export class WorkerRuntime {
   private readonly syncCalls: SyncCallSlot | undefined;
   /**
    * Instances a gate disposed for work left running after their batch had
-   * returned (a sync batch's calls reach this thread only after it), by key:
-   * reported with the plugin's next batch here, which the host counts against it.
+   * returned (a sync batch's calls reach this thread only after it): no
+   * batch result carries them, so they are reported on their own. Reporting
+   * them with the plugin's next batch lost them when no batch came.
    */
-  private readonly detachedLater = new Map<string, number>();
+  private readonly onLateRestart: (restart: LateRestart) => void;
 
-  constructor(sdkSource: string, host: HostCallClient, fetchViaHost: boolean, syncCalls?: SyncCallSlot) {
+  constructor(sdkSource: string, host: HostCallClient, fetchViaHost: boolean, syncCalls?: SyncCallSlot, onLateRestart: (restart: LateRestart) => void = () => undefined) {
     this.sdkSource = sdkSource;
     this.host = host;
     this.fetchViaHost = fetchViaHost;
     this.syncCalls = syncCalls;
+    this.onLateRestart = onLateRestart;
   }
 
   get instanceCount(): number {
@@ -53,7 +55,6 @@ export class WorkerRuntime {
 
   async run(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
     const result: RunResult = { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
-    if (this.detachedLater.size > 0) this.reportDetached(spec.key, result);
     let instance: PluginInstance;
     const slot = this.slotFor(spec);
     try {
@@ -171,7 +172,7 @@ export class WorkerRuntime {
     const existing = this.slots.get(spec.key);
     if (existing && !existing.gate.closed && !existing.current?.disposed) return existing;
     const denials: Denial[] = [];
-    const gate: HostCallGate = new HostCallGate(() => this.detached(spec.key, gate));
+    const gate: HostCallGate = new HostCallGate(() => this.detached(spec, gate));
     const slot: Slot = { spec, instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials, gate), this.syncCalls), denials, gate };
     // A failed start disposed its isolate: calls its init left open end with it.
     slot.instance.then((instance) => { slot.current = instance; }, () => gate.close());
@@ -179,16 +180,9 @@ export class WorkerRuntime {
     return slot;
   }
 
-  private detached(key: string, gate: HostCallGate): void {
-    if (this.slots.get(key)?.gate === gate) this.slots.delete(key);
-    this.detachedLater.set(key, (this.detachedLater.get(key) ?? 0) + 1);
-  }
-
-  private reportDetached(key: string, result: RunResult): void {
-    const count = this.detachedLater.get(key);
-    if (count === undefined) return;
-    this.detachedLater.delete(key);
-    for (let i = 0; i < count; i++) result.restarts.push({ key, cause: 'detached' });
+  private detached(spec: PluginRuntimeSpec, gate: HostCallGate): void {
+    if (this.slots.get(spec.key)?.gate === gate) this.slots.delete(spec.key);
+    this.onLateRestart({ key: spec.key, plugin: spec.name, version: spec.version, cause: 'detached' });
   }
 
   private drop(key: string, instance: PluginInstance): void {

@@ -5,7 +5,7 @@
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { HostCallClient } from './host-call-client.ts';
-import { CHANNELS, IDLE_CLEANUP_ACK, WORKER_READY_ACK, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
+import { CHANNELS, IDLE_CLEANUP_ACK, LATE_RESTART_ACK, WORKER_READY_ACK, type RunResult, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
 import { SyncCallSlot } from './sync-call-watch.ts';
 import { linkToHost } from './worker-link-client.ts';
 import { WorkerRuntime } from './worker-runtime.ts';
@@ -23,9 +23,12 @@ interface SandboxWorkerData {
 const data = workerData as SandboxWorkerData;
 const slot = SyncCallSlot.claim(data.syncCalls, threadId);
 process.on('exit', () => slot?.release());
-const runtime = new WorkerRuntime(data.sdkSource, new HostCallClient(), data.fetchViaHost, slot);
 const control = new BroadcastChannel(CHANNELS.control);
 const acks = new BroadcastChannel(CHANNELS.controlAck);
+// An instance replaced after its batch returned reaches the host at once, as an unsolicited ack: the plugin may never send another batch here.
+const runtime = new WorkerRuntime(data.sdkSource, new HostCallClient(), data.fetchViaHost, slot, (restart) => {
+  acks.postMessage({ id: LATE_RESTART_ACK, threadId, cleanups: [], instances: runtime.instanceCount, restarts: [restart] } satisfies WorkerControlAck);
+});
 control.unref();
 acks.unref();
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
-import type { PluginRuntimeSpec, RunResult } from '../../src/sandbox/protocol.ts';
+import type { LateRestart, PluginRuntimeSpec, RestartCause, RunResult } from '../../src/sandbox/protocol.ts';
 import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { MemoryKv } from '../../src/testing/memory-kv.ts';
 import { writePlugin, type FixturePlugin } from '../fixtures/write-plugin.ts';
@@ -54,8 +54,10 @@ export class SandboxFixture {
  * (`d:<ms>`), with nothing stored: for tests of what runs while a batch waits.
  * Started before the file's tests and closed after them.
  */
-export function slowKvPool(): { readonly pool: SandboxPool; readonly dir: string } {
+export function slowKvPool(): { readonly pool: SandboxPool; readonly dir: string; lateCauses(key: string): RestartCause[] } {
   let started: { pool: SandboxPool; dir: string } | undefined;
+  // Instances replaced after their batch returned arrive on their own (onLateRestart), not in a run result.
+  const late: LateRestart[] = [];
   before(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'plexus-slow-kv-'));
     const pool = await SandboxPool.start({
@@ -64,6 +66,7 @@ export function slowKvPool(): { readonly pool: SandboxPool; readonly dir: string
         await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
         return null;
       },
+      onLateRestart: (restarts) => void late.push(...restarts),
     });
     started = { pool, dir };
   });
@@ -75,7 +78,13 @@ export function slowKvPool(): { readonly pool: SandboxPool; readonly dir: string
     if (!started) throw new Error('the slow-kv pool starts in before()');
     return started;
   };
-  return { get pool() { return get().pool; }, get dir() { return get().dir; } };
+  /** The causes of late restarts reported so far for `key`, taken from the list. */
+  const lateCauses = (key: string): RestartCause[] => {
+    const mine = late.filter((r) => r.key === key);
+    late.splice(0, late.length, ...late.filter((r) => r.key !== key));
+    return mine.map((r) => r.cause);
+  };
+  return { get pool() { return get().pool; }, get dir() { return get().dir; }, lateCauses };
 }
 
 export const testEvent = (data: unknown) => ({ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data });
