@@ -2,8 +2,8 @@
 // `//host:port/:_authToken=<token>` in an .npmrc. Tokens are compared as
 // sha256 digests with timingSafeEqual against every configured token (no early
 // exit), so response time reveals neither a token's prefix nor its length.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
 
@@ -31,27 +31,31 @@ export function identityOf(token: string, key: Uint8Array): string {
 
 /**
  * The registry's identity key, made once in its storage folder (mode 0600)
- * and read from there on every start, so identities survive restarts.
+ * and read from there on every start, so identities survive restarts. It is
+ * written whole under a temp name and then put in place, so neither a crash
+ * nor a registry starting beside this one can leave or read a partial key: a
+ * short key (an empty one is what a crash mid-write used to leave) would make
+ * identities as guessable as plain digests. Such a key is replaced.
  */
 export function identityKeyIn(storage: string): Buffer {
   const file = join(storage, IDENTITY_KEY_FILE);
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const existing = readKeyFile(file);
+  if (existing !== undefined && existing.length >= IDENTITY_KEY_BYTES) return existing;
   mkdirSync(storage, { recursive: true });
-  const key = randomBytes(32);
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   try {
-    writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-    return key;
-  } catch (err) {
-    // Another registry on this storage made it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file);
-    throw err;
+    writeFileSync(temp, randomBytes(IDENTITY_KEY_BYTES), { mode: 0o600, flag: 'wx', flush: true });
+    if (existing === undefined) linkUnlessPresent(temp, file);
+    else renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
   }
+  syncFolderNow(storage);
+  // Whoever put their key in place first, everyone uses the one on disk.
+  return readFileSync(file);
 }
 
+const IDENTITY_KEY_BYTES = 32;
 const IDENTITY_KEY_FILE = '.identity-key';
 
 export class TokenAuth {
@@ -84,6 +88,34 @@ export class TokenAuth {
     for (const known of this.#digests) matched = timingSafeEqual(presented, known) || matched;
     if (!matched) throw new PlexusError('PLEXUS_UNAUTHORIZED', 'The token is not valid for this registry');
     return identityOf(token, this.#identityKey);
+  }
+}
+
+function readKeyFile(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** link() fails if the name exists: another registry on this storage made its key first, and that one stays. */
+function linkUnlessPresent(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** The key is made before the server listens, so a synchronous flush of the folder entry is fine here. */
+function syncFolderNow(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -2,14 +2,20 @@
 //   <root>/<name>/packument.json and <root>/<name>/<name>-<version>.tgz
 // with a scoped name's "/" escaped as "%2f" (`@acme%2fplugin`), which keeps
 // every package one directory deep and can never collide: names cannot contain "%".
+// A tarball whose file name would be too long is stored under a digest of it.
+import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@plexus/plugin-sdk/runtime';
+import { syncFolder, writeFileAtomic } from '@plexus/plugin-sdk/runtime';
 import { assertPackageName, isValidPackageName } from './package-name.ts';
 import type { Packument } from './packument.ts';
 
 const PACKUMENT_FILE = 'packument.json';
+/** Longest tarball file name kept as is (see diskFileName). */
+const MAX_PLAIN_FILE_NAME = 200;
+/** Packuments readAll reads at once. */
+const READ_CONCURRENCY = 16;
 
 export function folderName(name: string): string {
   return assertPackageName(name).replace('/', '%2f');
@@ -37,13 +43,22 @@ export class PackageStore {
   }
 
   async writePackument(doc: Packument): Promise<void> {
-    await mkdir(this.#dir(doc.name), { recursive: true });
+    await this.#packageFolder(doc.name);
     await writeFileAtomic(join(this.#dir(doc.name), PACKUMENT_FILE), `${JSON.stringify(doc, null, 2)}\n`);
   }
 
   async writeTarball(name: string, file: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.#dir(name), { recursive: true });
+    await this.#packageFolder(name);
     await writeFileAtomic(this.#file(name, file), bytes);
+  }
+
+  /**
+   * The package's folder, made if missing. A new one's entry in the storage
+   * folder is flushed too: the files written into it are, but without this a
+   * power cut after a 201 could lose the whole folder.
+   */
+  async #packageFolder(name: string): Promise<void> {
+    if ((await mkdir(this.#dir(name), { recursive: true })) !== undefined) await syncFolder(this.root);
   }
 
   /** The tarball as a stream plus its size, or undefined if the file is not there. */
@@ -69,9 +84,22 @@ export class PackageStore {
     return folders.map(nameFromFolder).filter((name): name is string => name !== undefined).sort();
   }
 
-  /** Every stored packument; folders without one (a publish that failed before its first write) are skipped. */
+  /**
+   * Every stored packument; folders without one (a publish that failed before its first write) are skipped.
+   * Read a few at a time: all at once would hold one file descriptor per package (per search request)
+   * and, past the process's fd limit, fail this request and every other one that needs a descriptor.
+   */
   async readAll(): Promise<Packument[]> {
-    const docs = await Promise.all((await this.listPackageNames()).map((name) => this.readPackument(name)));
+    const names = await this.listPackageNames();
+    const docs: (Packument | undefined)[] = [];
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < names.length) {
+        const index = next++;
+        docs[index] = await this.readPackument(names[index]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, reader));
     return docs.filter((doc): doc is Packument => doc !== undefined);
   }
 
@@ -82,8 +110,19 @@ export class PackageStore {
   #file(name: string, file: string): string {
     // Callers derive `file` from a validated name and version; refusing separators keeps that true.
     if (file.includes('/') || file.includes('\\') || file.startsWith('.')) throw new Error(`unsafe tarball file name: ${file}`);
-    return join(this.#dir(name), file);
+    return join(this.#dir(name), diskFileName(file));
   }
+}
+
+/**
+ * A tarball's file name on disk. npm allows 214-character names and semver
+ * 256-character versions, but file systems stop at 255 bytes and the atomic
+ * write's temp file adds ~50 to the name, so long ones are stored under a
+ * digest of the name. Valid names and versions are ASCII, and a digest name
+ * (hex, no "-") never equals a plain `<name>-<version>.tgz`.
+ */
+function diskFileName(file: string): string {
+  return file.length <= MAX_PLAIN_FILE_NAME ? file : `${createHash('sha256').update(file).digest('hex')}.tgz`;
 }
 
 function isNotFound(err: unknown): boolean {

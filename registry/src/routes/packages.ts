@@ -24,7 +24,10 @@ const METADATA_ALLOWANCE_BYTES = 1024 * 1024;
  * the refusal says so.
  */
 function refuseUnpublish(path: string): void {
-  if (/\/-rev\//.test(path)) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'Unpublishing is not supported: published versions are immutable. Deprecate a version instead (npm deprecate), or publish a new one.');
+  // The advice names only what this registry accepts (it refuses `npm deprecate` too).
+  if (/\/-rev\//.test(path)) {
+    throw new PlexusError('PLEXUS_INVALID_REQUEST', 'Unpublishing is not supported: published versions are immutable. Publish a new version, or point a dist-tag at another one (npm dist-tag add <pkg>@<version> latest).');
+  }
 }
 
 export function registerPackageRoutes(app: FastifyInstance, ctx: RegistryContext): void {
