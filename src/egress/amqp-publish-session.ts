@@ -16,6 +16,13 @@
 // broker returns such a message (basic.return) before its ack; that publish
 // fails and is retried like any other, until a queue is bound.
 //
+// Under a resource alarm RabbitMQ blocks the connection (connection.blocked)
+// and stops reading its socket until the alarm clears. Nothing is published
+// then: a round fails at once and is retried with backoff. Written anyway,
+// every retry would add another copy of its messages to the socket's buffer
+// (the host's memory, for as long as the alarm lasts), each one published as
+// a duplicate once the alarm clears.
+//
 // At open, the exchanges the targets publish to are checked (passive
 // declare): a missing one fails the session, so the connection backs off
 // and says why, instead of every publish closing the channel. The source's
@@ -46,7 +53,14 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
         void closeAmqpConnection(model);
       });
       await checkExchanges(channel, config, targets);
-      return new AmqpPublishSession(model, channel, lost, returned);
+      const session = new AmqpPublishSession(model, channel, lost, returned);
+      model.on('blocked', (reason: unknown) => {
+        session.#blocked = typeof reason === 'string' && reason !== '' ? reason : 'resource alarm';
+      });
+      model.on('unblocked', () => {
+        session.#blocked = undefined;
+      });
+      return session;
     } catch (err) {
       await closeAmqpConnection(model);
       throw lastError() ?? err;
@@ -54,6 +68,8 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   }
 
   readonly #returned: ReturnedMessages;
+  /** RabbitMQ's reason while it blocks the connection (connection.blocked), else undefined. */
+  #blocked: string | undefined;
 
   private constructor(model: ChannelModel, channel: ConfirmChannel, lost: Promise<Error | undefined>, returned: ReturnedMessages) {
     this.#model = model;
@@ -63,6 +79,10 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   }
 
   publish(target: ExchangeTarget, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]> {
+    if (this.#blocked !== undefined) {
+      const blocked = new Error(`RabbitMQ blocked the connection (${this.#blocked}): nothing is published until its resource alarm clears`);
+      return Promise.resolve(events.map(() => blocked));
+    }
     const now = Date.now();
     const confirms = events.map((event) => new Promise<Error | undefined>((resolve) => {
       const { routingKey, content, options } = toAmqpPublication(event, target.routingKey, now);

@@ -18,7 +18,8 @@ export function egressSchema(durationFormat: string) {
     exchange: { type: 'string', maxLength: 255 },
     routingKey: { type: 'string', maxLength: 255 },
     stream: text,
-    maxLen: positiveInteger,
+    // Redis takes a 64-bit integer written in digits: a larger number (1e30, written as "1e+30") would fail every XADD, for good.
+    maxLen: { ...positiveInteger, maximum: Number.MAX_SAFE_INTEGER },
     batchSize: { type: 'integer', minimum: 1, maximum: 10_000 },
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
     retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: timer, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: timer }),

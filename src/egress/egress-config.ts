@@ -49,6 +49,7 @@ export type EgressTarget = ExchangeTarget | StreamTarget;
  */
 export const EGRESS_RETRY: RetryPolicy = Object.freeze({ maxRetries: Number.MAX_SAFE_INTEGER, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30_000 });
 const DEFAULT_BATCH = 100;
+const AMQP_SHORT_STRING_BYTES = 255;
 const DEFAULT_CONCURRENCY = 2;
 
 /** The connections egress publishes through, so toBrokersConfig lets them consume nothing. */
@@ -80,6 +81,12 @@ function toTarget(doc: EgressTargetDocument, path: string, brokers: BrokersDocum
   if (hasExchange === (doc.stream !== undefined)) throw configProblem(`${path} needs exactly one of exchange (RabbitMQ) or stream (Redis)`);
   if (doc.routingKey !== undefined && !hasExchange) throw configProblem(`${path}.routingKey applies to an exchange target only`);
   if (doc.maxLen !== undefined && hasExchange) throw configProblem(`${path}.maxLen applies to a stream target only`);
+  for (const field of ['exchange', 'routingKey'] as const) {
+    // AMQP short strings are counted in bytes: 255 characters of "é" pass the schema, and amqplib
+    // would refuse every publish (or the exchange check at every connection attempt), for good.
+    const value = doc[field];
+    if (value !== undefined && Buffer.byteLength(value) > AMQP_SHORT_STRING_BYTES) throw configProblem(`${path}.${field} must be at most ${AMQP_SHORT_STRING_BYTES} bytes in UTF-8`);
+  }
   const retry = doc.retry ?? {};
   const common = {
     match: matchPatterns(doc.match, `${path}.match`),

@@ -5,6 +5,9 @@
 // after Redis stored the entry makes that retry a duplicate (same CloudEvent
 // id: at least once, as everywhere in Plexus).
 //
+// A batch that gets no reply within the timeout ends the session: a silent
+// connection is replaced, not waited on round after round.
+//
 // ioredis' own reconnection and offline queue are off (as for the ingress,
 // redis-client-options.ts): a command on a dead connection fails at once,
 // and BrokerConnection opens the next session with backoff.
@@ -51,6 +54,7 @@ export class RedisPublishSession implements PublishSession<StreamTarget> {
     const trim = target.maxLen === undefined ? [] : ['MAXLEN', '~', target.maxLen];
     const pipeline = this.#client.pipeline();
     for (const event of events) pipeline.call('XADD', [target.stream, ...trim, '*', ...toStreamFields(event)]);
+    let replied = false;
     const replies = pipeline.exec().then(
       (results) => events.map((_, i) => {
         const [err, id] = results?.[i] ?? [new Error('no reply'), null];
@@ -58,8 +62,17 @@ export class RedisPublishSession implements PublishSession<StreamTarget> {
         return typeof id === 'string' ? undefined : new Error('XADD: unexpected reply');
       }),
       (err: unknown) => events.map(() => (err instanceof Error ? err : new Error(String(err)))),
-    );
-    return withinConfirmTimeout(replies, events.length);
+    ).finally(() => {
+      replied = true;
+    });
+    return withinConfirmTimeout(replies, events.length).then((results) => {
+      // No reply at all: the connection went silent (a flow a firewall or NAT dropped, a frozen
+      // server). Its socket stays open until the kernel gives up on it, many minutes later, and
+      // every round on it would wait out the timeout again: it is dropped, so `lost` settles
+      // and BrokerConnection opens a new one.
+      if (!replied) this.#client.disconnect();
+      return results;
+    });
   }
 
   async close(): Promise<void> {
