@@ -62,11 +62,43 @@ function neededSeqs(statements: Statements): Set<number> {
   return needed;
 }
 
-function pruneJournal(statements: Statements, before: number): number {
-  // Keys first, rows one at a time after: the rows change under a cursor
-  // otherwise, and a long backlog of envelopes never sits in memory at once.
-  const keys = statements.sql('SELECT first_seq FROM journal WHERE min_at < ?').all(before).map((row) => int(row, 'first_seq'));
-  if (keys.length === 0) return 0;
+/**
+ * About how many entries one prune transaction parses (~2 µs each, so
+ * ~30 ms): the store gives the event loop a turn between transactions.
+ */
+const PRUNE_GROUP_ENTRIES = 16_384;
+
+/**
+ * The first_seq of every row holding entries accepted before `before`, in
+ * groups of about PRUNE_GROUP_ENTRIES entries: one prune transaction each.
+ * Keys first, rows one at a time after: the rows change under a cursor
+ * otherwise, and a long backlog of envelopes never sits in memory at once.
+ */
+export function oldRowGroups(statements: Statements, before: number): number[][] {
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let entries = 0;
+  for (const row of statements.sql('SELECT first_seq, last_seq FROM journal WHERE min_at < ?').iterate(before)) {
+    const firstSeq = int(row, 'first_seq');
+    group.push(firstSeq);
+    entries += int(row, 'last_seq') - firstSeq + 1;
+    if (entries >= PRUNE_GROUP_ENTRIES) {
+      groups.push(group);
+      group = [];
+      entries = 0;
+    }
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/**
+ * Call inside a transaction. Drops the entries of rows `keys` accepted before
+ * `before` that no pending delivery needs, as of this transaction (one may
+ * have been created for an old event since the groups were read: a DLQ or
+ * journal replay). A row gone meanwhile is skipped. Answers how many went.
+ */
+export function pruneJournalRows(statements: Statements, keys: readonly number[], before: number): number {
   const needed = neededSeqs(statements);
   const read = statements.sql('SELECT last_seq, entries FROM journal WHERE first_seq = ?');
   let pruned = 0;
@@ -86,13 +118,12 @@ function pruneJournal(statements: Statements, before: number): number {
   return pruned;
 }
 
-/** Call inside a transaction. Expired kv rows go too (uncounted: nothing reports them; replay keys: SeenKeys.prune). */
-export function prune(statements: Statements, policy: RetentionPolicy, now: number): { journal: number; dlq: number; dedup: number } {
-  const journal = pruneJournal(statements, now - policy.journalMs);
+/** Call inside a transaction. DLQ entries and dedup keys past retention; expired kv rows go too (uncounted: nothing reports them; replay keys: SeenKeys.prune). */
+export function pruneTables(statements: Statements, policy: RetentionPolicy, now: number): { dlq: number; dedup: number } {
   const dlq = statements.run('DELETE FROM dlq WHERE dead_at < ?', now - policy.dlqMs);
   const dedup = statements.run('DELETE FROM dedup WHERE expires_at <= ?', now);
   statements.run('DELETE FROM kv WHERE expires_at <= ?', now);
-  return { journal, dlq, dedup };
+  return { dlq, dedup };
 }
 
 /** Call inside a transaction. Fresh deliveries of journaled events: no new journal entry, no dedup; unknown seqs skipped. */

@@ -16,9 +16,14 @@
 // (PRAGMA data_version, read at the start of each transaction that uses it,
 // with the write lock held); otherwise it is reloaded from the table.
 // Changes made in a transaction that does not commit are undone.
+// Keys are taken as the text the file holds (sqlite-sender-keys.ts): the set
+// is loaded from that text, so it must hash the same, or a key with a lone
+// surrogate would be missed after a restart and two of them would collide
+// only in the table.
 import type { Statements } from './sqlite-statements.ts';
 import { ExpiringHashSet } from './expiring-hash-set.ts';
 import { int, text } from './sqlite-rows.ts';
+import { heldText } from './sqlite-sender-keys.ts';
 
 const INSERT = 'INSERT INTO seen_log (expires_at, key) VALUES (?, ?)';
 const CONFIRM = 'SELECT 1 AS hit FROM seen_log WHERE expires_at = ? AND key = ?';
@@ -84,7 +89,8 @@ export class SeenKeys {
    * beyond `now`; otherwise records it until now + ttlMs and answers false.
    * A repeat does not extend the first record.
    */
-  record(key: string, ttlMs: number, now: number): boolean {
+  record(given: string, ttlMs: number, now: number): boolean {
+    const key = heldText(given);
     this.#sync();
     if (this.#liveExpiries(key, now).length > 0) return true;
     const expiresAt = now + ttlMs;
@@ -95,7 +101,8 @@ export class SeenKeys {
   }
 
   /** Call inside a transaction. Drops every record of `key`, expired or not. */
-  forget(key: string): void {
+  forget(given: string): void {
+    const key = heldText(given);
     this.#sync();
     for (const expiresAt of this.#liveExpiries(key, 0)) {
       this.#statements.run(DELETE, expiresAt, key);

@@ -1,10 +1,12 @@
 // The embedded default store (CONTRACT §6): one SQLite file in WAL mode,
-// through node:sqlite. Every method runs synchronously inside the promise it
-// returns, and every write batch is one transaction, so a resolved promise
-// means the batch is committed (see sqlite-schema.ts for what survives a crash).
+// through node:sqlite. Every method but prune runs synchronously inside the
+// promise it returns, and every write batch is one transaction, so a resolved
+// promise means the batch is committed (see sqlite-schema.ts for what
+// survives a crash). prune is several transactions, with turns between.
 // Writes that create or settle deliveries go through #write, which brings the
 // in-memory pending index in step first (sqlite-pending-index.ts).
 import type { DatabaseSync } from 'node:sqlite';
+import { setImmediate as yieldTurn } from 'node:timers/promises';
 import type {
   AcceptInput, AcceptResult, DeliveryRecord, DlqEntry, DlqFilter, JournalEntry, JournalQuery, RetentionPolicy, Settlement, Store,
 } from './store.ts';
@@ -128,14 +130,27 @@ export class SqliteStore implements Store {
     return this.#write((writer) => journal.redeliver(writer, entries, now));
   }
 
+  /**
+   * The journal a group of rows per transaction, with a turn of the event
+   * loop between (sqlite-journal.ts): an hour of a busy journal is millions
+   * of envelopes to parse, which in one transaction held every other call
+   * for seconds. A store closed meanwhile stops where it is.
+   */
   async prune(policy: RetentionPolicy, now: number): Promise<{ journal: number; dlq: number; dedup: number }> {
     checkRetention(policy);
-    const pruned = this.#statements.transaction(() => {
+    const before = now - policy.journalMs;
+    let pruned = 0;
+    for (const group of journal.oldRowGroups(this.#statements, before)) {
+      pruned += this.#statements.transaction(() => journal.pruneJournalRows(this.#statements, group, before));
+      await yieldTurn();
+      if (!this.#db.isOpen) return { journal: pruned, dlq: 0, dedup: 0 };
+    }
+    const { dlq, dedup } = this.#statements.transaction(() => {
       this.#seen.prune(now);
-      return journal.prune(this.#statements, policy, now);
+      return journal.pruneTables(this.#statements, policy, now);
     });
     this.#seen.pruned(now);
-    return pruned;
+    return { journal: pruned, dlq, dedup };
   }
 
   async kvGet(namespace: string, key: string, now: number): Promise<string | null> {
