@@ -79,7 +79,9 @@ export class AdminClient {
     }
     const { status, text } = response;
     const body = parseJson(text);
-    if (status >= 200 && status < 300) return body as T;
+    // Every admin route answers a JSON object: anything else (a web page from another server on that
+    // port) would otherwise surface as "Cannot read properties of undefined" from the command.
+    if (status >= 200 && status < 300 && isObject(body)) return body as T;
     const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     if (typeof error?.code === 'string' && typeof error.message === 'string') throw new CliError(`${error.code}: ${error.message}`);
     throw new CliError(`unexpected answer from ${this.url}: HTTP ${status}${text ? ` ${text.slice(0, 200)}` : ''} (is that a Plexus admin API?)`);
@@ -135,6 +137,10 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -30,8 +30,8 @@ export class AdminIngress implements Ingress {
     }
   }
 
-  async stop(): Promise<void> {
-    await this.#server?.close();
+  async stop(deadline?: number): Promise<void> {
+    await this.#server?.close(deadline);
     this.#server = undefined;
   }
 }

@@ -2,7 +2,7 @@
 // turned into the admin API's filter fields (times sent as RFC 3339).
 import { DEAD_REASONS } from '../store/store.ts';
 import { usageError } from './command.ts';
-import { TIME_ARG_HELP, timeArgToRfc3339 } from './time-arg.ts';
+import { TIME_ARG_HELP, checkWindow, timeArgToRfc3339 } from './time-arg.ts';
 
 export const FILTER_OPTIONS = {
   plugin: { type: 'string' },
@@ -42,5 +42,6 @@ export function filterFields(command: string, values: FilterValues, now: number)
     if (time === undefined) throw usageError(command, `--${name} must be ${TIME_ARG_HELP}; got "${value}"`);
     fields[name] = time;
   }
+  if (fields.from !== undefined && fields.to !== undefined) checkWindow(command, fields.from, fields.to);
   return fields;
 }

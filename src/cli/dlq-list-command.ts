@@ -24,6 +24,8 @@ interface DlqPage {
 }
 
 const OPTIONS = { ...ADMIN_OPTIONS, ...FILTER_OPTIONS, limit: { type: 'string' }, offset: { type: 'string' } } as const;
+/** The admin API's largest page (GET /v1/dlq). */
+const MAX_LIMIT = 1000;
 
 export const dlqListCommand: Command = {
   name: 'dlq list',
@@ -40,7 +42,7 @@ ${ADMIN_OPTIONS_HELP}`,
 
   async run(argv, io) {
     const { values } = parseCommandArgs('dlq list', argv, OPTIONS, 0);
-    const query = { ...filterFields('dlq list', values, Date.now()), limit: count('limit', values.limit), offset: count('offset', values.offset) };
+    const query = { ...filterFields('dlq list', values, Date.now()), limit: count('limit', values.limit, 1, MAX_LIMIT), offset: count('offset', values.offset, 0, Number.MAX_SAFE_INTEGER) };
     const client = await AdminClient.fromFlags(values, io, 'dlq list');
     const page = await client.request<DlqPage>('GET', '/v1/dlq', { query });
     if (values.json) {
@@ -58,8 +60,11 @@ ${ADMIN_OPTIONS_HELP}`,
   },
 };
 
-function count(flag: string, text: string | undefined): number | undefined {
+/** Checked here, as the host would: out of range is a usage error (exit 2), not a failure from the host. */
+function count(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw usageError('dlq list', `--${flag} must be a whole number, got "${text}"`);
-  return Number(text);
+  const n = Number(text);
+  if (n < min || n > max) throw usageError('dlq list', `--${flag} must be from ${min} to ${max}, got ${text}`);
+  return n;
 }

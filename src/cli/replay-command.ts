@@ -2,7 +2,7 @@
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, AdminClient } from './admin-client.ts';
 import { EXIT, parseCommandArgs, usageError, type Command } from './command.ts';
 import { count, reportDone, withProgress } from './progress.ts';
-import { TIME_ARG_HELP, timeArgToRfc3339 } from './time-arg.ts';
+import { TIME_ARG_HELP, checkWindow, timeArgToRfc3339 } from './time-arg.ts';
 
 const OPTIONS = { ...ADMIN_OPTIONS, from: { type: 'string' }, to: { type: 'string' }, type: { type: 'string' } } as const;
 
@@ -28,11 +28,15 @@ ${ADMIN_OPTIONS_HELP}`,
     const { values } = parseCommandArgs('replay', argv, OPTIONS, 0);
     if (values.from === undefined) throw usageError('replay', 'missing --from');
     const now = Date.now();
-    const body: Record<string, string> = { from: time('from', values.from, now) };
-    if (values.to !== undefined) body.to = time('to', values.to, now);
+    const from = time('from', values.from, now);
+    const body: Record<string, string> = { from };
+    if (values.to !== undefined) {
+      body.to = time('to', values.to, now);
+      checkWindow('replay', from, body.to);
+    }
     if (values.type !== undefined) body.type = values.type;
     const client = await AdminClient.fromFlags(values, io, 'replay');
-    const { value: { replayed }, elapsedMs } = await withProgress(io, `replaying the journal from ${body.from}`, () =>
+    const { value: { replayed }, elapsedMs } = await withProgress(io, `replaying the journal from ${from}`, () =>
       client.request<{ replayed: number }>('POST', '/v1/replay', { body, untimed: true }));
     const summary = `replayed ${count(replayed, 'event', 'events')}`;
     io.stdout(values.json ? JSON.stringify({ replayed }) : summary);

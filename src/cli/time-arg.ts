@@ -3,6 +3,7 @@
 // what an operator usually means by "replay the last hour".
 import { parseDuration } from '../config/duration.ts';
 import { formatRfc3339, parseRfc3339 } from '../envelope/rfc3339.ts';
+import { usageError } from './command.ts';
 
 const DIGITS = /^\d+$/;
 /** 9999-12-31T23:59:59.999Z: RFC 3339 has four-digit years (later ones would print as +010000-…, which the host refuses). */
@@ -32,3 +33,11 @@ export function timeArgToRfc3339(text: string, now: number): string | undefined 
 }
 
 export const TIME_ARG_HELP = 'RFC 3339 (2024-05-01T10:00:00Z), epoch ms, or a duration ago (30m, 1h, 7d)';
+
+/**
+ * --from must come before --to (both as timeArgToRfc3339 gives them), as the host requires: with
+ * durations ("--from 1h --to 2h") the order is easy to swap, and that is a usage error (exit 2).
+ */
+export function checkWindow(command: string, from: string, to: string): void {
+  if ((parseRfc3339(from) ?? 0) >= (parseRfc3339(to) ?? 0)) throw usageError(command, `--from must be before --to (${from} is not before ${to})`);
+}

@@ -19,6 +19,14 @@ const listen = { type: 'string', format: CONFIG_FORMATS.listen } as const;
 
 export const STORE_KINDS = ['sqlite', 'redis'] as const;
 
+/**
+ * The most sandbox worker threads, far above a machine's core count (the
+ * default is one per core). The sandbox starts them all before the host is
+ * up, so a slip such as 1e6 spawned threads until the sandbox ran out of
+ * memory, and the host neither started nor said why.
+ */
+export const MAX_SANDBOX_THREADS = 1024;
+
 export const CONFIG_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Plexus host configuration',
@@ -45,7 +53,7 @@ export const CONFIG_SCHEMA = {
         },
       ],
     },
-    sandbox: section({ threads: positiveInteger, idleMs: timer, nice: { type: 'integer', minimum: 0, maximum: 19 } }),
+    sandbox: section({ threads: { ...positiveInteger, maximum: MAX_SANDBOX_THREADS }, idleMs: timer, nice: { type: 'integer', minimum: 0, maximum: 19 } }),
     delivery: section({
       dedupWindowMs: window,
       batchSize: positiveInteger,

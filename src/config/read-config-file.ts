@@ -3,7 +3,7 @@
 // Syntax errors come back as PLEXUS_INVALID_CONFIG with the line and column.
 import { readFile } from 'node:fs/promises';
 import { PlexusError } from '@plexus/plugin-sdk';
-import { parseDocument, type YAMLError } from 'yaml';
+import { LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from 'yaml';
 
 export async function readConfigFile(path: string): Promise<unknown> {
   let text: string;
@@ -48,22 +48,43 @@ function parseYamlText(text: string, path: string): unknown {
   // resolveKnownTags off: YAML 1.1's !!set, !!omap, !!binary and !!timestamp
   // would load as a Set, Map, bytes or Date, which the schema sees as an
   // empty object or refuses without saying why; unresolved, they are refused here.
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, resolveKnownTags: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, resolveKnownTags: false, lineCounter });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) throw syntaxError(problem, path, 'YAML');
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    // An alias to no anchor, or an alias bomb (yaml throws ReferenceError): the message names aliases, not values.
-    const reason = (err as Error).message.split('\n')[0] ?? 'invalid aliases';
-    throw new PlexusError('PLEXUS_INVALID_CONFIG', `Config file ${path} is not valid YAML: ${reason}`, { details: { file: path } });
+    // An alias to no anchor, or an alias bomb (yaml throws ReferenceError). yaml's message ends with
+    // the alias's name, which for a token written unquoted (`adminToken: *Xk9…`) is the token: the
+    // position says where instead.
+    const alias = unresolvedAlias(doc);
+    const at = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
+    const reason = alias ? 'Unresolved alias (*name with no &name before it); quote text that starts with *' : ((err as Error).message.split('\n')[0] ?? 'invalid aliases');
+    const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+    throw new PlexusError('PLEXUS_INVALID_CONFIG', `Config file ${path} is not valid YAML${where}: ${reason}`, { details: { file: path, ...(at ? { line: at.line, column: at.col } : {}) } });
   }
+}
+
+function unresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias: (_key, node) => {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function syntaxError(err: YAMLError, path: string, language: 'JSON' | 'YAML'): PlexusError {
   const at = err.linePos?.[0];
   const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-  // The first line only: the rest is a source excerpt, which may hold a secret.
-  const reason = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error';
+  // The first line only: the rest is a source excerpt, which may hold a secret. An unknown
+  // tag is not named either: a token written unquoted (`adminToken: !Xk9…`) reads as one.
+  const reason = err.code === 'TAG_RESOLVE_FAILED'
+    ? 'Unresolved tag (!name); quote text that starts with !'
+    : (err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error');
   return new PlexusError('PLEXUS_INVALID_CONFIG', `Config file ${path} is not valid ${language}${where}: ${reason}`, { details: { file: path, ...(at ? { line: at.line, column: at.col } : {}) } });
 }
