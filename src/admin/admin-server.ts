@@ -1,8 +1,8 @@
 // Starts the admin API on the configured address (default 127.0.0.1:9090).
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import type { HostConfig } from '../config/host-config.ts';
 import { formatListenAddress } from '../config/listen-address.ts';
+import { closeByDeadline } from '../host/close-by-deadline.ts';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import { buildAdminApp } from './admin-app.ts';
 import type { AdminHost } from './admin-host.ts';
@@ -38,25 +38,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     logger.warn({ listen: formatListenAddress({ host: config.adminListen.host, port }) }, 'the admin API listens beyond loopback; only the bearer token protects it');
   }
   logger.info({ url }, 'admin API listening');
-  return { url, close: (deadline) => closeBy(app, deadline) };
-}
-
-/**
- * An install waiting on a slow registry or a long replay must not hold a
- * shutdown past its budget: the host's own stop (cleanup hooks, the store)
- * runs after the admin API's, and `plexus start` force-exits at the budget
- * plus a grace. At the deadline the connections still open are closed; the
- * caller sees its request fail, and the host's stop runs regardless.
- */
-async function closeBy(app: FastifyInstance, deadline: number | undefined): Promise<void> {
-  const closing = app.close();
-  if (deadline === undefined) return closing;
-  const timer = setTimeout(() => app.server.closeAllConnections(), Math.max(0, deadline - Date.now()));
-  try {
-    await closing;
-  } finally {
-    clearTimeout(timer);
-  }
+  return { url, close: (deadline) => closeByDeadline(app, deadline) };
 }
 
 /** A wildcard bind address is not something to connect to; its loopback is. */

@@ -43,10 +43,10 @@ export class WebhookIngress implements Ingress {
     });
   }
 
-  async stop(): Promise<void> {
+  async stop(deadline?: number): Promise<void> {
     this.#removeReadiness?.();
     this.#removeReadiness = undefined;
-    await this.#server?.close();
+    await this.#server?.close(deadline);
     this.#server = undefined;
   }
 }

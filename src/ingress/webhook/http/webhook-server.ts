@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from '../../../config/listen-address.ts';
 import { formatListenAddress } from '../../../config/listen-address.ts';
+import { closeByDeadline } from '../../../host/close-by-deadline.ts';
 import { buildWebhookApp, type WebhookAppOptions } from './webhook-app.ts';
 
 export interface WebhookServer {
@@ -11,8 +12,11 @@ export interface WebhookServer {
   readonly url: string;
   /** False once closing began or the socket went away; what the readiness check asks. */
   readonly listening: boolean;
-  /** Stops accepting requests and waits for in-flight ones (each answered only once durable). */
-  close(): Promise<void>;
+  /**
+   * Stops accepting requests and waits for in-flight ones (each answered only
+   * once durable); with a `deadline` (epoch ms), only until then.
+   */
+  close(deadline?: number): Promise<void>;
 }
 
 export async function startWebhookServer(options: WebhookAppOptions & { listen: ListenAddress }): Promise<WebhookServer> {
@@ -27,9 +31,9 @@ export async function startWebhookServer(options: WebhookAppOptions & { listen: 
     get listening() {
       return !closing && app.server.listening;
     },
-    close: async () => {
+    close: async (deadline) => {
       closing = true;
-      await app.close();
+      await closeByDeadline(app, deadline);
     },
   };
 }
