@@ -11,6 +11,7 @@
 // and index compaction cost the event loop about half an install's CPU
 // (20 -> 9.6 ms of main thread per registry install) while events flow; the
 // cache would also grow under the state dir without bound.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pacote, { type PackumentVersion, type TarballData } from 'pacote';
@@ -38,17 +39,51 @@ export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 const REQUEST_TIMEOUT_MS = 60_000;
 
 export async function fetchPackage(spec: PackageSpec, options: FetchOptions): Promise<FetchedPackage> {
-  const what = spec.kind === 'registry' ? `${spec.name} from ${options.registry}` : spec.path;
+  // A registry URL may carry credentials (https://user:token@host/): they reach neither the log, the answer nor the state file.
+  const registry = withoutCredentials(options.registry);
+  const what = spec.kind === 'registry' ? `${spec.name} from ${registry.url}` : spec.path;
   try {
-    if (spec.kind === 'registry') return await fromRegistry(spec, options);
+    if (spec.kind === 'registry') return await fromRegistry(spec, options, registry.url);
     if (spec.kind === 'folder') return local(await pacote.tarball(spec.path, { ignoreScripts: true, tree: await folderTree(spec.path) }), spec.path);
-    return local(await pacote.tarball(`file:${spec.path}`, { ignoreScripts: true }), spec.path);
+    return await localTarball(spec.path);
   } catch (err) {
-    throw toPlexusError(err, what);
+    throw registry.scrub(toPlexusError(err, what));
   }
 }
 
-async function fromRegistry(spec: Extract<PackageSpec, { kind: 'registry' }>, options: FetchOptions): Promise<FetchedPackage> {
+/**
+ * A local file, read as it is: the unpack step says whether it is a package.
+ * pacote takes a `file:` spec without a tarball's extension for a folder and
+ * fails with a message about packing folders (answered as a 503).
+ */
+async function localTarball(path: string): Promise<FetchedPackage> {
+  const bytes = await readFile(path);
+  return { tarball: bytes, integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}`, source: path };
+}
+
+/** The registry URL with any user and password replaced by ***, and a scrub for messages that quote the original. */
+function withoutCredentials(registry: string): { url: string; scrub: (err: PlexusError) => PlexusError } {
+  let parsed: URL;
+  try {
+    parsed = new URL(registry);
+  } catch {
+    return { url: registry, scrub: (err) => err };
+  }
+  if (parsed.username === '' && parsed.password === '') return { url: registry, scrub: (err) => err };
+  const secrets = [parsed.username, parsed.password, decodeURIComponent(parsed.password), decodeURIComponent(parsed.username)].filter((part) => part.length >= 3);
+  parsed.username = '***';
+  parsed.password = '';
+  const hide = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  return {
+    url: parsed.toString(),
+    scrub: (err) => {
+      const message = hide(err.message);
+      return message === err.message ? err : new PlexusError(err.code, message, { ...(err.details === undefined ? {} : { details: err.details }) });
+    },
+  };
+}
+
+async function fromRegistry(spec: Extract<PackageSpec, { kind: 'registry' }>, options: FetchOptions, shownRegistry: string): Promise<FetchedPackage> {
   // A registry that stops answering must not hold the (one at a time) plugin operations forever.
   const base = { registry: withSlash(options.registry), preferOnline: true, timeout: REQUEST_TIMEOUT_MS };
   let candidates = candidateVersions(await pacote.packument(spec.name, { ...base, fullMetadata: false }), spec.selector);
@@ -58,7 +93,7 @@ async function fromRegistry(spec: Extract<PackageSpec, { kind: 'registry' }>, op
   const integrity = expectedIntegrity(chosen);
   const tarballOptions = { ...base, integrity, ...(chosen.dist?.tarball ? { resolved: chosen.dist.tarball } : {}) };
   const data = await pacote.tarball(`${spec.name}@${chosen.version}`, tarballOptions);
-  return { tarball: data, integrity, source: `${spec.name}@${chosen.version} from ${withSlash(options.registry)}`, expected: { name: spec.name, version: chosen.version } };
+  return { tarball: data, integrity, source: `${spec.name}@${chosen.version} from ${withSlash(shownRegistry)}`, expected: { name: spec.name, version: chosen.version } };
 }
 
 /** The SRI the tarball must match; a registry that publishes none is not trusted. */
