@@ -1,10 +1,12 @@
 // Every admin error body is {"error": {"code": "PLEXUS_…", "message": "…"}}
 // (CONTRACT §7): PlexusErrors keep their code and catalog status, fastify's
-// own errors are mapped onto catalog codes, and anything unexpected becomes
+// own errors are mapped onto catalog codes, a store that cannot write now is
+// PLEXUS_UNAVAILABLE (store-unavailable.ts), and anything unexpected becomes
 // PLEXUS_INTERNAL with the catalog's generic message (details go to the log).
 import { ERROR_CATALOG, PlexusError, isPlexusErrorCode, type PlexusErrorCode } from '@plexus/plugin-sdk';
 import { describeAjvErrors, formatProblems } from '@plexus/plugin-sdk/runtime';
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { storeUnavailable } from '../store/store-unavailable.ts';
 import { FORMAT_EXPECTATIONS } from './request-formats.ts';
 
 export interface ErrorBody {
@@ -38,7 +40,7 @@ export function toPlexusError(err: unknown, invalidRequestCode: PlexusErrorCode 
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || statusCode === 415) return new PlexusError('PLEXUS_UNSUPPORTED_MEDIA_TYPE', 'Send JSON (content-type: application/json)');
   // Malformed JSON and the like: the caller's mistake, in the route's own terms.
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return new PlexusError(invalidRequestCode, message);
-  return new PlexusError('PLEXUS_INTERNAL', ERROR_CATALOG.PLEXUS_INTERNAL.message, { cause: err });
+  return storeUnavailable(err) ?? new PlexusError('PLEXUS_INTERNAL', ERROR_CATALOG.PLEXUS_INTERNAL.message, { cause: err });
 }
 
 // ajv says `must match format "plexus-time"`; say what the value must look like instead.
