@@ -28,6 +28,7 @@ export async function resolveAdminToken(options: { stateDir: string; configured?
   if (configured !== undefined) {
     const origin = options.origin ?? 'the config';
     logger.info({ origin }, 'admin token taken from configuration');
+    await removeStaleTokenFile(adminTokenPath(stateDir), configured, logger);
     return { token: configured, origin };
   }
   const file = adminTokenPath(stateDir);
@@ -54,6 +55,27 @@ export async function resolveAdminToken(options: { stateDir: string; configured?
   }
   logger.info({ tokenFile: file }, 'admin token generated into the state dir');
   return { token, file, origin: file };
+}
+
+/**
+ * A token file an earlier start generated no longer opens the admin API once
+ * a token is configured, yet CLI commands on this machine still read it by
+ * default and got a bare 401. It is removed, so they say there is no token
+ * file and how to pass the token; one that holds the configured token stays.
+ */
+async function removeStaleTokenFile(file: string, configured: string, logger: HostLogger): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (text.trim() === configured) return;
+  await unlink(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  logger.info({ tokenFile: file }, 'removed the generated admin token file: the configured token replaces it');
 }
 
 async function readTokenFile(file: string, logger: HostLogger): Promise<string | undefined> {
