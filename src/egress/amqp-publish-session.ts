@@ -100,7 +100,7 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
         resolve(asError(err));
       }
     }));
-    return withinConfirmTimeout(Promise.all(confirms), events.length);
+    return withinConfirmTimeout(Promise.all(confirms), events.length, target.confirmTimeoutMs);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,7 @@ export function egressSchema(durationFormat: string) {
     maxLen: { ...positiveInteger, maximum: Number.MAX_SAFE_INTEGER },
     batchSize: { type: 'integer', minimum: 1, maximum: 10_000 },
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+    confirmTimeoutMs: timer,
     retry: section({ maxRetries: { type: 'integer', minimum: 0 }, initialDelayMs: timer, multiplier: { type: 'number', minimum: 1 }, maxDelayMs: timer }),
   }, ['match', 'broker']);
   return { type: 'array', items: target } as const;
@@ -38,6 +39,7 @@ export interface EgressTargetDocument {
   routingKey?: string;
   stream?: string;
   maxLen?: number;
+  confirmTimeoutMs?: Duration;
   batchSize?: number;
   concurrency?: number;
   retry?: { maxRetries?: number; initialDelayMs?: Duration; multiplier?: number; maxDelayMs?: Duration };

@@ -23,6 +23,8 @@ interface TargetCommon {
   broker: string;
   batchSize: number;
   concurrency: number;
+  /** How long a publish round waits for the broker's confirms (or XADD replies) before it fails and is retried. */
+  confirmTimeoutMs: number;
   retry: RetryPolicy;
 }
 
@@ -51,6 +53,8 @@ export const EGRESS_RETRY: RetryPolicy = Object.freeze({ maxRetries: Number.MAX_
 const DEFAULT_BATCH = 100;
 const AMQP_SHORT_STRING_BYTES = 255;
 const DEFAULT_CONCURRENCY = 2;
+/** How long a round waits for its confirms by default (a half-dead socket): then it fails and is retried. */
+const DEFAULT_CONFIRM_TIMEOUT_MS = 30_000;
 
 /** The connections egress publishes through, so toBrokersConfig lets them consume nothing. */
 export function publishingBrokers(targets: readonly EgressTarget[]): PublishingBrokers {
@@ -93,6 +97,7 @@ function toTarget(doc: EgressTargetDocument, path: string, brokers: BrokersDocum
     broker: doc.broker,
     batchSize: doc.batchSize ?? DEFAULT_BATCH,
     concurrency: doc.concurrency ?? DEFAULT_CONCURRENCY,
+    confirmTimeoutMs: ms(doc.confirmTimeoutMs) ?? DEFAULT_CONFIRM_TIMEOUT_MS,
     retry: Object.freeze({
       maxRetries: retry.maxRetries ?? EGRESS_RETRY.maxRetries,
       initialDelayMs: ms(retry.initialDelayMs) ?? EGRESS_RETRY.initialDelayMs,

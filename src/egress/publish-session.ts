@@ -11,11 +11,8 @@ export interface PublishSession<T extends EgressTarget> extends BrokerSession {
   publish(target: T, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]>;
 }
 
-/** Longest wait for a batch's confirms (a blocked connection, a half-dead socket): then it fails and is retried. */
-export const CONFIRM_TIMEOUT_MS = 30_000;
-
-/** `results`, or an error for every event when they do not come within `ms`. */
-export async function withinConfirmTimeout(results: Promise<(Error | undefined)[]>, count: number, ms = CONFIRM_TIMEOUT_MS): Promise<(Error | undefined)[]> {
+/** `results`, or an error for every event when they do not come within `ms` (the target's confirmTimeoutMs). */
+export async function withinConfirmTimeout(results: Promise<(Error | undefined)[]>, count: number, ms: number): Promise<(Error | undefined)[]> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<(Error | undefined)[]>((resolve) => {
     timer = setTimeout(() => resolve(Array.from({ length: count }, () => new Error(`not confirmed within ${ms} ms`))), ms);

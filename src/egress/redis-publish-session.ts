@@ -65,7 +65,7 @@ export class RedisPublishSession implements PublishSession<StreamTarget> {
     ).finally(() => {
       replied = true;
     });
-    return withinConfirmTimeout(replies, events.length).then((results) => {
+    return withinConfirmTimeout(replies, events.length, target.confirmTimeoutMs).then((results) => {
       // No reply at all: the connection went silent (a flow a firewall or NAT dropped, a frozen
       // server). Its socket stays open until the kernel gives up on it, many minutes later, and
       // every round on it would wait out the timeout again: it is dropped, so `lost` settles

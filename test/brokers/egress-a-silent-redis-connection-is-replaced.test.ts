@@ -56,7 +56,7 @@ test('a Redis egress connection that answers nothing is replaced, and the events
   const proxy = await silencingProxy();
   const broker = await BrokerHost.start({
     brokers: { redis: { out: { url: `redis://127.0.0.1:${proxy.port}`, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } } } },
-    egress: [{ name: 'silent', match: 'orders.#', broker: 'out', stream, retry: { initialDelayMs: 50, maxDelayMs: 200 } }],
+    egress: [{ name: 'silent', match: 'orders.#', broker: 'out', stream, confirmTimeoutMs: '2s', retry: { initialDelayMs: 50, maxDelayMs: 200 } }],
     plugins: emitterState(['orders.#']),
   });
   try {
@@ -65,8 +65,8 @@ test('a Redis egress connection that answers nothing is replaced, and the events
     proxy.silence();
     await broker.host.accept(Array.from({ length: COUNT }, (_, i) => trigger('orders.created', i)));
 
-    // The first round waits out the confirm timeout (30 s); then the connection is replaced.
-    await waitFor('published through a new connection', async () => Number(await redis.xlen(stream)) >= COUNT && (await broker.host.store.pending()).length === 0, 60_000);
+    // The first round waits out the confirm timeout (2 s here); then the connection is replaced.
+    await waitFor('published through a new connection', async () => Number(await redis.xlen(stream)) >= COUNT && (await broker.host.store.pending()).length === 0, 30_000);
     assert.ok((connection?.reconnects ?? 0) >= 1, 'the silent session was given up');
     assert.equal(Number(await redis.xlen(stream)), COUNT);
     assert.equal(await sample(broker.host, 'plexus_egress_published_total', { target: 'silent' }), COUNT);

@@ -62,6 +62,7 @@ egress:
     maxLen: 100000
     batchSize: 500
     concurrency: 1
+    confirmTimeoutMs: 5s
     retry: { maxRetries: 20, initialDelayMs: 500ms, maxDelayMs: 1m }
   - match: "tasks.#"
     broker: out
@@ -73,12 +74,12 @@ egress:
     assert.deepEqual(brokers?.amqp[0]?.queues, [], 'published through only: no queues');
     assert.deepEqual(brokers?.redis[0]?.streams, []);
     assert.deepEqual(egress, [
-      { kind: 'amqp', name: 'amqp:out/plexus.out', lane: 'egress:amqp:out/plexus.out', match: ['orders.*'], broker: 'out', batchSize: 100, concurrency: 2, retry: EGRESS_RETRY, exchange: 'plexus.out' },
+      { kind: 'amqp', name: 'amqp:out/plexus.out', lane: 'egress:amqp:out/plexus.out', match: ['orders.*'], broker: 'out', batchSize: 100, concurrency: 2, confirmTimeoutMs: 30_000, retry: EGRESS_RETRY, exchange: 'plexus.out' },
       {
-        kind: 'redis', name: 'audit', lane: 'egress:audit', match: ['audit.#', 'security.*.alert'], broker: 'cache', batchSize: 500, concurrency: 1,
+        kind: 'redis', name: 'audit', lane: 'egress:audit', match: ['audit.#', 'security.*.alert'], broker: 'cache', batchSize: 500, concurrency: 1, confirmTimeoutMs: 5000,
         retry: { maxRetries: 20, initialDelayMs: 500, multiplier: 2, maxDelayMs: 60_000 }, stream: 'audit', maxLen: 100_000,
       },
-      { kind: 'amqp', name: 'amqp:out/', lane: 'egress:amqp:out/', match: ['tasks.#'], broker: 'out', batchSize: 100, concurrency: 2, retry: EGRESS_RETRY, exchange: '', routingKey: 'tasks' },
+      { kind: 'amqp', name: 'amqp:out/', lane: 'egress:amqp:out/', match: ['tasks.#'], broker: 'out', batchSize: 100, concurrency: 2, confirmTimeoutMs: 30_000, retry: EGRESS_RETRY, exchange: '', routingKey: 'tasks' },
     ]);
   });
 });
