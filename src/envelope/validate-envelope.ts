@@ -13,6 +13,12 @@ import { isValidTraceparent } from './traceparent.ts';
 // that outlives a call (its `errors` are read synchronously right after).
 const checkEnvelope = compileEnvelopeSchema();
 
+// A refusal names what to fix; the first problems are enough for that. An
+// event with tens of thousands of bad attributes (a 1 MiB body holds ~80k)
+// must not cost seconds of the host's only thread (listing them was
+// quadratic: 50k took 12 s) nor a multi-megabyte error answer and DLQ record.
+const MAX_PROBLEMS = 20;
+
 function compileEnvelopeSchema() {
   const ajv = createAjv();
   ajv.addFormat(EVENT_FORMATS.timestamp, { type: 'string', validate: isRfc3339 });
@@ -33,19 +39,27 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * payload and is kept). Throws PLEXUS_INVALID_EVENT otherwise.
  */
 export function validateEnvelope(input: unknown): PlexusEvent {
-  if (!isPlainObject(input)) throw invalidEvent([{ path: '(root)', message: 'must be a JSON object' }]);
+  if (!isPlainObject(input)) throw invalidEvent([{ path: '(root)', message: 'must be a JSON object' }], false);
   const event = withoutNullAttributes(input);
   const problems: FieldProblem[] = [];
+  let more = false;
   for (const name of Object.keys(event)) {
     if (name !== DATA_BASE64 && !ATTRIBUTE_NAME.test(name)) {
-      problems.push({ path: attributePath(name), message: 'is not a valid attribute name (lowercase letters a-z and digits 0-9 only)' });
+      if (problems.length < MAX_PROBLEMS) problems.push({ path: attributePath(name), message: 'is not a valid attribute name (lowercase letters a-z and digits 0-9 only)' });
+      else more = true;
     }
   }
   if (Object.hasOwn(event, 'data') && Object.hasOwn(event, DATA_BASE64)) {
     problems.push({ path: DATA_BASE64, message: 'must not be present together with data' });
   }
-  if (!checkEnvelope(event)) problems.push(...describeAjvErrors(checkEnvelope.errors?.map(withExpectation), ''));
-  if (problems.length > 0) throw invalidEvent(problems);
+  if (!checkEnvelope(event)) {
+    const errors = checkEnvelope.errors ?? [];
+    // describeAjvErrors drops duplicates by scanning what it kept: only a
+    // bounded slice goes in (an attribute yields at most a few errors).
+    problems.push(...describeAjvErrors(errors.slice(0, MAX_PROBLEMS * 4).map(withExpectation), ''));
+    more ||= errors.length > MAX_PROBLEMS * 4;
+  }
+  if (problems.length > 0) throw invalidEvent(problems.slice(0, MAX_PROBLEMS), more || problems.length > MAX_PROBLEMS);
   return event as PlexusEvent;
 }
 
@@ -67,6 +81,7 @@ function attributePath(name: string): string {
   return jsonPointerToPath(`/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`, '');
 }
 
-function invalidEvent(problems: FieldProblem[]): PlexusError {
-  return new PlexusError('PLEXUS_INVALID_EVENT', `Invalid event: ${formatProblems(problems)}`, { details: { problems } });
+function invalidEvent(problems: FieldProblem[], more: boolean): PlexusError {
+  const message = `Invalid event: ${formatProblems(problems)}${more ? `; (only the first ${MAX_PROBLEMS} problems are listed)` : ''}`;
+  return new PlexusError('PLEXUS_INVALID_EVENT', message, { details: { problems, ...(more ? { truncated: true } : {}) } });
 }

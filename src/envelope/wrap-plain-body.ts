@@ -4,6 +4,7 @@ import type { JsonValue, PlexusEvent } from '@plexus/plugin-sdk';
 import { attributesFromHeaders, type MessageHeaders } from './binary-mode-headers.ts';
 import { newEventId } from './event-id.ts';
 import { areHostAttributesValid, quickContentType } from './host-attributes.ts';
+import { assertNotStructuredMode } from './is-cloud-event.ts';
 import { defaultContentType, normalizeEnvelope } from './normalize-envelope.ts';
 import { DEFAULT_PRIORITY } from './priority.ts';
 import { formatRfc3339 } from './rfc3339.ts';
@@ -27,6 +28,7 @@ export interface PlainBody extends IngressContext {
 /** A validated, normalised envelope around `body`; PLEXUS_INVALID_EVENT when a header or argument is invalid. */
 export function wrapPlainBody({ body, source, type, id, now, headers }: PlainBody): PlexusEvent {
   const fromHeaders = headers === undefined || !hasKeys(headers) ? undefined : attributesFromHeaders(headers);
+  assertNotStructuredMode(fromHeaders?.datacontenttype);
   const headerId = typeof fromHeaders?.id === 'string' ? fromHeaders.id : undefined;
   const eventId = id ?? headerId ?? newEventId();
   const dataBase64 = body instanceof Uint8Array ? Buffer.from(body).toString('base64') : undefined;
