@@ -11,7 +11,7 @@ import { isPermanentFailure } from './sandbox/failure-class.ts';
 import type { CleanupReport, Denial, PluginRuntimeSpec } from './sandbox/protocol.ts';
 import { SandboxPool } from './sandbox/sandbox-pool.ts';
 import { MemoryKv } from './testing/memory-kv.ts';
-import { matchesAny } from './topics.ts';
+import { isValidEventType, matchesAny } from './topics.ts';
 import type { DeliveryOutcome, LogRecord, PlexusEvent, PluginPackageJson } from './types.ts';
 
 /** A test's stand-in for the network: answers ctx.fetch calls that passed the grant check. */
@@ -67,6 +67,10 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
   let closed = false;
 
   const fill = (partial: Partial<PlexusEvent> & { type: string }): PlexusEvent => {
+    // As every host ingress refuses it: a "#" pattern matches even "a..b" or "", which no host ever delivers.
+    if (!isValidEventType(partial.type)) {
+      throw new PlexusError('PLEXUS_INVALID_EVENT', `${JSON.stringify(partial.type)} is not a valid event type (dot-separated words of letters, digits, _ - :; at most 255 characters)`);
+    }
     if (!matchesAny(pkg.plexus.subscribe, partial.type)) {
       throw new PlexusError('PLEXUS_INVALID_EVENT', `${pkg.name} does not subscribe to "${partial.type}" (subscribe: ${pkg.plexus.subscribe.join(', ')})`);
     }

@@ -3,6 +3,7 @@
 // the `plexus` object is closed (unknown fields are refused, CONTRACT §2).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { compileConfigSchema } from '../manifest/config.ts';
 import { readConfigSchema, readPackageJson } from '../manifest/load-plugin.ts';
 import { validatePackageJson } from '../runtime.ts';
 import { bundle, displayPath, formatBytes } from './bundle.ts';
@@ -25,8 +26,8 @@ export interface BuildResult {
 /** Builds the plugin package in `root`; throws a PlexusError or CliError the user can act on. */
 export async function buildPlugin(root: string, options: BuildOptions = {}): Promise<BuildResult> {
   const pkg = validatePackageJson(await readPackageJson(root));
-  // A config schema kept in a file must be readable, or the host would refuse the package later.
-  await readConfigSchema(root, pkg);
+  // A config schema (inline or in a file) must be readable and compile, or the host would refuse the package later.
+  compileConfigSchema(pkg.name, await readConfigSchema(root, pkg));
   const entry = findEntry(root, options.entry);
   const outfile = resolve(root, pkg.plexus.main);
   const { bytes } = await bundle({ root, entry, outfile, minify: options.minify ?? false, sourcemap: options.sourcemap ?? false });

@@ -18,8 +18,9 @@ export interface BundleOptions {
 }
 
 export async function bundle(options: BundleOptions): Promise<{ bytes: number }> {
+  let exported: string[];
   try {
-    await build({
+    const result = await build({
       absWorkingDir: options.root,
       entryPoints: [options.entry],
       outfile: options.outfile,
@@ -36,10 +37,18 @@ export async function bundle(options: BundleOptions): Promise<{ bytes: number }>
       sourcemap: options.sourcemap ? 'inline' : false,
       plugins: [sandboxImports()],
       logLevel: 'silent',
+      metafile: true,
     });
+    // One entry, no splitting, source maps inline: the one output is the bundle.
+    exported = Object.values(result.metafile.outputs)[0]?.exports ?? [];
   } catch (err) {
     if (isBuildFailure(err)) throw new CliError(`build failed:\n${err.errors.map((m) => `  ${describeMessage(m)}`).join('\n')}`);
     throw err;
+  }
+  // The sandbox loads only a default export made by definePlugin; without one, every delivery would fail to load.
+  if (!exported.includes('default')) {
+    await rm(options.outfile, { force: true });
+    throw new CliError(`build failed: ${displayPath(options.root, options.entry)} has no default export: a plugin module ends with export default definePlugin({ execute(event, ctx) { ... } })`);
   }
   const bytes = (await stat(options.outfile)).size;
   // Built is not enough: a bundle the sandbox will not load would pass here and fail every delivery.

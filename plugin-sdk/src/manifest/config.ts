@@ -4,9 +4,12 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { PlexusError } from '../errors.ts';
 import type { JsonObject } from '../types.ts';
 import { createAjv, describeAjvErrors, formatProblems } from './ajv.ts';
+import { DeadlineCall } from './deadline-call.ts';
 
 const ACCEPT_ANY = { type: 'object' } as const;
 const MAX_CACHED_SCHEMAS = 256;
+/** Real configs are checked in well under 10 ms; past this a schema's regular expression is running away. */
+export const CONFIG_CHECK_TIMEOUT_MS = 1000;
 
 /**
  * Compiled config validators by schema text. Building an ajv and compiling is
@@ -16,6 +19,8 @@ const MAX_CACHED_SCHEMAS = 256;
  */
 export class ConfigValidators {
   private readonly compiled = new Map<string, ValidateFunction>();
+  /** Where the (plugin-authored) validators run, under CONFIG_CHECK_TIMEOUT_MS. */
+  readonly deadline = new DeadlineCall();
 
   get(schema: JsonObject | undefined): ValidateFunction {
     const text = JSON.stringify(schema ?? ACCEPT_ANY);
@@ -29,13 +34,21 @@ export class ConfigValidators {
   }
 }
 
-export function validatePluginConfig(name: string, schema: JsonObject | undefined, config: unknown, validators: ConfigValidators = new ConfigValidators()): JsonObject {
-  let validate;
+/**
+ * The compiled validator, or PLEXUS_INVALID_MANIFEST for a schema that passes the
+ * meta-schema but cannot compile (a "$ref" to nowhere, a "pattern" that is not a
+ * regular expression). `plexus-plugin build` calls this too, so it refuses what a host would.
+ */
+export function compileConfigSchema(name: string, schema: JsonObject | undefined, validators: ConfigValidators = new ConfigValidators()): ValidateFunction {
   try {
-    validate = validators.get(schema);
+    return validators.get(schema);
   } catch (err) {
     throw new PlexusError('PLEXUS_INVALID_MANIFEST', `${name}: plexus.config is not a usable JSON Schema: ${(err as Error).message}`);
   }
+}
+
+export function validatePluginConfig(name: string, schema: JsonObject | undefined, config: unknown, validators: ConfigValidators = new ConfigValidators()): JsonObject {
+  const validate = compileConfigSchema(name, schema, validators);
   // An "$async" schema compiles to a validator that answers a promise: always truthy, so every
   // config would pass and a refusal would reject unhandled. The manifest check refuses such
   // schemas; this guards a schema that reached here another way.
@@ -46,7 +59,12 @@ export function validatePluginConfig(name: string, schema: JsonObject | undefine
   if (typeof copy !== 'object' || copy === null || Array.isArray(copy)) {
     throw new PlexusError('PLEXUS_INVALID_CONFIG', `${name}: config must be a JSON object`, { details: { problems: [{ path: 'config', message: 'must be an object' }] } });
   }
-  if (!validate(copy)) {
+  const checked = validators.deadline.run(validate, copy, CONFIG_CHECK_TIMEOUT_MS);
+  if (checked === 'timeout') {
+    const message = `checking it against the plugin's schema took over ${CONFIG_CHECK_TIMEOUT_MS} ms and was stopped (a "pattern" in plexus.config that backtracks catastrophically?)`;
+    throw new PlexusError('PLEXUS_INVALID_CONFIG', `${name}: invalid config: ${message}`, { details: { problems: [{ path: 'config', message }] } });
+  }
+  if (!checked.value) {
     const problems = describeAjvErrors(validate.errors, 'config');
     throw new PlexusError('PLEXUS_INVALID_CONFIG', `${name}: invalid config: ${formatProblems(problems)}`, { details: { problems } });
   }
