@@ -5,7 +5,7 @@ export type { FieldProblem } from './manifest/ajv.ts';
 export { MANIFEST_SCHEMA, PACKAGE_SCHEMA } from './manifest/manifest-schema.ts';
 export { validatePackageJson, isSafeRelativePath, isValidHostGrant } from './manifest/validate-manifest.ts';
 export { assertApiCompatible, isApiCompatible } from './manifest/api-compat.ts';
-export { validatePluginConfig, deepFreeze, ConfigValidators } from './manifest/config.ts';
+export { compileConfigSchema, validatePluginConfig, deepFreeze, ConfigValidators } from './manifest/config.ts';
 export { parseGrants, effectiveCapabilities, missingGrants, patternCovers, canEmit, NO_CAPABILITIES } from './manifest/grants.ts';
 export type { GrantSet, EffectiveCapabilities } from './manifest/grants.ts';
 export { topicMatches, matchesAny, topicPatternProblem, isValidEventType } from './topics.ts';

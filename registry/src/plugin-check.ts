@@ -2,7 +2,7 @@
 // load: the manifest is checked with the SDK's own validator (the same rules
 // the host applies at install time), and the files it points at must be in the tarball.
 import { PlexusError } from '@plexus/plugin-sdk';
-import { validatePackageJson } from '@plexus/plugin-sdk/runtime';
+import { compileConfigSchema, validatePackageJson } from '@plexus/plugin-sdk/runtime';
 import { posix } from 'node:path';
 
 export const PLUGIN_KEYWORD = 'plexus-plugin';
@@ -19,9 +19,12 @@ export function claimsToBePlugin(pkg: Record<string, unknown>): boolean {
 
 /** Throws PLEXUS_INVALID_MANIFEST naming the field, as `validatePackageJson` does. */
 export function checkPluginPackage(pkg: Record<string, unknown>, files: ReadonlySet<string>): void {
-  const manifest = validatePackageJson(pkg).plexus;
+  const { name, plexus: manifest } = validatePackageJson(pkg);
   requireFile(files, manifest.main, 'plexus.main');
   if (typeof manifest.config === 'string') requireFile(files, manifest.config, 'plexus.config');
+  // A schema that passes the meta-schema but does not compile ("$ref" to nowhere, a "pattern" that is not
+  // a regular expression) is refused by every host: refused here too. One kept in a file is checked at install.
+  else if (manifest.config !== undefined) compileConfigSchema(name, manifest.config);
 }
 
 function requireFile(files: ReadonlySet<string>, path: string, field: string): void {

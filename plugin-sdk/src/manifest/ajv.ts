@@ -29,6 +29,8 @@ export interface FieldProblem {
 
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
+  // Duplicates dropped through a set: scanning the list for each error was quadratic, seconds for a document with tens of thousands of errors.
+  const seen = new Set<string>();
   for (const e of errors ?? []) {
     let path = jsonPointerToPath(e.instancePath, root);
     let message = e.message ?? 'is invalid';
@@ -41,7 +43,10 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root
     } else if (e.keyword === 'enum') {
       message = `must be one of ${JSON.stringify(e.params.allowedValues)}`;
     }
-    if (!problems.some((p) => p.path === path && p.message === message)) problems.push({ path, message });
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ path, message });
   }
   return problems;
 }
