@@ -25,7 +25,8 @@ $PLEXUS_LOG_LEVEL.
 
 Options:
   --config <file>             YAML or JSON config file (\${NAME} and \${NAME:-default} resolved from the env)
-  --state-dir <dir>           state directory (default: $PLEXUS_STATE_DIR, the file's stateDir, else ./.plexus)
+  --state-dir <dir>           state directory (default: $PLEXUS_STATE_DIR, else the file's stateDir,
+                              else .plexus beside the config file, or ./.plexus without one)
   --listen <host:port>        webhook ingress address
   --admin-listen <host:port>  admin API address (port 0: any free port)
 

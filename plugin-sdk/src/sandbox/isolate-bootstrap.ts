@@ -208,7 +208,9 @@ export function isolateBootstrap(
   const secrets = freeze({
     get(name: unknown): string {
       const key = String(name);
-      if (!caps.secrets.includes(key) || !hasOwn(setup.secrets, key)) throw deny('secrets', key, `secret "${key}" is not granted to this plugin`);
+      if (!caps.secrets.includes(key)) throw deny('secrets', key, `secret "${key}" is not granted to this plugin`);
+      // Granted, but the host's config has no value for it: the operator must add it there, not grant it again.
+      if (!hasOwn(setup.secrets, key)) throw deny('secrets', key, `secret "${key}" is granted, but the host has no value for it (add it under secrets: in the host config)`);
       return setup.secrets[key] as string;
     },
   });
