@@ -128,14 +128,36 @@ function amqpPriority(message: Message): number | undefined {
   return typeof p === 'number' && Number.isInteger(p) && p >= 0 ? Math.min(p, MAX_PRIORITY) : undefined;
 }
 
-/** The per-message TTL as an absolute expiry: from the publish timestamp (seconds) when there is one, else from now. */
+/**
+ * The per-message TTL as an absolute expiry: from the publish timestamp when
+ * there is a usable one, else from now. A TTL that ends past the last date
+ * JavaScript can hold (year 275760) is no expiry.
+ */
 function amqpExpiry(message: Message, now: number): string | undefined {
   const expiration: unknown = message.properties.expiration;
   const ttl = typeof expiration === 'string' && /^\d+$/.test(expiration) ? Number(expiration) : undefined;
   if (ttl === undefined) return undefined;
   const timestamp: unknown = message.properties.timestamp;
-  const base = typeof timestamp === 'number' && timestamp > 0 ? timestamp * 1000 : now;
-  return formatRfc3339(base + ttl);
+  const base = (typeof timestamp === 'number' && timestamp > 0 ? timestampMs(timestamp) : undefined) ?? now;
+  return base + ttl <= MAX_DATE_MS ? formatRfc3339(base + ttl) : undefined;
+}
+
+/** The last instant a JavaScript Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+/** 1e11 s is the year 5138; 1e11 ms is 1973. */
+const MILLISECONDS_FROM = 1e11;
+
+/**
+ * An AMQP timestamp (seconds since the epoch) in milliseconds. Publishers
+ * that send milliseconds (JavaScript's Date.now()) are common, and read as
+ * seconds their timestamps land tens of thousands of years out: an expiry in
+ * the year 58,000 was refused as "expiresat must be an RFC 3339 date-time",
+ * an attribute the sender never set. A value from MILLISECONDS_FROM up is
+ * taken as milliseconds. Undefined for one no Date can hold.
+ */
+function timestampMs(value: number): number | undefined {
+  const ms = value >= MILLISECONDS_FROM ? value : value * 1000;
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_DATE_MS ? ms : undefined;
 }
 
 /** Header table → the value types the envelope reads (lowercased names; byte arrays as UTF-8; tables and arrays skipped). */
@@ -146,7 +168,7 @@ function headerMap(raw: unknown): Record<string, string | number | boolean> {
     const key = name.toLowerCase();
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     else if (Buffer.isBuffer(value)) Object.defineProperty(out, key, { value: value.toString('utf8'), enumerable: true, writable: true, configurable: true });
-    else if (isAmqpTimestamp(value)) Object.defineProperty(out, key, { value: formatRfc3339(value.value * 1000), enumerable: true, writable: true, configurable: true });
+    else if (isAmqpTimestamp(value)) Object.defineProperty(out, key, { value: timestampText(value.value), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -160,6 +182,12 @@ function headerMap(raw: unknown): Record<string, string | number | boolean> {
 function isAmqpTimestamp(value: unknown): value is { value: number } {
   const typed = value as { '!'?: unknown; value?: unknown } | null;
   return typeof typed === 'object' && typed !== null && typed['!'] === 'timestamp' && typeof typed.value === 'number' && Number.isFinite(typed.value);
+}
+
+/** RFC 3339 text of an AMQP timestamp header; one no Date can hold stays its number, which the envelope check refuses by the attribute's name. */
+function timestampText(value: number): string {
+  const ms = timestampMs(value);
+  return ms === undefined ? String(value) : formatRfc3339(ms);
 }
 
 function hasAttribute(headers: Record<string, unknown>, attribute: string): boolean {
