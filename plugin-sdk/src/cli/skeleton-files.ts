@@ -37,7 +37,8 @@ export function skeletonFiles({ name }: SkeletonOptions): Record<string, string>
   };
   return {
     'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
-    '.gitignore': 'node_modules/\ndist/\n*.tgz\n',
+    // .npmrc: where `npm publish` finds the registry's write token.
+    '.gitignore': 'node_modules/\ndist/\n*.tgz\n.npmrc\n',
     'src/plugin.ts': PLUGIN_SOURCE,
     'test/plugin.test.ts': TEST_SOURCE,
     'README.md': readme(name),
@@ -109,7 +110,7 @@ subscribes to, its config schema (with defaults) and the capabilities it asks
 for. An operator grants them at install time:
 
 \`\`\`sh
-plexus install ${name} --grant kv
+plexus install ${name} --registry <your Plexus registry> --grant kv
 \`\`\`
 
 ## Publish
@@ -117,4 +118,7 @@ plexus install ${name} --grant kv
 \`\`\`sh
 npm run build && npm publish --registry <your Plexus registry>
 \`\`\`
+
+The registry's write token goes in \`.npmrc\` (\`//host:port/:_authToken=…\`),
+which \`.gitignore\` keeps out of git.
 `;

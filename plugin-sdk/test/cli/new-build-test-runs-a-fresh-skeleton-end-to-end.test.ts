@@ -16,6 +16,7 @@ test('new writes a skeleton whose build and own sandboxed tests pass', async (t)
   for (const file of ['package.json', 'src/plugin.ts', 'test/plugin.test.ts', 'README.md', '.gitignore']) {
     assert.ok(existsSync(join(dir, file)), `${file} is created`);
   }
+  assert.match(await readFile(join(dir, '.gitignore'), 'utf8'), /^\.npmrc$/m, "the registry token's file stays out of git");
   const pkg = validatePackageJson(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')));
   assert.equal(pkg.name, '@acme/plexus-greeter');
   assert.equal(pkg.plexus.apiVersion, `^${HOST_API_VERSION.split('.')[0]}.0.0`);
