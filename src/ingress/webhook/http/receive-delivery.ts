@@ -25,15 +25,19 @@ export interface DeliveryIntake {
   readonly logger: HostLogger;
 }
 
-/** Resolves with the accepted event once it is durable; rejects with a PlexusError (or the store's error) otherwise. */
-export async function receiveDelivery(intake: DeliveryIntake, source: WebhookSource, request: WebhookRequest, now: number): Promise<PlexusEvent> {
+/**
+ * Resolves with the accepted event once it is durable; rejects with a PlexusError (or the store's error) otherwise.
+ * `clock` is the listener's: the refund after the accept reads it again, and a bucket must only ever see one clock.
+ */
+export async function receiveDelivery(intake: DeliveryIntake, source: WebhookSource, request: WebhookRequest, clock: () => number): Promise<PlexusEvent> {
+  const now = clock();
   const delivery = await verifyWebhookDelivery(source, request, undefined, now);
   const event = toWebhookEvent(delivery, request.headers, now);
   intake.limits.take(source.name, event.priority, now);
   const { deliveryId } = delivery;
   // Only an accepted event keeps its tokens: a resent copy (409) or a store
   // failure (5xx) must not drain the bucket the sender's next deliveries need.
-  const refund = () => intake.limits.refund(source.name, event.priority, Date.now());
+  const refund = () => intake.limits.refund(source.name, event.priority, clock());
   let replayed: boolean;
   try {
     const claims = deliveryId === undefined ? undefined : [{ key: replayKey(source.name, deliveryId), ttlMs: source.replayWindowMs }];

@@ -12,6 +12,7 @@ import { PlexusError } from '@plexus/plugin-sdk';
 import type { HostLogger } from '../../../host/engine-hooks.ts';
 import type { HostMetrics } from '../../../observability/host-metrics.ts';
 import type { WebhookSource } from '../source-config.ts';
+import { answerClientError } from './client-errors.ts';
 import { assertJsonContentType } from './content-type.ts';
 import { receiveDelivery, type DeliveryIntake } from './receive-delivery.ts';
 import { SourceRateLimits } from './source-rate-limits.ts';
@@ -47,7 +48,12 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
   // default is 60 s), and checks both every connectionsCheckingInterval (30 s
   // by default): left alone, a trickling sender held a connection ~90 s.
   const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-  const app = Fastify({ logger: false, requestTimeout: timeoutMs, http: { headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, timeoutMs) } });
+  const app = Fastify({
+    logger: false,
+    requestTimeout: timeoutMs,
+    http: { headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(CHECK_EVERY_MS, timeoutMs) },
+    clientErrorHandler: answerClientError,
+  });
   // Signatures cover the exact bytes: every accepted body stays a Buffer until it is verified.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -74,7 +80,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       handler: async (request, reply) => {
         // A request without any body (no Content-Length, no chunks) never reaches the parser.
         const rawBody = Buffer.isBuffer(request.body) ? request.body : EMPTY;
-        const event = await receiveDelivery(intake, source, { headers: request.headers, rawBody }, now());
+        const event = await receiveDelivery(intake, source, { headers: request.headers, rawBody }, now);
         metrics?.ingress.inc({ source: `webhook/${source.name}`, outcome: 'accepted', reason: '' });
         return reply.status(202).send({ id: event.id });
       },
