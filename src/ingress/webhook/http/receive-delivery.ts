@@ -12,6 +12,7 @@
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Host } from '../../../host/host.ts';
 import type { HostLogger } from '../../../host/engine-hooks.ts';
+import type { HeaderRecord } from '../headers.ts';
 import { replayedError, replayKey } from '../replay-guard.ts';
 import type { WebhookRequest } from '../signatures/verifier.ts';
 import type { WebhookSource } from '../source-config.ts';
@@ -28,11 +29,13 @@ export interface DeliveryIntake {
 /**
  * Resolves with the accepted event once it is durable; rejects with a PlexusError (or the store's error) otherwise.
  * `clock` is the listener's: the refund after the accept reads it again, and a bucket must only ever see one clock.
+ * `request.headers` is what verification reads (every copy of a repeated header, so one sent twice is refused);
+ * `eventHeaders`, what binary-mode attributes are taken from.
  */
-export async function receiveDelivery(intake: DeliveryIntake, source: WebhookSource, request: WebhookRequest, clock: () => number): Promise<PlexusEvent> {
+export async function receiveDelivery(intake: DeliveryIntake, source: WebhookSource, request: WebhookRequest, clock: () => number, eventHeaders: HeaderRecord = request.headers): Promise<PlexusEvent> {
   const now = clock();
   const delivery = await verifyWebhookDelivery(source, request, undefined, now);
-  const event = toWebhookEvent(delivery, request.headers, now);
+  const event = toWebhookEvent(delivery, eventHeaders, now);
   intake.limits.take(source.name, event.priority, now);
   const { deliveryId } = delivery;
   // Only an accepted event keeps its tokens: a resent copy (409) or a store

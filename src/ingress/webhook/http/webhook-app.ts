@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { HostLogger } from '../../../host/engine-hooks.ts';
 import type { HostMetrics } from '../../../observability/host-metrics.ts';
+import type { HeaderRecord } from '../headers.ts';
 import type { WebhookSource } from '../source-config.ts';
 import { answerClientError } from './client-errors.ts';
 import { assertJsonContentType } from './content-type.ts';
@@ -80,7 +81,10 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       handler: async (request, reply) => {
         // A request without any body (no Content-Length, no chunks) never reaches the parser.
         const rawBody = Buffer.isBuffer(request.body) ? request.body : EMPTY;
-        const event = await receiveDelivery(intake, source, { headers: request.headers, rawBody }, now);
+        // Verification sees every copy of a header: request.headers joins a repeated one with ", ", so a
+        // second X-GitHub-Delivery made a new delivery id ("d1, d2") that replay protection had never seen.
+        const distinct = request.raw.headersDistinct as HeaderRecord | undefined;
+        const event = await receiveDelivery(intake, source, { headers: distinct ?? request.headers, rawBody }, now, request.headers);
         metrics?.ingress.inc({ source: `webhook/${source.name}`, outcome: 'accepted', reason: '' });
         return reply.status(202).send({ id: event.id });
       },
