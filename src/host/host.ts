@@ -16,7 +16,7 @@ import { PluginManager } from '../plugins/plugin-manager.ts';
 import { UnpackWorker } from '../plugins/unpack-worker.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { logCleanups } from './cleanup-logs.ts';
-import { sweepStagingFolders } from '../plugins/version-folders.ts';
+import { sweepStagingFolders, sweepUninstalledPlugins } from '../plugins/version-folders.ts';
 import { openStore } from '../store/open-store.ts';
 import { readOrCreateHostId } from './host-id.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, ReplayClaim, Store } from '../store/store.ts';
@@ -121,6 +121,7 @@ export class Host {
       // Connected (or trying) before recovery queues the deliveries they publish.
       await host.egress?.start();
       await sweepStagingFolders(config.stateDir);
+      await sweepUninstalledPlugins(config.stateDir, (await readPluginState(host.pluginStatePath)).plugins.map((p) => p.name));
       await host.reloadPlugins();
       recovered = await host.engine.recover();
     } catch (err) {
@@ -251,16 +252,33 @@ export class Host {
   async stop(deadline?: number): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    const end = deadline ?? Date.now() + this.config.shutdownTimeoutMs;
     clearInterval(this.pruneTimer);
     clearInterval(this.adoptTimer);
-    await this.engine.stop(Math.max(0, (deadline ?? Date.now() + this.config.shutdownTimeoutMs) - Date.now()));
+    // Plugin changes are refused from now; one already running warms and evicts
+    // instances, so it must end before the sandbox closes (it would wait forever
+    // for a closed sandbox's answer). An install still fetching ends now.
+    const changing = this.pluginManager.close();
+    await this.unpacker.close();
+    await this.engine.stop(Math.max(0, end - Date.now()));
     // After the engine: in-flight publishes got their confirms; what is left stays pending in the store.
     await this.egress?.stop();
+    await settledBy(changing, end);
     // Cleanup hooks run here; what they logged and how they ended reach the log through onCleanup.
     await this.sandbox.close();
     await this.store.close();
-    await this.unpacker.close();
     this.metrics.close();
+  }
+}
+
+/** Waits for `work`, but no later than `deadline` (epoch ms). */
+async function settledBy(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  try {
+    await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -4,7 +4,7 @@
 // version asking for capabilities not granted is recorded as pending and not
 // activated; the running version keeps serving until an update grants them.
 import { join, resolve, sep } from 'node:path';
-import { HOST_API_VERSION, type JsonObject } from '@plexus/plugin-sdk';
+import { HOST_API_VERSION, PlexusError, type JsonObject } from '@plexus/plugin-sdk';
 import type { LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import { DEFAULT_REGISTRY } from './fetch-package.ts';
 import { changeOf, findPlugin, promote, recordedIntegrities, referencedRoots, withoutPending, type Change } from './installed-records.ts';
@@ -76,6 +76,7 @@ export class PluginManager {
   readonly #inUse: () => readonly string[];
   readonly #failed: () => readonly string[];
   #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
 
   constructor(options: PluginManagerOptions) {
     const { registry, hostApiVersion, unpack, inUse, failed, ...deps } = options;
@@ -219,8 +220,21 @@ export class PluginManager {
     timer.unref();
   }
 
+  /**
+   * The host is stopping: operations not started yet are refused, and the
+   * answer comes once the one running is over. Its sandbox must outlive it:
+   * a warm-up or eviction sent to a closed sandbox is never answered, so a
+   * configure or upgrade that reached one hung for good (and every operation
+   * queued behind it).
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.#queue.then(() => undefined);
+  }
+
   #serial<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(operation, operation);
+    const guarded = () => (this.#closed ? Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down; plugins cannot be changed now')) : operation());
+    const run = this.#queue.then(guarded, guarded);
     this.#queue = run.catch(() => undefined);
     return run;
   }

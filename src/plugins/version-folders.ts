@@ -73,3 +73,22 @@ export async function removePluginFolder(stateDir: string, name: string): Promis
   await rm(pluginFolder(stateDir, name), { recursive: true, force: true });
   if (name.startsWith('@')) await rmdir(dirname(pluginFolder(stateDir, name))).catch(() => undefined);
 }
+
+/**
+ * Removes the folders of plugins the state file does not name. An uninstall
+ * keeps a version folder while its batches run and looks again every second
+ * until they are over; a host stopped before then left it for good, as no
+ * later change of that plugin comes to prune it. At start no batch runs yet.
+ */
+export async function sweepUninstalledPlugins(stateDir: string, installed: readonly string[]): Promise<void> {
+  const folder = join(stateDir, PLUGINS_FOLDER);
+  const names: string[] = [];
+  for (const entry of await readdir(folder).catch(() => [] as string[])) {
+    if (entry.startsWith(STAGING_PREFIX)) continue;
+    if (!entry.startsWith('@')) names.push(entry);
+    else for (const inner of await readdir(join(folder, entry)).catch(() => [] as string[])) names.push(`${entry}/${inner}`);
+  }
+  const kept = new Set(installed);
+  // One scope at a time: removePluginFolder removes a scope folder once it is empty.
+  for (const name of names) if (isPackageName(name) && !kept.has(name)) await removePluginFolder(stateDir, name);
+}
