@@ -60,6 +60,8 @@ export class SandboxPool {
   private readonly options: SandboxPoolOptions;
   private seq = 0;
   private closing = false;
+  /** The sandbox process exited after close(): requests are refused at once. */
+  private stopped = false;
   /** The queue of single-event re-runs after a crash (recover). */
   #reruns: Promise<unknown> = Promise.resolve();
   private consecutiveCrashes = 0;
@@ -218,6 +220,8 @@ export class SandboxPool {
   }
 
   private request(make: (id: number) => HostToSandbox): Promise<SandboxToHost> {
+    // Nothing would ever answer it: a warm-up or eviction asked of a closed pool hung its caller for good.
+    if (this.stopped) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox has stopped'));
     return this.ready.then(() => new Promise<SandboxToHost>((resolve, reject) => {
       const id = ++this.seq;
       this.pending.set(id, { kind: 'other', resolve, reject });
@@ -350,6 +354,7 @@ export class SandboxPool {
     const orphans = [...this.pending.values()];
     this.pending.clear();
     if (this.closing) {
+      this.stopped = true;
       // A batch still unanswered when the sandbox stops is not run; it is answered, each event failed as unavailable (so retried later), never left hanging.
       const stopped = { name: 'PlexusError', code: 'PLEXUS_UNAVAILABLE', message: 'the sandbox stopped before running it' };
       for (const p of orphans) {
