@@ -69,8 +69,8 @@ async function plexus(): Promise<void> {
   // deliveries are not that. No delivery pending at the end shows every
   // outcome durable.
   const counting: Pick<Host, 'accept'> = {
-    accept: async (events, onSettled, claims) => {
-      const result = await host.accept(events, onSettled, claims);
+    accept: async (events, onSettled, claims, maxWaitMs) => {
+      const result = await host.accept(events, onSettled, claims, maxWaitMs);
       accepted += events.length;
       return result;
     },

@@ -6,6 +6,7 @@ import type { RunResult, SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { RoutingTable } from '../router/routing-table.ts';
 import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
 import { acceptedDeliveries } from './accepted-deliveries.ts';
+import { Admission } from './admission.ts';
 import { batchJson, settleBatch, type BatchSettlements } from './batch-settlements.ts';
 import { DeliveryIds } from './delivery-ids.ts';
 import type { EngineOptions } from './engine-options.ts';
@@ -44,7 +45,7 @@ export class DeliveryEngine {
   private pendingCommits = 0;
   /** Events admitted by accept() but not yet queued: counted against maxQueued so concurrent accepts cannot overshoot it. */
   private reserved = 0;
-  private waiters: (() => void)[] = [];
+  private readonly admission = new Admission();
   private idleWaiters: (() => void)[] = [];
   private pumpScheduled = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -124,9 +125,17 @@ export class DeliveryEngine {
    * `claims[i]`, when given, is event i's replay claim (see ReplayClaim): an
    * event whose claim is already recorded is not accepted, and its position
    * is listed in the result's `replayed`.
+   * While the host holds delivery.maxQueued deliveries the accept waits for
+   * room; `maxWaitMs` bounds that wait (then PLEXUS_UNAVAILABLE, nothing written).
    */
-  async accept(events: readonly PlexusEvent[], onSettled?: OnSettled, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
-    while (this.admissionLoad() + this.reserved >= this.options.maxQueued && !this.stopping) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  async accept(events: readonly PlexusEvent[], onSettled?: OnSettled, claims?: readonly (ReplayClaim | undefined)[], maxWaitMs?: number): Promise<AcceptResult> {
+    const { maxQueued } = this.options;
+    let giveUpAt: number | undefined;
+    while (this.admissionLoad() + this.reserved >= maxQueued && !this.stopping) {
+      giveUpAt ??= maxWaitMs === undefined ? Infinity : Date.now() + maxWaitMs;
+      if (Date.now() >= giveUpAt) throw this.admission.refusal(maxQueued);
+      await this.admission.sleep(giveUpAt);
+    }
     this.reserved += events.length;
     const acceptedAt = this.now();
     const inputs: AcceptInput[] = events.map((event, i) => {
@@ -193,7 +202,7 @@ export class DeliveryEngine {
     this.stopping = true;
     this.retries.stop();
     clearTimeout(this.wakeTimer);
-    for (const wake of this.waiters.splice(0)) wake();
+    this.admission.wakeAll();
     const deadline = this.now() + timeoutMs;
     while ((this.inFlightBatches > 0 || this.pendingCommits > 0) && this.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
@@ -286,7 +295,7 @@ export class DeliveryEngine {
   }
 
   private releaseWaiters(): void {
-    if (this.admissionLoad() < this.options.maxQueued) for (const wake of this.waiters.splice(0)) wake();
+    if (this.admissionLoad() < this.options.maxQueued) this.admission.wakeAll();
   }
 
   private expire(lane: PluginLane, expired: QueuedDelivery[]): void {

@@ -183,10 +183,10 @@ export class Host {
     return this.loadFailures;
   }
 
-  /** Accepts already-validated envelopes; resolves once they are durable. */
-  accept(events: readonly PlexusEvent[], onSettled?: OnSettled, claims?: readonly (ReplayClaim | undefined)[]): Promise<AcceptResult> {
+  /** Accepts already-validated envelopes; resolves once they are durable. `maxWaitMs` bounds a wait for room (DeliveryEngine.accept). */
+  accept(events: readonly PlexusEvent[], onSettled?: OnSettled, claims?: readonly (ReplayClaim | undefined)[], maxWaitMs?: number): Promise<AcceptResult> {
     if (this.stopped) return Promise.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the host is shutting down'));
-    return this.engine.accept(events, onSettled, claims);
+    return this.engine.accept(events, onSettled, claims, maxWaitMs);
   }
 
   listDlq(filter: DlqFilter, page: { limit: number; offset?: number }): Promise<DlqEntry[]> {

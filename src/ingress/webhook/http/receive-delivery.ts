@@ -24,6 +24,13 @@ export interface DeliveryIntake {
   readonly host: Pick<Host, 'accept'>;
   readonly limits: SourceRateLimits;
   readonly logger: HostLogger;
+  /**
+   * How long an accept may wait for room while the host holds
+   * delivery.maxQueued deliveries: then 503 PLEXUS_UNAVAILABLE with
+   * Retry-After, nothing accepted. Senders give up on their own after some
+   * seconds (GitHub after 10) and retry.
+   */
+  readonly admissionWaitMs?: number;
 }
 
 /**
@@ -44,7 +51,7 @@ export async function receiveDelivery(intake: DeliveryIntake, source: WebhookSou
   let replayed: boolean;
   try {
     const claims = deliveryId === undefined ? undefined : [{ key: replayKey(source.name, deliveryId), ttlMs: source.replayWindowMs }];
-    const result = await intake.host.accept([event], undefined, claims);
+    const result = await intake.host.accept([event], undefined, claims, intake.admissionWaitMs);
     replayed = result.replayed?.includes(0) === true;
   } catch (err) {
     refund();

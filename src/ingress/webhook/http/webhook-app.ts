@@ -29,6 +29,9 @@ export interface WebhookAppOptions extends Omit<DeliveryIntake, 'limits'> {
   requestTimeoutMs?: number;
 }
 
+/** How long a delivery waits for room in a full host before its 503 (DeliveryIntake.admissionWaitMs). */
+const ADMISSION_WAIT_MS = 5000;
+
 /** Time to receive a whole request: a sender trickling bytes must not hold a connection forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How often Node looks for requests over their time (so a slow one is cut within timeout + this). */
@@ -43,7 +46,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     return error;
   };
   const now = options.now ?? Date.now;
-  const intake: DeliveryIntake = { host: options.host, logger, limits: new SourceRateLimits(sources.values(), now()) };
+  const intake: DeliveryIntake = { host: options.host, logger, limits: new SourceRateLimits(sources.values(), now()), admissionWaitMs: options.admissionWaitMs ?? ADMISSION_WAIT_MS };
   // Fastify's own logger is off: requests are logged below through the host's logger, without headers or bodies.
   // Node enforces requestTimeout only where headersTimeout is not longer (its
   // default is 60 s), and checks both every connectionsCheckingInterval (30 s
