@@ -166,8 +166,16 @@ export class PluginManager {
           }
         }
       }
-      loaded ??= await this.#deps.load(next.root, next);
-      const missingGrants = ungranted(loaded, grants);
+      if (loaded === undefined) {
+        try {
+          loaded = await this.#deps.load(next.root, next);
+        } catch (err) {
+          // A version that no longer loads (its folder damaged, a host it no longer fits) must
+          // still be disabled by its operator: a disabled plugin runs nothing, so nothing is checked.
+          if (next.enabled) throw err;
+        }
+      }
+      const missingGrants = loaded === undefined ? [] : ungranted(loaded, grants);
       // Enabling a plugin that is enabled but failed to activate (its folder was damaged, say, and is
       // repaired now) tries again rather than answering "already enabled" and leaving it down.
       const retry = patch.enabled === true && current.enabled && this.#failed().includes(name);
