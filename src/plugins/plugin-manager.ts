@@ -5,7 +5,7 @@
 // activated; the running version keeps serving until an update grants them.
 import { join, resolve, sep } from 'node:path';
 import { HOST_API_VERSION, PlexusError, type JsonObject } from '@plexus/plugin-sdk';
-import type { LoadedPlugin } from '@plexus/plugin-sdk/runtime';
+import { parseGrants, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import { DEFAULT_REGISTRY } from './fetch-package.ts';
 import { changeOf, findPlugin, promote, recordedIntegrities, referencedRoots, withoutPending, type Change } from './installed-records.ts';
 import { activate, addedAsks, ungranted, type ActivationDeps } from './plugin-activation.ts';
@@ -103,6 +103,8 @@ export class PluginManager {
 
   install(request: InstallRequest): Promise<PluginChange> {
     return this.#serial(async () => {
+      // A malformed grant is the request's own mistake: said before any registry is asked.
+      if (request.grants !== undefined) parseGrants(request.grants);
       const state = await readPluginState(this.statePath);
       const unpacked = await this.#unpack(request.spec, {
         stateDir: this.#deps.stateDir,

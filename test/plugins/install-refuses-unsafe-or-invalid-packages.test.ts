@@ -86,6 +86,15 @@ test('config failing the plugin schema is PLEXUS_INVALID_CONFIG; a malformed gra
   await refused(tgz, 'PLEXUS_INVALID_REQUEST', /grant/, { grants: ['filesystem:/etc'] });
 });
 
+test('a malformed grant is refused before any registry is asked', async () => {
+  // Port 9 on loopback answers nothing: had the install gone there first, the refusal would be PLEXUS_UNAVAILABLE.
+  await assert.rejects(fx.host.pluginManager.install({ spec: '@acme/never-fetched', registry: 'http://127.0.0.1:9/', grants: ['bogus'] }), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'PLEXUS_INVALID_REQUEST', err.message);
+    assert.match(err.message, /grant "bogus"/);
+    return true;
+  });
+});
+
 test('a relative path or a git URL is refused; a missing file is PLEXUS_NOT_FOUND', async () => {
   await refused('./some/folder', 'PLEXUS_INVALID_REQUEST', /absolute/);
   await refused('git+https://github.com/acme/plugin.git', 'PLEXUS_INVALID_REQUEST', /not a package name/);
