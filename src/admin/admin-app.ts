@@ -78,7 +78,7 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
       done(new PlexusError('PLEXUS_INVALID_REQUEST', `Invalid request: ${(err as Error).message}`), undefined);
       return;
     }
-    json(request, body as string, done);
+    json(request, body as string, (err, value) => done(err === null ? null : explained(err, body as string), value));
   });
   const ajv = createRequestAjv();
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
@@ -114,4 +114,21 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
     registerOpenApiRoute(routes);
   });
   return app;
+}
+
+/**
+ * fastify's parser refuses a "__proto__" key (or "constructor" with a
+ * "prototype") as prototype poisoning, but says only "Body is not valid
+ * JSON": text that does parse was refused for that key, and the caller is
+ * told so.
+ */
+function explained(err: Error, body: string): Error {
+  if ((err as { code?: unknown }).code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return err;
+  try {
+    JSON.parse(body);
+  } catch {
+    return err;
+  }
+  // A plain 400: each route names its own code for a body it cannot take (toPlexusError).
+  return Object.assign(new Error('the JSON has a "__proto__" key (or "constructor" with "prototype"), which the admin API refuses'), { statusCode: 400 });
 }
