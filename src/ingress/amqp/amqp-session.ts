@@ -18,6 +18,7 @@ import { AmqpAckWindow } from './amqp-ack-window.ts';
 import { closeAmqpConnection, openAmqpConnection } from './amqp-connection.ts';
 import { decodeAmqpMessage } from './amqp-message.ts';
 import { bindPatterns, bindingExchange, declareTopology, queuePatterns } from './amqp-topology.ts';
+import { sourceOf } from '../source-name.ts';
 
 export interface AmqpSessionOptions {
   config: AmqpSourceConfig;
@@ -94,7 +95,7 @@ export class AmqpSession implements IngressSession {
     const readings: DepthReading[] = [];
     for (const queue of this.#options.config.queues) {
       const { messageCount } = await probe.checkQueue(queue.name);
-      readings.push({ source: `amqp/${queue.name}`, metric: 'queue_depth', value: messageCount });
+      readings.push({ source: sourceOf('amqp/', queue.name), metric: 'queue_depth', value: messageCount });
     }
     return readings;
   }
@@ -130,7 +131,7 @@ export class AmqpSession implements IngressSession {
     for (const queue of config.queues) for (const pattern of queuePatterns(queue, subscriptions)) this.#bound.add(`${queue.name}\u0000${pattern}`);
     await this.#channel.prefetch(config.prefetch);
     for (const queue of config.queues) {
-      const source = `amqp/${queue.name}`;
+      const source = sourceOf('amqp/', queue.name);
       const { consumerTag } = await this.#channel.consume(queue.name, (message) => this.#onDelivery(message, queue, source), { noAck: false });
       this.#consumerTags.push(consumerTag);
     }

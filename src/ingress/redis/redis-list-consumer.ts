@@ -23,6 +23,7 @@ import type { BrokerMessage } from '../broker-message.ts';
 import type { BrokerStats } from '../broker-stats.ts';
 import { decodeBytes } from './redis-entry.ts';
 import type { ConsumerRun } from './redis-session.ts';
+import { sourceOf } from '../source-name.ts';
 
 const MOVE_BATCH = `local out = {}
 for i = 1, tonumber(ARGV[2]) do
@@ -50,7 +51,7 @@ export class RedisListConsumer {
   #flushAgain = false;
 
   constructor(config: RedisListConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats) {
-    this.source = `redis/list:${config.key}`;
+    this.source = sourceOf('redis/list:', config.key);
     this.processingKey = config.processingKey ?? `${config.key}:processing:${consumer}`;
     this.#config = config;
     this.#intake = intake;

@@ -9,6 +9,7 @@ import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import { decodeBytes } from './redis-entry.ts';
 import type { ConsumerRun } from './redis-session.ts';
+import { sourceOf } from '../source-name.ts';
 
 export class RedisPubSubConsumer {
   readonly #subscriptions: readonly RedisPubSubConfig[];
@@ -54,7 +55,7 @@ export class RedisPubSubConsumer {
       this.#intake.dropped('over maxInFlight', false);
       return;
     }
-    const source = `redis/channel:${channel}`;
+    const source = sourceOf('redis/channel:', channel);
     const done = () => this.#held.set(sub, (this.#held.get(sub) ?? 1) - 1);
     const { decoded, body, contentType } = decodeBytes(bytes, { source, now: Date.now(), type: sub.type ?? channel });
     const message: BrokerMessage = {

@@ -22,6 +22,7 @@ import { decodeStreamEntry, STREAM_ENTRY_CONTENT_TYPE, streamEntryBody } from '.
 import { mayHoldBytes, withExactBytes } from './redis-stream-bytes.ts';
 import { parseClaim, parseEntries, parseGroupInfo, type StreamEntry } from './redis-stream-replies.ts';
 import type { ConsumerRun } from './redis-session.ts';
+import { sourceOf } from '../source-name.ts';
 
 const ACK_CHUNK = 500;
 const CLAIM_ROUNDS = 10;
@@ -47,7 +48,7 @@ export class RedisStreamConsumer {
   #claimTimer: NodeJS.Timeout | undefined;
 
   constructor(config: RedisStreamConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats) {
-    this.source = `redis/stream:${config.key}`;
+    this.source = sourceOf('redis/stream:', config.key);
     this.#config = config;
     this.#consumer = consumer;
     this.#intake = intake;
