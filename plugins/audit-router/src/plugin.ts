@@ -11,7 +11,8 @@ export default definePlugin({
     const payment: JsonObject = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
     const { id, accountId, status } = payment;
     // The same malformed payment would fail every retry: dead-letter it for a person to look at.
-    if (typeof id !== 'string' || typeof accountId !== 'string') throw new PermanentError('payment needs a string id and accountId');
+    // An empty string names no payment or account (and "" would be one partition shared by all of them).
+    if (typeof id !== 'string' || id === '' || typeof accountId !== 'string' || accountId === '') throw new PermanentError('payment needs a string id and accountId');
     if (typeof status !== 'string' || !OUTCOME.test(status)) throw new PermanentError(`payment ${id} has no usable status`);
 
     // The host continues the delivered event's trace on emitted events (traceparent),
