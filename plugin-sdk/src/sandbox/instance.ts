@@ -119,7 +119,8 @@ export class PluginInstance {
       const { main } = await loadPluginModules(isolate, context, spec.root, spec.main, sdkSource);
       await main.evaluate({ timeout: spec.limits.timeoutMs });
       const definition = (await main.namespace.get('default', { reference: true })) as ivm.Reference;
-      await (refs[4] as ivm.Reference).apply(undefined, [definition.derefInto()], { timeout: SMALL_CALL_MS });
+      const problem = (await (refs[4] as ivm.Reference).apply(undefined, [definition.derefInto()], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string | null;
+      if (problem !== null) throw loadError(`cannot load ${spec.name}@${spec.version}: ${String(problem).slice(0, 1000)}`);
       const instance = new PluginInstance(spec, isolate, refs, hooks.calls);
       instance.syncCalls = syncCalls;
       const init = await instance.runHook('init');

@@ -1,13 +1,15 @@
 // Runs INSIDE each plugin isolate. isolate-source.ts serializes this function
 // with Function.prototype.toString() (types are already stripped to
 // whitespace), so it must not close over anything from this module except the
-// topic matchers, which the prelude defines under the same names.
+// topic matchers and chargeIntlToHeap, which the prelude defines under the
+// same names.
 //
 // Safety model: the three host functions arrive as ivm References and stay in
 // this closure; plugin code only ever sees plain isolate functions and copies.
 // Anything the plugin does in here (monkey-patching JSON, Promise, prototypes)
 // can only falsify its OWN results, which the host re-validates.
 import { matchesAny } from '../topics.ts';
+import { chargeIntlToHeap } from './intl-charge.ts';
 
 /** The subset of ivm.Reference the bootstrap uses. */
 export interface HostFunction<Args extends unknown[], Result> {
@@ -24,7 +26,8 @@ export interface BootSetup {
 }
 
 export interface Runner {
-  load(definition: unknown): void;
+  /** null once loaded, else why the definition is not one. */
+  load(definition: unknown): string | null;
   /** Runs a batch; `token` names it for collect. */
   runBatch(eventsJson: string, token: number): Promise<string>;
   /** Starts runBatch; if it settles before the calling (sync) call returns, takeBatch(token) answers its JSON. */
@@ -63,6 +66,8 @@ export function isolateBootstrap(
   // is not counted against memoryLimit), no blocking waits.
   const g = globalThis as Record<string, unknown>;
   for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics']) delete g[name];
+  // Nor native memory held by Intl objects uncounted (intl-charge.ts).
+  chargeIntlToHeap();
   // Resizable ArrayBuffers are not counted against memoryLimit either: with
   // 32 MB, a plugin held gigabytes by growing one (resize, or a transfer to
   // a larger length). Without resize one cannot grow, and transfers of one
@@ -285,12 +290,14 @@ export function isolateBootstrap(
   }
 
   const runner: Runner = freeze({
-    load(definition: unknown): void {
+    load(definition: unknown): string | null {
       const def = definition as Definition | undefined;
+      // Answered, not thrown: an error copied out of the isolate runs plugin code (runner-guard.ts).
       if (typeof def !== 'object' || def === null || typeof def.execute !== 'function') {
-        throw new TypeError('the module\'s default export is not a plugin definition: export default definePlugin({ execute(event, ctx) { ... } })');
+        return 'the module\'s default export is not a plugin definition: export default definePlugin({ execute(event, ctx) { ... } })';
       }
       plugin = def;
+      return null;
     },
     async runBatch(eventsJson: string, token: number): Promise<string> {
       const events = jsonParse(eventsJson) as unknown[];
@@ -306,12 +313,19 @@ export function isolateBootstrap(
     },
     startBatch(eventsJson: string, token: number): void {
       const run = runner.runBatch(eventsJson, token);
-      started.set(token, run);
       // await, not run.then(): a plugin may have replaced Promise.prototype.then.
+      // Handled before anything else can throw, and never left rejected:
+      // isolated-vm throws an unhandled rejection's value out of the call,
+      // reading it with no time limit (runner-guard.ts).
       void (async () => {
-        const json = await run;
-        if (started.get(token) === run) started.set(token, json);
+        try {
+          const json = await run;
+          if (started.get(token) === run) started.set(token, json);
+        } catch {
+          // awaitBatch awaits run again and answers the broken runner.
+        }
       })();
+      started.set(token, run);
     },
     takeBatch(token: number): string | null {
       const entry = started.get(token);
