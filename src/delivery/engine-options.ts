@@ -5,6 +5,9 @@ import type { CallOutcome, Denial, RestartCause, SandboxPool } from '@plexus/plu
 import type { DeliveryRecord, Settlement, Store } from '../store/store.ts';
 import type { ActivePlugin } from './plugin-lane.ts';
 
+/** A plugin version as hooks name it: an active plugin, or one known only by name, version and key (an instance replaced after its batch). */
+export type PluginVersion = Pick<ActivePlugin, 'name'> & { spec: Pick<ActivePlugin['spec'], 'key' | 'version'> };
+
 export interface EngineHooks {
   outcome(plugin: ActivePlugin, delivery: DeliveryRecord, outcome: CallOutcome, settlement: Settlement, durationMs: number): void;
   /** A delivery that expired while it waited (it never ran), once it is durably dead-lettered. */
@@ -12,7 +15,7 @@ export interface EngineHooks {
   pluginLog(plugin: ActivePlugin, record: LogRecord, event: PlexusEvent | undefined): void;
   /** One entry of a batch's denials; it may stand for several (`denial.count`). */
   denial(plugin: ActivePlugin, denial: Denial): void;
-  restart(plugin: ActivePlugin, cause: RestartCause): void;
+  restart(plugin: PluginVersion, cause: RestartCause): void;
   batch(plugin: ActivePlugin, size: number, durationMs: number): void;
   rateLimited(plugin: ActivePlugin): void;
   duplicates(count: number): void;

@@ -6,7 +6,7 @@
 // every line and denial, limited or not. Secrets never reach a log line:
 // plugins log only what they chose to, and the host logs ids, not payloads.
 import { denialCount } from '@plexus/plugin-sdk/runtime';
-import type { EngineHooks } from '../delivery/engine.ts';
+import type { EngineHooks, PluginVersion } from '../delivery/engine-options.ts';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import { TokenBucket } from '../delivery/rate-limiter.ts';
 import type { HostMetrics } from '../observability/host-metrics.ts';
@@ -33,7 +33,7 @@ interface PluginLog {
 
 export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () => number = Date.now): Partial<EngineHooks> {
   const logs = new Map<string, PluginLog>();
-  const pluginLog = (plugin: ActivePlugin): PluginLog => {
+  const pluginLog = (plugin: PluginVersion): PluginLog => {
     let entry = logs.get(plugin.spec.key);
     if (!entry) {
       entry = { logger: logger.child({ plugin: plugin.name, version: plugin.spec.version }), bucket: new TokenBucket(PLUGIN_LOG_LIMIT, now()), dropped: 0 };
@@ -55,7 +55,7 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     }
     return log.logger;
   };
-  const labels = (plugin: ActivePlugin) => ({ plugin: plugin.name, version: plugin.spec.version });
+  const labels = (plugin: PluginVersion) => ({ plugin: plugin.name, version: plugin.spec.version });
   const deadLettered = (plugin: ActivePlugin, delivery: DeliveryRecord, settlement: Extract<Settlement, { kind: 'dead' }>) => {
     metrics.deadLettered.inc({ ...labels(plugin), reason: settlement.reason });
     pluginLog(plugin).logger.warn({ event: delivery.event.id, type: delivery.event.type, reason: settlement.reason, code: settlement.error?.code, traceparent: delivery.event.traceparent }, 'event dead-lettered');

@@ -10,6 +10,7 @@ import type { HostConfig } from '../config/host-config.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
 import { Egress } from '../egress/egress.ts';
 import { NO_BROKERS } from '../ingress/broker-config.ts';
+import type { EngineHooks } from '../delivery/engine-options.ts';
 import type { ActivePlugin, OnSettled } from '../delivery/plugin-lane.ts';
 import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
@@ -46,6 +47,8 @@ export class Host {
   /** Where plugin-emitted events are published (config `egress`); undefined when nothing is. */
   readonly egress: Egress | undefined;
   private readonly loader: PluginLoader;
+  /** What the engine reports to (metrics, logs); late restarts go through the same restart hook. */
+  private readonly hooks: Partial<EngineHooks>;
   private readonly unpacker = new UnpackWorker();
   private active: ActivePlugin[] = [];
   private loadFailures: { name: string; error: Error }[] = [];
@@ -59,6 +62,7 @@ export class Host {
     this.sandbox = sandbox;
     this.logger = logger;
     this.metrics = new HostMetrics({ logger });
+    this.hooks = engineHooks(logger, this.metrics);
     this.loader = new PluginLoader(config.secrets, config.limits);
     this.pluginManager = new PluginManager({
       stateDir: config.stateDir,
@@ -76,7 +80,7 @@ export class Host {
       hostId,
       dedupWindowMs: config.delivery.dedupWindowMs,
       maxQueued: config.delivery.maxQueued,
-      hooks: engineHooks(logger, this.metrics),
+      hooks: this.hooks,
     });
     // Before the first setPlugins: the egress lanes join the plugins' from the start, so recovered deliveries find them.
     const targets = config.egress ?? [];
@@ -142,12 +146,9 @@ export class Host {
     return host;
   }
 
-  /** Instances replaced after their batch returned: counted and logged as the engine does a batch's restarts. */
+  /** Instances replaced after their batch returned: reported through the engine's restart hook, as a batch's restarts are. */
   private lateRestarts(restarts: readonly LateRestart[]): void {
-    for (const { plugin, version, cause } of restarts) {
-      this.metrics.restarts.inc({ plugin, version, cause });
-      this.logger.warn({ plugin, version, cause }, 'plugin instance replaced');
-    }
+    for (const { key, plugin, version, cause } of restarts) this.hooks.restart?.({ name: plugin, spec: { key, version } }, cause);
   }
 
   get pluginStatePath(): string {
