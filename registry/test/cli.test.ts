@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { listeningLine } from './helpers/registry-fixture.ts';
 
 const BIN = fileURLToPath(new URL('../bin/plexus-registry.js', import.meta.url));
 
@@ -19,15 +20,8 @@ describe('plexus-registry CLI', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /plexus-registry listening on (http:\/\/127\.0\.0\.1:\d+) \(storage .*; 1 write token\(s\)\)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
-      });
+      const { url, line } = await listeningLine(child);
+      assert.match(line, /^plexus-registry listening on http:\/\/127\.0\.0\.1:\d+ \(storage .*; 1 write token\(s\)\)/);
       assert.equal((await fetch(`${url}/-/ping`)).status, 200);
       const whoami = await fetch(`${url}/-/whoami`, { headers: { authorization: 'Bearer cli-token' } });
       assert.equal(whoami.status, 200);

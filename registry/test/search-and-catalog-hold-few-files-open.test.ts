@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { emptyPackument, withVersion } from '../src/packument.ts';
 import { PackageStore } from '../src/storage.ts';
 import { pluginPackageJson, publish } from './helpers/packages.ts';
+import { listeningLine } from './helpers/registry-fixture.ts';
 
 const BIN = fileURLToPath(new URL('../bin/plexus-registry.js', import.meta.url));
 const FD_LIMIT = 256;
@@ -35,15 +36,7 @@ test('search and the catalog work with more packages than the fd limit, also sev
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /plexus-registry listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
-    });
+    const { url } = await listeningLine(child);
     const [searches, catalog] = await Promise.all([
       Promise.all(Array.from({ length: 4 }, () => fetch(`${url}/-/v1/search?text=many&size=3`).then(async (res) => ({ status: res.status, body: (await res.json()) as { total: number } })))),
       fetch(`${url}/-/plexus/catalog`).then(async (res) => ({ status: res.status, body: (await res.json()) as { plugins: unknown[] } })),

@@ -1,7 +1,9 @@
 // A real registry on a loopback port 0 with its own temp storage, per test file.
+import type { ChildProcessByStdio, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { after, before } from 'node:test';
 import { startRegistry, type RunningRegistry, type StartOptions } from '../../src/index.ts';
 import { npmClient, type NpmClient } from './npm-cli.ts';
@@ -57,4 +59,21 @@ export function npmSuite(): () => NpmFixture {
     if (fx === undefined) throw new Error('npmSuite() fixture used outside its suite');
     return fx;
   };
+}
+
+/**
+ * The URL a registry started as a process (bin/plexus-registry.js) says it
+ * listens on, and that whole line; rejects if the process exits first.
+ */
+export function listeningLine(child: ChildProcessWithoutNullStreams | ChildProcessByStdio<null, Readable, Readable>): Promise<{ url: string; line: string }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      // The whole line, up to its newline: a chunk may end mid-line.
+      const match = /plexus-registry listening on (http:\/\/127\.0\.0\.1:\d+)[^\n]*(?=\n)/.exec(out);
+      if (match) resolve({ url: match[1] as string, line: match[0] });
+    });
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
+  });
 }
