@@ -10,6 +10,7 @@ import type { HostConfig } from '../config/host-config.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
 import { Egress } from '../egress/egress.ts';
 import { NO_BROKERS } from '../ingress/broker-config.ts';
+import { settledWithin } from '../ingress/broker-reconnect-delay.ts';
 import type { EngineHooks } from '../delivery/engine-options.ts';
 import type { ActivePlugin, OnSettled } from '../delivery/plugin-lane.ts';
 import { PluginLoader } from '../plugins/active-plugins.ts';
@@ -264,22 +265,11 @@ export class Host {
     await this.engine.stop(Math.max(0, end - Date.now()));
     // After the engine: in-flight publishes got their confirms; what is left stays pending in the store.
     await this.egress?.stop();
-    await settledBy(changing, end);
+    await settledWithin(changing.catch(() => undefined), Math.max(0, end - Date.now()));
     // Cleanup hooks run here; what they logged and how they ended reach the log through onCleanup.
     await this.sandbox.close();
     await this.store.close();
     this.metrics.close();
-  }
-}
-
-/** Waits for `work`, but no later than `deadline` (epoch ms). */
-async function settledBy(work: Promise<unknown>, deadline: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-  try {
-    await Promise.race([work.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
