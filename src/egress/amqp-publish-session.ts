@@ -24,12 +24,16 @@
 // a duplicate once the alarm clears.
 //
 // At open, the exchanges the targets publish to are checked (passive
-// declare): a missing one fails the session, so the connection backs off
-// and says why, instead of every publish closing the channel. The source's
-// own configured exchange is declared with its settings, as the ingress
-// does; the default exchange and amq.* always exist.
+// declare, each on a channel of its own, since a failed one closes its
+// channel). Publishing to a missing exchange would close the confirm channel
+// that every target on this broker shares, so a target whose exchange is
+// missing publishes nothing: its rounds fail at once, naming the exchange,
+// and each retry checks again. The other targets publish as usual (a
+// missing exchange used to fail the whole session, and with it every target
+// on the broker). The source's own configured exchange is declared with its
+// settings, as the ingress does; the default exchange and amq.* always exist.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpSourceConfig } from '../ingress/broker-config.ts';
 import { closeAmqpConnection, openAmqpConnection } from '../ingress/amqp/amqp-connection.ts';
 import type { ExchangeTarget } from './egress-config.ts';
@@ -52,8 +56,8 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
         markLost(lastError() ?? new Error('channel closed'));
         void closeAmqpConnection(model);
       });
-      await checkExchanges(channel, config, targets);
-      const session = new AmqpPublishSession(model, channel, lost, returned);
+      const missing = await checkExchanges(model, channel, config, targets);
+      const session = new AmqpPublishSession(config.name, model, channel, lost, returned, missing);
       model.on('blocked', (reason: unknown) => {
         session.#blocked = typeof reason === 'string' && reason !== '' ? reason : 'resource alarm';
       });
@@ -67,22 +71,60 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
     }
   }
 
+  readonly #broker: string;
   readonly #returned: ReturnedMessages;
   /** RabbitMQ's reason while it blocks the connection (connection.blocked), else undefined. */
   #blocked: string | undefined;
+  /** Exchanges found missing; checked again at each round that needs one. */
+  readonly #missing: Set<string>;
+  /** A check of a missing exchange under way: rounds of several targets share it. */
+  readonly #rechecks = new Map<string, Promise<string | undefined>>();
 
-  private constructor(model: ChannelModel, channel: ConfirmChannel, lost: Promise<Error | undefined>, returned: ReturnedMessages) {
+  private constructor(broker: string, model: ChannelModel, channel: ConfirmChannel, lost: Promise<Error | undefined>, returned: ReturnedMessages, missing: Set<string>) {
+    this.#broker = broker;
     this.#model = model;
     this.#channel = channel;
     this.lost = lost;
     this.#returned = returned;
+    this.#missing = missing;
   }
 
-  publish(target: ExchangeTarget, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]> {
+  async publish(target: ExchangeTarget, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]> {
     if (this.#blocked !== undefined) {
       const blocked = new Error(`RabbitMQ blocked the connection (${this.#blocked}): nothing is published until its resource alarm clears`);
-      return Promise.resolve(events.map(() => blocked));
+      return events.map(() => blocked);
     }
+    if (this.#missing.has(target.exchange)) {
+      let why: string | undefined;
+      try {
+        why = await this.#recheck(target.exchange);
+      } catch (err) {
+        // Not even a channel to check on (the connection is going): this round fails, the next one checks again.
+        const error = asError(err);
+        return events.map(() => error);
+      }
+      if (why !== undefined) {
+        const missing = new Error(`exchange "${target.exchange}" does not exist on broker "${this.#broker}": declare it, or correct the target (RabbitMQ: ${why})`);
+        return events.map(() => missing);
+      }
+    }
+    return this.#publish(target, events);
+  }
+
+  /** Whether `exchange` exists now: undefined if so (it is no longer missing), else RabbitMQ's answer. */
+  #recheck(exchange: string): Promise<string | undefined> {
+    let check = this.#rechecks.get(exchange);
+    if (check === undefined) {
+      check = missingReason(this.#model, exchange).then((why) => {
+        if (why === undefined) this.#missing.delete(exchange);
+        return why;
+      }).finally(() => this.#rechecks.delete(exchange));
+      this.#rechecks.set(exchange, check);
+    }
+    return check;
+  }
+
+  #publish(target: ExchangeTarget, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]> {
     const now = Date.now();
     const confirms = events.map((event) => new Promise<Error | undefined>((resolve) => {
       const { routingKey, content, options } = toAmqpPublication(event, target.routingKey, now);
@@ -108,12 +150,37 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   }
 }
 
-async function checkExchanges(channel: ConfirmChannel, config: AmqpSourceConfig, targets: readonly ExchangeTarget[]): Promise<void> {
+/** Declares the source's own exchange; answers the targets' other exchanges that do not exist. */
+async function checkExchanges(model: ChannelModel, channel: ConfirmChannel, config: AmqpSourceConfig, targets: readonly ExchangeTarget[]): Promise<Set<string>> {
+  const missing = new Set<string>();
   for (const exchange of new Set(targets.map((t) => t.exchange))) {
     if (exchange === '' || exchange.startsWith('amq.')) continue;
-    if (config.exchange?.name === exchange) await channel.assertExchange(exchange, config.exchange.type, { durable: config.exchange.durable });
-    else await channel.checkExchange(exchange);
+    if (config.exchange?.name === exchange) {
+      await channel.assertExchange(exchange, config.exchange.type, { durable: config.exchange.durable });
+      continue;
+    }
+    if ((await missingReason(model, exchange)) !== undefined) missing.add(exchange);
   }
+  return missing;
+}
+
+/**
+ * A passive declare of `exchange` on a channel of its own: undefined when it
+ * exists, else RabbitMQ's answer (404 NOT_FOUND closes that channel, never
+ * the confirm channel). Any other failure (the connection lost) is thrown.
+ */
+async function missingReason(model: ChannelModel, exchange: string): Promise<string | undefined> {
+  const probe: Channel = await model.createChannel();
+  // The broker's channel.close arrives as an 'error' event: answered below, not a crash.
+  probe.on('error', () => undefined);
+  try {
+    await probe.checkExchange(exchange);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 404) return asError(err).message;
+    throw err;
+  }
+  await probe.close().catch(() => undefined);
+  return undefined;
 }
 
 function asError(err: unknown): Error {
