@@ -1,7 +1,8 @@
-// Which version of a plugin to install: the highest one the operator's range
-// (or dist-tag) allows whose `plexus.apiVersion` accepts this host. npm would
-// take the highest in range and fail later; a plugin host must skip versions
-// written for another host API, and say which ones it saw when none fits.
+// Which version of a plugin to install: the one the operator's range (or
+// dist-tag) allows whose `plexus.apiVersion` accepts this host, the latest
+// tag's first, then the highest, as npm picks. npm would take it and fail
+// later; a plugin host must skip versions written for another host API, and
+// say which ones it saw when none fits.
 import semver from 'semver';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { isApiCompatible } from '@plexus/plugin-sdk/runtime';
@@ -29,7 +30,10 @@ export function candidateVersions(packument: Packument, selector: VersionSelecto
   if (matching.length === 0) {
     throw new PlexusError('PLEXUS_NOT_FOUND', `no version of ${packument.name} matches "${selector.range}" (published: ${Object.keys(versions).join(', ') || 'none'})`);
   }
-  return matching;
+  // npm's choice (npm-pick-manifest): the latest tag's version when the range allows it, then
+  // the highest. A version above it was published under another tag (next, beta) for those who ask.
+  const tagged = matching.findIndex((m) => m.version === latest);
+  return tagged > 0 ? [matching[tagged] as PackumentVersion, ...matching.slice(0, tagged), ...matching.slice(tagged + 1)] : matching;
 }
 
 /** True when some candidate lacks its `plexus` object: the registry sent a plain abbreviated packument. */
