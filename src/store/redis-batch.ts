@@ -18,7 +18,7 @@ export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Set
   // Kept for the created records: the engine hands these texts to the sandbox instead of serializing again.
   const eventJsons: string[] = [];
   // Replay claims are keys of their own, passed after the script's fixed keys (KEYS[13]...).
-  const claimKeys: string[] = [];
+  const claimKeys: (string | Buffer)[] = [];
   for (const { event, acceptedAt, deliveries, claim } of inputs) {
     const key = event.idempotencykey;
     const dedup = typeof key === 'string' && dedupWindowMs > 0;

@@ -7,7 +7,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { isPlexusErrorCode, PlexusError } from '@plexus/plugin-sdk';
 
-export type Arg = string | number;
+/** A Buffer is sent as its bytes: keys that are not well-formed text (redis-keys.ts). */
+export type Arg = string | number | Buffer;
 
 export function command(redis: Redis, name: string, args: Arg[]): Promise<unknown> {
   return redis.call(name, args);
@@ -77,9 +78,10 @@ export class LuaScript {
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: Arg[]): Promise<unknown> {
+  async run(redis: Redis, keys: (string | Buffer)[], args: Arg[]): Promise<unknown> {
     // The call's key sits beside the script's first key (the store's prefix).
-    if (this.#once) keys = [...keys, `${keys[0] ?? ''}:once:${randomUUID()}`];
+    // A first key held as bytes reads back as text with U+FFFD in places: still under the prefix, and the UUID makes it the call's own.
+    if (this.#once) keys = [...keys, `${keys[0]?.toString() ?? ''}:once:${randomUUID()}`];
     try {
       return await command(redis, 'EVALSHA', [this.sha, keys.length, ...keys, ...args]);
     } catch (err) {

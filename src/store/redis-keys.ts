@@ -48,8 +48,8 @@ export function redisKeys(prefix: string): RedisKeys {
 }
 
 // Namespace and key are length-prefixed so ("a:b", "c") and ("a", "b:c") stay apart.
-export function kvKey(keys: RedisKeys, namespace: string, key: string): string {
-  return `${keys.prefix}kv:${namespace.length}:${namespace}:${key}`;
+export function kvKey(keys: RedisKeys, namespace: string, key: string): string | Buffer {
+  return keyEnding(`${keys.prefix}kv:${namespace.length}:${namespace}:`, key);
 }
 
 /** A host's lease: present while the host lives (it renews it), gone when it stopped. */
@@ -57,8 +57,22 @@ export function hostLeaseKey(keys: RedisKeys, host: string): string {
   return `${keys.prefix}hosts:${host}`;
 }
 
-export function seenKey(keys: RedisKeys, key: string): string {
-  return `${keys.prefix}seen:${key}`;
+export function seenKey(keys: RedisKeys, key: string): string | Buffer {
+  return keyEnding(`${keys.prefix}seen:`, key);
+}
+
+// Keys that plugins (kv) and senders (webhook delivery ids) choose are any
+// JavaScript string, and JSON.parse makes a lone surrogate of "\ud800".
+// ioredis writes a string as UTF-8, with U+FFFD in its place, so "a\ud800",
+// "a\udbff" and "a\ufffd" would be one Redis key. Such a key ends instead in
+// a 0xFF byte, which no UTF-8 text contains, then its UTF-16 code units: no
+// well-formed key (stored as it always was) can equal it, and no two such
+// keys are equal. The SQLite store keeps them apart the same way (sqlite-sender-keys.ts).
+const NOT_UTF8 = Buffer.from([0xff]);
+
+function keyEnding(head: string, key: string): string | Buffer {
+  if (key.isWellFormed()) return head + key;
+  return Buffer.concat([Buffer.from(head), NOT_UTF8, Buffer.from(key, 'utf16le')]);
 }
 
 /** A SCAN MATCH pattern for every key under the prefix (glob characters in the prefix escaped). */

@@ -7,7 +7,7 @@ import { PlexusError } from '@plexus/plugin-sdk';
 import type {
   AcceptInput, AcceptResult, DeliveryRecord, DlqEntry, DlqFilter, JournalEntry, JournalQuery, RetentionPolicy, Settlement, Store,
 } from './store.ts';
-import { command, pairs, strings } from './redis-commands.ts';
+import { command, pairs } from './redis-commands.ts';
 import { prefixPattern, redisKeys, type RedisKeys } from './redis-keys.ts';
 import { writeBatch } from './redis-batch.ts';
 import { adopt, allDeliveries, dropLease, LEASE_MS, records, renewLease } from './redis-adopt.ts';
@@ -169,10 +169,11 @@ export class RedisStore implements Store {
     let deleted = 0;
     let cursor = '0';
     do {
-      const reply = await command(this.#redis, 'SCAN', [cursor, 'MATCH', prefixPattern(this.#keys), 'COUNT', CHUNK]);
-      if (!Array.isArray(reply)) throw new TypeError('store: unexpected SCAN reply');
+      // As bytes: a key that is not UTF-8 text (redis-keys.ts) read as a string would name another key.
+      const reply = await this.#redis.callBuffer('SCAN', [cursor, 'MATCH', prefixPattern(this.#keys), 'COUNT', CHUNK]);
+      if (!Array.isArray(reply) || !Array.isArray(reply[1]) || !reply[1].every((key) => Buffer.isBuffer(key))) throw new TypeError('store: unexpected SCAN reply');
       cursor = String(reply[0]);
-      const found = strings(reply[1]);
+      const found = reply[1] as Buffer[];
       if (found.length > 0) deleted += Number(await command(this.#redis, 'UNLINK', found));
     } while (cursor !== '0');
     return deleted;

@@ -16,14 +16,15 @@
 // (PRAGMA data_version, read at the start of each transaction that uses it,
 // with the write lock held); otherwise it is reloaded from the table.
 // Changes made in a transaction that does not commit are undone.
-// Keys are taken as the text the file holds (sqlite-sender-keys.ts): the set
-// is loaded from that text, so it must hash the same, or a key with a lone
-// surrogate would be missed after a restart and two of them would collide
-// only in the table.
+// A key is stored as storedKey makes it (sqlite-sender-keys.ts: a key with a
+// lone surrogate as a blob of its UTF-16 code units), so ids that differ only
+// in lone surrogates are two keys, as on Redis. The set hashes the key itself
+// and is loaded from what each row holds read back as the key, so it hashes
+// the same after a restart.
 import type { Statements } from './sqlite-statements.ts';
 import { ExpiringHashSet } from './expiring-hash-set.ts';
-import { int, text } from './sqlite-rows.ts';
-import { heldText } from './sqlite-sender-keys.ts';
+import { int } from './sqlite-rows.ts';
+import { keyFrom, storedKey } from './sqlite-sender-keys.ts';
 
 const INSERT = 'INSERT INTO seen_log (expires_at, key) VALUES (?, ?)';
 const CONFIRM = 'SELECT 1 AS hit FROM seen_log WHERE expires_at = ? AND key = ?';
@@ -89,23 +90,23 @@ export class SeenKeys {
    * beyond `now`; otherwise records it until now + ttlMs and answers false.
    * A repeat does not extend the first record.
    */
-  record(given: string, ttlMs: number, now: number): boolean {
-    const key = heldText(given);
+  record(key: string, ttlMs: number, now: number): boolean {
+    const stored = storedKey(key);
     this.#sync();
-    if (this.#liveExpiries(key, now).length > 0) return true;
+    if (this.#liveExpiries(key, stored, now).length > 0) return true;
     const expiresAt = now + ttlMs;
-    this.#statements.run(INSERT, expiresAt, key);
+    this.#statements.run(INSERT, expiresAt, stored);
     this.#set.add(key, expiresAt);
     this.#changes.push({ added: true, key, expiresAt });
     return false;
   }
 
   /** Call inside a transaction. Drops every record of `key`, expired or not. */
-  forget(given: string): void {
-    const key = heldText(given);
+  forget(key: string): void {
+    const stored = storedKey(key);
     this.#sync();
-    for (const expiresAt of this.#liveExpiries(key, 0)) {
-      this.#statements.run(DELETE, expiresAt, key);
+    for (const expiresAt of this.#liveExpiries(key, stored, 0)) {
+      this.#statements.run(DELETE, expiresAt, stored);
       this.#set.remove(key, expiresAt);
       this.#changes.push({ added: false, key, expiresAt });
     }
@@ -121,17 +122,17 @@ export class SeenKeys {
     this.#set.dropExpired(now);
   }
 
-  /** The expiries after `now` of rows holding exactly `key`: those of its hash, confirmed. */
-  #liveExpiries(key: string, now: number): number[] {
+  /** The expiries after `now` of rows holding exactly `key` (as `stored`): those of its hash, confirmed. */
+  #liveExpiries(key: string, stored: string | Uint8Array, now: number): number[] {
     const candidates = this.#set.live(key, now);
     if (candidates.length === 0) return candidates;
     const confirm = this.#statements.sql(CONFIRM);
-    return candidates.filter((expiresAt) => confirm.get(expiresAt, key) !== undefined);
+    return candidates.filter((expiresAt) => confirm.get(expiresAt, stored) !== undefined);
   }
 
   /** Every row, expired ones too: prune decides when a record goes, as it does for the row. */
   #reload(): void {
     this.#set.clear();
-    for (const row of this.#statements.sql(ALL).iterate()) this.#set.add(text(row, 'key'), int(row, 'expires_at'));
+    for (const row of this.#statements.sql(ALL).iterate()) this.#set.add(keyFrom(row.key, 'key'), int(row, 'expires_at'));
   }
 }

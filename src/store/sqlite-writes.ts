@@ -12,7 +12,7 @@ import type { Batch, Location, PendingIndex } from './sqlite-pending-index.ts';
 import { int, text } from './sqlite-rows.ts';
 import { checkTtl, deliveryConflict } from './store-args.ts';
 import type { SeenKeys } from './sqlite-seen.ts';
-import { dedupKey } from './sqlite-sender-keys.ts';
+import { storedKey } from './sqlite-sender-keys.ts';
 
 /** What the write paths share: statements, the index of pending deliveries and the replay keys. */
 export interface Writer {
@@ -57,7 +57,7 @@ export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedu
   const claimDedup = statements.sql(CLAIM_DEDUP);
   inputs.forEach(({ event, acceptedAt, deliveries }, i) => {
     const seq = firstSeq + i;
-    const key = typeof event.idempotencykey === 'string' ? dedupKey(event.idempotencykey) : undefined;
+    const key = typeof event.idempotencykey === 'string' ? storedKey(event.idempotencykey) : undefined;
     const dedup = key !== undefined && dedupWindowMs > 0;
     let routing: EventRouting | undefined;
     for (let j = 0; j < deliveries.length; j++) {
