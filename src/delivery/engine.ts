@@ -366,8 +366,14 @@ export class DeliveryEngine {
       if (settled.unhealthy) lane.breaker.onFailure(permit, now);
       else lane.breaker.onSuccess(permit, now);
       return settled;
+    } catch (err) {
+      // A batch that ended with no outcome (the sandbox unavailable) must still
+      // answer its permit: a half-open circuit admits no other trial until its
+      // trial reports, so the lane would wait forever.
+      lane.breaker.onFailure(permit, this.now());
+      throw err;
     } finally {
-      lane.inFlight--;
+      lane.batchEnded();
       this.inFlightBatches--;
       this.retiring.finished(key);
     }

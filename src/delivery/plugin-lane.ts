@@ -59,6 +59,9 @@ export interface QueuedDelivery {
   tracker?: SettleTracker | undefined;
 }
 
+/** How long a lane waiting for a circuit trial's outcome waits at most, if no batch of its own ends first (a cool-down shorter than this would poll). */
+const TRIAL_BACKSTOP_MS = 1000;
+
 export interface TakenBatch {
   batch: QueuedDelivery[];
   expired: QueuedDelivery[];
@@ -78,6 +81,8 @@ export class PluginLane {
   breaker: CircuitBreaker;
   private bucket: TokenBucket | undefined;
   private pausedUntil = 0;
+  /** The pause waits for the end of a half-open circuit's trial batch rather than for its time. */
+  private awaitingTrial = false;
   private readonly linger = freshLingerState();
   /** The text of what waits in `ready` (textSize each): a batch is full at MAX_TEXT_CHARS too. */
   private readyChars = 0;
@@ -159,24 +164,28 @@ export class PluginLane {
     let chars = 0;
     while (batch.length < this.plugin.batchSize) {
       // The batch travels as one JSON text: it stops short of MAX_TEXT_CHARS (store/text-budget.ts), unless one event alone is more.
-      const size = textSize(this.ready.peek());
-      if (batch.length > 0 && chars + size > MAX_TEXT_CHARS) break;
-      const next = this.pop();
+      const next = this.ready.peek();
       if (!next) break;
+      const size = textSize(next);
+      if (batch.length > 0 && chars + size > MAX_TEXT_CHARS) break;
       const routing = routingOf(next.record);
       if (isExpired(routing, now)) {
+        this.pop();
         expired.push(next);
         continue;
       }
       if (this.bucket) {
         const taken = this.bucket.tryTake(priorityCost(routing.priority), now);
         if (!taken.ok) {
-          this.push(next);
+          // It stays at the head, where the pause is sized for its cost: pushed
+          // back as a newcomer it lost its aging, and cheaper (higher priority)
+          // deliveries took the refilled tokens every time it came round again.
           this.pausedUntil = now + taken.retryAfterMs;
           rateLimited = true;
           break;
         }
       }
+      this.pop();
       batch.push(next);
       chars += size + 1;
     }
@@ -185,12 +194,24 @@ export class PluginLane {
     if (!permit.ok) {
       // The circuit is open: nothing is failed, everything waits for the cool-down.
       for (const d of batch) this.push(d);
-      this.pausedUntil = now + permit.retryAfterMs;
+      // Half-open: a trial batch of this lane runs, and its end decides (batchEnded
+      // lifts the pause). Timed for a cool-down, the pause outlived a successful
+      // trial by up to that long; with a cool-down of 0 it polled every millisecond.
+      this.awaitingTrial = permit.state === 'half-open';
+      this.pausedUntil = now + (this.awaitingTrial ? Math.max(permit.retryAfterMs, TRIAL_BACKSTOP_MS) : permit.retryAfterMs);
       return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
     }
     this.inFlight++;
     this.linger.lastDispatchAt = now;
     return { batch, expired, permit, rateLimited };
+  }
+
+  /** A batch of this lane is over, whatever its outcome: a circuit trial it may have been ends a pause that waited for it. */
+  batchEnded(): void {
+    this.inFlight--;
+    if (!this.awaitingTrial) return;
+    this.awaitingTrial = false;
+    this.pausedUntil = 0;
   }
 
   /**
