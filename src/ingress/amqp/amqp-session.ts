@@ -49,6 +49,15 @@ export class AmqpSession implements IngressSession {
   #silent = false;
   /** A channel of its own for checkQueue: a failed check (a deleted queue) closes it, never the consumers' channel. */
   #probe: Channel | undefined;
+  /**
+   * Every consumer is in place. Deliveries that arrive before (the first
+   * queue's consumer starts while the next is still asked for) wait: if
+   * opening fails after all (a queue in exclusive use by another consumer),
+   * they are never taken, and RabbitMQ requeues them with the connection.
+   * Taken, they ran at every failed attempt: the acks went to a closed
+   * channel, so a message without a stable id ran again each time.
+   */
+  #opened = false;
 
   static async open(options: AmqpSessionOptions): Promise<AmqpSession> {
     const { config } = options;
@@ -65,6 +74,8 @@ export class AmqpSession implements IngressSession {
         void closeAmqpConnection(model);
       });
       await session.#consume();
+      session.#opened = true;
+      session.#scheduleFlush();
       return session;
     } catch (err) {
       await closeAmqpConnection(model);
@@ -159,7 +170,11 @@ export class AmqpSession implements IngressSession {
       refuse: () => void this.#acks.nack(message, false),
       release: () => void this.#acks.nack(message, true),
     });
-    if (this.#flushScheduled) return;
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || !this.#opened || this.#batch.length === 0) return;
     this.#flushScheduled = true;
     // Everything that arrived with this socket read goes in one batch.
     setImmediate(() => {
