@@ -121,7 +121,11 @@ export class RedisStreamConsumer {
     const { key, group, batchSize, maxInFlight } = this.#config;
     let after = '0';
     while (run.active) {
-      const entries = parseEntries(await run.reader.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'STREAMS', key, after]));
+      // On the command connection, where the XACKs go: Redis answers one connection in the order it
+      // ran its commands, so an entry of the last session that settles meanwhile is either still in
+      // #toAck when this reply is read (skipped) or was acknowledged before the read (not in it).
+      // On the reader, the XACK's answer could overtake this reply and the entry be taken twice.
+      const entries = parseEntries(await run.commands.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'STREAMS', key, after]));
       if (entries.length === 0) return;
       after = (entries[entries.length - 1] as StreamEntry).id;
       const fresh = await this.#exact(this.#fresh(entries), run);
