@@ -5,6 +5,19 @@
 // with confirms outstanding, or no confirm within the timeout fails the
 // event, and the delivery engine retries it with backoff.
 //
+// A round that gets no answer at all within the timeout (no ack, no nack,
+// no return, nor anything else from the broker since it began) ends the
+// session: its socket is dropped and BrokerConnection opens a new
+// connection, through which the retries go. A flow a firewall dropped or a
+// proxy that stopped forwarding leaves the socket open and silent; with
+// heartbeats off (heartbeatSec: 0) amqplib never notices (with them on, only
+// after two intervals), and every round would wait out the timeout again,
+// nothing published, while a new connection would work at once. A round
+// some of whose confirms came back is only slow, and a connection RabbitMQ
+// blocked (below) is unread on purpose: neither is replaced. The check of a
+// missing exchange (below) is bounded by the same timeout, for the same
+// reason.
+//
 // Egress has its own connection, not the ingress's: RabbitMQ throttles a
 // publishing connection under a resource alarm, and that must not stall
 // consumption (or the other way round).
@@ -36,6 +49,7 @@ import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpSourceConfig } from '../ingress/broker-config.ts';
 import { closeAmqpConnection, openAmqpConnection } from '../ingress/amqp/amqp-connection.ts';
+import { settledWithin } from '../ingress/broker-reconnect-delay.ts';
 import type { ExchangeTarget } from './egress-config.ts';
 import { toAmqpPublication } from './egress-message.ts';
 import { withinConfirmTimeout, type PublishSession } from './publish-session.ts';
@@ -57,11 +71,15 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
         void closeAmqpConnection(model);
       });
       const missing = await checkExchanges(model, channel, config, targets);
-      const session = new AmqpPublishSession(config.name, model, channel, lost, returned, missing);
+      const session = new AmqpPublishSession(config.name, model, channel, lost, markLost, returned, missing);
+      // Returns come only after publishes, so after this point.
+      channel.on('return', () => session.#heard++);
       model.on('blocked', (reason: unknown) => {
+        session.#heard++;
         session.#blocked = typeof reason === 'string' && reason !== '' ? reason : 'resource alarm';
       });
       model.on('unblocked', () => {
+        session.#heard++;
         session.#blocked = undefined;
       });
       return session;
@@ -72,7 +90,14 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   }
 
   readonly #broker: string;
+  readonly #markLost: (cause: Error | undefined) => void;
   readonly #returned: ReturnedMessages;
+  /**
+   * What the broker has sent this session so far (confirms, returns,
+   * connection.blocked / unblocked): a round that times out with this
+   * unchanged since it began heard nothing at all, its own confirms included.
+   */
+  #heard = 0;
   /** RabbitMQ's reason while it blocks the connection (connection.blocked), else undefined. */
   #blocked: string | undefined;
   /** Exchanges found missing; checked again at each round that needs one. */
@@ -80,11 +105,12 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   /** A check of a missing exchange under way: rounds of several targets share it. */
   readonly #rechecks = new Map<string, Promise<string | undefined>>();
 
-  private constructor(broker: string, model: ChannelModel, channel: ConfirmChannel, lost: Promise<Error | undefined>, returned: ReturnedMessages, missing: Set<string>) {
+  private constructor(broker: string, model: ChannelModel, channel: ConfirmChannel, lost: Promise<Error | undefined>, markLost: (cause: Error | undefined) => void, returned: ReturnedMessages, missing: Set<string>) {
     this.#broker = broker;
     this.#model = model;
     this.#channel = channel;
     this.lost = lost;
+    this.#markLost = markLost;
     this.#returned = returned;
     this.#missing = missing;
   }
@@ -97,7 +123,7 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
     if (this.#missing.has(target.exchange)) {
       let why: string | undefined;
       try {
-        why = await this.#recheck(target.exchange);
+        why = await this.#recheckWithin(target.exchange, target.confirmTimeoutMs);
       } catch (err) {
         // Not even a channel to check on (the connection is going): this round fails, the next one checks again.
         const error = asError(err);
@@ -109,6 +135,15 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
       }
     }
     return this.#publish(target, events);
+  }
+
+  /** #recheck, bounded: a check with no answer within `ms` fails the round (and may end a silent session). */
+  async #recheckWithin(exchange: string, ms: number): Promise<string | undefined> {
+    const heard = this.#heard;
+    const answer = await settledWithin(this.#recheck(exchange), ms);
+    if (answer !== undefined) return answer.value;
+    if (this.#heard === heard) this.#endSilent(ms);
+    throw new Error(`RabbitMQ did not answer the check of exchange "${exchange}" within ${ms} ms`);
   }
 
   /** Whether `exchange` exists now: undefined if so (it is no longer missing), else RabbitMQ's answer. */
@@ -126,6 +161,7 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
 
   #publish(target: ExchangeTarget, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]> {
     const now = Date.now();
+    const heard = this.#heard;
     const confirms = events.map((event) => new Promise<Error | undefined>((resolve) => {
       const { routingKey, content, options } = toAmqpPublication(event, target.routingKey, now);
       try {
@@ -133,6 +169,7 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
         // A returned message is acked too: its return came first and is taken here.
         const key = returnKey(target.exchange, routingKey, event.id);
         this.#channel.publish(target.exchange, routingKey, content, { ...options, mandatory: true }, (err: unknown) => {
+          this.#heard++;
           if (err !== null && err !== undefined) resolve(asError(err));
           else if (this.#returned.take(key)) resolve(new Error(`RabbitMQ returned the message: no queue is bound to exchange "${target.exchange}" for routing key "${routingKey}"`));
           else resolve(undefined);
@@ -142,7 +179,27 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
         resolve(asError(err));
       }
     }));
-    return withinConfirmTimeout(Promise.all(confirms), events.length, target.confirmTimeoutMs);
+    let answered = false;
+    const results = Promise.all(confirms).finally(() => {
+      answered = true;
+    });
+    return withinConfirmTimeout(results, events.length, target.confirmTimeoutMs).then((outcome) => {
+      if (!answered && this.#heard === heard) this.#endSilent(target.confirmTimeoutMs);
+      return outcome;
+    });
+  }
+
+  /**
+   * Ends a session whose broker said nothing for a whole round: `lost`
+   * settles, so BrokerConnection opens a new connection, and the socket is
+   * dropped at once (a close handshake would only wait for an answer that
+   * is not coming). Not while RabbitMQ blocks the connection: a blocked
+   * connection is unread on purpose, and a new one would be blocked too.
+   */
+  #endSilent(ms: number): void {
+    if (this.#blocked !== undefined) return;
+    this.#markLost(new Error(`RabbitMQ answered nothing within ${ms} ms (no confirm, no return, no reply): the connection is silent; opening a new one`));
+    void closeAmqpConnection(this.#model, 0);
   }
 
   async close(): Promise<void> {
