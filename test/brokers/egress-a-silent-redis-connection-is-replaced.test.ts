@@ -7,53 +7,23 @@
 // got no reply at all ends the session: the connection is replaced and the
 // events are published through the new one.
 //
-// The proxy here silences only the connections open at that moment; new ones
-// pass, as after a dropped NAT entry.
+// The proxy (silencing-tcp-proxy.ts) silences only the connections open at
+// that moment; new ones pass, as after a dropped NAT entry.
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { requireService } from '../helpers/services.ts';
 import { BrokerHost, uniqueName, waitFor } from './broker-fixture.ts';
 import { emitterState, sample, trigger } from './egress-fixture.ts';
 import { rawRedis } from './redis-helpers.ts';
+import { SilencingTcpProxy } from './silencing-tcp-proxy.ts';
 
 const COUNT = 5;
-
-/** Forwards to Redis; silence() drops every byte, both ways, of the connections open now, and keeps them open. */
-async function silencingProxy(): Promise<{ port: number; silence(): void; close(): Promise<void> }> {
-  const open = new Set<Socket>();
-  const silent = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect({ port: 6379, host: '127.0.0.1' });
-    open.add(client);
-    for (const s of [client, upstream]) s.on('error', () => undefined);
-    client.on('data', (chunk: Buffer) => void (silent.has(client) || upstream.write(chunk)));
-    upstream.on('data', (chunk: Buffer) => void (silent.has(client) || client.write(chunk)));
-    client.on('close', () => {
-      upstream.destroy();
-      open.delete(client);
-    });
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    silence: () => {
-      for (const s of open) silent.add(s);
-    },
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of open) s.destroy();
-      await closed;
-    },
-  };
-}
 
 test('a Redis egress connection that answers nothing is replaced, and the events are published through the new one', { timeout: 90_000 }, async (t) => {
   if (!(await requireService(t, 'redis'))) return;
   const stream = uniqueName('egress-silent');
   const redis = await rawRedis();
-  const proxy = await silencingProxy();
+  const proxy = await SilencingTcpProxy.listen(6379);
   const broker = await BrokerHost.start({
     brokers: { redis: { out: { url: `redis://127.0.0.1:${proxy.port}`, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } } } },
     egress: [{ name: 'silent', match: 'orders.#', broker: 'out', stream, confirmTimeoutMs: '2s', retry: { initialDelayMs: 50, maxDelayMs: 200 } }],
