@@ -18,7 +18,7 @@ const RETRY_AFTER_MS = 5000;
 export class Admission {
   private waiters: (() => void)[] = [];
 
-  /** Resolves at the next wakeAll(), or at `giveUpAt` (epoch ms) if that comes first. */
+  /** Resolves at the next wakeAll(), or at `giveUpAt` (performance.now() ms) if that comes first. */
   sleep(giveUpAt: number): Promise<void> {
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -28,7 +28,7 @@ export class Admission {
       };
       this.waiters.push(wake);
       // A timer only for callers that bound their wait, and only while they wait.
-      if (giveUpAt !== Infinity) timer = setTimeout(wake, Math.max(0, giveUpAt - Date.now()));
+      if (giveUpAt !== Infinity) timer = setTimeout(wake, Math.max(0, giveUpAt - performance.now()));
     });
   }
 

@@ -55,6 +55,10 @@ export class CircuitBreaker {
 
   /** The state at `now` (an elapsed cool-down turns open into half-open here). */
   stateAt(now: number): CircuitState {
+    // A clock that stepped back (a caller on the wall clock, src/ingress): no time has passed since
+    // the circuit opened, rather than the cool-down stretched by the step. The engine passes a
+    // monotonic clock and never gets here.
+    if (this.#state === 'open' && now < this.#openedAt) this.#openedAt = now;
     if (this.#state === 'open' && now - this.#openedAt >= this.#coolDownMs) this.#moveTo('half-open', now);
     return this.#state;
   }

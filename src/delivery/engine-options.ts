@@ -30,7 +30,17 @@ export interface EngineOptions {
   hostId?: string;
   /** Deliveries held in memory before accept() starts waiting (backpressure to ingress). */
   maxQueued: number;
+  /** The wall clock (epoch ms): for times stored or compared with stored ones (acceptedAt, retry times, expiry). Default Date.now. */
   now?: () => number;
+  /**
+   * A clock that never goes backwards (ms; only differences count), for the
+   * waits that live in memory only: a partial batch's linger, the rate
+   * limit's refill and pause, the circuit's cool-down. On the wall clock a
+   * step back (NTP, a VM resumed) stretched each by the step: an hour's step
+   * held a lingering batch an hour. Default performance.now; with `now`
+   * injected and this not, `now` (tests that drive time through `now` alone).
+   */
+  monotonic?: () => number;
   random?: () => number;
   hooks?: Partial<EngineHooks>;
 }

@@ -27,7 +27,10 @@ export class DeliveryEngine {
   private readonly store: Store;
   private readonly sandbox: SandboxPool;
   private readonly options: EngineOptions;
+  /** The wall clock: stored times and those compared with them (acceptedAt, availableAt, expiry). */
   private readonly now: () => number;
+  /** The clock of in-memory waits (lanes: linger, rate limit, circuit, pauses; the wake timer): never steps back. */
+  private readonly monotonic: () => number;
   private readonly lanes = new Map<string, PluginLane>();
   private readonly retries: RetryTimer<QueuedDelivery>;
   /** The one writer: accepts and settlements that arrive together share a transaction. */
@@ -56,6 +59,7 @@ export class DeliveryEngine {
     this.store = options.store;
     this.sandbox = options.sandbox;
     this.now = options.now ?? Date.now;
+    this.monotonic = options.monotonic ?? options.now ?? (() => performance.now());
     this.ids = new DeliveryIds(options.hostId ?? options.store.host);
     this.retries = new RetryTimer((due) => this.enqueue(due), this.now);
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
@@ -66,7 +70,7 @@ export class DeliveryEngine {
 
   /** Swaps the active plugins atomically. In-flight batches finish on the version they started with. */
   setPlugins(plugins: readonly ActivePlugin[]): void {
-    const now = this.now();
+    const now = this.monotonic();
     const active = new Set(plugins.map((p) => p.name));
     for (const plugin of plugins) {
       const lane = this.lanes.get(plugin.name);
@@ -132,8 +136,9 @@ export class DeliveryEngine {
     const { maxQueued } = this.options;
     let giveUpAt: number | undefined;
     while (this.admissionLoad() + this.reserved >= maxQueued && !this.stopping) {
-      giveUpAt ??= maxWaitMs === undefined ? Infinity : Date.now() + maxWaitMs;
-      if (Date.now() >= giveUpAt) throw this.admission.refusal(maxQueued);
+      // Real time that never steps back (admission.ts): a wall clock's step would stretch the bound.
+      giveUpAt ??= maxWaitMs === undefined ? Infinity : performance.now() + maxWaitMs;
+      if (performance.now() >= giveUpAt) throw this.admission.refusal(maxQueued);
       await this.admission.sleep(giveUpAt);
     }
     this.reserved += events.length;
@@ -181,7 +186,7 @@ export class DeliveryEngine {
 
   /** Per-plugin view for metrics: what waits, what runs, and the circuit. */
   laneStates(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open' }[] {
-    const now = this.now();
+    const now = this.monotonic();
     return [...this.lanes.values()].map((lane) => ({ plugin: lane.plugin.name, version: lane.plugin.spec.version, queued: lane.queued, inFlight: lane.inFlight, circuit: lane.breaker.stateAt(now) }));
   }
 
@@ -203,8 +208,8 @@ export class DeliveryEngine {
     this.retries.stop();
     clearTimeout(this.wakeTimer);
     this.admission.wakeAll();
-    const deadline = this.now() + timeoutMs;
-    while ((this.inFlightBatches > 0 || this.pendingCommits > 0) && this.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const deadline = this.monotonic() + timeoutMs;
+    while ((this.inFlightBatches > 0 || this.pendingCommits > 0) && this.monotonic() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Deliveries waiting in enabled lanes (a disabled plugin's are parked, not counted). */
@@ -239,6 +244,7 @@ export class DeliveryEngine {
 
   private enqueue(deliveries: QueuedDelivery[]): void {
     const now = this.now();
+    const clock = this.monotonic();
     let lane: PluginLane | undefined;
     for (const d of deliveries) {
       // Deliveries arrive in runs for one plugin: look the lane up when the plugin changes.
@@ -258,7 +264,7 @@ export class DeliveryEngine {
         this.retries.schedule(d, d.record.availableAt);
         continue;
       }
-      lane.enqueue(d, now);
+      lane.enqueue(d, clock);
     }
     this.schedulePump();
   }
@@ -274,10 +280,12 @@ export class DeliveryEngine {
 
   private pump(): void {
     const now = this.now();
+    // Lanes time their waits on this; wakeAt is in it too.
+    const clock = this.monotonic();
     let wakeAt = Infinity;
     for (const lane of this.lanes.values()) {
       for (;;) {
-        const taken = lane.take(now);
+        const taken = lane.take(clock, now);
         if (taken.expired.length > 0) this.expire(lane, taken.expired);
         if (taken.rateLimited) this.options.hooks?.rateLimited?.(lane.plugin);
         if (taken.wakeAt !== undefined) wakeAt = Math.min(wakeAt, taken.wakeAt);
@@ -288,7 +296,7 @@ export class DeliveryEngine {
     this.releaseWaiters();
     if (wakeAt !== Infinity) {
       clearTimeout(this.wakeTimer);
-      this.wakeTimer = setTimeout(() => this.schedulePump(), Math.max(1, wakeAt - now));
+      this.wakeTimer = setTimeout(() => this.schedulePump(), Math.max(1, wakeAt - clock));
       this.wakeTimer.unref();
     }
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -363,14 +371,14 @@ export class DeliveryEngine {
         plugin, now, started, random: this.options.random ?? Math.random, hooks: this.options.hooks,
         route: (event, at) => this.route(event, at, this.emittedRoutes),
       });
-      if (settled.unhealthy) lane.breaker.onFailure(permit, now);
-      else lane.breaker.onSuccess(permit, now);
+      if (settled.unhealthy) lane.breaker.onFailure(permit, this.monotonic());
+      else lane.breaker.onSuccess(permit, this.monotonic());
       return settled;
     } catch (err) {
       // A batch that ended with no outcome (the sandbox unavailable) must still
       // answer its permit: a half-open circuit admits no other trial until its
       // trial reports, so the lane would wait forever.
-      lane.breaker.onFailure(permit, this.now());
+      lane.breaker.onFailure(permit, this.monotonic());
       throw err;
     } finally {
       lane.batchEnded();

@@ -18,7 +18,7 @@
 // - once the stream pauses (nothing new for QUIET_MS) the batch goes.
 // A full batch never waits (PluginLane.take checks that first).
 
-/** What a lane remembers of its recent traffic, in the engine's clock (ms). */
+/** What a lane remembers of its recent traffic, on the engine's monotonic clock (ms; a wall clock's step back would stretch the hold). */
 export interface LingerState {
   /** When the lane last dispatched a batch; -Infinity before the first. */
   lastDispatchAt: number;

@@ -143,8 +143,14 @@ export class PluginLane {
     return this.ready.size >= this.plugin.batchSize || this.readyChars >= MAX_TEXT_CHARS;
   }
 
-  /** Takes the next batch this lane may run now, honouring every limit. */
-  take(now: number): TakenBatch {
+  /**
+   * Takes the next batch this lane may run now, honouring every limit.
+   * `now` is the lane's clock, one that never steps back (the engine's
+   * monotonic clock): every time the lane keeps (linger, rate limit, circuit,
+   * pausedUntil, wakeAt) is on it. `wallNow` is the wall clock, for the
+   * events' expiry times only (default `now`, for a lane driven by one clock).
+   */
+  take(now: number, wallNow: number = now): TakenBatch {
     const empty: TakenBatch = { batch: [], expired: [], permit: undefined };
     if (!this.enabled || this.inFlight >= this.plugin.concurrency || this.ready.size === 0) return empty;
     // At most one partial batch in flight: while it runs, newcomers gather into
@@ -169,7 +175,7 @@ export class PluginLane {
       const size = textSize(next);
       if (batch.length > 0 && chars + size > MAX_TEXT_CHARS) break;
       const routing = routingOf(next.record);
-      if (isExpired(routing, now)) {
+      if (isExpired(routing, wallNow)) {
         this.pop();
         expired.push(next);
         continue;
