@@ -66,8 +66,13 @@ export class TokenBucket {
   }
 
   #refill(now: number): void {
-    // A clock that steps back refills nothing (and does not move our mark back).
-    if (now <= this.#updatedAt) return;
+    // A clock that steps back refills nothing, and the mark moves back with it:
+    // kept at the old time, a bucket fed the wall clock refilled nothing until
+    // the clock caught up (a webhook source got 429 for an hour after a
+    // one-hour step). A clock jumping back and forth can so mint at most one
+    // burst per jump; the engine's own buckets read a clock that never steps back.
+    if (now < this.#updatedAt) this.#updatedAt = now;
+    if (now === this.#updatedAt) return;
     this.#tokens = Math.min(this.limits.burst, this.#tokens + ((now - this.#updatedAt) * this.limits.ratePerSecond) / 1000);
     this.#updatedAt = now;
   }
