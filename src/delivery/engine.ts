@@ -61,7 +61,7 @@ export class DeliveryEngine {
     this.now = options.now ?? Date.now;
     this.monotonic = options.monotonic ?? options.now ?? (() => performance.now());
     this.ids = new DeliveryIds(options.hostId ?? options.store.host);
-    this.retries = new RetryTimer((due) => this.enqueue(due), this.now);
+    this.retries = new RetryTimer((due) => this.enqueue(due, true), this.now, this.monotonic);
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
     this.retiring = new RetiringInstances((key) => {
       this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
@@ -242,7 +242,8 @@ export class DeliveryEngine {
     return this.queued() === 0 && this.retries.size === 0 && this.inFlightBatches === 0 && this.pendingCommits === 0;
   }
 
-  private enqueue(deliveries: QueuedDelivery[]): void {
+  /** `due`: the retry timer says their wait is over (on the clock that never steps back), whatever the wall clock says now. */
+  private enqueue(deliveries: QueuedDelivery[], due = false): void {
     const now = this.now();
     const clock = this.monotonic();
     let lane: PluginLane | undefined;
@@ -259,7 +260,7 @@ export class DeliveryEngine {
         this.parked.set(d.record.plugin, list);
         continue;
       }
-      if (d.record.availableAt > now) {
+      if (!due && d.record.availableAt > now) {
         if (lane.claimPartition(d) === 'wait') continue;
         this.retries.schedule(d, d.record.availableAt);
         continue;
