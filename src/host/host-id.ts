@@ -1,9 +1,16 @@
 // This host's id (src/store/host-ids.ts), kept in the state dir so a
 // restarted host is the same host: it runs again the deliveries it created
 // at once, instead of waiting for its old lease to lapse as a stranger would.
-import { readFile, writeFile } from 'node:fs/promises';
+//
+// The id is written whole and flushed under a temp name, then put in place,
+// and the folder flushed: created empty and then written, a kill or power cut
+// between the two left an empty file, which every later start refused until
+// an operator deleted it. An empty file (what that left) is replaced.
+import { randomUUID } from 'node:crypto';
+import { link, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
+import { syncFolder, writeFileSynced } from '@plexus/plugin-sdk/runtime';
 import { isHostId, newHostId } from '../store/host-ids.ts';
 
 export async function readOrCreateHostId(stateDir: string): Promise<string> {
@@ -13,13 +20,32 @@ export async function readOrCreateHostId(stateDir: string): Promise<string> {
     text = (await readFile(path, 'utf8')).trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const id = newHostId();
-    // 'wx': two hosts started on one fresh state dir at once still agree on one id.
-    await writeFile(path, `${id}\n`, { flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+    await putNewId(stateDir, path, 'unless-present');
+    return readOrCreateHostId(stateDir);
+  }
+  if (text === '') {
+    await putNewId(stateDir, path, 'replace');
     return readOrCreateHostId(stateDir);
   }
   if (!isHostId(text)) throw new PlexusError('PLEXUS_INVALID_CONFIG', `${path} does not hold a host id (8-32 lowercase hex digits): delete it to have a new one made`);
   return text;
+}
+
+/**
+ * A new id at `path`. 'unless-present' links it into place, which fails if
+ * the name exists: two hosts started on one fresh state dir at once agree on
+ * the first one's id. 'replace' renames it over an empty file.
+ */
+async function putNewId(stateDir: string, path: string, mode: 'unless-present' | 'replace'): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await writeFileSynced(temp, `${newHostId()}\n`, { exclusive: true });
+    if (mode === 'replace') await rename(temp, path);
+    else await link(temp, path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  } finally {
+    await rm(temp, { force: true });
+  }
+  await syncFolder(stateDir);
 }
