@@ -27,13 +27,16 @@ export interface Refusal {
 }
 
 export class RefusalRecorder {
-  readonly #store: Pick<Store, 'accept' | 'settle'>;
+  readonly #store: Pick<Store, 'accept' | 'settle' | 'host'>;
   readonly #ingress: string;
   readonly #dedupWindowMs: number;
-  readonly #ids = new DeliveryIds();
+  readonly #ids: DeliveryIds;
 
-  constructor(store: Pick<Store, 'accept' | 'settle'>, ingress: string, dedupWindowMs: number) {
+  constructor(store: Pick<Store, 'accept' | 'settle' | 'host'>, ingress: string, dedupWindowMs: number) {
     this.#store = store;
+    // The id names the host a shared store acts for: a random one names a host with no lease,
+    // whose deliveries another host adopts at once, and a settlement of an adopted delivery is dropped.
+    this.#ids = new DeliveryIds(store.host);
     this.#ingress = ingress;
     this.#dedupWindowMs = dedupWindowMs;
   }

@@ -17,12 +17,17 @@ export function batchKeys(k: RedisKeys): string[] {
 /** batchKeys' length: replay claim keys follow it in KEYS. */
 export const BATCH_KEY_COUNT = 13;
 
-// ARGV: nSettlements, then per settlement: kind (D done, R retry, X dead), id, seq, plugin,
-//   payload (R: the delivery JSON, X: the DLQ metadata JSON), deadAt;
+// ARGV: the writing host, nSettlements, then per settlement: kind (D done, R retry, X dead), id,
+//   seq, plugin, payload (R: the delivery JSON, X: the DLQ metadata JSON), deadAt;
 // then nInputs, then per input: acceptedAt, dedupExpiresAt, envelope, claim (index in KEYS of its
 //   replay claim key, 0 = none), claimTtlMs, nDeliveries,
 //   then per delivery: id, plugin, dedup field ('' = never a duplicate), JSON tail (redis-codec.ts).
 // A claim key holds its expiry time, as seen() writes it (redis-kv.ts).
+// A settlement does not apply to a delivery whose run-by names another host: a host whose lease
+// lapsed while it lived (a long pause) still holds outcomes of deliveries another host adopted
+// meanwhile, and those must not overwrite the adopter's retry, dead-letter or remove what the
+// adopter still runs. (Adoption and DLQ replay always write run-by; a delivery without it is
+// settled by whoever settles it, as before.)
 // Returns { seqs per input ('0' for a replayed one), '1'/'0' per delivery (created or not),
 //   duplicates, 1-based positions of the inputs refused as replays }.
 export const BATCH_SCRIPT = new LuaScript(`
@@ -46,11 +51,14 @@ local function push2(list, a, b) local n = #list; list[n + 1] = a; list[n + 2] =
 
 local i = 1
 local function nextArg() local v = ARGV[i]; i = i + 1; return v end
+local ME = nextArg()
 local settlements, inputs, ids, fields = {}, {}, {}, {}
 for s = 1, tonumber(nextArg()) do
   settlements[s] = { kind = nextArg(), id = nextArg(), seq = nextArg(), plugin = nextArg(), payload = nextArg(), deadAt = nextArg() }
   ids[#ids + 1] = settlements[s].id
 end
+local settledIds = {}
+for s = 1, #settlements do settledIds[s] = settlements[s].id end
 for n = 1, tonumber(nextArg()) do
   local input = { acceptedAt = nextArg(), expiresAt = nextArg(), envelope = nextArg(), claim = tonumber(nextArg()), claimTtl = nextArg(), deliveries = {} }
   for d = 1, tonumber(nextArg()) do
@@ -65,9 +73,10 @@ end
 -- phase 1: read and decide
 local exists = {}
 for k, value in ipairs(hmget(DEL, ids)) do if value then exists[ids[k]] = true end end
+local runners = hmget(RUNBY, settledIds)
 local dead = {}
-for _, st in ipairs(settlements) do
-  st.live = exists[st.id] == true
+for s, st in ipairs(settlements) do
+  st.live = exists[st.id] == true and (not runners[s] or runners[s] == ME)
   if st.live and st.kind ~= 'R' then exists[st.id] = nil end
   if st.live and st.kind == 'X' then dead[#dead + 1] = st end
 end

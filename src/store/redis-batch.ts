@@ -12,8 +12,9 @@ import { seenKey, type RedisKeys } from './redis-keys.ts';
 import { BATCH_KEY_COUNT, BATCH_SCRIPT, batchKeys } from './redis-batch-script.ts';
 import { checkTtl } from './store-args.ts';
 
-export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Settlement[], inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
-  const args = await settlementArgs(redis, keys, settlements);
+/** `host`: the host writing; its settlements apply only to deliveries it runs (see BATCH_SCRIPT). */
+export async function writeBatch(redis: Redis, keys: RedisKeys, host: string, settlements: Settlement[], inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
+  const args: Arg[] = [host, ...(await settlementArgs(redis, keys, settlements))];
   args.push(inputs.length);
   // Kept for the created records: the engine hands these texts to the sandbox instead of serializing again.
   const eventJsons: string[] = [];
@@ -35,7 +36,7 @@ export async function writeBatch(redis: Redis, keys: RedisKeys, settlements: Set
   return decodeReply(await BATCH_SCRIPT.run(redis, [...batchKeys(keys), ...claimKeys], args), inputs, eventJsons);
 }
 
-/** Settlements of deliveries that no longer exist are dropped, as in SQLite. */
+/** Settlements of deliveries that no longer exist are dropped, as in SQLite; so are those of deliveries another host runs now (the script decides). */
 async function settlementArgs(redis: Redis, keys: RedisKeys, settlements: Settlement[]): Promise<Arg[]> {
   if (settlements.length === 0) return [0];
   const ids = [...new Set(settlements.map((s) => s.deliveryId))];

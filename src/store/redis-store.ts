@@ -82,14 +82,14 @@ export class RedisStore implements Store {
     checkDedupWindow(dedupWindowMs);
     checkClaims(inputs);
     if (inputs.length === 0) return { created: [], duplicates: 0 };
-    return writeBatch(this.#redis, this.#keys, [], inputs, dedupWindowMs);
+    return writeBatch(this.#redis, this.#keys, this.host, [], inputs, dedupWindowMs);
   }
 
   async settle(settlements: Settlement[], emitted: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult> {
     checkDedupWindow(dedupWindowMs);
     checkClaims(emitted);
     if (settlements.length === 0 && emitted.length === 0) return { created: [], duplicates: 0 };
-    return writeBatch(this.#redis, this.#keys, settlements, emitted, dedupWindowMs);
+    return writeBatch(this.#redis, this.#keys, this.host, settlements, emitted, dedupWindowMs);
   }
 
   async pending(): Promise<DeliveryRecord[]> {
