@@ -8,7 +8,8 @@ import { BoundedReading } from './bounded-reading.ts';
 
 /** What the scrape-time gauges read; supplied by the host once it has started. */
 export interface MetricSources {
-  lanes(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open' }[];
+  /** `active`: the engine serves the lane now; an inactive one (its plugin disabled or removed) only keeps its deliveries. */
+  lanes(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open'; active: boolean }[];
   depth(): { retrying: number; inFlightBatches: number; parked: number };
   dlqSize(): Promise<number>;
   sandbox(): Promise<{ utilization: number; rssBytes: number; threads: number }>;
@@ -45,23 +46,30 @@ export class HostMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'plexus_' });
     const self = this;
     const lanes = () => self.sources?.lanes() ?? [];
-    new Gauge({ name: 'plexus_queue_depth', help: 'Deliveries waiting to run, per plugin.', labelNames: ['plugin'] as const, registers: [this.registry], collect() {
+    // The engine keeps the lane of a plugin disabled or removed (its deliveries
+    // wait for its return), and never drops it: exported per plugin as they
+    // were, such a plugin's series stayed forever and its deliveries read as
+    // waiting to run, while after a restart the same ones read as parked.
+    new Gauge({ name: 'plexus_queue_depth', help: 'Deliveries waiting to run, per active plugin.', labelNames: ['plugin'] as const, registers: [this.registry], collect() {
       this.reset();
-      for (const lane of lanes()) this.set({ plugin: lane.plugin }, lane.queued);
+      for (const lane of lanes()) if (lane.active) this.set({ plugin: lane.plugin }, lane.queued);
     } });
     new Gauge({ name: 'plexus_in_flight_batches', help: 'Batches in the sandbox, per plugin.', labelNames: ['plugin'] as const, registers: [this.registry], collect() {
       this.reset();
-      for (const lane of lanes()) this.set({ plugin: lane.plugin }, lane.inFlight);
+      // A plugin disabled while its batches run shows them until they end.
+      for (const lane of lanes()) if (lane.active || lane.inFlight > 0) this.set({ plugin: lane.plugin }, lane.inFlight);
     } });
-    new Gauge({ name: 'plexus_circuit_state', help: 'Circuit breaker per plugin: 0 closed, 1 half-open, 2 open.', labelNames: ['plugin'] as const, registers: [this.registry], collect() {
+    new Gauge({ name: 'plexus_circuit_state', help: 'Circuit breaker per active plugin: 0 closed, 1 half-open, 2 open.', labelNames: ['plugin'] as const, registers: [this.registry], collect() {
       this.reset();
-      for (const lane of lanes()) this.set({ plugin: lane.plugin }, CIRCUIT[lane.circuit]);
+      for (const lane of lanes()) if (lane.active) this.set({ plugin: lane.plugin }, CIRCUIT[lane.circuit]);
     } });
     new Gauge({ name: 'plexus_retrying_deliveries', help: 'Deliveries waiting for their retry time.', registers: [this.registry], collect() {
       this.set(self.sources?.depth().retrying ?? 0);
     } });
     new Gauge({ name: 'plexus_parked_deliveries', help: 'Deliveries of plugins that are not active, kept for their return.', registers: [this.registry], collect() {
-      this.set(self.sources?.depth().parked ?? 0);
+      let parked = self.sources?.depth().parked ?? 0;
+      for (const lane of lanes()) if (!lane.active) parked += lane.queued;
+      this.set(parked);
     } });
     const timeoutMs = DLQ_SIZE_TIMEOUT_MS;
     const dlqSize = new BoundedReading({
