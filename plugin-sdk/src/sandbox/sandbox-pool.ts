@@ -12,6 +12,7 @@ import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.
 import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type LateRestart, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 import { WorkerLinks, type WorkerLink } from './worker-links.ts';
+import { sandboxEnv } from './sandbox-env.ts';
 
 /** The host's kv store, per plugin namespace. Values are JSON text; incr answers a number. */
 export type KvHandler = (plugin: string, op: KvOp, args: unknown[]) => Promise<string | number | boolean | null>;
@@ -239,6 +240,8 @@ export class SandboxPool {
     const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined };
     const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
       execArgv: PROCESS_ARGS,
+      // Not the host's secrets (sandbox-env.ts).
+      env: sandboxEnv(),
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
