@@ -15,6 +15,8 @@ export type Random = () => number;
 
 /** The upper bound of the delay before retry number `attempt` (1-based), never above the cap. */
 export function backoffCeiling(attempt: number, policy: RetryPolicy): number {
+  // Zero grows to zero: past ~1024 attempts the power is Infinity, and 0 × Infinity is NaN (a retry never due).
+  if (policy.initialDelayMs === 0) return 0;
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
 }
 
