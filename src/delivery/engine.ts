@@ -184,10 +184,10 @@ export class DeliveryEngine {
     this.enqueue(records.map((record) => ({ record, admitted: false })));
   }
 
-  /** Per-plugin view for metrics: what waits, what runs, and the circuit. */
-  laneStates(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open' }[] {
+  /** Per-plugin view for metrics: what waits, what runs, the circuit, and whether the lane is served (`active`) or only keeps the deliveries of a plugin disabled or removed. */
+  laneStates(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open'; active: boolean }[] {
     const now = this.monotonic();
-    return [...this.lanes.values()].map((lane) => ({ plugin: lane.plugin.name, version: lane.plugin.spec.version, queued: lane.queued, inFlight: lane.inFlight, circuit: lane.breaker.stateAt(now) }));
+    return [...this.lanes.values()].map((lane) => ({ plugin: lane.plugin.name, version: lane.plugin.spec.version, queued: lane.queued, inFlight: lane.inFlight, circuit: lane.breaker.stateAt(now), active: lane.enabled }));
   }
 
   get depth(): { queued: number; parked: number; retrying: number; inFlightBatches: number } {

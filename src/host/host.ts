@@ -52,8 +52,6 @@ export class Host {
   private readonly hooks: Partial<EngineHooks>;
   private readonly unpacker = new UnpackWorker();
   private active: ActivePlugin[] = [];
-  /** The lanes the engine serves now (plugins and egress targets): the metrics count the others' deliveries as parked. */
-  private servedLanes = new Set<string>();
   private loadFailures: { name: string; error: Error }[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
   private adoptTimer: NodeJS.Timeout | undefined;
@@ -89,7 +87,7 @@ export class Host {
     const targets = config.egress ?? [];
     this.egress = targets.length === 0 ? undefined : new Egress({ targets, brokers: config.brokers ?? NO_BROKERS, logger, registry: this.metrics.registry });
     this.metrics.attach({
-      lanes: () => this.engine.laneStates().map((lane) => ({ ...lane, active: this.servedLanes.has(lane.plugin) })),
+      lanes: () => this.engine.laneStates(),
       depth: () => this.engine.depth,
       dlqSize: () => store.countDlq({}),
       sandbox: () => sandbox.stats(),
@@ -166,9 +164,7 @@ export class Host {
     for (const failure of result.failed) this.logger.error({ plugin: failure.name, code: (failure.error as PlexusError).code, err: failure.error.message }, 'plugin not activated');
     this.active = result.active;
     this.loadFailures = result.failed;
-    const served = this.egress === undefined ? result.active : [...result.active, ...this.egress.lanes];
-    this.servedLanes = new Set(served.map((p) => p.name));
-    this.engine.setPlugins(served);
+    this.engine.setPlugins(this.egress === undefined ? result.active : [...result.active, ...this.egress.lanes]);
     return { active: result.active.map((p) => `${p.name}@${p.spec.version}`), failed: result.failed.map((f) => ({ name: f.name, message: f.error.message })) };
   }
 
