@@ -7,10 +7,10 @@
 // between the two left an empty file, which every later start refused until
 // an operator deleted it. An empty file (what that left) is replaced.
 import { randomUUID } from 'node:crypto';
-import { link, readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
-import { syncFolder, writeFileSynced } from '@plexus/plugin-sdk/runtime';
+import { syncFolder, writeFileAtomic, writeFileSynced } from '@plexus/plugin-sdk/runtime';
 import { isHostId, newHostId } from '../store/host-ids.ts';
 
 export async function readOrCreateHostId(stateDir: string): Promise<string> {
@@ -20,11 +20,11 @@ export async function readOrCreateHostId(stateDir: string): Promise<string> {
     text = (await readFile(path, 'utf8')).trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await putNewId(stateDir, path, 'unless-present');
+    await linkNewId(stateDir, path);
     return readOrCreateHostId(stateDir);
   }
   if (text === '') {
-    await putNewId(stateDir, path, 'replace');
+    await writeFileAtomic(path, `${newHostId()}\n`);
     return readOrCreateHostId(stateDir);
   }
   if (!isHostId(text)) throw new PlexusError('PLEXUS_INVALID_CONFIG', `${path} does not hold a host id (8-32 lowercase hex digits): delete it to have a new one made`);
@@ -32,16 +32,15 @@ export async function readOrCreateHostId(stateDir: string): Promise<string> {
 }
 
 /**
- * A new id at `path`. 'unless-present' links it into place, which fails if
- * the name exists: two hosts started on one fresh state dir at once agree on
- * the first one's id. 'replace' renames it over an empty file.
+ * A new id at `path`, linked into place: link() fails if the name exists, so
+ * two hosts started on one fresh state dir at once agree on the first one's id
+ * (writeFileAtomic's rename would let the second replace it).
  */
-async function putNewId(stateDir: string, path: string, mode: 'unless-present' | 'replace'): Promise<void> {
+async function linkNewId(stateDir: string, path: string): Promise<void> {
   const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await writeFileSynced(temp, `${newHostId()}\n`, { exclusive: true });
-    if (mode === 'replace') await rename(temp, path);
-    else await link(temp, path).catch((err: NodeJS.ErrnoException) => {
+    await link(temp, path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
   } finally {
