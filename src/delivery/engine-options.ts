@@ -20,6 +20,12 @@ export interface EngineHooks {
   rateLimited(plugin: ActivePlugin): void;
   duplicates(count: number): void;
   error(message: string, err: unknown): void;
+  /**
+   * Version `key` gets no more batches and its last one ended: its instances
+   * are being evicted, and what the host kept for it (loggers, counters) may
+   * go. Every upgrade and config change makes a new key.
+   */
+  retired(key: string): void;
 }
 
 export interface EngineOptions {

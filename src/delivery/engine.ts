@@ -64,6 +64,7 @@ export class DeliveryEngine {
     this.retries = new RetryTimer((due) => this.enqueue(due, true), this.now, this.monotonic);
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
     this.retiring = new RetiringInstances((key) => {
+      this.options.hooks?.retired?.(key);
       this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
     });
   }

@@ -111,5 +111,13 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     error(message, err) {
       logger.error({ err: err instanceof Error ? err.message : String(err) }, message);
     },
+    retired(key) {
+      // Kept per version key, these maps grew by one entry per upgrade or config change for the host's life.
+      // Lines the limit held back are reported now: a retired version logs nothing that would report them later.
+      const log = logs.get(key);
+      if (log !== undefined && log.dropped > 0) log.logger.warn({ dropped: log.dropped }, 'plugin log lines dropped by the rate limit');
+      logs.delete(key);
+      executions.delete(key);
+    },
   };
 }
