@@ -10,8 +10,15 @@ export type HeaderRecord = Readonly<Record<string, string | readonly string[] | 
 export function headerValues(headers: HeaderRecord, name: string): string[] {
   const wanted = name.toLowerCase();
   const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
+  // Several lookups per request, each over every header: a key of another
+  // length is skipped without lowering it (names asked for are ASCII tokens,
+  // and only a non-ASCII letter changes length in lower case), and no entry
+  // arrays are built.
+  for (const key in headers) {
+    if (key.length !== wanted.length || !Object.hasOwn(headers, key)) continue;
+    if (key !== wanted && key.toLowerCase() !== wanted) continue;
+    const value = headers[key];
+    if (value === undefined) continue;
     if (typeof value === 'string') values.push(value);
     else values.push(...value);
   }
