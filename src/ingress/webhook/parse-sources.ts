@@ -74,6 +74,11 @@ function buildSource(name: string, config: WebhookSourceConfig, at: string, env:
     problems.push({ path: `${at}.replayWindowSec`, message: `must be at least ${2 * toleranceSec} (twice the signature tolerance)` });
   }
   if (!verifier || !type || problems.length > problemsBefore) return undefined;
+  // Tolerance counts whole seconds (now is floored, as the official libraries
+  // do), so a delivery stays acceptable for 2 * tolerance + 1 s: from the first
+  // millisecond of second ts - tolerance to the last of second ts + tolerance.
+  // A claim shorter than that expires while the delivery can still be replayed.
+  const claimSec = toleranceSec === undefined ? replayWindowSec : Math.max(replayWindowSec, 2 * toleranceSec + 1);
   const frozenKeys: readonly KeyObject[] = Object.freeze(keys);
   return Object.freeze({
     name,
@@ -82,7 +87,7 @@ function buildSource(name: string, config: WebhookSourceConfig, at: string, env:
     deliveryId,
     maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     rateLimit: config.rateLimit,
-    replayWindowMs: replayWindowSec * 1000,
+    replayWindowMs: claimSec * 1000,
     verifySignature: (request, now) => verifier.verify(request, frozenKeys, now),
   } satisfies WebhookSource);
 }

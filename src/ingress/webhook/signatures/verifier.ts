@@ -86,9 +86,18 @@ export function parseUnixSeconds(text: string, scheme: string, what: string): nu
   return Number(text);
 }
 
-/** Refuses timestamps outside ±toleranceSec of now, naming which side failed. */
+/**
+ * Refuses timestamps outside ±toleranceSec of now, naming which side failed.
+ * Whole seconds, as the official libraries count (exactly ±toleranceSec passes).
+ * Written to fail closed: every comparison with NaN is false, so a clock or
+ * tolerance that is not a number must not skip both range checks.
+ */
 export function checkTolerance(timestampSec: number, nowMs: number, toleranceSec: number, scheme: string): void {
   const ageSec = Math.floor(nowMs / 1000) - timestampSec;
+  if (ageSec <= toleranceSec && -ageSec <= toleranceSec) return;
+  if (!Number.isFinite(ageSec) || !Number.isFinite(toleranceSec)) {
+    throw badSignature(scheme, 'timestamp cannot be checked: the clock or the tolerance is not a number');
+  }
   if (ageSec > toleranceSec) {
     throw badSignature(scheme, `expired: timestamp is ${ageSec} s old, beyond the ${toleranceSec} s tolerance`);
   }
