@@ -7,7 +7,9 @@
 // restarts so a restarted host finds its own leftovers).
 //
 // Items are taken in batches by a small script (up to batchSize LMOVEs in one
-// round trip); BLMOVE blocks only when the list is empty.
+// round trip); BLMOVE blocks only when the list is empty. The processing list
+// is recovered in pages (batchSize items, RECOVERY_PAGE_BYTES), each accepted
+// before the next is read: a crash can leave it far larger than memory.
 //
 // Items are handled as the bytes Redis holds: LREM must name an item byte
 // for byte, and an item that is not UTF-8, decoded to text and back, named
@@ -24,6 +26,7 @@ import type { BrokerStats } from '../broker-stats.ts';
 import { decodeBytes } from './redis-entry.ts';
 import type { ConsumerRun } from './redis-session.ts';
 import { sourceOf } from '../source-name.ts';
+import { READ_PAGE, RecoveryCursor } from './redis-list-recovery.ts';
 
 const MOVE_BATCH = `local out = {}
 for i = 1, tonumber(ARGV[2]) do
@@ -33,6 +36,8 @@ for i = 1, tonumber(ARGV[2]) do
 end
 return out`;
 const BLOCK_SEC = 1;
+/** Bytes of items one recovery page holds at most (an item larger than this is a page of its own). */
+export const RECOVERY_PAGE_BYTES = 4 * 1024 * 1024;
 
 export class RedisListConsumer {
   readonly source: string;
@@ -49,6 +54,8 @@ export class RedisListConsumer {
   #run: ConsumerRun | undefined;
   #flushing = false;
   #flushAgain = false;
+  /** Set while a recovery reads the processing list page by page: removals move its cursor. */
+  #recovery: RecoveryCursor | undefined;
 
   constructor(config: RedisListConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats) {
     this.source = sourceOf('redis/list:', config.key);
@@ -82,37 +89,70 @@ export class RedisListConsumer {
       const moved = await run.reader.callBuffer('EVAL', [MOVE_BATCH, 2, key, this.processingKey, from, batchSize]);
       let items = itemsOf(moved);
       if (items.length === 0) items = itemsOf(await run.reader.callBuffer('BLMOVE', [key, this.processingKey, from, 'RIGHT', BLOCK_SEC]));
-      if (items.length > 0) this.#take(items);
+      if (items.length > 0) void this.#take(items);
     }
   }
 
-  /** Items left in the processing list by an earlier run, minus those still held here. */
+  /**
+   * Items left in the processing list by an earlier run, minus those still
+   * held here, page after page from the left: each page is taken (durable in
+   * the host) before the next is read, and no sooner than maxInFlight allows.
+   * Items settled meanwhile leave the list between pages; the cursor follows.
+   */
   async #recover(run: ConsumerRun): Promise<void> {
-    // No removal goes out while LRANGE reads the list: one sent meanwhile
-    // would have left #toRemove, yet its item could still be in the reply,
-    // and it would be taken (and run) a second time. Removals queue instead.
+    const cursor = new RecoveryCursor();
+    this.#recovery = cursor;
+    try {
+      while (run.active) {
+        await Promise.race([this.#pending.below(this.#config.maxInFlight), run.stopped]);
+        if (!run.active) return;
+        const page = await this.#readPage(run, cursor);
+        // Not taken once the session stops: they stay in the list for the next one.
+        if (page === undefined || !run.active) return;
+        this.#stats.recovered += page.length;
+        if (page.length > 0) await Promise.race([this.#take(page), run.stopped]);
+      }
+    } finally {
+      // A stopped session's recovery may end after the next session's began.
+      if (this.#recovery === cursor) this.#recovery = undefined;
+    }
+  }
+
+  /** The next page's items not held here; undefined once the list is read to its end. */
+  async #readPage(run: ConsumerRun, cursor: RecoveryCursor): Promise<string[] | undefined> {
+    // No removal goes out while a page is read: one sent meanwhile would
+    // have left #toRemove, yet its item could still be in the reply, and it
+    // would be taken (and run) a second time; and the cursor could not tell
+    // whether the page starts before or after its removal. Removals queue instead.
     while (this.#flushing) await new Promise((resolve) => setTimeout(resolve, 5));
     this.#flushing = true;
-    let left: unknown;
     try {
-      left = await run.commands.callBuffer('LRANGE', [this.processingKey, 0, -1]);
+      // A removal whose reply was lost may or may not have shifted the list: start over in a new session.
+      if (cursor.broken) throw new Error('a removal failed while the processing list was recovered');
+      const items = itemsOf(await run.commands.callBuffer('EVAL', [READ_PAGE, 1, this.processingKey, cursor.next, this.#config.batchSize, RECOVERY_PAGE_BYTES]));
+      if (items.length === 0) return undefined;
+      // Every item read so far is held here (in flight, or settled and not yet removed, or taken now):
+      // an item is one more held one while equal items held outnumber the equal items read before it.
+      const held = new Map<string, number>();
+      for (const item of this.#toRemove) held.set(item, (held.get(item) ?? 0) + 1);
+      const recovered: string[] = [];
+      for (const item of items) {
+        const count = (this.#inFlight.get(item) ?? 0) + (held.get(item) ?? 0);
+        if (count <= cursor.seenOf(item)) {
+          recovered.push(item);
+          held.set(item, (held.get(item) ?? 0) + 1);
+        }
+        cursor.read(item);
+      }
+      return recovered;
     } finally {
       this.#flushing = false;
       if (this.#toRemove.length > 0) this.#scheduleFlush();
     }
-    const held = new Map(this.#inFlight);
-    for (const item of this.#toRemove) held.set(item, (held.get(item) ?? 0) + 1);
-    const recovered: string[] = [];
-    for (const item of itemsOf(left)) {
-      const count = held.get(item) ?? 0;
-      if (count > 0) held.set(item, count - 1);
-      else recovered.push(item);
-    }
-    this.#stats.recovered += recovered.length;
-    if (recovered.length > 0) this.#take(recovered);
   }
 
-  #take(items: readonly string[]): void {
+  /** Resolves once the host holds the items durably (or gave them back). */
+  #take(items: readonly string[]): Promise<void> {
     const now = Date.now();
     const messages: BrokerMessage[] = items.map((item) => {
       this.#inFlight.set(item, (this.#inFlight.get(item) ?? 0) + 1);
@@ -130,11 +170,11 @@ export class RedisListConsumer {
         release: () => {
           this.#release(item);
           // Still in the processing list: take it again while running, else the next session recovers it.
-          if (this.#run?.active) this.#take([item]);
+          if (this.#run?.active) void this.#take([item]);
         },
       };
     });
-    void this.#intake.take(messages);
+    return this.#intake.take(messages);
   }
 
   #release(item: string): void {
@@ -174,11 +214,15 @@ export class RedisListConsumer {
           for (const item of batch) transaction.lrem(this.processingKey, 1, Buffer.from(item, 'latin1'));
           const results = await transaction.exec();
           if (results === null || results.some(([err]) => err !== null)) throw new Error('LREM failed');
+          results.forEach(([, removed], i) => {
+            if (removed === 1) this.#recovery?.removed(batch[i] as string);
+          });
           // 0 removed: the item is no longer there (an operator cleared the list); nothing is left to retry.
         } catch (err) {
           // Retried as a whole later. (If the reply, not the command, was lost, the retry can remove an
           // equal item another message holds: list items carry no id. Streams do; prefer them.)
           this.#toRemove.push(...batch);
+          if (this.#recovery) this.#recovery.broken = true;
           throw err;
         }
       } while (this.#flushAgain);
