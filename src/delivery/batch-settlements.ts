@@ -52,7 +52,9 @@ export function settleBatch(batch: readonly QueuedDelivery[], result: RunResult,
     const settled = settleOutcome(outcome, record, plugin, now, random);
     if (settled.unhealthy) unhealthy = true;
     // Nearly always empty: skip the iterator (this runs for every delivery).
-    if (settled.emitted.length > 0) for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: context.route(event, now) });
+    // `cause`: if the store does not apply this delivery's settlement (another host runs it now, or it
+    // is gone), its events are not accepted either (AcceptInput.cause).
+    if (settled.emitted.length > 0) for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: context.route(event, now), cause: record.id });
     settlements.push(settled.settlement);
     if (outcome.logs.length > 0) for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, record.event);
     hooks?.outcome?.(plugin, record, outcome, settled.settlement, now - started);

@@ -19,6 +19,12 @@ export interface EngineHooks {
   batch(plugin: ActivePlugin, size: number, durationMs: number): void;
   rateLimited(plugin: ActivePlugin): void;
   duplicates(count: number): void;
+  /**
+   * A settlement the store did not apply (AcceptResult.unapplied): the
+   * delivery is no longer pending (settled or removed while its batch ran) or
+   * another host adopted it. The engine forgets it (no retry here).
+   */
+  unapplied(plugin: ActivePlugin, delivery: DeliveryRecord, settlement: Settlement): void;
   error(message: string, err: unknown): void;
   /**
    * Version `key` gets no more batches and its last one ended: its instances

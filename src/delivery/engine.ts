@@ -23,6 +23,8 @@ type Unsettled = 'delivery' | 'expiry';
 /** How long a store failure keeps deliveries off the queue before they are tried again. */
 const STORE_RETRY_MS = 1000;
 
+const NONE_UNAPPLIED: ReadonlySet<number> = new Set();
+
 export class DeliveryEngine {
   private readonly store: Store;
   private readonly sandbox: SandboxPool;
@@ -313,35 +315,47 @@ export class DeliveryEngine {
     // A delivery that failed before it expired keeps its last error in the DLQ entry (CONTRACT §6).
     const settlements = expired.map((d): Extract<Settlement, { kind: 'dead' }> => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at, ...(d.record.lastError === undefined ? {} : { error: d.record.lastError }) }));
     // These never ran, so no batch reports them: reported once durable (a failed write expires them again later).
-    void this.writeOutcomes(lane, expired, settlements, [], 'expiry').then((written) => {
-      if (written) settlements.forEach((s, i) => this.options.hooks?.expired?.(lane.plugin, (expired[i] as QueuedDelivery).record, s));
+    void this.writeOutcomes(lane, expired, settlements, [], 'expiry').then((unapplied) => {
+      if (unapplied === undefined) return;
+      settlements.forEach((s, i) => {
+        if (!unapplied.has(i)) this.options.hooks?.expired?.(lane.plugin, (expired[i] as QueuedDelivery).record, s);
+      });
     });
   }
 
   private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
     let settled: BatchSettlements;
+    // Counted from here until its outcome is pending as a commit: execute()
+    // resolves some microtasks before this resumes, and a pump in that gap
+    // (one a commit that just ended scheduled) found nothing in flight and
+    // nothing committing, so idle() resolved before this outcome was written.
+    this.inFlightBatches++;
     try {
       settled = await this.execute(lane, plugin, batch, permit);
     } catch (err) {
+      this.inFlightBatches--;
       this.notSettled(lane, batch, 'delivery', err);
       this.schedulePump();
       return;
     }
     // The lane's slot is free already: the next batch runs while this one's outcome is written.
     const writing = this.writeOutcomes(lane, batch, settled.settlements, settled.emitted, 'delivery');
+    this.inFlightBatches--;
     this.schedulePump();
     await writing;
   }
 
-  /** Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly. Answers whether it was written. */
-  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<boolean> {
+  /**
+   * Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly.
+   * Answers, once written, the positions of the settlements the store did not apply (commit()); undefined if the write failed.
+   */
+  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<ReadonlySet<number> | undefined> {
     this.pendingCommits++;
     try {
-      await this.commit(lane, batch, settlements, emitted);
-      return true;
+      return await this.commit(lane, batch, settlements, emitted);
     } catch (err) {
       this.notSettled(lane, batch, what, err);
-      return false;
+      return undefined;
     } finally {
       this.pendingCommits--;
       this.schedulePump();
@@ -362,7 +376,6 @@ export class DeliveryEngine {
    * commit's length. Partition keys and retries wait for the commit (commit()).
    */
   private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<BatchSettlements> {
-    this.inFlightBatches++;
     const key = plugin.spec.key;
     this.retiring.started(key, plugin.spec.root);
     const started = this.now();
@@ -384,7 +397,6 @@ export class DeliveryEngine {
       throw err;
     } finally {
       lane.batchEnded();
-      this.inFlightBatches--;
       this.retiring.finished(key);
     }
   }
@@ -395,12 +407,26 @@ export class DeliveryEngine {
     return json === undefined ? this.sandbox.run(plugin.spec, batch.map((d) => d.record.event)) : this.sandbox.runJson(plugin.spec, json, batch.length);
   }
 
-  /** Makes settlements durable, then acts on them: trackers, retries, partition keys, emitted deliveries. */
-  private async commit(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<void> {
+  /**
+   * Makes settlements durable, then acts on them: trackers, retries, partition keys, emitted deliveries.
+   * Answers the positions of the settlements the store did not apply (AcceptResult.unapplied).
+   */
+  private async commit(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<ReadonlySet<number>> {
     const created = await this.writer.write(settlements, emitted);
+    const unapplied = created.unapplied === undefined ? NONE_UNAPPLIED : new Set(created.unapplied);
     settlements.forEach((s, i) => {
       const d = batch[i] as QueuedDelivery;
+      // Counted as a done settlement counts: the delivery is not this host's
+      // to run any more (it has its outcome, or another host runs it now).
       this.settleTracker(d);
+      if (unapplied.has(i)) {
+        // Not pending here (settled or removed meanwhile, or adopted by
+        // another host): forgotten, never retried here. A retry scheduled
+        // anyway ran the plugin again for a delivery someone else owns.
+        lane.releasePartition(d);
+        this.options.hooks?.unapplied?.(lane.plugin, d.record, s);
+        return;
+      }
       if (s.kind === 'retry') {
         // The event is named: a spread copies own properties only, and a fresh record's event is a getter (store/fresh-record.ts).
         d.record = { ...d.record, event: d.record.event, attempt: s.attempt, availableAt: s.availableAt, lastError: s.error };
@@ -410,6 +436,7 @@ export class DeliveryEngine {
       }
     });
     this.enqueue(created.created.map((record) => ({ record, admitted: false })));
+    return unapplied;
   }
 
   /** A delivery's first durable outcome counts once; later ones (after a retry) find no tracker. */

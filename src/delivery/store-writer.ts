@@ -19,7 +19,9 @@ export class StoreWriter {
       const settlements = concat(writes, (w) => w.settlements);
       const inputs = concat(writes, (w) => w.inputs);
       const result = settlements.length === 0 ? await store.accept(inputs, dedupWindowMs) : await store.settle(settlements, inputs, dedupWindowMs);
-      return splitResult(writes.map((w) => w.inputs), result);
+      const shares = splitResult(writes.map((w) => w.inputs), result);
+      if (result.unapplied !== undefined) splitUnapplied(writes, result.unapplied, shares);
+      return shares;
     }, (write) => write.settlements.length + write.inputs.length);
   }
 
@@ -82,4 +84,17 @@ export function splitResult(groups: readonly AcceptInput[][], result: AcceptResu
     if (mine.length > 0) share.replayed = mine;
     return share;
   });
+}
+
+/** Each write's unapplied settlements (AcceptResult.unapplied), as positions in its own settlements. */
+function splitUnapplied(writes: readonly Write[], unapplied: readonly number[], shares: AcceptResult[]): void {
+  const sorted = [...unapplied].sort((a, b) => a - b);
+  let w = 0;
+  let offset = 0;
+  for (const position of sorted) {
+    while (w < writes.length && position >= offset + (writes[w] as Write).settlements.length) offset += (writes[w++] as Write).settlements.length;
+    const share = shares[w];
+    if (share === undefined) break;
+    (share.unapplied ??= []).push(position - offset);
+  }
 }

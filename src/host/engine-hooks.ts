@@ -105,6 +105,10 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
       metrics.restarts.inc({ ...labels(plugin), cause });
       pluginLog(plugin).logger.warn({ cause }, 'plugin instance replaced');
     },
+    unapplied(plugin, delivery, settlement) {
+      // Rare (a host that lost its lease, or a delivery settled meanwhile), and the operator's to know about.
+      pluginLog(plugin).logger.warn({ event: delivery.event.id, delivery: delivery.id, outcome: settlement.kind }, 'outcome not recorded: the delivery was settled meanwhile or another host runs it now; not run again here');
+    },
     duplicates(count) {
       metrics.duplicates.inc(count);
     },

@@ -20,7 +20,8 @@ export const BATCH_KEY_COUNT = 13;
 // ARGV: the writing host, nSettlements, then per settlement: kind (D done, R retry, X dead), id,
 //   seq, plugin, payload (R: the delivery JSON, X: the DLQ metadata JSON), deadAt;
 // then nInputs, then per input: acceptedAt, dedupExpiresAt, envelope, claim (index in KEYS of its
-//   replay claim key, 0 = none), claimTtlMs, nDeliveries,
+//   replay claim key, 0 = none), claimTtlMs, cause (AcceptInput.cause: 0 = none, -1 = its settlement was
+//   dropped before the script, else the position of its settlement), nDeliveries,
 //   then per delivery: id, plugin, dedup field ('' = never a duplicate), JSON tail (redis-codec.ts).
 // A claim key holds its expiry time, as seen() writes it (redis-kv.ts).
 // A settlement does not apply to a delivery whose run-by names another host: a host whose lease
@@ -28,8 +29,9 @@ export const BATCH_KEY_COUNT = 13;
 // meanwhile, and those must not overwrite the adopter's retry, dead-letter or remove what the
 // adopter still runs. (Adoption and DLQ replay always write run-by; a delivery without it is
 // settled by whoever settles it, as before.)
-// Returns { seqs per input ('0' for a replayed one), '1'/'0' per delivery (created or not),
-//   duplicates, 1-based positions of the inputs refused as replays }.
+// Returns { seqs per input ('0' for a replayed or dropped one), '1'/'0' per delivery (created or not),
+//   duplicates, 1-based positions of the inputs refused as replays, '1'/'0' per settlement
+//   (applied or not: the engine must forget a delivery whose settlement did not apply) }.
 export const BATCH_SCRIPT = new LuaScript(`
 local SEQ, J, JAT, JSEQ, DEL, REFS, DEPTH, DEDUP, DEDUPAT, DLQ, DLQENV, DLQAT, RUNBY =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
@@ -60,7 +62,7 @@ end
 local settledIds = {}
 for s = 1, #settlements do settledIds[s] = settlements[s].id end
 for n = 1, tonumber(nextArg()) do
-  local input = { acceptedAt = nextArg(), expiresAt = nextArg(), envelope = nextArg(), claim = tonumber(nextArg()), claimTtl = nextArg(), deliveries = {} }
+  local input = { acceptedAt = nextArg(), expiresAt = nextArg(), envelope = nextArg(), claim = tonumber(nextArg()), claimTtl = nextArg(), cause = tonumber(nextArg()), deliveries = {} }
   for d = 1, tonumber(nextArg()) do
     local del = { id = nextArg(), plugin = nextArg(), field = nextArg(), tail = nextArg(), dup = false }
     input.deliveries[d] = del
@@ -80,6 +82,10 @@ for s, st in ipairs(settlements) do
   if st.live and st.kind ~= 'R' then exists[st.id] = nil end
   if st.live and st.kind == 'X' then dead[#dead + 1] = st end
 end
+-- an emitted event shares its cause's fate: dropped (not journaled, no deliveries, not reported) if that settlement does not apply
+for _, input in ipairs(inputs) do
+  if input.cause < 0 or (input.cause > 0 and not settlements[input.cause].live) then input.dropped = true end
+end
 local deadSeqs = {}
 for k, st in ipairs(dead) do deadSeqs[k] = st.seq end
 for k, envelope in ipairs(hmget(J, deadSeqs)) do
@@ -89,7 +95,7 @@ end
 -- replay claims, in input order: a key recorded and unexpired (or taken by an earlier input of this batch) refuses its input
 local replayed, takenNow = {}, {}
 for n, input in ipairs(inputs) do
-  if input.claim > 0 then
+  if input.claim > 0 and not input.dropped then
     local key, at = KEYS[input.claim], tonumber(input.acceptedAt)
     local expires = redis.call('GET', key)
     if takenNow[key] or (expires and tonumber(expires) > at) then
@@ -102,7 +108,9 @@ for n, input in ipairs(inputs) do
 end
 local claims = {}
 for k, value in ipairs(hmget(DEDUP, fields)) do claims[fields[k]] = value and tonumber(value) or -math.huge end
+local skipped = 0
 for _, input in ipairs(inputs) do
+  if input.dropped then input.replayed = true; skipped = skipped + 1 end
   local at, expiresAt = tonumber(input.acceptedAt), tonumber(input.expiresAt)
   for _, del in ipairs(input.deliveries) do
     if input.replayed then del.dup = true end
@@ -146,7 +154,7 @@ bulk('ZADD', DLQAT, dlqAt)
 
 local seqs, flags, duplicates = {}, {}, 0
 local journal, byTime, bySeq, created, claimed, claimedAt = {}, {}, {}, {}, {}, {}
-local base, admitted = 0, #inputs - #replayed
+local base, admitted = 0, #inputs - #replayed - skipped
 if admitted > 0 then base = redis.call('INCRBY', SEQ, admitted) - admitted end
 local m = 0
 for n, input in ipairs(inputs) do
@@ -201,5 +209,7 @@ bulk('HDEL', REFS, dropped)
 for plugin, delta in pairs(depthDelta) do
   if delta ~= 0 and redis.call('HINCRBY', DEPTH, plugin, delta) <= 0 then redis.call('HDEL', DEPTH, plugin) end
 end
-return { seqs, table.concat(flags), duplicates, replayed }
+local applied = {}
+for s, st in ipairs(settlements) do applied[s] = st.live and '1' or '0' end
+return { seqs, table.concat(flags), duplicates, replayed, table.concat(applied) }
 `, { once: true });

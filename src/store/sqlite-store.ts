@@ -84,8 +84,11 @@ export class SqliteStore implements Store {
     checkClaims(emitted);
     if (settlements.length === 0 && emitted.length === 0) return { created: [], duplicates: 0 };
     return this.#write((writer) => {
-      applySettlements(writer, settlements);
-      return acceptInputs(writer, emitted, dedupWindowMs);
+      const unapplied = applySettlements(writer, settlements);
+      if (unapplied === undefined) return acceptInputs(writer, emitted, dedupWindowMs);
+      const result = acceptInputs(writer, emitted, dedupWindowMs, new Set(unapplied.map((i) => (settlements[i] as Settlement).deliveryId)));
+      result.unapplied = unapplied;
+      return result;
     });
   }
 

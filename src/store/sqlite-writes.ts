@@ -46,10 +46,11 @@ export function insertRow(writer: Writer, id: string, seq: number, plugin: strin
   writer.index.addRow(id);
 }
 
-export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedupWindowMs: number): AcceptResult {
+/** `dropped`: deliveries whose settlement did not apply in this transaction; inputs they caused are left out (AcceptInput.cause). */
+export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedupWindowMs: number, dropped?: ReadonlySet<string>): AcceptResult {
   const created: DeliveryRecord[] = [];
   let duplicates = 0;
-  const { inputs, replayed } = admitClaims(writer.seen, given);
+  const { inputs, replayed } = admitClaims(writer.seen, given, dropped);
   if (inputs.length === 0) return replayed === undefined ? { created, duplicates } : { created, duplicates, replayed };
   const { statements, index } = writer;
   const { firstSeq, eventJsons } = appendChunk(statements, inputs);
@@ -82,12 +83,17 @@ export function acceptInputs(writer: Writer, given: readonly AcceptInput[], dedu
   return replayed === undefined ? { created, duplicates } : { created, duplicates, replayed };
 }
 
-/** Records each input's replay claim, in order; an input whose key is already recorded is left out (and reported). */
-function admitClaims(seen: SeenKeys, inputs: readonly AcceptInput[]): { inputs: readonly AcceptInput[]; replayed: number[] | undefined } {
-  if (!inputs.some((input) => input.claim !== undefined)) return { inputs, replayed: undefined };
+/**
+ * Records each input's replay claim, in order; an input whose key is already recorded is left out (and reported).
+ * One whose cause is `dropped` is left out before its claim is looked at, and not reported.
+ */
+function admitClaims(seen: SeenKeys, inputs: readonly AcceptInput[], dropped: ReadonlySet<string> | undefined): { inputs: readonly AcceptInput[]; replayed: number[] | undefined } {
+  const drops = (input: AcceptInput): boolean => dropped !== undefined && input.cause !== undefined && dropped.has(input.cause);
+  if (!inputs.some((input) => input.claim !== undefined || drops(input))) return { inputs, replayed: undefined };
   const admitted: AcceptInput[] = [];
   const replayed: number[] = [];
   inputs.forEach((input, i) => {
+    if (drops(input)) return;
     if (input.claim !== undefined && seen.record(input.claim.key, checkTtl(input.claim.ttlMs), input.acceptedAt)) replayed.push(i);
     else admitted.push(input);
   });
@@ -119,14 +125,23 @@ function remove(writer: Writer, id: string, location: Location): void {
   writer.index.remove(id, location);
 }
 
-/** Call inside a transaction. A settlement for a delivery that is not pending (already settled elsewhere) is ignored. */
-export function applySettlements(writer: Writer, settlements: readonly Settlement[]): void {
+/**
+ * Call inside a transaction. A settlement for a delivery that is not pending
+ * (already settled elsewhere) is ignored; answers the positions of those
+ * (AcceptResult.unapplied), or undefined when every settlement applied.
+ */
+export function applySettlements(writer: Writer, settlements: readonly Settlement[]): number[] | undefined {
   const { statements, index } = writer;
   const chunks = new Chunks(statements);
-  for (const settlement of settlements) {
+  let unapplied: number[] | undefined;
+  for (let i = 0; i < settlements.length; i++) {
+    const settlement = settlements[i] as Settlement;
     const id = settlement.deliveryId;
     const location = index.location(id, settlement.handle);
-    if (location === undefined) continue;
+    if (location === undefined) {
+      (unapplied ??= []).push(i);
+      continue;
+    }
     switch (settlement.kind) {
       case 'done':
         remove(writer, id, location);
@@ -155,4 +170,5 @@ export function applySettlements(writer: Writer, settlements: readonly Settlemen
       }
     }
   }
+  return unapplied;
 }

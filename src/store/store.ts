@@ -77,6 +77,15 @@ export interface AcceptInput {
   acceptedAt: number;
   deliveries: { id: string; plugin: string }[];
   claim?: ReplayClaim;
+  /**
+   * settle() only: the delivery whose successful run emitted this event. If
+   * that delivery's settlement in the same call does not apply (see
+   * AcceptResult.unapplied), the event is not accepted either (not journaled,
+   * no deliveries, not counted as a duplicate nor a replay): the outcome that
+   * stands is that of whoever settled or runs the delivery now, and it emits
+   * its own events.
+   */
+  cause?: string;
 }
 
 export interface AcceptResult {
@@ -86,6 +95,15 @@ export interface AcceptResult {
   duplicates: number;
   /** Positions (in the inputs given) of events refused because their claim was already recorded: not journaled, no deliveries. */
   replayed?: number[];
+  /**
+   * settle() only: positions (in the settlements given) of settlements the
+   * store did not apply, because their delivery is no longer pending (settled
+   * or removed meanwhile) or, in a shared store, another host runs it now
+   * (adopted). The caller must forget those deliveries: a retry scheduled for
+   * one would run the plugin again for a delivery someone else owns or that
+   * no longer exists. Absent when every settlement applied.
+   */
+  unapplied?: number[];
 }
 
 /** `handle`: the record's (DeliveryRecord.handle), when the caller has it; a settlement without one is found by id. */
@@ -152,7 +170,9 @@ export interface Store {
   accept(inputs: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult>;
   /**
    * Records outcomes and, in the same transaction, accepts the events plugins
-   * emitted (the outbox): an emitted event exists iff its cause succeeded.
+   * emitted (the outbox): an emitted event exists iff its cause succeeded,
+   * as recorded (an event whose `cause` has a settlement that does not apply
+   * is dropped with it).
    */
   settle(settlements: Settlement[], emitted: AcceptInput[], dedupWindowMs: number): Promise<AcceptResult>;
   /** Every delivery not yet done or dead, oldest first. */

@@ -56,11 +56,15 @@ test('settlements from a host whose lease lapsed do not override the host that a
 
   // a resumes (its next renewal brings its lease back) and writes what it decided before the pause.
   const aError = { name: 'Error', message: 'a saw this' };
-  await a.settle([
+  const stale = await a.settle([
     { kind: 'retry', deliveryId: retried, attempt: 5, availableAt: now + 3_600_000, error: aError },
     { kind: 'dead', deliveryId: killed, attempt: 5, reason: 'exhausted', error: aError, at: now },
     { kind: 'done', deliveryId: finished },
-  ], [], 0);
+  ], [{ event: event('emitted-by-a'), acceptedAt: now, deliveries: [{ id: made.next(now), plugin: 'q' }], cause: finished }], 0);
+  // a is told, so its engine forgets them (no retry of its own); what a's run emitted goes with its outcome.
+  assert.deepEqual(stale.unapplied, [0, 1, 2], 'a learns that none of its settlements applied');
+  assert.deepEqual(stale.created, [], 'the event a\'s stale done emitted is not accepted');
+  assert.deepEqual((await b.readJournal({ from: 0, limit: 10 })).map((j) => j.event.id), ['e0', 'e1', 'e2']);
 
   const pending = new Map((await b.pending()).map((r) => [r.id, r]));
   assert.deepEqual([...pending.keys()].sort(), [...created.map((r) => r.id)].sort(), 'all three are still pending, b\'s to run');
