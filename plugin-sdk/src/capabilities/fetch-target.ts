@@ -32,12 +32,14 @@ export function checkTarget(rawUrl: string, base: URL | undefined, allowedHosts:
   }
   const defaultPort = DEFAULT_PORTS[url.protocol];
   if (defaultPort === undefined) throw deniedError(url.protocol, 'only http: and https: URLs may be fetched');
-  // Userinfo would be sent as Basic auth to whoever answers; plugins pass credentials in headers instead.
-  if (url.username !== '' || url.password !== '') throw new PlexusError('PLEXUS_INVALID_REQUEST', 'fetch: credentials in the URL are not allowed');
   const port = url.port === '' ? defaultPort : Number(url.port);
   const hostname = url.hostname;
   const label = `${hostname}:${port}`;
+  // The grant first: "http://granted@evil/" names evil, so it is a denial to log
+  // and count (CONTRACT §4), not merely an invalid request.
   if (!isHostGranted(allowedHosts, url.protocol, hostname, port)) throw deniedError(label, 'host is not granted');
+  // Userinfo would be sent as Basic auth to whoever answers; plugins pass credentials in headers instead.
+  if (url.username !== '' || url.password !== '') throw new PlexusError('PLEXUS_INVALID_REQUEST', 'fetch: credentials in the URL are not allowed');
   const isV6 = hostname.startsWith('[');
   return {
     url,

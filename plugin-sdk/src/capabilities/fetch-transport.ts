@@ -5,6 +5,7 @@ import type { LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { PlexusError } from '../errors.ts';
 import type { FetchDeadline } from './fetch-deadline.ts';
 import type { OutgoingRequest } from './fetch-request.ts';
@@ -22,7 +23,10 @@ export function openResponse(target: FetchTarget, pinned: readonly PinnedAddress
   if (request.body !== null) headers['content-length'] = String(request.body.length);
   else if (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH') headers['content-length'] = '0';
 
-  return new Promise<IncomingMessage>((resolve, reject) => {
+  // Raced against the deadline as well as aborted by it: some ways a request ends
+  // (a 101 answer, whose socket Node destroys without an error) never settle
+  // the request's own events, and an aborted signal then has nothing to abort.
+  return deadline.race(new Promise<IncomingMessage>((resolve, reject) => {
     const req = (secure ? https : http).request({
       protocol: target.url.protocol,
       // The name, not the address: Node derives SNI, certificate checks and the
@@ -42,9 +46,19 @@ export function openResponse(target: FetchTarget, pinned: readonly PinnedAddress
     req.once('response', resolve);
     // `on`, not `once`: a second error (e.g. an abort while the body streams) must not go unhandled.
     req.on('error', (err) => reject(networkError(err, target, deadline)));
-    req.once('close', () => agent.destroy());
+    // A 101 (or any upgrade) hands over a raw socket nobody asked for: close it
+    // and fail. Without this listener Node destroys the socket and emits nothing.
+    req.once('upgrade', (_res: IncomingMessage, socket: Duplex) => {
+      socket.destroy();
+      reject(new PlexusError('PLEXUS_UNAVAILABLE', `fetch to ${target.label} failed: the server switched protocols`));
+    });
+    req.once('close', () => {
+      agent.destroy();
+      // A no-op once settled; otherwise the exchange ended without a response.
+      reject(deadline.signal.aborted ? deadline.error() : new PlexusError('PLEXUS_UNAVAILABLE', `fetch to ${target.label} failed: the connection closed without a response`));
+    });
     req.end(request.body ?? undefined);
-  });
+  }));
 }
 
 /**
