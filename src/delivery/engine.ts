@@ -2,28 +2,21 @@
 // become batches in the sandbox, outcomes become durable settlements, and only
 // then is anyone told (CONTRACT §6: at least once per (event, plugin)).
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { RunResult, SandboxPool } from '@plexus/plugin-sdk/runtime';
+import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
 import { RoutingTable } from '../router/routing-table.ts';
-import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Settlement, Store } from '../store/store.ts';
+import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Store } from '../store/store.ts';
 import { acceptedDeliveries } from './accepted-deliveries.ts';
 import { Admission } from './admission.ts';
-import { batchJson, settleBatch, type BatchSettlements } from './batch-settlements.ts';
+import { BatchRunner } from './batch-runner.ts';
 import { DeliveryIds } from './delivery-ids.ts';
 import type { EngineOptions } from './engine-options.ts';
+import { admissionLoad, queuedIn } from './lane-load.ts';
 import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
 import { RetiringInstances } from './retiring-instances.ts';
 import { RetryTimer } from './retry-timer.ts';
 import { StoreWriter } from './store-writer.ts';
 
 export type { EngineHooks, EngineOptions } from './engine-options.ts';
-
-/** What was being made durable when a write failed (the error hook's message names it; built only then, not per batch). */
-type Unsettled = 'delivery' | 'expiry';
-
-/** How long a store failure keeps deliveries off the queue before they are tried again. */
-const STORE_RETRY_MS = 1000;
-
-const NONE_UNAPPLIED: ReadonlySet<number> = new Set();
 
 export class DeliveryEngine {
   private readonly store: Store;
@@ -45,9 +38,8 @@ export class DeliveryEngine {
   private routes = RoutingTable.EMPTY;
   /** For events plugins emit: `routes` plus the emittedOnly lanes (egress targets); the same table when there are none. */
   private emittedRoutes = RoutingTable.EMPTY;
-  private inFlightBatches = 0;
-  /** Settlements being written outside a batch (expiries): work idle() must wait for. */
-  private pendingCommits = 0;
+  /** Runs the batches pump() takes and makes their outcomes (and expiries) durable. */
+  private readonly batches: BatchRunner;
   /** Events admitted by accept() but not yet queued: counted against maxQueued so concurrent accepts cannot overshoot it. */
   private reserved = 0;
   private readonly admission = new Admission();
@@ -68,6 +60,12 @@ export class DeliveryEngine {
     this.retiring = new RetiringInstances((key) => {
       this.options.hooks?.retired?.(key);
       this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
+    });
+    this.batches = new BatchRunner({
+      options, sandbox: this.sandbox, writer: this.writer, retries: this.retries, retiring: this.retiring, now: this.now, monotonic: this.monotonic,
+      routeEmitted: (event, at) => this.route(event, at, this.emittedRoutes),
+      enqueue: (deliveries) => this.enqueue(deliveries),
+      schedulePump: () => this.schedulePump(),
     });
   }
 
@@ -196,7 +194,7 @@ export class DeliveryEngine {
   get depth(): { queued: number; parked: number; retrying: number; inFlightBatches: number } {
     let parked = 0;
     for (const list of this.parked.values()) parked += list.length;
-    return { queued: this.queued(), parked, retrying: this.retries.size, inFlightBatches: this.inFlightBatches };
+    return { queued: this.queued(), parked, retrying: this.retries.size, inFlightBatches: this.batches.inFlight };
   }
 
   /** Resolves when nothing is queued, scheduled or in flight (tests, shutdown). */
@@ -212,37 +210,20 @@ export class DeliveryEngine {
     clearTimeout(this.wakeTimer);
     this.admission.wakeAll();
     const deadline = this.monotonic() + timeoutMs;
-    while ((this.inFlightBatches > 0 || this.pendingCommits > 0) && this.monotonic() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((this.batches.inFlight > 0 || this.batches.committing > 0) && this.monotonic() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
-  /** Deliveries waiting in enabled lanes (a disabled plugin's are parked, not counted). */
   private queued(): number {
-    let n = 0;
-    for (const lane of this.lanes.values()) if (lane.enabled) n += lane.queued;
-    return n;
+    return queuedIn(this.lanes.values());
   }
 
-  /**
-   * What backpressure counts against maxQueued. Egress lanes (emittedOnly)
-   * hold what plugins emitted for a broker, and while that broker is away
-   * they only grow: counted in full, an egress outage would stop every
-   * ingress, webhooks included, once maxQueued events wait for it. They get
-   * a room of their own as large as maxQueued, and hold ingress back only
-   * beyond it, so memory stays bounded (at most twice maxQueued).
-   */
+  /** What backpressure counts against maxQueued (lane-load.ts: egress lanes have a room of their own). */
   private admissionLoad(): number {
-    let plugins = 0;
-    let egress = 0;
-    for (const lane of this.lanes.values()) {
-      if (!lane.enabled) continue;
-      if (lane.plugin.emittedOnly === true) egress += lane.queued;
-      else plugins += lane.queued;
-    }
-    return plugins + Math.max(0, egress - this.options.maxQueued);
+    return admissionLoad(this.lanes.values(), this.options.maxQueued);
   }
 
   private isIdle(): boolean {
-    return this.queued() === 0 && this.retries.size === 0 && this.inFlightBatches === 0 && this.pendingCommits === 0;
+    return this.queued() === 0 && this.retries.size === 0 && this.batches.inFlight === 0 && this.batches.committing === 0;
   }
 
   /** `due`: the retry timer says their wait is over (on the clock that never steps back), whatever the wall clock says now. */
@@ -290,11 +271,11 @@ export class DeliveryEngine {
     for (const lane of this.lanes.values()) {
       for (;;) {
         const taken = lane.take(clock, now);
-        if (taken.expired.length > 0) this.expire(lane, taken.expired);
+        if (taken.expired.length > 0) this.batches.expire(lane, taken.expired);
         if (taken.rateLimited) this.options.hooks?.rateLimited?.(lane.plugin);
         if (taken.wakeAt !== undefined) wakeAt = Math.min(wakeAt, taken.wakeAt);
         if (taken.batch.length === 0 || !taken.permit) break;
-        void this.runBatch(lane, lane.plugin, taken.batch, taken.permit);
+        void this.batches.runBatch(lane, lane.plugin, taken.batch, taken.permit);
       }
     }
     this.releaseWaiters();
@@ -308,142 +289,5 @@ export class DeliveryEngine {
 
   private releaseWaiters(): void {
     if (this.admissionLoad() < this.options.maxQueued) this.admission.wakeAll();
-  }
-
-  private expire(lane: PluginLane, expired: QueuedDelivery[]): void {
-    const at = this.now();
-    // A delivery that failed before it expired keeps its last error in the DLQ entry (CONTRACT §6).
-    const settlements = expired.map((d): Extract<Settlement, { kind: 'dead' }> => ({ kind: 'dead', deliveryId: d.record.id, handle: d.record.handle, attempt: d.record.attempt, reason: 'expired', at, ...(d.record.lastError === undefined ? {} : { error: d.record.lastError }) }));
-    // These never ran, so no batch reports them: reported once durable (a failed write expires them again later).
-    void this.writeOutcomes(lane, expired, settlements, [], 'expiry').then((unapplied) => {
-      if (unapplied === undefined) return;
-      settlements.forEach((s, i) => {
-        if (!unapplied.has(i)) this.options.hooks?.expired?.(lane.plugin, (expired[i] as QueuedDelivery).record, s);
-      });
-    });
-  }
-
-  private async runBatch(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<void> {
-    let settled: BatchSettlements;
-    // Counted from here until its outcome is pending as a commit: execute()
-    // resolves some microtasks before this resumes, and a pump in that gap
-    // (one a commit that just ended scheduled) found nothing in flight and
-    // nothing committing, so idle() resolved before this outcome was written.
-    this.inFlightBatches++;
-    try {
-      settled = await this.execute(lane, plugin, batch, permit);
-    } catch (err) {
-      this.inFlightBatches--;
-      this.notSettled(lane, batch, 'delivery', err);
-      this.schedulePump();
-      return;
-    }
-    // The lane's slot is free already: the next batch runs while this one's outcome is written.
-    const writing = this.writeOutcomes(lane, batch, settled.settlements, settled.emitted, 'delivery');
-    this.inFlightBatches--;
-    this.schedulePump();
-    await writing;
-  }
-
-  /**
-   * Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly.
-   * Answers, once written, the positions of the settlements the store did not apply (commit()); undefined if the write failed.
-   */
-  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<ReadonlySet<number> | undefined> {
-    this.pendingCommits++;
-    try {
-      return await this.commit(lane, batch, settlements, emitted);
-    } catch (err) {
-      this.notSettled(lane, batch, what, err);
-      return undefined;
-    } finally {
-      this.pendingCommits--;
-      this.schedulePump();
-    }
-  }
-
-  /** Nothing of the batch was settled: its deliveries are still pending in the store; try them again shortly. */
-  private notSettled(lane: PluginLane, batch: readonly QueuedDelivery[], what: Unsettled, err: unknown): void {
-    const name = lane.plugin.name;
-    this.options.hooks?.error?.(what === 'delivery' ? `delivery to ${name} failed before its outcome was durable` : `dead-lettering expired deliveries of ${name} failed`, err);
-    for (const d of batch) this.retries.schedule(d, this.now() + STORE_RETRY_MS);
-  }
-
-  /**
-   * Runs a batch in the sandbox and answers its settlements. It holds one of
-   * the lane's slots (per-plugin concurrency) only while the plugin runs: a
-   * slot held until the outcome is durable would idle the sandbox for every
-   * commit's length. Partition keys and retries wait for the commit (commit()).
-   */
-  private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<BatchSettlements> {
-    const key = plugin.spec.key;
-    this.retiring.started(key, plugin.spec.root);
-    const started = this.now();
-    try {
-      const result = plugin.execute === undefined ? await this.runInSandbox(plugin, batch) : await plugin.execute(batch.map((d) => d.record.event));
-      const now = this.now();
-      const settled = settleBatch(batch, result, {
-        plugin, now, started, random: this.options.random ?? Math.random, hooks: this.options.hooks,
-        route: (event, at) => this.route(event, at, this.emittedRoutes),
-      });
-      if (settled.unhealthy) lane.breaker.onFailure(permit, this.monotonic());
-      else lane.breaker.onSuccess(permit, this.monotonic());
-      return settled;
-    } catch (err) {
-      // A batch that ended with no outcome (the sandbox unavailable) must still
-      // answer its permit: a half-open circuit admits no other trial until its
-      // trial reports, so the lane would wait forever.
-      lane.breaker.onFailure(permit, this.monotonic());
-      throw err;
-    } finally {
-      lane.batchEnded();
-      this.retiring.finished(key);
-    }
-  }
-
-  /** Fresh deliveries go as the JSON text the store made: their event objects are never needed here (store/fresh-record.ts). */
-  private runInSandbox(plugin: ActivePlugin, batch: QueuedDelivery[]): Promise<RunResult> {
-    const json = batchJson(batch);
-    return json === undefined ? this.sandbox.run(plugin.spec, batch.map((d) => d.record.event)) : this.sandbox.runJson(plugin.spec, json, batch.length);
-  }
-
-  /**
-   * Makes settlements durable, then acts on them: trackers, retries, partition keys, emitted deliveries.
-   * Answers the positions of the settlements the store did not apply (AcceptResult.unapplied).
-   */
-  private async commit(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<ReadonlySet<number>> {
-    const created = await this.writer.write(settlements, emitted);
-    const unapplied = created.unapplied === undefined ? NONE_UNAPPLIED : new Set(created.unapplied);
-    settlements.forEach((s, i) => {
-      const d = batch[i] as QueuedDelivery;
-      // Counted as a done settlement counts: the delivery is not this host's
-      // to run any more (it has its outcome, or another host runs it now).
-      this.settleTracker(d);
-      if (unapplied.has(i)) {
-        // Not pending here (settled or removed meanwhile, or adopted by
-        // another host): forgotten, never retried here. A retry scheduled
-        // anyway ran the plugin again for a delivery someone else owns.
-        lane.releasePartition(d);
-        this.options.hooks?.unapplied?.(lane.plugin, d.record, s);
-        return;
-      }
-      if (s.kind === 'retry') {
-        // The event is named: a spread copies own properties only, and a fresh record's event is a getter (store/fresh-record.ts).
-        d.record = { ...d.record, event: d.record.event, attempt: s.attempt, availableAt: s.availableAt, lastError: s.error };
-        this.retries.schedule(d, s.availableAt);
-      } else {
-        lane.releasePartition(d);
-      }
-    });
-    this.enqueue(created.created.map((record) => ({ record, admitted: false })));
-    return unapplied;
-  }
-
-  /** A delivery's first durable outcome counts once; later ones (after a retry) find no tracker. */
-  private settleTracker(d: QueuedDelivery): void {
-    const tracker = d.tracker;
-    if (tracker === undefined) return;
-    d.tracker = undefined;
-    if (--tracker.remaining === 0) tracker.onSettled(tracker.index);
   }
 }

@@ -1,0 +1,30 @@
+// What the lanes hold in memory, as the engine counts it: for its depth and
+// idle() (every enabled lane alike), and for backpressure at accept()
+// (admissionLoad, where egress lanes have a room of their own).
+import type { PluginLane } from './plugin-lane.ts';
+
+/** Deliveries waiting in enabled lanes (a disabled plugin's are parked, not counted). */
+export function queuedIn(lanes: Iterable<PluginLane>): number {
+  let n = 0;
+  for (const lane of lanes) if (lane.enabled) n += lane.queued;
+  return n;
+}
+
+/**
+ * What backpressure counts against maxQueued. Egress lanes (emittedOnly)
+ * hold what plugins emitted for a broker, and while that broker is away
+ * they only grow: counted in full, an egress outage would stop every
+ * ingress, webhooks included, once maxQueued events wait for it. They get
+ * a room of their own as large as maxQueued, and hold ingress back only
+ * beyond it, so memory stays bounded (at most twice maxQueued).
+ */
+export function admissionLoad(lanes: Iterable<PluginLane>, maxQueued: number): number {
+  let plugins = 0;
+  let egress = 0;
+  for (const lane of lanes) {
+    if (!lane.enabled) continue;
+    if (lane.plugin.emittedOnly === true) egress += lane.queued;
+    else plugins += lane.queued;
+  }
+  return plugins + Math.max(0, egress - maxQueued);
+}
