@@ -54,12 +54,7 @@ export async function guardedFetch(request: FetchRequestData, policy: FetchPolic
 }
 
 async function fetchWithin(request: FetchRequestData, policy: FetchPolicy, lookup: FetchLookup, deadline: FetchDeadline): Promise<FetchResponseData> {
-  if (typeof request !== 'object' || request === null || typeof request.url !== 'string') {
-    throw new PlexusError('PLEXUS_INVALID_REQUEST', 'fetch: url must be a string');
-  }
-  // The target first: an ungranted host is a denial to report, whatever else is wrong with the request.
-  let target = checkTarget(request.url, undefined, policy.allowedHosts);
-  let outgoing: OutgoingRequest = normalizeRequest(request, policy.maxRequestBytes);
+  let { target, outgoing } = checkRequest(request, policy);
   for (let redirects = 0; ; redirects++) {
     const pinned = await resolvePinned(target, policy.allowPrivateNetwork === true, lookup, deadline);
     const res = await openResponse(target, pinned, outgoing, deadline);
@@ -78,6 +73,21 @@ async function fetchWithin(request: FetchRequestData, policy: FetchPolicy, looku
     outgoing = redirectRequest(outgoing, status, next.url.origin === target.url.origin);
     target = next;
   }
+}
+
+/**
+ * The checks a request passes before anything is sent, in order. Also run by
+ * the sandbox on an oversized request before it waits for an open fetch
+ * (fetch-bridge.ts), so it is refused there with the same error.
+ */
+export function checkRequest(request: unknown, policy: Pick<FetchPolicy, 'allowedHosts' | 'maxRequestBytes'>): { target: FetchTarget; outgoing: OutgoingRequest } {
+  if (typeof request !== 'object' || request === null || typeof (request as { url?: unknown }).url !== 'string') {
+    throw new PlexusError('PLEXUS_INVALID_REQUEST', 'fetch: url must be a string');
+  }
+  const fields = request as FetchRequestData;
+  // The target first: an ungranted host is a denial to report, whatever else is wrong with the request.
+  const target = checkTarget(fields.url, undefined, policy.allowedHosts);
+  return { target, outgoing: normalizeRequest(fields, policy.maxRequestBytes) };
 }
 
 /** Strings, numbers and arrays only: this object is copied into the sandbox as is. */

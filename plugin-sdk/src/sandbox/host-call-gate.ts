@@ -132,6 +132,17 @@ export class HostCallGate {
     return reply;
   }
 
+  /**
+   * Answers a call refused on sight (an oversized fetch) without a slot or a
+   * wait: holding its request while others run is what the refusal spares.
+   * Otherwise judged and counted as a served call.
+   */
+  async refuse(reply: string): Promise<string> {
+    if (this.ended.signal.aborted || this.leftBehind()) return GONE;
+    this.answers++;
+    return reply;
+  }
+
   close(): void {
     this.ended.abort();
     // Waiting calls end now, as GONE, rather than when a slot frees.

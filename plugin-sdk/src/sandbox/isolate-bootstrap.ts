@@ -56,6 +56,8 @@ export function isolateBootstrap(
   const freeze = Object.freeze;
   const hasOwn = Object.hasOwn;
   const now = Date.now;
+  const indexOf = String.prototype.indexOf;
+  const slice = String.prototype.slice;
   const PERMANENT = Symbol.for('plexus.permanent');
   const setup: BootSetup = jsonParse(setupJson);
   const caps = setup.caps;
@@ -146,9 +148,10 @@ export function isolateBootstrap(
   // Open calls are counted by the worker as they reach it (host-call-gate.ts),
   // not here: plugin code shares this realm and could rewrite any count.
   async function hostCall(fn: HostFunction<[string, string], string> | HostFunction<[string], string>, args: string[]): Promise<unknown> {
-    const replyJson = await (fn as HostFunction<string[], string>).apply(undefined, args, COPY);
-    const reply = jsonParse(replyJson);
-    if (!reply.ok) throw plexusError(String(reply.error.code), String(reply.error.message));
+    return answerValue(jsonParse(await (fn as HostFunction<string[], string>).apply(undefined, args, COPY)));
+  }
+  function answerValue(reply: { ok: boolean; value?: unknown; error?: { code: unknown; message: unknown } }): unknown {
+    if (!reply.ok) throw plexusError(String(reply.error?.code), String(reply.error?.message));
     return reply.value;
   }
 
@@ -192,7 +195,15 @@ export function isolateBootstrap(
       for (const [k, v] of Object.entries(init.headers as Record<string, unknown>)) headers[String(k)] = String(v);
     }
     const request = { url: String(url), method: init?.method === undefined ? 'GET' : String(init.method), headers, body: init?.body === undefined || init.body === null ? undefined : String(init.body) };
-    const res = (await hostCall(fetchHost, [jsonStringify(request)])) as { url: string; status: number; statusText: string; headers: [string, string][]; body: string };
+    // A response comes as its JSON metadata, a line break, then the body as
+    // is (fetch-bridge.ts: in JSON, a control byte took six characters);
+    // everything else (errors, the test harness's answers) as plain JSON,
+    // which never holds a raw line break. Natives captured above: a plugin
+    // patching String.prototype cannot change how its answers are read.
+    const answer = await fetchHost.apply(undefined, [jsonStringify(request)], COPY);
+    const cut = reflectApply(indexOf, answer, ['\n']) as number;
+    const res = answerValue(jsonParse(cut < 0 ? answer : (reflectApply(slice, answer, [0, cut]) as string))) as { url: string; status: number; statusText: string; headers: [string, string][]; body: string };
+    if (cut >= 0) res.body = reflectApply(slice, answer, [cut + 1]) as string;
     let used = false;
     const take = () => {
       if (used) throw new TypeError('Body has already been consumed');

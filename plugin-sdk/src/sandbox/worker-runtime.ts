@@ -8,7 +8,7 @@ import { HostCallGate } from './host-call-gate.ts';
 import type { HostCallClient } from './host-call-client.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
 import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcome-check.ts';
-import { callFetch, callFetchViaHost } from './fetch-bridge.ts';
+import { callFetch, callFetchViaHost, refuseOversized } from './fetch-bridge.ts';
 import { checkKvCall } from './kv-call-check.ts';
 import { addDenial, mergeDenials } from './denial-list.ts';
 import type { CallOutcome, CleanupReport, Denial, KvOp, LateRestart, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
@@ -204,11 +204,15 @@ export class WorkerRuntime {
           if (!check.ok) return JSON.stringify({ ok: false, error: check.error });
           return this.host.call(spec.name, { capability: 'kv', op: op as KvOp, argsJson });
         }),
-      fetch: (requestJson) =>
-        gate.serve('fetch', (signal) =>
+      fetch: (requestJson) => {
+        // Before the slot: a call waiting for one holds its whole request here.
+        const refused = refuseOversized(spec, requestJson, (target) => deny('http', target));
+        if (refused !== undefined) return gate.refuse(refused);
+        return gate.serve('fetch', (signal) =>
           this.fetchViaHost
             ? callFetchViaHost(spec, requestJson, (target) => deny('http', target), (call) => this.host.call(spec.name, call))
-            : callFetch(spec, requestJson, (target) => deny('http', target), signal)),
+            : callFetch(spec, requestJson, (target) => deny('http', target), signal));
+      },
       denied: (capability, target) => {
         if (capability === 'emit' || capability === 'secrets' || capability === 'http' || capability === 'kv') deny(capability, target);
       },
