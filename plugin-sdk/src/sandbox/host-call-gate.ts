@@ -31,6 +31,17 @@ export const MAX_OPEN_HOST_CALLS = { kv: 256, fetch: 16 } as const;
  * holds in the worker.
  */
 export const MAX_WAITING_HOST_CALLS = { kv: 4096, fetch: 1024 } as const;
+/**
+ * The most request text (UTF-16 units: 1 or 2 bytes each in the worker) the
+ * calls waiting in one instance's gate may hold, both kinds together; a call
+ * that would wait beyond it is refused with PLEXUS_RATE_LIMITED. Without it
+ * the count caps allowed 1,024 fetches of up to maxRequestBytes (1 MiB of
+ * body, headers beside it) and 4,096 kv calls, whose arguments are checked
+ * only when they start: a GiB or more per instance, outside memoryMb. 64 Mi
+ * leaves room for every event of several batches waiting with a request of
+ * tens of KB each.
+ */
+export const MAX_WAITING_HOST_CALL_UNITS = 64 * 1024 * 1024;
 
 export type HostCallKind = keyof typeof MAX_OPEN_HOST_CALLS;
 
@@ -44,6 +55,7 @@ export interface GatedInstance {
 const refusal = (code: string, message: string): string => JSON.stringify({ ok: false, error: { name: 'PlexusError', code, message } });
 /** Answers a call of a disposed instance; it never reaches the host, and its isolate is gone. */
 const GONE = refusal('PLEXUS_UNAVAILABLE', 'the plugin instance was discarded');
+const TOO_BIG_TO_WAIT = refusal('PLEXUS_RATE_LIMITED', `ctx.kv and ctx.fetch calls waiting for their turn hold more than ${MAX_WAITING_HOST_CALL_UNITS} characters of requests: await some before starting more`);
 const TOO_MANY: Record<HostCallKind, string> = {
   kv: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.kv + MAX_WAITING_HOST_CALLS.kv} ctx.kv calls started and not answered: await some before starting more`),
   fetch: refusal('PLEXUS_RATE_LIMITED', `more than ${MAX_OPEN_HOST_CALLS.fetch + MAX_WAITING_HOST_CALLS.fetch} ctx.fetch calls started and not answered: await some before starting more`),
@@ -53,6 +65,8 @@ export class HostCallGate {
   private readonly open: Record<HostCallKind, number> = { kv: 0, fetch: 0 };
   /** Calls waiting for an open slot, in arrival order: each resolves when it may start. */
   private readonly waiting: Record<HostCallKind, (() => void)[]> = { kv: [], fetch: [] };
+  /** Request text the waiting calls hold, in UTF-16 units (MAX_WAITING_HOST_CALL_UNITS). */
+  private waitingUnits = 0;
   /** Answers handed back to the isolate so far (refusals too: a catch runs plugin code). */
   private answers = 0;
   /** Answers known to have run their continuations in the isolate (see answersRan). */
@@ -110,15 +124,27 @@ export class HostCallGate {
     if (mark > this.answersDone) this.answersDone = mark;
   }
 
-  /** Serves one call through `serve`, unless the instance is gone, left it behind, or has too many open. Answers JSON text. */
-  async serve(kind: HostCallKind, serve: (signal: AbortSignal) => Promise<string>): Promise<string> {
+  /**
+   * Serves one call through `serve`, unless the instance is gone, left it
+   * behind, or has too many open. `units`: the length of the request text the
+   * call holds while it waits. Answers JSON text.
+   */
+  async serve(kind: HostCallKind, serve: (signal: AbortSignal) => Promise<string>, units = 0): Promise<string> {
     if (this.ended.signal.aborted || this.leftBehind()) return GONE;
     let reply: string;
-    if (this.open[kind] >= MAX_OPEN_HOST_CALLS[kind] && this.waiting[kind].length >= MAX_WAITING_HOST_CALLS[kind]) {
+    const mustWait = this.open[kind] >= MAX_OPEN_HOST_CALLS[kind];
+    if (mustWait && this.waiting[kind].length >= MAX_WAITING_HOST_CALLS[kind]) {
       reply = TOO_MANY[kind];
+    } else if (mustWait && this.waitingUnits + units > MAX_WAITING_HOST_CALL_UNITS) {
+      reply = TOO_BIG_TO_WAIT;
     } else {
       // A waiting call counts as open (syncSafe, the batch-end check): it is work the plugin started.
-      if (this.open[kind] >= MAX_OPEN_HOST_CALLS[kind]) await new Promise<void>((start) => this.waiting[kind].push(start));
+      if (mustWait) {
+        this.waitingUnits += units;
+        // Never rejects: a slot freeing up or close() starts it.
+        await new Promise<void>((start) => this.waiting[kind].push(start));
+        this.waitingUnits -= units;
+      }
       this.open[kind]++;
       try {
         reply = this.ended.signal.aborted ? GONE : await serve(this.ended.signal);

@@ -12,6 +12,7 @@ import { checkLogRecords } from './outcome-check.ts';
 import type { PluginRuntimeSpec, RestartCause } from './protocol.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
 import type { HostCallGate } from './host-call-gate.ts';
+import { AnswerHandoff } from './answer-handoff.ts';
 
 /** Host functions an instance calls back into; each answers JSON text and never throws across. */
 export interface InstanceHooks {
@@ -77,9 +78,12 @@ export class PluginInstance {
   private initLogs: LogRecord[] = [];
   /** Its kv and fetch calls, counted on this side (host-call-gate.ts). */
   private readonly calls: HostCallGate;
+  /** Long kv and fetch answers waiting for the isolate to take them (answer-handoff.ts). */
+  private readonly answers: AnswerHandoff;
 
-  private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[], calls: HostCallGate) {
+  private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[], calls: HostCallGate, answers: AnswerHandoff) {
     this.calls = calls;
+    this.answers = answers;
     calls.attach(this);
     this.spec = spec;
     this.isolate = isolate;
@@ -100,6 +104,7 @@ export class PluginInstance {
         process.kill(process.pid, 'SIGABRT');
       },
     });
+    const answers = new AnswerHandoff(spec.limits.memoryMb);
     try {
       const context = await isolate.createContext();
       const setup: BootSetup = {
@@ -109,19 +114,21 @@ export class PluginInstance {
         secrets: spec.secrets,
         limits: spec.limits,
       };
+      // kv and fetch answer long texts by number, taken with a sync call (answer-handoff.ts): copied in by their async answer, one too big for the isolate aborted the process.
       const hostRefs = [
-        new ivm.Reference((op: string, argsJson: string) => hooks.kv(String(op), String(argsJson))),
-        new ivm.Reference((requestJson: string) => hooks.fetch(String(requestJson))),
+        new ivm.Reference(async (op: string, argsJson: string) => answers.hand(await hooks.kv(String(op), String(argsJson)))),
+        new ivm.Reference(async (requestJson: string) => answers.hand(await hooks.fetch(String(requestJson)))),
         new ivm.Reference((capability: string, target: string) => hooks.denied(String(capability), String(target))),
       ];
-      const runner = (await context.evalClosure(BOOTSTRAP_SOURCE, [...hostRefs, JSON.stringify(setup)], { result: { reference: true }, timeout: SMALL_CALL_MS })) as ivm.Reference;
+      const takeAnswerRef = new ivm.Reference((id: number) => answers.take(Number(id)));
+      const runner = (await context.evalClosure(BOOTSTRAP_SOURCE, [...hostRefs, JSON.stringify(setup), takeAnswerRef], { result: { reference: true }, timeout: SMALL_CALL_MS })) as ivm.Reference;
       const refs = await Promise.all(['runBatch', 'runHook', 'collect', 'takeInstanceLogs', 'load', 'startBatch', 'takeBatch', 'awaitBatch'].map((name) => runner.get(name, { reference: true }) as Promise<ivm.Reference>));
       const { main } = await loadPluginModules(isolate, context, spec.root, spec.main, sdkSource);
       await main.evaluate({ timeout: spec.limits.timeoutMs });
       const definition = (await main.namespace.get('default', { reference: true })) as ivm.Reference;
       const problem = (await (refs[4] as ivm.Reference).apply(undefined, [definition.derefInto()], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string | null;
       if (problem !== null) throw loadError(`cannot load ${spec.name}@${spec.version}: ${String(problem).slice(0, 1000)}`);
-      const instance = new PluginInstance(spec, isolate, refs, hooks.calls);
+      const instance = new PluginInstance(spec, isolate, refs, hooks.calls, answers);
       instance.syncCalls = syncCalls;
       const init = await instance.runHook('init');
       if ('fault' in init) throw loadError(`init of ${spec.name}@${spec.version} failed: ${init.error.message}`);
@@ -132,6 +139,7 @@ export class PluginInstance {
       return instance;
     } catch (err) {
       if (!isolate.isDisposed) isolate.dispose();
+      answers.clear();
       if (err instanceof Error && err.name === 'PlexusError') throw err;
       throw loadError(`cannot load ${spec.name}@${spec.version}: ${describe(err)}`, err);
     }
@@ -224,6 +232,7 @@ export class PluginInstance {
   dispose(): void {
     this.disposedByUs = true;
     this.calls.close();
+    this.answers.clear();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 

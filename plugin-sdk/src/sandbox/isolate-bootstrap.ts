@@ -43,10 +43,11 @@ export interface Runner {
 }
 
 export function isolateBootstrap(
-  kvHost: HostFunction<[string, string], string>,
-  fetchHost: HostFunction<[string], string>,
+  kvHost: HostFunction<[string, string], string | number>,
+  fetchHost: HostFunction<[string], string | number>,
   deniedHost: HostFunction<[string, string], void>,
   setupJson: string,
+  takeAnswerHost: HostFunction<[number], string>,
 ): Runner {
   'use strict';
   // Captured before plugin code runs, so a plugin replacing them later cannot
@@ -147,8 +148,14 @@ export function isolateBootstrap(
 
   // Open calls are counted by the worker as they reach it (host-call-gate.ts),
   // not here: plugin code shares this realm and could rewrite any count.
-  async function hostCall(fn: HostFunction<[string, string], string> | HostFunction<[string], string>, args: string[]): Promise<unknown> {
-    return answerValue(jsonParse(await (fn as HostFunction<string[], string>).apply(undefined, args, COPY)));
+  async function hostCall(fn: HostFunction<[string, string], string | number> | HostFunction<[string], string | number>, args: string[]): Promise<unknown> {
+    return answerValue(jsonParse(answerText(await (fn as HostFunction<string[], string | number>).apply(undefined, args, COPY))));
+  }
+  // A long answer comes as a number to take it by (answer-handoff.ts): taken
+  // with a sync call, whose copy isolated-vm guards against memoryLimit (an
+  // answer that does not fit ends this isolate for memory, not the process).
+  function answerText(answer: string | number): string {
+    return typeof answer === 'number' ? takeAnswerHost.applySync(undefined, [answer], { result: { copy: true } }) : answer;
   }
   function answerValue(reply: { ok: boolean; value?: unknown; error?: { code: unknown; message: unknown } }): unknown {
     if (!reply.ok) throw plexusError(String(reply.error?.code), String(reply.error?.message));
@@ -200,7 +207,7 @@ export function isolateBootstrap(
     // everything else (errors, the test harness's answers) as plain JSON,
     // which never holds a raw line break. Natives captured above: a plugin
     // patching String.prototype cannot change how its answers are read.
-    const answer = await fetchHost.apply(undefined, [jsonStringify(request)], COPY);
+    const answer = answerText(await fetchHost.apply(undefined, [jsonStringify(request)], COPY));
     const cut = reflectApply(indexOf, answer, ['\n']) as number;
     const res = answerValue(jsonParse(cut < 0 ? answer : (reflectApply(slice, answer, [0, cut]) as string))) as { url: string; status: number; statusText: string; headers: [string, string][]; body: string };
     if (cut >= 0) res.body = reflectApply(slice, answer, [cut + 1]) as string;

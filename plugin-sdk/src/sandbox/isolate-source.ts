@@ -1,7 +1,7 @@
 // Builds the source text evaluated in every new plugin context: the topic
 // matchers (shared with the host, so in-isolate and host checks agree), the
 // Intl charge (intl-charge.ts), then the bootstrap, called with the host
-// references evalClosure passes as $0..$3, its runner wrapped by guardRunner
+// references evalClosure passes as $0..$4, its runner wrapped by guardRunner
 // (runner-guard.ts).
 import { matchWords, matchesAny, topicMatches } from '../topics.ts';
 import { chargeIntlToHeap } from './intl-charge.ts';
@@ -14,5 +14,5 @@ export const BOOTSTRAP_SOURCE = [
   matchesAny.toString(),
   chargeIntlToHeap.toString(),
   guardRunner.toString(),
-  `return guardRunner((${isolateBootstrap.toString()})($0, $1, $2, $3));`,
+  `return guardRunner((${isolateBootstrap.toString()})($0, $1, $2, $3, $4));`,
 ].join('\n');

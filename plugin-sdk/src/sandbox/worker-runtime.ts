@@ -16,6 +16,13 @@ import type { CallOutcome, CleanupReport, Denial, KvOp, LateRestart, PluginRunti
 const KV_OPS = new Set<string>(['get', 'set', 'delete', 'incr']);
 /** How long an eviction waits for in-flight calls on the old instance before running cleanup anyway. */
 const EVICT_DRAIN_MS = 30_000;
+/**
+ * A batch whose JSON could take more than this share of its instance's
+ * memoryLimit (2 bytes a UTF-16 unit at most) runs in parts: copied and
+ * parsed whole it ended the instance for memory (restart cause `oom`) though
+ * every event fitted. One length check; only such a batch is parsed here.
+ */
+const BATCH_MEMORY_SHARE = 1 / 4;
 
 interface Slot {
   spec: PluginRuntimeSpec;
@@ -54,6 +61,12 @@ export class WorkerRuntime {
   }
 
   async run(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
+    const budgetUnits = (spec.limits.memoryMb * 1024 * 1024 * BATCH_MEMORY_SHARE) / 2;
+    if (count > 1 && eventsJson.length > budgetUnits) return this.runInParts(spec, eventsJson, budgetUnits);
+    return this.runWhole(spec, eventsJson, count);
+  }
+
+  private async runWhole(spec: PluginRuntimeSpec, eventsJson: string, count: number): Promise<RunResult> {
     const result: RunResult = { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
     let instance: PluginInstance;
     const slot = this.slotFor(spec);
@@ -107,6 +120,43 @@ export class WorkerRuntime {
       result.restarts.push(...single.restarts);
       mergeDenials(result.denials, single.denials);
       result.instanceLogs.push(...single.instanceLogs);
+    }
+    return result;
+  }
+
+  /**
+   * A batch too big for its instance's memory, as consecutive batches each
+   * within the share (an event over it alone), in order. Each event is
+   * parsed and written once: halving again and again rewrote the whole batch
+   * at every level.
+   */
+  private async runInParts(spec: PluginRuntimeSpec, eventsJson: string, budgetUnits: number): Promise<RunResult> {
+    const parts: string[][] = [[]];
+    let units = 0;
+    for (const event of JSON.parse(eventsJson) as unknown[]) {
+      const json = JSON.stringify(event);
+      let part = parts[parts.length - 1] as string[];
+      if (part.length > 0 && units + json.length + 1 > budgetUnits) {
+        part = [];
+        parts.push(part);
+        units = 0;
+      }
+      part.push(json);
+      units += json.length + 1;
+    }
+    const result: RunResult = { outcomes: [], restarts: [], denials: [], instanceLogs: [] };
+    for (const part of parts) {
+      if (result.loadError !== undefined) {
+        // Its instance could not start: nor would it for the rest, which carry the same error.
+        result.outcomes.push(...part.map(() => failure(result.loadError as ErrorData)));
+        continue;
+      }
+      const done = await this.runWhole(spec, `[${part.join(',')}]`, part.length);
+      result.outcomes.push(...done.outcomes);
+      result.restarts.push(...done.restarts);
+      mergeDenials(result.denials, done.denials);
+      result.instanceLogs.push(...done.instanceLogs);
+      if (done.loadError !== undefined) result.loadError = done.loadError;
     }
     return result;
   }
@@ -203,7 +253,7 @@ export class WorkerRuntime {
           const check = checkKvCall(op, argsJson, spec.limits.maxKvValueBytes);
           if (!check.ok) return JSON.stringify({ ok: false, error: check.error });
           return this.host.call(spec.name, { capability: 'kv', op: op as KvOp, argsJson });
-        }),
+        }, argsJson.length),
       fetch: (requestJson) => {
         // Before the slot: a call waiting for one holds its whole request here.
         const refused = refuseOversized(spec, requestJson, (target) => deny('http', target));
@@ -211,7 +261,7 @@ export class WorkerRuntime {
         return gate.serve('fetch', (signal) =>
           this.fetchViaHost
             ? callFetchViaHost(spec, requestJson, (target) => deny('http', target), (call) => this.host.call(spec.name, call))
-            : callFetch(spec, requestJson, (target) => deny('http', target), signal));
+            : callFetch(spec, requestJson, (target) => deny('http', target), signal), requestJson.length);
       },
       denied: (capability, target) => {
         if (capability === 'emit' || capability === 'secrets' || capability === 'http' || capability === 'kv') deny(capability, target);
