@@ -1,16 +1,23 @@
 // Where installed versions live: <stateDir>/plugins/<name>/<version>/, one
 // folder per version, never changed in place while something uses it (an
 // instance's spec key is derived from its root, so new content needs a new
-// root). Folders nothing references any more are removed.
+// root). Folders nothing references any more are removed, always by moving
+// them aside first (removeFolder): a recursive rm killed part way would leave
+// a half-emptied folder under a version's name, still holding the
+// .plexus-integrity that lets a later install of that version reuse it as
+// whole.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { syncFolder } from '@plexus/plugin-sdk/runtime';
 import { isPackageName } from './package-spec.ts';
+import { removeStateTemps } from './plugin-state.ts';
 
 export const PLUGINS_FOLDER = 'plugins';
 const STAGING_PREFIX = '.staging-';
+/** Folders being removed: moved here first, so that no half-removed folder ever keeps a version's (or a plugin's) name. */
+const REMOVING_PREFIX = '.removing-';
 
 /** The state file's root for a version: relative to the state dir, "/"-separated. */
 export function versionRoot(name: string, version: string, integrity?: string): string {
@@ -30,20 +37,42 @@ export function stagingFolder(stateDir: string): string {
 }
 
 /**
- * Removes staging folders an earlier run left (killed in the middle of an
- * unpack): nothing references them, and only installs of this process write
- * new ones, so at start every one is garbage.
+ * Removes what an earlier run left part way (killed in the middle of an
+ * unpack, a removal or a state file write): staging folders, folders moved
+ * aside to be removed, and temp files of plugins.json. Nothing references
+ * them, and only changes of this process make new ones, so at start every
+ * one is garbage.
  */
 export async function sweepStagingFolders(stateDir: string): Promise<void> {
   const folder = join(stateDir, PLUGINS_FOLDER);
   const entries = await readdir(folder).catch(() => [] as string[]);
-  await Promise.all(entries.filter((entry) => entry.startsWith(STAGING_PREFIX)).map((entry) => rm(join(folder, entry), { recursive: true, force: true })));
+  const leftovers = entries.filter((entry) => entry.startsWith(STAGING_PREFIX) || entry.startsWith(REMOVING_PREFIX));
+  await Promise.all(leftovers.map((entry) => rm(join(folder, entry), { recursive: true, force: true })));
+  await removeStateTemps(join(stateDir, 'plugins.json'));
+}
+
+/**
+ * Removes `path` (a version or plugin folder) so that a crash at any point
+ * leaves it whole at its name or gone from it: renamed aside (atomic, and
+ * flushed before any of its files go), then removed; sweepStagingFolders
+ * removes at start what a crash left aside.
+ */
+async function removeFolder(stateDir: string, path: string): Promise<void> {
+  const aside = join(stateDir, PLUGINS_FOLDER, `${REMOVING_PREFIX}${randomBytes(6).toString('hex')}`);
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  await syncFolder(dirname(path));
+  await rm(aside, { recursive: true, force: true });
 }
 
 /** Moves a fully written staging folder to its root, replacing whatever unreferenced folder was there. */
 export async function commitFolder(stateDir: string, staging: string, root: string): Promise<void> {
   const target = resolve(stateDir, root);
-  await rm(target, { recursive: true, force: true });
+  await removeFolder(stateDir, target);
   await mkdir(dirname(target), { recursive: true });
   await rename(staging, target);
   // The rename, and any folder mkdir just made on the way, reach the disk before the state file names the root.
@@ -64,13 +93,13 @@ export async function pruneVersions(stateDir: string, name: string, keep: Readon
     return;
   }
   const kept = new Set([...keep].map((root) => resolve(stateDir, root)));
-  await Promise.all(entries.map((entry) => join(folder, entry)).filter((path) => !kept.has(path)).map((path) => rm(path, { recursive: true, force: true })));
+  await Promise.all(entries.map((entry) => join(folder, entry)).filter((path) => !kept.has(path)).map((path) => removeFolder(stateDir, path)));
   if (kept.size === 0) await removePluginFolder(stateDir, name);
 }
 
 /** Removes everything of `name`, and its scope folder once empty. */
 export async function removePluginFolder(stateDir: string, name: string): Promise<void> {
-  await rm(pluginFolder(stateDir, name), { recursive: true, force: true });
+  await removeFolder(stateDir, pluginFolder(stateDir, name));
   if (name.startsWith('@')) await rmdir(dirname(pluginFolder(stateDir, name))).catch(() => undefined);
 }
 
@@ -84,7 +113,7 @@ export async function sweepUninstalledPlugins(stateDir: string, installed: reado
   const folder = join(stateDir, PLUGINS_FOLDER);
   const names: string[] = [];
   for (const entry of await readdir(folder).catch(() => [] as string[])) {
-    if (entry.startsWith(STAGING_PREFIX)) continue;
+    if (entry.startsWith(STAGING_PREFIX) || entry.startsWith(REMOVING_PREFIX)) continue;
     if (!entry.startsWith('@')) names.push(entry);
     else for (const inner of await readdir(join(folder, entry)).catch(() => [] as string[])) names.push(`${entry}/${inner}`);
   }
