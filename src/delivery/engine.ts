@@ -103,6 +103,17 @@ export class DeliveryEngine {
     this.schedulePump();
   }
 
+  /**
+   * Version `key` is being warmed to go live again (an enable, a move back to
+   * it): a batch of its earlier life that ends before the swap must not evict
+   * the instances just warmed, which then ran cleanup while the version served
+   * on from instances started cold. If the change does not go live, its
+   * caller evicts the version (plugin-activation.ts).
+   */
+  keep(key: string): void {
+    this.retiring.activate(key);
+  }
+
   /** The folders of plugin versions with batches running now: a version folder must stay while its batches may need it. */
   runningRoots(): readonly string[] {
     return this.retiring.runningRoots();

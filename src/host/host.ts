@@ -68,7 +68,13 @@ export class Host {
     this.pluginManager = new PluginManager({
       stateDir: config.stateDir,
       load: (root, settings) => this.loader.load(resolve(config.stateDir, root), settings),
-      sandbox,
+      sandbox: {
+        warm: (spec) => {
+          this.engine.keep(spec.key);
+          return sandbox.warm(spec);
+        },
+        evict: (key) => sandbox.evict(key),
+      },
       logger,
       reload: (installed) => this.reloadPlugins(installed),
       unpack: this.unpacker.unpack,
