@@ -18,13 +18,13 @@
 // The machine is shared and loaded by others, so 11 rounds are taken and
 // medians reported. Last line: one JSON object (medians over the rounds, and
 // every round).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { packTarball, publish, publishBody, type PackageJson } from '../registry/test/helpers/packages.ts';
+import { registryProcess } from '../registry/test/helpers/registry-process.ts';
 import { defaultHostConfig } from '../src/config/host-config.ts';
 import type { HostLogger } from '../src/host/engine-hooks.ts';
 import { Host } from '../src/host/host.ts';
@@ -122,27 +122,11 @@ function closedLoop(host: Host) {
   };
 }
 
-/** `plexus registry start` on a free loopback port; answers its URL once it listens. */
-async function registryProcess(storage: string): Promise<{ url: string; child: ChildProcess }> {
-  const bin = resolve(import.meta.dirname, '../bin/plexus.js');
-  const child = spawn(process.execPath, [bin, 'registry', 'start', '--port', '0', '--storage', storage], { env: { ...process.env, PLEXUS_REGISTRY_TOKENS: TOKEN, PLEXUS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise<string>((found, fail) => {
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /plexus: registry on (http:\/\/\S+)/.exec(stderr);
-      if (match) found(match[1] as string);
-    });
-    child.once('exit', (code) => fail(new Error(`plexus registry start exited with ${code}: ${stderr}`)));
-  });
-  return { url, child };
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dir = await mkdtemp(join(tmpdir(), 'plexus-bench-reload-'));
-const registry = await registryProcess(join(dir, 'registry'));
+const registry = await registryProcess(join(dir, 'registry'), TOKEN);
 const firsts = new Map<string, number>();
 const host = await Host.start({ ...defaultHostConfig(join(dir, 'state')) }, { logger: firstEventLogger(firsts) });
 try {

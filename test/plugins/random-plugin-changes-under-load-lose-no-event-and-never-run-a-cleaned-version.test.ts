@@ -17,18 +17,19 @@
 // after its cleanup, plugins.json is the model, and a restart runs the same.
 // TORTURE_SEED=<n> replays another order.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { normalizeEnvelope, validateEnvelope } from '../../src/envelope/index.ts';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { packTarball, publish, publishBody, type PackageJson } from '../../registry/test/helpers/packages.ts';
+import { registryProcess, type RegistryProcess } from '../../registry/test/helpers/registry-process.ts';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
 import type { PluginChange } from '../../src/plugins/plugin-manager.ts';
 import { RecordingLogger } from '../admin/recording-logger.ts';
+import { seededRandom } from '../router/seeded-random.ts';
 
 const SEED = Number(process.env.TORTURE_SEED ?? 20261207);
 const OPERATIONS = 40;
@@ -90,43 +91,15 @@ function packageOf(name: Name, version: string, hosts: string[] = []): PackageJs
   };
 }
 
-/** mulberry32: a small seeded generator, so a failing order can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `plexus registry start` in its own process on a free loopback port, as operators run it. */
-async function registryProcess(storage: string): Promise<{ url: string; child: ChildProcess }> {
-  const bin = resolve(import.meta.dirname, '../../bin/plexus.js');
-  const child = spawn(process.execPath, [bin, 'registry', 'start', '--port', '0', '--storage', storage], { env: { ...process.env, PLEXUS_REGISTRY_TOKENS: TOKEN, PLEXUS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise<string>((found, fail) => {
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /plexus: registry on (http:\/\/\S+)/.exec(stderr);
-      if (match) found(match[1] as string);
-    });
-    child.once('exit', (code) => fail(new Error(`plexus registry start exited with ${code}: ${stderr}`)));
-  });
-  return { url, child };
-}
-
 let dir: string;
-let registry: { url: string; child: ChildProcess };
+let registry: RegistryProcess;
 let host: Host;
 let hostConfig: ReturnType<typeof defaultHostConfig>;
 const logger = new RecordingLogger();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'plexus-torture-'));
-  registry = await registryProcess(join(dir, 'registry'));
+  registry = await registryProcess(join(dir, 'registry'), TOKEN);
   for (const name of PLUGINS) {
     const versions: [string, string, string[]][] = [...NORMAL.map((v): [string, string, string[]] => [v, '', []]), [BAD_INIT, `throw new Error('init refuses to start');`, []]];
     for (let k = 0; k < ASKING; k++) versions.push([`2.0.${k}`, '', [`h${k}.example.com`]]);
@@ -342,7 +315,7 @@ const kv = async (name: string, key: string): Promise<string | null> => host.sto
 const kvNumber = async (name: string, key: string): Promise<number> => Number((await kv(name, key)) ?? 0);
 
 test(`random plugin changes under a steady stream lose no event and never run a cleaned-up version (seed ${SEED})`, { timeout: 120_000 }, async (t) => {
-  const rng = random(SEED);
+  const rng = seededRandom(SEED);
   const { ops, together } = plan(rng);
   const manager = host.pluginManager;
   const watched = watchSandbox(host);
