@@ -3,7 +3,8 @@
 export { createAjv, describeAjvErrors, formatProblems, jsonPointerToPath } from './manifest/ajv.ts';
 export type { FieldProblem } from './manifest/ajv.ts';
 export { MANIFEST_SCHEMA, PACKAGE_SCHEMA } from './manifest/manifest-schema.ts';
-export { validatePackageJson, isSafeRelativePath, isValidHostGrant } from './manifest/validate-manifest.ts';
+export { validatePackageJson, isSafeRelativePath } from './manifest/validate-manifest.ts';
+export { isValidHostGrant } from './manifest/host-grant.ts';
 export { assertApiCompatible, isApiCompatible } from './manifest/api-compat.ts';
 export { compileConfigSchema, validatePluginConfig, deepFreeze, ConfigValidators } from './manifest/config.ts';
 export { parseGrants, effectiveCapabilities, missingGrants, patternCovers, canEmit, NO_CAPABILITIES } from './manifest/grants.ts';

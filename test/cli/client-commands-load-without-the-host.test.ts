@@ -4,20 +4,11 @@
 // second to start, against about 0.15 s without. This file imports nothing
 // else, so what is loaded is what the CLI loads.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { loadedPackages } from '../../plugin-sdk/test/helpers/loaded-packages.ts';
 
 /** Packages only the host, the registry or the sandbox use. */
 const HEAVY = ['ajv', 'fastify', 'pacote', 'ioredis', 'amqplib', 'pino', 'isolated-vm', 'piscina', 'prom-client', 'yaml', 'tar'];
-
-function loadedPackages(): Set<string> {
-  const packages = new Set<string>();
-  for (const file of Object.keys(createRequire(import.meta.url).cache)) {
-    const inside = file.split('/node_modules/').pop() as string;
-    if (inside !== file) packages.add(inside.startsWith('@') ? inside.split('/').slice(0, 2).join('/') : (inside.split('/')[0] as string));
-  }
-  return packages;
-}
 
 test('the CLI and its client commands load none of the host\'s heavy packages', async () => {
   const { runCli } = await import('../../src/cli/run-cli.ts');

@@ -4,7 +4,7 @@
 import { PlexusError } from '../errors.ts';
 import { matchesAny, topicPatternProblem } from '../topics.ts';
 import type { CapabilityRequest } from '../types.ts';
-import { isValidHostGrant } from './validate-manifest.ts';
+import { isValidHostGrant } from './host-grant.ts';
 
 export interface GrantSet {
   kv: boolean;

@@ -6,21 +6,13 @@ import { PlexusError } from '../errors.ts';
 import { topicPatternProblem } from '../topics.ts';
 import type { PluginPackageJson } from '../types.ts';
 import { createAjv, describeAjvErrors, formatProblems, type FieldProblem } from './ajv.ts';
+import { isValidHostGrant } from './host-grant.ts';
 import { MANIFEST_SCHEMA, PACKAGE_SCHEMA } from './manifest-schema.ts';
 
 const ajv = createAjv();
 const checkPackage = ajv.compile(PACKAGE_SCHEMA);
 const checkManifest = ajv.compile(MANIFEST_SCHEMA);
 const metaValidate = createAjv({ strict: false });
-
-/** `host` or `host:port`; a host is a DNS name or an IPv4 literal, or [IPv6]. */
-const HOST_GRANT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-export function isValidHostGrant(host: string): boolean {
-  if (!HOST_GRANT.test(host)) return false;
-  const port = /:(\d+)$/.exec(host.replace(/^\[[^\]]*\]/, ''));
-  return !port || (Number(port[1]) > 0 && Number(port[1]) < 65536);
-}
 
 /** A path inside the package: relative, no `..`, no backslashes, no URL scheme. */
 export function isSafeRelativePath(path: string): boolean {
