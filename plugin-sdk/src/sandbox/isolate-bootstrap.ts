@@ -69,6 +69,16 @@ export function isolateBootstrap(
   // is not counted against memoryLimit), no blocking waits.
   const g = globalThis as Record<string, unknown>;
   for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics']) delete g[name];
+  // isolated-vm settles a host call's promise by resolving it with a second
+  // promise holding the answer, which reads that promise's `then`; and
+  // `await p` hands p to p.then when p.constructor is not %Promise%. Plugin
+  // code that redefined either was handed the runner's own promises and host
+  // answers: a long answer's number (answer-handoff.ts), which it could
+  // withhold, so the worker held the text for the instance's life, or take
+  // in a later batch. Fixed in place, no runner await reaches plugin code.
+  for (const name of ['then', 'constructor']) {
+    Object.defineProperty(Promise.prototype, name, { value: (Promise.prototype as unknown as Record<string, unknown>)[name], writable: false, configurable: false, enumerable: false });
+  }
   // Nor native memory held by Intl objects uncounted (intl-charge.ts).
   chargeIntlToHeap();
   // Resizable ArrayBuffers are not counted against memoryLimit either: with
