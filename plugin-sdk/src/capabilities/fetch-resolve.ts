@@ -8,12 +8,19 @@ import { isIP } from 'node:net';
 import { PlexusError } from '../errors.ts';
 import { classifyAddress, isPrivateNetworkClass } from './fetch-address-policy.ts';
 import type { FetchDeadline } from './fetch-deadline.ts';
+import type { LookupTurns } from './fetch-lookup-turns.ts';
 import { deniedError, type FetchTarget } from './fetch-target.ts';
 
 /** Every address a name resolves to; injectable so tests never touch real DNS. */
 export type FetchLookup = (hostname: string) => Promise<readonly LookupAddress[]>;
 
 export const systemLookup: FetchLookup = (hostname) => dns.lookup(hostname, { all: true, order: 'verbatim' });
+
+/** Whose lookup this is and the turns it waits for (fetch-lookup-turns.ts). */
+export interface LookupTurn {
+  readonly turns: LookupTurns;
+  readonly caller: string;
+}
 
 export interface PinnedAddress {
   readonly address: string;
@@ -25,11 +32,14 @@ export async function resolvePinned(
   allowPrivateNetwork: boolean,
   lookup: FetchLookup,
   deadline: FetchDeadline,
+  turn?: LookupTurn,
 ): Promise<PinnedAddress[]> {
   if (target.isIpLiteral) return [pin(target.connectHost)];
   let answers: readonly LookupAddress[];
   try {
-    answers = await deadline.race(lookup(target.connectHost));
+    // The wait for a turn is inside the race: it counts against the fetch's
+    // time limit, and one that outlasts it is PLEXUS_TIMEOUT like a slow lookup.
+    answers = await deadline.race(turn === undefined ? lookup(target.connectHost) : lookupInTurn(lookup, target.connectHost, turn, deadline.signal));
   } catch (err) {
     if (err instanceof PlexusError) throw err;
     throw new PlexusError('PLEXUS_UNAVAILABLE', `fetch to ${target.label} failed: the host name could not be resolved`, { cause: err });
@@ -52,6 +62,20 @@ export async function resolvePinned(
     throw deniedError(target.label, `${target.hostname} resolves to a ${cls} address (${address})`);
   }
   return addresses.map(pin);
+}
+
+/** Waits for a turn, then looks up; the turn is given back when the lookup settles, however long after its fetch gave up on it. */
+async function lookupInTurn(lookup: FetchLookup, hostname: string, turn: LookupTurn, signal: AbortSignal): Promise<readonly LookupAddress[]> {
+  const done = await turn.turns.take(turn.caller, signal);
+  let answers: Promise<readonly LookupAddress[]>;
+  try {
+    answers = Promise.resolve(lookup(hostname));
+  } catch (err) {
+    done();
+    throw err;
+  }
+  answers.then(done, done);
+  return answers;
 }
 
 function pin(address: string): PinnedAddress {

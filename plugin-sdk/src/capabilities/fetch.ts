@@ -9,7 +9,8 @@ import { PlexusError } from '../errors.ts';
 import { startDeadline, type FetchDeadline } from './fetch-deadline.ts';
 import { assertValidPolicy, type FetchPolicy } from './fetch-policy.ts';
 import { normalizeRequest, redirectRequest, REDIRECT_STATUSES, type OutgoingRequest } from './fetch-request.ts';
-import { resolvePinned, systemLookup, type FetchLookup } from './fetch-resolve.ts';
+import type { LookupTurns } from './fetch-lookup-turns.ts';
+import { resolvePinned, systemLookup, type FetchLookup, type LookupTurn } from './fetch-resolve.ts';
 import { checkTarget, type FetchTarget } from './fetch-target.ts';
 import { openResponse, readBodyBounded } from './fetch-transport.ts';
 
@@ -36,6 +37,15 @@ export interface FetchHooks {
   lookup?: FetchLookup;
   /** Called once per denial with "host:port" (or the refused scheme) and why; the host logs and counts it. */
   onDenied?(target: string, reason: string): void;
+  /**
+   * Whose fetch this is (the sandbox gives the plugin's name): with
+   * `lookupTurns`, its DNS lookups take turns with every other caller's, a
+   * few at a time (fetch-lookup-turns.ts), since each holds a thread of the
+   * process's libuv pool until it settles. Without both, lookups are not limited.
+   */
+  caller?: string;
+  /** The turns `caller` waits for: the sandbox worker's (one per worker thread). */
+  lookupTurns?: LookupTurns;
   /** Cancels the fetch, e.g. when the plugin instance is discarded; it rejects with PLEXUS_UNAVAILABLE. */
   signal?: AbortSignal;
 }
@@ -44,7 +54,8 @@ export async function guardedFetch(request: FetchRequestData, policy: FetchPolic
   assertValidPolicy(policy);
   const deadline = startDeadline(policy.timeoutMs, hooks.signal);
   try {
-    return await fetchWithin(request, policy, hooks.lookup ?? systemLookup, deadline);
+    const turn: LookupTurn | undefined = hooks.caller === undefined || hooks.lookupTurns === undefined ? undefined : { turns: hooks.lookupTurns, caller: hooks.caller };
+    return await fetchWithin(request, policy, hooks.lookup ?? systemLookup, deadline, turn);
   } catch (err) {
     if (err instanceof PlexusError && err.code === 'PLEXUS_CAPABILITY_DENIED') reportDenial(err, hooks);
     throw err;
@@ -53,10 +64,10 @@ export async function guardedFetch(request: FetchRequestData, policy: FetchPolic
   }
 }
 
-async function fetchWithin(request: FetchRequestData, policy: FetchPolicy, lookup: FetchLookup, deadline: FetchDeadline): Promise<FetchResponseData> {
+async function fetchWithin(request: FetchRequestData, policy: FetchPolicy, lookup: FetchLookup, deadline: FetchDeadline, turn: LookupTurn | undefined): Promise<FetchResponseData> {
   let { target, outgoing } = checkRequest(request, policy);
   for (let redirects = 0; ; redirects++) {
-    const pinned = await resolvePinned(target, policy.allowPrivateNetwork === true, lookup, deadline);
+    const pinned = await resolvePinned(target, policy.allowPrivateNetwork === true, lookup, deadline, turn);
     const res = await openResponse(target, pinned, outgoing, deadline);
     const location = res.headers.location;
     const status = res.statusCode ?? 0;

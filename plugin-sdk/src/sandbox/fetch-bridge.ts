@@ -10,15 +10,21 @@
 // body's length plus a few hundred characters, whatever the bytes are. Every
 // other answer (errors, refusals, the test harness's) is plain JSON.
 import { PlexusError, toErrorData } from '../errors.ts';
-import { checkRequest, guardedFetch, type FetchRequestData } from '../capabilities/fetch.ts';
+import { checkRequest, guardedFetch, type FetchHooks, type FetchRequestData } from '../capabilities/fetch.ts';
 import { checkTarget } from '../capabilities/fetch-target.ts';
 import type { HostCall, PluginRuntimeSpec } from './protocol.ts';
 
-/** `signal`: the instance's, aborted when it is disposed, so its fetches end with it instead of running to their own time limit. */
-export async function callFetch(spec: PluginRuntimeSpec, requestJson: string, onDenied: (target: string) => void, signal?: AbortSignal): Promise<string> {
+/**
+ * `signal`: the instance's, aborted when it is disposed, so its fetches end
+ * with it instead of running to their own time limit. The plugin's name is
+ * the caller its DNS lookups take turns as (fetch-lookup-turns.ts): each holds
+ * a thread of the process's libuv pool until it settles. `dns`: tests replace
+ * the resolver and the turns.
+ */
+export async function callFetch(spec: PluginRuntimeSpec, requestJson: string, onDenied: (target: string) => void, signal?: AbortSignal, dns: Pick<FetchHooks, 'lookup' | 'lookupTurns'> = {}): Promise<string> {
   try {
     const request = JSON.parse(requestJson) as FetchRequestData;
-    const { body, ...meta } = await guardedFetch(request, { allowedHosts: spec.capabilities.http, ...spec.limits.fetch }, { onDenied: (target: string) => onDenied(target), signal });
+    const { body, ...meta } = await guardedFetch(request, { allowedHosts: spec.capabilities.http, ...spec.limits.fetch }, { ...dns, onDenied: (target: string) => onDenied(target), signal, caller: spec.name });
     return `${JSON.stringify({ ok: true, value: meta })}\n${body}`;
   } catch (err) {
     return JSON.stringify({ ok: false, error: toErrorData(err, 'PLEXUS_UNAVAILABLE') });

@@ -9,6 +9,7 @@ import type { HostCallClient } from './host-call-client.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
 import { checkBatch, checkOutcome, CLEAN_OK, failure, malformed } from './outcome-check.ts';
 import { callFetch, callFetchViaHost, refuseOversized } from './fetch-bridge.ts';
+import { createLookupTurns } from '../capabilities/fetch-lookup-turns.ts';
 import { checkKvCall } from './kv-call-check.ts';
 import { addDenial, mergeDenials } from './denial-list.ts';
 import type { CallOutcome, CleanupReport, Denial, KvOp, LateRestart, PluginRuntimeSpec, RestartCause, RunResult, WarmReport } from './protocol.ts';
@@ -40,6 +41,8 @@ export class WorkerRuntime {
   private readonly host: HostCallClient;
   private readonly fetchViaHost: boolean;
   private readonly syncCalls: SyncCallSlot | undefined;
+  /** This thread's DNS lookups for plugins' fetches, a few at a time per plugin (fetch-lookup-turns.ts). */
+  private readonly lookupTurns = createLookupTurns();
   /**
    * Instances a gate disposed for work left running after their batch had
    * returned (a sync batch's calls reach this thread only after it): no
@@ -261,7 +264,7 @@ export class WorkerRuntime {
         return gate.serve('fetch', (signal) =>
           this.fetchViaHost
             ? callFetchViaHost(spec, requestJson, (target) => deny('http', target), (call) => this.host.call(spec.name, call))
-            : callFetch(spec, requestJson, (target) => deny('http', target), signal), requestJson.length);
+            : callFetch(spec, requestJson, (target) => deny('http', target), signal, { lookupTurns: this.lookupTurns }), requestJson.length);
       },
       denied: (capability, target) => {
         if (capability === 'emit' || capability === 'secrets' || capability === 'http' || capability === 'kv') deny(capability, target);
