@@ -18,7 +18,7 @@ import { PluginManager } from '../plugins/plugin-manager.ts';
 import { UnpackWorker } from '../plugins/unpack-worker.ts';
 import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { logCleanups } from './cleanup-logs.ts';
-import { sweepStagingFolders, sweepUninstalledPlugins } from '../plugins/version-folders.ts';
+import { sweepStagingFolders, sweepUninstalledPlugins, sweepUnnamedVersions } from '../plugins/version-folders.ts';
 import { openStore } from '../store/open-store.ts';
 import { readOrCreateHostId } from './host-id.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, ReplayClaim, Store } from '../store/store.ts';
@@ -132,7 +132,9 @@ export class Host {
       // Connected (or trying) before recovery queues the deliveries they publish.
       await host.egress?.start();
       await sweepStagingFolders(config.stateDir);
-      await sweepUninstalledPlugins(config.stateDir, (await readPluginState(host.pluginStatePath)).plugins.map((p) => p.name));
+      const { plugins } = await readPluginState(host.pluginStatePath);
+      await sweepUninstalledPlugins(config.stateDir, plugins.map((p) => p.name));
+      await sweepUnnamedVersions(config.stateDir, plugins.map((p) => p.name), plugins.flatMap((p) => (p.pending ? [p.root, p.pending.root] : [p.root])));
       await host.reloadPlugins();
       recovered = await host.engine.recover();
     } catch (err) {

@@ -8,7 +8,7 @@
 // whole.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { syncFolder } from '@plexus/plugin-sdk/runtime';
 import { isPackageName } from './package-spec.ts';
@@ -120,4 +120,25 @@ export async function sweepUninstalledPlugins(stateDir: string, installed: reado
   const kept = new Set(installed);
   // One scope at a time: removePluginFolder removes a scope folder once it is empty.
   for (const name of names) if (isPackageName(name) && !kept.has(name)) await removePluginFolder(stateDir, name);
+}
+
+/**
+ * Removes the version folders of installed plugins that no root in the state
+ * file names (a plugin's root or its pending version's). A change of a plugin
+ * keeps the version it replaced for batches in flight and prunes the rest only
+ * at that plugin's next change, so without this a folder stayed for good: the
+ * replaced version's, or a whole new one a host killed after the unpack but
+ * before plugins.json was written. At start no batch runs yet (recovered
+ * deliveries are keyed by plugin name and run on the version plugins.json
+ * names), so every folder it does not name is garbage. A folder holding a
+ * named root (a hand-edited root deeper inside it) is kept.
+ */
+export async function sweepUnnamedVersions(stateDir: string, names: readonly string[], roots: readonly string[]): Promise<void> {
+  const named = roots.map((root) => resolve(stateDir, root));
+  const holdsNamed = (path: string) => named.some((root) => root === path || root.startsWith(`${path}${sep}`));
+  for (const name of new Set(names)) {
+    const folder = pluginFolder(stateDir, name);
+    const entries = await readdir(folder).catch(() => [] as string[]);
+    await Promise.all(entries.map((entry) => join(folder, entry)).filter((path) => !holdsNamed(path)).map((path) => removeFolder(stateDir, path)));
+  }
 }

@@ -128,6 +128,7 @@ test('killed between an upgrade\'s folder and plugins.json: the old version runs
     await c.host.pluginManager.install({ spec: await c.pkg('1.0.0') });
     await c.crash({ install: { spec: await c.pkg('1.1.0') } }, 'rename-before:plugins.json');
     assert.equal(await running(c), '1.0.0');
+    assert.deepEqual(await c.versions(), ['1.0.0'], 'the whole 1.1.0 folder plugins.json never named is swept');
     assert.equal((await c.host.pluginManager.install({ spec: await c.pkg('1.1.0') })).change, 'upgraded');
     assert.equal(await running(c), '1.1.0');
   } finally {
@@ -141,6 +142,7 @@ test('killed right after an upgrade wrote plugins.json: the new version runs', a
     await c.host.pluginManager.install({ spec: await c.pkg('1.0.0') });
     await c.crash({ install: { spec: await c.pkg('1.1.0') } }, 'rename-after:plugins.json');
     assert.equal(await running(c), '1.1.0');
+    assert.deepEqual(await c.versions(), ['1.1.0'], 'the replaced 1.0.0, kept only for batches of the killed host, is swept');
   } finally {
     await c.close();
   }
@@ -149,11 +151,32 @@ test('killed right after an upgrade wrote plugins.json: the new version runs', a
 test('killed part way through removing an old version folder: a later install of that version gets a whole folder', async () => {
   const c = await setUp();
   try {
+    const asking = { capabilities: { http: { hosts: ['api.example.com'] } } };
+    await c.host.pluginManager.install({ spec: await c.pkg('1.0.0') });
+    assert.equal((await c.host.pluginManager.install({ spec: await c.pkg('1.1.0', asking) })).change, 'pending');
+    // 1.2.0 replaces 1.0.0 (kept for its batches) and drops the pending 1.1.0, removing its folder: killed in the middle of that.
+    // (A start removes every folder plugins.json does not name, so the folder a change removes here is one plugins.json named when the child started.)
+    await c.crash({ install: { spec: await c.pkg('1.2.0') } }, `rm-partial:${FOLDER}/1.1.0`);
+    assert.equal(await running(c), '1.2.0');
+    const back = await c.host.pluginManager.install({ spec: await c.pkg('1.1.0', asking), grants: ['http:api.example.com'] });
+    assert.equal(back.change, 'downgraded');
+    assert.equal(await running(c), '1.1.0');
+    assert.equal(back.installed.root, `${FOLDER}/1.1.0`);
+  } finally {
+    await c.close();
+  }
+});
+
+test('killed part way through the start\'s removal of the version an upgrade replaced: a later install of that version gets a whole folder', async () => {
+  const c = await setUp();
+  try {
     await c.host.pluginManager.install({ spec: await c.pkg('1.0.0') });
     await c.host.pluginManager.install({ spec: await c.pkg('1.1.0') });
-    // 1.2.0 replaces 1.1.0 (kept for its batches) and removes 1.0.0: killed in the middle of that.
+    assert.deepEqual(await c.versions(), ['1.0.0', '1.1.0'], '1.0.0 kept for batches of the running host');
+    // The child's start removes 1.0.0, which plugins.json does not name: killed in the middle of that, before its install.
     await c.crash({ install: { spec: await c.pkg('1.2.0') } }, `rm-partial:${FOLDER}/1.0.0`);
-    assert.equal(await running(c), '1.2.0');
+    assert.equal(await running(c), '1.1.0');
+    assert.deepEqual(await c.versions(), ['1.1.0']);
     const back = await c.host.pluginManager.install({ spec: await c.pkg('1.0.0') });
     assert.equal(back.change, 'downgraded');
     assert.equal(await running(c), '1.0.0');
@@ -204,7 +227,7 @@ test('two installs of the same version at once: one folder, one record, the seco
   }
 });
 
-test('plugins.json edited by hand to name a missing folder: the host starts, reports the plugin with a PLEXUS_ code naming the folder', async () => {
+test('plugins.json edited by hand to name a missing folder: the host starts, reports the plugin as PLEXUS_NOT_FOUND naming the folder and what to do', async () => {
   const c = await setUp();
   try {
     await c.host.pluginManager.install({ spec: await c.pkg('1.0.0') });
@@ -213,8 +236,12 @@ test('plugins.json edited by hand to name a missing folder: the host starts, rep
     await c.start();
     const [failure] = c.host.failedPlugins;
     assert.equal(failure?.name, NAME);
-    assert.match(String((failure?.error as { code?: string }).code), /^PLEXUS_/);
-    assert.ok(failure?.error.message.includes(join(c.stateDir, FOLDER, '1.0.0')), failure?.error.message);
+    assert.equal((failure?.error as { code?: string }).code, 'PLEXUS_NOT_FOUND');
+    const message = failure?.error.message ?? '';
+    assert.ok(message.includes(`the folder ${join(c.stateDir, FOLDER, '1.0.0')} that plugins.json names for ${NAME}@1.0.0 does not exist`), message);
+    assert.ok(message.includes(`plexus install ${NAME}@1.0.0`), message);
+    assert.ok(message.includes('remove its entry from plugins.json'), message);
+    assert.doesNotMatch(message, /package\.json/);
   } finally {
     await c.close();
   }
