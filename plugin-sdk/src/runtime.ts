@@ -26,6 +26,6 @@ export { toEmittedEvents } from './emitted-events.ts';
 export { childTraceparent, isValidTraceparent, newTraceparent, parseTraceparent } from './traceparent.ts';
 export type { RandomBytes, Traceparent } from './traceparent.ts';
 export { assertJsonDepth, MAX_JSON_DEPTH, parseJsonSafely } from './safe-json.ts';
-export { syncFolder, writeFileAtomic, writeFileSynced } from './durable-files.ts';
+export { removeAtomicTemps, syncFolder, writeFileAtomic, writeFileSynced } from './durable-files.ts';
 export { checkIncrement, incrementJsonNumber, parseJsonNumber } from './kv-number.ts';
 export { parseStrictArgs } from './cli/strict-args.ts';

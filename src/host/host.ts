@@ -3,9 +3,9 @@
 // to a broker), and the operations the admin API and CLI expose. Ingress
 // adapters (webhooks, brokers) call `accept`; everything durable goes through the store.
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PlexusError, type PlexusEvent } from '@plexus/plugin-sdk';
-import { SandboxPool, type KvHandler, type LateRestart } from '@plexus/plugin-sdk/runtime';
+import { removeAtomicTemps, SandboxPool, type KvHandler, type LateRestart } from '@plexus/plugin-sdk/runtime';
 import type { HostConfig } from '../config/host-config.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
 import { Egress } from '../egress/egress.ts';
@@ -16,7 +16,7 @@ import type { ActivePlugin, OnSettled } from '../delivery/plugin-lane.ts';
 import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
 import { UnpackWorker } from '../plugins/unpack-worker.ts';
-import { readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
+import { pluginStatePath, readPluginState, type InstalledPlugin } from '../plugins/plugin-state.ts';
 import { logCleanups } from './cleanup-logs.ts';
 import { sweepStagingFolders, sweepUninstalledPlugins, sweepUnnamedVersions } from '../plugins/version-folders.ts';
 import { openStore } from '../store/open-store.ts';
@@ -132,9 +132,11 @@ export class Host {
       // Connected (or trying) before recovery queues the deliveries they publish.
       await host.egress?.start();
       await sweepStagingFolders(config.stateDir);
-      const { plugins } = await readPluginState(host.pluginStatePath);
-      await sweepUninstalledPlugins(config.stateDir, plugins.map((p) => p.name));
-      await sweepUnnamedVersions(config.stateDir, plugins.map((p) => p.name), plugins.flatMap((p) => (p.pending ? [p.root, p.pending.root] : [p.root])));
+      // A write of plugins.json killed before its rename left a temp file; nothing writes it yet.
+      await removeAtomicTemps(host.pluginStatePath);
+      const state = await readPluginState(host.pluginStatePath);
+      await sweepUninstalledPlugins(config.stateDir, state.plugins.map((p) => p.name));
+      await sweepUnnamedVersions(config.stateDir, state);
       await host.reloadPlugins();
       recovered = await host.engine.recover();
     } catch (err) {
@@ -161,7 +163,7 @@ export class Host {
   }
 
   get pluginStatePath(): string {
-    return join(this.config.stateDir, 'plugins.json');
+    return pluginStatePath(this.config.stateDir);
   }
 
   /** Reads the plugin state file and swaps the active set; a plugin that fails to load is reported and skipped. */

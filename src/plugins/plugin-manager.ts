@@ -3,7 +3,7 @@
 // all rewrite plugins.json); each is all or nothing (plugin-activation). A
 // version asking for capabilities not granted is recorded as pending and not
 // activated; the running version keeps serving until an update grants them.
-import { join, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { HOST_API_VERSION, PlexusError, type JsonObject } from '@plexus/plugin-sdk';
 import { parseGrants, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import { DEFAULT_REGISTRY } from './fetch-package.ts';
@@ -11,7 +11,7 @@ import { changeOf, findPlugin, promote, recordedIntegrities, referencedRoots, wi
 import { activate, addedAsks, ungranted, type ActivationDeps } from './plugin-activation.ts';
 import { unpackPlugin } from './plugin-installer.ts';
 import type { Unpack } from './unpack-worker.ts';
-import { readPluginState, writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
+import { pluginStatePath, readPluginState, writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
 import { pluginFolder, pruneVersions } from './version-folders.ts';
 
 export type { Change } from './installed-records.ts';
@@ -80,7 +80,7 @@ export class PluginManager {
 
   constructor(options: PluginManagerOptions) {
     const { registry, hostApiVersion, unpack, inUse, failed, ...deps } = options;
-    this.#deps = { ...deps, statePath: join(options.stateDir, 'plugins.json') };
+    this.#deps = { ...deps, statePath: pluginStatePath(options.stateDir) };
     this.#registry = registry ?? DEFAULT_REGISTRY;
     this.#hostApiVersion = hostApiVersion ?? HOST_API_VERSION;
     this.#unpack = unpack ?? unpackPlugin;

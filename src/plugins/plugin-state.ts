@@ -4,8 +4,8 @@
 // grants. Written atomically and durably (a power cut leaves the old file or
 // the new one, never an empty one); roots are relative to the state dir so
 // the folder can move. Read back checked: an operator may edit it by hand.
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { JsonObject } from '@plexus/plugin-sdk';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { writeFileAtomic } from '@plexus/plugin-sdk/runtime';
@@ -47,6 +47,11 @@ export interface PluginStateFile {
   plugins: InstalledPlugin[];
 }
 
+/** Where a state dir keeps its plugins.json. */
+export function pluginStatePath(stateDir: string): string {
+  return join(stateDir, 'plugins.json');
+}
+
 export async function readPluginState(path: string): Promise<PluginStateFile> {
   let text: string;
   try {
@@ -71,18 +76,6 @@ export async function readPluginState(path: string): Promise<PluginStateFile> {
 export async function writePluginState(path: string, state: PluginStateFile): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
-}
-
-/**
- * Removes the temp files writeFileAtomic leaves beside `path`
- * (`plugins.json.<pid>.<uuid>.tmp`) when the process dies before its rename:
- * at start, before anything writes the file, each one is garbage.
- */
-export async function removeStateTemps(path: string): Promise<void> {
-  const prefix = `${basename(path)}.`;
-  const entries = await readdir(dirname(path)).catch(() => [] as string[]);
-  const temps = entries.filter((entry) => entry.startsWith(prefix) && /^\d+\.[0-9a-f-]{36}\.tmp$/.test(entry.slice(prefix.length)));
-  await Promise.all(temps.map((entry) => rm(join(dirname(path), entry), { force: true })));
 }
 
 type Check = (value: unknown) => string | undefined;

@@ -12,7 +12,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { syncFolder } from '@plexus/plugin-sdk/runtime';
 import { isPackageName } from './package-spec.ts';
-import { removeStateTemps } from './plugin-state.ts';
+import type { PluginStateFile } from './plugin-state.ts';
 
 export const PLUGINS_FOLDER = 'plugins';
 const STAGING_PREFIX = '.staging-';
@@ -37,18 +37,16 @@ export function stagingFolder(stateDir: string): string {
 }
 
 /**
- * Removes what an earlier run left part way (killed in the middle of an
- * unpack, a removal or a state file write): staging folders, folders moved
- * aside to be removed, and temp files of plugins.json. Nothing references
- * them, and only changes of this process make new ones, so at start every
- * one is garbage.
+ * Removes the folders an earlier run left part way (killed in the middle of
+ * an unpack or a removal): staging folders and folders moved aside to be
+ * removed. Nothing references them, and only changes of this process make
+ * new ones, so at start every one is garbage.
  */
 export async function sweepStagingFolders(stateDir: string): Promise<void> {
   const folder = join(stateDir, PLUGINS_FOLDER);
   const entries = await readdir(folder).catch(() => [] as string[]);
   const leftovers = entries.filter((entry) => entry.startsWith(STAGING_PREFIX) || entry.startsWith(REMOVING_PREFIX));
   await Promise.all(leftovers.map((entry) => rm(join(folder, entry), { recursive: true, force: true })));
-  await removeStateTemps(join(stateDir, 'plugins.json'));
 }
 
 /**
@@ -83,7 +81,11 @@ export async function commitFolder(stateDir: string, staging: string, root: stri
   }
 }
 
-/** Removes version folders of `name` that are not in `keep` (roots as the state file writes them). */
+/**
+ * Removes version folders of `name` that are not in `keep` (roots as the state
+ * file writes them). A folder holding a kept root (one edited by hand to lie
+ * deeper inside it) is kept too.
+ */
 export async function pruneVersions(stateDir: string, name: string, keep: ReadonlySet<string>): Promise<void> {
   const folder = pluginFolder(stateDir, name);
   let entries: string[];
@@ -92,9 +94,10 @@ export async function pruneVersions(stateDir: string, name: string, keep: Readon
   } catch {
     return;
   }
-  const kept = new Set([...keep].map((root) => resolve(stateDir, root)));
-  await Promise.all(entries.map((entry) => join(folder, entry)).filter((path) => !kept.has(path)).map((path) => removeFolder(stateDir, path)));
-  if (kept.size === 0) await removePluginFolder(stateDir, name);
+  const kept = [...keep].map((root) => resolve(stateDir, root));
+  const holdsKept = (path: string) => kept.some((root) => root === path || root.startsWith(`${path}${sep}`));
+  await Promise.all(entries.map((entry) => join(folder, entry)).filter((path) => !holdsKept(path)).map((path) => removeFolder(stateDir, path)));
+  if (kept.length === 0) await removePluginFolder(stateDir, name);
 }
 
 /** Removes everything of `name`, and its scope folder once empty. */
@@ -130,15 +133,10 @@ export async function sweepUninstalledPlugins(stateDir: string, installed: reado
  * replaced version's, or a whole new one a host killed after the unpack but
  * before plugins.json was written. At start no batch runs yet (recovered
  * deliveries are keyed by plugin name and run on the version plugins.json
- * names), so every folder it does not name is garbage. A folder holding a
- * named root (a hand-edited root deeper inside it) is kept.
+ * names), so every folder it does not name is garbage. Every plugin's roots
+ * are kept in every plugin's folder: a hand-edited root may point into another's.
  */
-export async function sweepUnnamedVersions(stateDir: string, names: readonly string[], roots: readonly string[]): Promise<void> {
-  const named = roots.map((root) => resolve(stateDir, root));
-  const holdsNamed = (path: string) => named.some((root) => root === path || root.startsWith(`${path}${sep}`));
-  for (const name of new Set(names)) {
-    const folder = pluginFolder(stateDir, name);
-    const entries = await readdir(folder).catch(() => [] as string[]);
-    await Promise.all(entries.map((entry) => join(folder, entry)).filter((path) => !holdsNamed(path)).map((path) => removeFolder(stateDir, path)));
-  }
+export async function sweepUnnamedVersions(stateDir: string, state: PluginStateFile): Promise<void> {
+  const named = new Set(state.plugins.flatMap((p) => (p.pending ? [p.root, p.pending.root] : [p.root])));
+  for (const { name } of state.plugins) await pruneVersions(stateDir, name, named);
 }

@@ -111,7 +111,8 @@ function toResponseData(target: FetchTarget, res: IncomingMessage, body: string)
   return { url: url.href, status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers, body };
 }
 
-function reportDenial(err: PlexusError, hooks: FetchHooks): void {
+/** Tells `hooks.onDenied` of a PLEXUS_CAPABILITY_DENIED (its target and why), never letting the hook's own failure replace the denial. */
+export function reportDenial(err: PlexusError, hooks: Pick<FetchHooks, 'onDenied'>): void {
   const target = typeof err.details?.target === 'string' ? err.details.target : 'unknown';
   const reason = typeof err.details?.reason === 'string' ? err.details.reason : err.message;
   try {

@@ -10,7 +10,7 @@
 // body's length plus a few hundred characters, whatever the bytes are. Every
 // other answer (errors, refusals, the test harness's) is plain JSON.
 import { PlexusError, toErrorData } from '../errors.ts';
-import { checkRequest, guardedFetch, type FetchHooks, type FetchRequestData } from '../capabilities/fetch.ts';
+import { checkRequest, guardedFetch, reportDenial, type FetchHooks, type FetchRequestData } from '../capabilities/fetch.ts';
 import { checkTarget } from '../capabilities/fetch-target.ts';
 import type { HostCall, PluginRuntimeSpec } from './protocol.ts';
 
@@ -56,7 +56,7 @@ export function refuseOversized(spec: PluginRuntimeSpec, requestJson: string, on
   try {
     checkRequest(request, { allowedHosts: spec.capabilities.http, maxRequestBytes });
   } catch (err) {
-    if (err instanceof PlexusError && err.code === 'PLEXUS_CAPABILITY_DENIED') onDenied(String((err.details as { target?: string } | undefined)?.target ?? 'unknown'));
+    if (err instanceof PlexusError && err.code === 'PLEXUS_CAPABILITY_DENIED') reportDenial(err, { onDenied });
     return JSON.stringify({ ok: false, error: toErrorData(err, 'PLEXUS_INVALID_REQUEST') });
   }
   return undefined;
@@ -68,7 +68,7 @@ export async function callFetchViaHost(spec: PluginRuntimeSpec, requestJson: str
     const request = JSON.parse(requestJson) as FetchRequestData;
     checkTarget(String(request.url), undefined, spec.capabilities.http);
   } catch (err) {
-    if (err instanceof PlexusError && err.code === 'PLEXUS_CAPABILITY_DENIED') onDenied(String((err.details as { target?: string } | undefined)?.target ?? 'unknown'));
+    if (err instanceof PlexusError && err.code === 'PLEXUS_CAPABILITY_DENIED') reportDenial(err, { onDenied });
     return JSON.stringify({ ok: false, error: toErrorData(err, 'PLEXUS_INVALID_REQUEST') });
   }
   return ask({ capability: 'fetch', requestJson });

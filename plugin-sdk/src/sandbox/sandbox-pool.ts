@@ -14,7 +14,6 @@ import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostCall, type HostR
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 import { WorkerLinks, type WorkerLink } from './worker-links.ts';
 import { sandboxEnv } from './sandbox-env.ts';
-import { MAX_LOOKUPS_PER_THREAD } from '../capabilities/fetch-lookup-turns.ts';
 
 /** The host's kv store, per plugin namespace. Values are JSON text; incr answers a number. */
 export type KvHandler = (plugin: string, op: KvOp, args: unknown[]) => Promise<string | number | boolean | null>;
@@ -239,15 +238,12 @@ export class SandboxPool {
   }
 
   private spawn(attempt: number): void {
-    const processOptions: SandboxProcessOptions = { threads: this.options.threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined };
+    const threads = this.options.threads ?? availableParallelism();
+    const processOptions: SandboxProcessOptions = { threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined };
     const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
       execArgv: PROCESS_ARGS,
-      // Not the host's secrets (sandbox-env.ts). A libuv pool as large as the
-      // DNS lookups the workers allow at once, twice over: libuv gives slow
-      // work like getaddrinfo at most half of it, so file reads and crypto keep
-      // the rest while plugins' lookups hang (fetch-lookup-turns.ts). Set here:
-      // libuv reads it once, when the pool is first used.
-      env: { ...sandboxEnv(), UV_THREADPOOL_SIZE: String(Math.min(1024, 2 * MAX_LOOKUPS_PER_THREAD * (this.options.threads ?? availableParallelism()))) },
+      // Not the host's secrets; a libuv pool sized for its workers (sandbox-env.ts).
+      env: sandboxEnv(threads),
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
