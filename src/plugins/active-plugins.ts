@@ -55,13 +55,12 @@ export class PluginLoader {
     for (const plugin of installed) {
       if (!plugin.enabled) continue;
       try {
-        await assertFolderExists(plugin);
         const key = await this.#key(plugin.root, plugin);
         const loaded = this.#load(key, plugin.root, plugin);
         used.set(key, loaded);
         result.active.push(toActive(await loaded, plugin, defaults));
       } catch (err) {
-        result.failed.push({ name: plugin.name, error: err as Error });
+        result.failed.push({ name: plugin.name, error: (await missingFolder(plugin)) ?? (err as Error) });
       }
     }
     this.#loaded = used;
@@ -88,20 +87,21 @@ export class PluginLoader {
 /**
  * A plugins.json edited by hand or restored from a backup can name a version
  * folder that is not there; the loader would only say "no package.json in
- * <root>", which reads like a broken package. Say what is wrong and the two
- * ways out. PLEXUS_NOT_FOUND, as for an install path that does not exist: the
- * entry itself is well formed (PLEXUS_INVALID_CONFIG is for a schema failure).
+ * <root>", which reads like a broken package. Asked only once a load failed:
+ * say what is wrong and the two ways out. PLEXUS_NOT_FOUND, as for an install
+ * path that does not exist: the entry itself is well formed
+ * (PLEXUS_INVALID_CONFIG is for a schema failure).
  */
-async function assertFolderExists(plugin: InstalledPlugin): Promise<void> {
+async function missingFolder(plugin: InstalledPlugin): Promise<PlexusError | undefined> {
   const missing = await stat(plugin.root).then(
     () => false,
     (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
   );
-  if (!missing) return;
+  if (!missing) return undefined;
   const ref = `${plugin.name}@${plugin.version}`;
   // A version installed from a folder or a .tgz is not in a registry: the recorded source says where it came from.
   const from = plugin.source === undefined ? '' : ` (installed from ${plugin.source})`;
-  throw new PlexusError('PLEXUS_NOT_FOUND', `the folder ${plugin.root} that plugins.json names for ${ref} does not exist: reinstall it with \`plexus install ${ref}\`${from}, or remove its entry from plugins.json`, {
+  return new PlexusError('PLEXUS_NOT_FOUND', `the folder ${plugin.root} that plugins.json names for ${ref} does not exist: reinstall it with \`plexus install ${ref}\`${from}, or remove its entry from plugins.json`, {
     details: { name: plugin.name, version: plugin.version, root: plugin.root },
   });
 }
