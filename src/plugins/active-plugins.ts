@@ -7,10 +7,10 @@
 // new version once, not once per check plus once per unchanged plugin.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PlexusError } from '@plexus/plugin-sdk';
 import { ConfigValidators, loadPlugin, type LimitCeiling, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import { resolveRetryPolicy, type RetryOptions } from '../delivery/retry-policy.ts';
+import { missingFolder } from './missing-folder.ts';
 import type { InstalledPlugin } from './plugin-state.ts';
 
 export interface DeliveryDefaults {
@@ -82,28 +82,6 @@ export class PluginLoader {
     const pkg = await stat(join(root, 'package.json')).catch(() => undefined);
     return JSON.stringify([root, pkg?.size, pkg?.mtimeMs, settings.config ?? {}, settings.grants]);
   }
-}
-
-/**
- * A plugins.json edited by hand or restored from a backup can name a version
- * folder that is not there; the loader would only say "no package.json in
- * <root>", which reads like a broken package. Asked only once a load failed:
- * say what is wrong and the two ways out. PLEXUS_NOT_FOUND, as for an install
- * path that does not exist: the entry itself is well formed
- * (PLEXUS_INVALID_CONFIG is for a schema failure).
- */
-async function missingFolder(plugin: InstalledPlugin): Promise<PlexusError | undefined> {
-  const missing = await stat(plugin.root).then(
-    () => false,
-    (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
-  );
-  if (!missing) return undefined;
-  const ref = `${plugin.name}@${plugin.version}`;
-  // A version installed from a folder or a .tgz is not in a registry: the recorded source says where it came from.
-  const from = plugin.source === undefined ? '' : ` (installed from ${plugin.source})`;
-  return new PlexusError('PLEXUS_NOT_FOUND', `the folder ${plugin.root} that plugins.json names for ${ref} does not exist: reinstall it with \`plexus install ${ref}\`${from}, or remove its entry from plugins.json`, {
-    details: { name: plugin.name, version: plugin.version, root: plugin.root },
-  });
 }
 
 function toActive({ pkg, spec }: LoadedPlugin, plugin: InstalledPlugin, defaults: DeliveryDefaults): ActivePlugin {

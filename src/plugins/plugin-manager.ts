@@ -8,6 +8,7 @@ import { HOST_API_VERSION, PlexusError, type JsonObject } from '@plexus/plugin-s
 import { parseGrants, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import { DEFAULT_REGISTRY } from './fetch-package.ts';
 import { changeOf, findPlugin, promote, recordedIntegrities, referencedRoots, withoutPending, type Change } from './installed-records.ts';
+import { missingFolder } from './missing-folder.ts';
 import { activate, addedAsks, ungranted, type ActivationDeps } from './plugin-activation.ts';
 import { unpackPlugin } from './plugin-installer.ts';
 import type { Unpack } from './unpack-worker.ts';
@@ -127,7 +128,7 @@ export class PluginManager {
           // version gets them at once (added or revoked), as `configure --grant` would do.
           const regranted = request.grants !== undefined && JSON.stringify(request.grants) !== JSON.stringify(current.grants);
           const next: InstalledPlugin = regranted ? { ...held, grants } : held;
-          after = regranted ? await activate(this.#deps, state, name, next, await this.#deps.load(current.root, next)) : await this.#record(state, next);
+          after = regranted ? await activate(this.#deps, state, name, next, await this.#loadInstalled(next)) : await this.#record(state, next);
           this.#deps.logger.warn({ plugin: name, version, missingGrants: extra }, 'plugin version installed but not activated: it asks for capabilities not granted');
           return { ...(await this.#info(next)), change: 'pending' };
         }
@@ -170,7 +171,7 @@ export class PluginManager {
       }
       if (loaded === undefined) {
         try {
-          loaded = await this.#deps.load(next.root, next);
+          loaded = await this.#loadInstalled(next);
         } catch (err) {
           // A version that no longer loads (its folder damaged, a host it no longer fits) must
           // still be disabled by its operator: a disabled plugin runs nothing, so nothing is checked.
@@ -200,6 +201,20 @@ export class PluginManager {
       this.#deps.logger.info({ plugin: name, version: current.version }, 'plugin uninstalled');
       return current;
     });
+  }
+
+  /**
+   * Loads the version `plugin` names, with its settings. A folder deleted by
+   * hand fails as it does at start (PLEXUS_NOT_FOUND, naming the folder, the
+   * version and how to reinstall), not as the loader's "no package.json",
+   * which reads like a broken package.
+   */
+  async #loadInstalled(plugin: InstalledPlugin): Promise<LoadedPlugin> {
+    try {
+      return await this.#deps.load(plugin.root, plugin);
+    } catch (err) {
+      throw (await missingFolder({ ...plugin, root: resolve(this.#deps.stateDir, plugin.root) })) ?? err;
+    }
   }
 
   async #info(installed: InstalledPlugin): Promise<PluginInfo> {
