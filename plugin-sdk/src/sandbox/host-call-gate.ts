@@ -32,14 +32,17 @@ export const MAX_OPEN_HOST_CALLS = { kv: 256, fetch: 16 } as const;
  */
 export const MAX_WAITING_HOST_CALLS = { kv: 4096, fetch: 1024 } as const;
 /**
- * The most request text (UTF-16 units: 1 or 2 bytes each in the worker) the
- * calls waiting in one instance's gate may hold, both kinds together; a call
- * that would wait beyond it is refused with PLEXUS_RATE_LIMITED. Without it
- * the count caps allowed 1,024 fetches of up to maxRequestBytes (1 MiB of
- * body, headers beside it) and 4,096 kv calls, whose arguments are checked
- * only when they start: a GiB or more per instance, outside memoryMb. 64 Mi
- * leaves room for every event of several batches waiting with a request of
- * tens of KB each.
+ * The most request text the calls waiting in one instance's gate may hold,
+ * both kinds together; a call that would wait beyond it is refused with
+ * PLEXUS_RATE_LIMITED. Counted in UTF-16 units (the check is a length read),
+ * so in bytes the bound is 64 MiB for Latin-1 text and 128 MiB at most (V8
+ * keeps a string at 1 or 2 bytes a unit); a waiting request is not encoded
+ * yet, so UTF-8's 3 bytes a unit do not apply. Without it the count caps
+ * allowed 1,024 fetches of up to maxRequestBytes (1 MiB of body, headers
+ * beside it) and 4,096 kv calls, whose arguments are checked only when they
+ * start: a GiB or more per instance, outside memoryMb. 64 Mi leaves room for
+ * every event of several batches waiting with a request of tens of KB each.
+ * Answers waiting to be taken have a bound of their own (answer-handoff.ts).
  */
 export const MAX_WAITING_HOST_CALL_UNITS = 64 * 1024 * 1024;
 
