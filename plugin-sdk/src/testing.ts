@@ -14,7 +14,7 @@ import { MemoryKv } from './testing/memory-kv.ts';
 import { isValidEventType, matchesAny } from './topics.ts';
 import type { DeliveryOutcome, LogRecord, PlexusEvent, PluginPackageJson } from './types.ts';
 
-/** A test's stand-in for the network: answers ctx.fetch calls that passed the grant check. */
+/** A test's stand-in for the network: answers ctx.fetch calls that passed the checks the real fetch makes before sending. */
 export type TestFetch = (request: FetchRequestData) => Partial<FetchResponseData> & { status: number } | Promise<Partial<FetchResponseData> & { status: number }>;
 
 export interface TestHostOptions extends Omit<LoadPluginOptions, 'grants'> {
@@ -22,9 +22,11 @@ export interface TestHostOptions extends Omit<LoadPluginOptions, 'grants'> {
   plugin: string;
   grants?: readonly string[];
   /**
-   * Answer ctx.fetch here instead of the network. Grants are still enforced
-   * first, exactly as in the host: a request to an ungranted host never
-   * reaches this function. Without it, fetch goes to the real network.
+   * Answer ctx.fetch here instead of the network. The host's request checks
+   * still run first, with its error codes (the grant, URL form and length,
+   * method, headers, body type and size): a request the host would refuse
+   * never reaches this function, which gets the request as the plugin wrote
+   * it. Without it, fetch goes to the real network.
    */
   fetch?: TestFetch;
 }

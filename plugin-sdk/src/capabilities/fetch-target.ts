@@ -18,6 +18,18 @@ export interface FetchTarget {
   readonly isIpLiteral: boolean;
 }
 
+/**
+ * The longest URL (as serialized, without its fragment, which is never sent)
+ * that may be fetched. Neither maxRequestBytes (the body) nor the 64 KiB
+ * header cap covers the request line, so without it a plugin could send
+ * megabytes in a path or query. 8 KiB is what common servers accept on a
+ * request line by default (Apache's LimitRequestLine 8190, nginx's 8k
+ * large_client_header_buffers, many CDNs and load balancers), so a longer URL
+ * would mostly be answered 414 anyway. The serialized form is ASCII
+ * (percent-encoded, punycode), so characters are bytes on the wire.
+ */
+export const MAX_URL_BYTES = 8 * 1024;
+
 /** A PLEXUS_CAPABILITY_DENIED carrying what `onDenied` needs to log and count it. */
 export function deniedError(target: string, reason: string): PlexusError {
   return new PlexusError('PLEXUS_CAPABILITY_DENIED', `fetch to ${target} denied: ${reason}`, { details: { target, reason } });
@@ -38,6 +50,10 @@ export function checkTarget(rawUrl: string, base: URL | undefined, allowedHosts:
   // The grant first: "http://granted@evil/" names evil, so it is a denial to log
   // and count (CONTRACT §4), not merely an invalid request.
   if (!isHostGranted(allowedHosts, url.protocol, hostname, port)) throw deniedError(label, 'host is not granted');
+  // Oversized like a body or headers past their caps; checked before any DNS lookup or connection.
+  if (url.href.length - url.hash.length > MAX_URL_BYTES) {
+    throw new PlexusError('PLEXUS_PAYLOAD_TOO_LARGE', base === undefined ? `fetch: URL exceeds ${MAX_URL_BYTES} bytes` : `fetch: redirect Location exceeds ${MAX_URL_BYTES} bytes`);
+  }
   // Userinfo would be sent as Basic auth to whoever answers; plugins pass credentials in headers instead.
   if (url.username !== '' || url.password !== '') throw new PlexusError('PLEXUS_INVALID_REQUEST', 'fetch: credentials in the URL are not allowed');
   const isV6 = hostname.startsWith('[');

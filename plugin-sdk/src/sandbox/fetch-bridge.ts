@@ -11,7 +11,6 @@
 // other answer (errors, refusals, the test harness's) is plain JSON.
 import { PlexusError, toErrorData } from '../errors.ts';
 import { checkRequest, guardedFetch, reportDenial, type FetchHooks, type FetchRequestData } from '../capabilities/fetch.ts';
-import { checkTarget } from '../capabilities/fetch-target.ts';
 import type { HostCall, PluginRuntimeSpec } from './protocol.ts';
 
 /**
@@ -62,11 +61,16 @@ export function refuseOversized(spec: PluginRuntimeSpec, requestJson: string, on
   return undefined;
 }
 
-/** The test harness's fetch: the same grant check, then the host answers instead of the network. */
+/**
+ * The test harness's fetch: every check the real fetch makes before it sends
+ * anything (checkRequest: grant, URL form and length, method, headers, body
+ * type and size), so a request production would refuse fails the author's
+ * unit test with the same code; then the host answers instead of the network,
+ * given the request as the plugin wrote it.
+ */
 export async function callFetchViaHost(spec: PluginRuntimeSpec, requestJson: string, onDenied: (target: string) => void, ask: (call: HostCall) => Promise<string>): Promise<string> {
   try {
-    const request = JSON.parse(requestJson) as FetchRequestData;
-    checkTarget(String(request.url), undefined, spec.capabilities.http);
+    checkRequest(JSON.parse(requestJson), { allowedHosts: spec.capabilities.http, maxRequestBytes: spec.limits.fetch.maxRequestBytes });
   } catch (err) {
     if (err instanceof PlexusError && err.code === 'PLEXUS_CAPABILITY_DENIED') reportDenial(err, { onDenied });
     return JSON.stringify({ ok: false, error: toErrorData(err, 'PLEXUS_INVALID_REQUEST') });
