@@ -1,6 +1,9 @@
 // This host's id (src/store/host-ids.ts), kept in the state dir so a
 // restarted host is the same host: it runs again the deliveries it created
-// at once, instead of waiting for its old lease to lapse as a stranger would.
+// itself, instead of leaving them for other hosts to adopt. One live process
+// per id: on a shared Redis store a second process with the same id (a
+// copied state dir) is refused, and a restart after a crash first waits out
+// the dead process's lease (src/store/redis-lease.ts).
 //
 // The id is written whole and flushed under a temp name, then put in place,
 // and the folder flushed: created empty and then written, a kill or power cut

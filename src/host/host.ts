@@ -104,7 +104,7 @@ export class Host {
   static async start(config: HostConfig, options: HostOptions): Promise<Host> {
     await mkdir(config.stateDir, { recursive: true });
     const ownId = await readOrCreateHostId(config.stateDir);
-    const store = options.store ?? (await openStore(config.store, config.stateDir, ownId));
+    const store = options.store ?? (await openStore(config.store, config.stateDir, ownId, options.logger));
     // A shared store names the host it acts for: the deliveries this engine creates must carry that id.
     const hostId = store.host ?? ownId;
     const kv: KvHandler = (plugin, op, args) => kvCall(store, plugin, op, args);

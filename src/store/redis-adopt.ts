@@ -1,7 +1,7 @@
 // Deliveries of hosts that share one Redis store. A delivery is run by the
 // host its id names (src/store/host-ids.ts), unless run-by says otherwise (it
 // was adopted, or replayed from the DLQ by another host). Every host holds a
-// lease key it renews; a host whose lease is gone has stopped, and any host
+// lease key it renews (redis-lease.ts); a host whose lease is gone has stopped, and any host
 // may adopt its pending deliveries: one script re-checks, per delivery, that
 // nobody adopted it meanwhile, so two adopters never both get one.
 import type { Redis } from 'ioredis';
@@ -12,8 +12,6 @@ import { hostLeaseKey, type RedisKeys } from './redis-keys.ts';
 import { hostOfDeliveryId } from './host-ids.ts';
 import { deliveryOrder } from './record-order.ts';
 
-/** How long a host's lease lasts without renewal; it renews it every third of that. */
-export const LEASE_MS = 15_000;
 const CHUNK = 1000;
 
 // KEYS: deliveries, run-by, journal. ARGV[1]: the adopting host; then per candidate: id, the
@@ -34,15 +32,6 @@ for k = 2, #ARGV, 4 do
 end
 return adopted
 `, { once: true });
-
-/** Renews `host`'s lease; a failure (Redis away) is retried at the next renewal. */
-export async function renewLease(redis: Redis, keys: RedisKeys, host: string, now: number): Promise<void> {
-  await command(redis, 'SET', [hostLeaseKey(keys, host), now, 'PX', LEASE_MS]);
-}
-
-export async function dropLease(redis: Redis, keys: RedisKeys, host: string): Promise<void> {
-  await command(redis, 'DEL', [hostLeaseKey(keys, host)]);
-}
 
 export async function adopt(redis: Redis, keys: RedisKeys, me: string, own: boolean): Promise<DeliveryRecord[]> {
   const stored = await allDeliveries(redis, keys);

@@ -8,9 +8,10 @@ import type {
   AcceptInput, AcceptResult, DeliveryRecord, DlqEntry, DlqFilter, JournalEntry, JournalQuery, RetentionPolicy, Settlement, Store,
 } from './store.ts';
 import { command, pairs } from './redis-commands.ts';
-import { prefixPattern, redisKeys, type RedisKeys } from './redis-keys.ts';
+import { hostLeaseKey, prefixPattern, redisKeys, type RedisKeys } from './redis-keys.ts';
 import { writeBatch } from './redis-batch.ts';
-import { adopt, allDeliveries, dropLease, LEASE_MS, records, renewLease } from './redis-adopt.ts';
+import { adopt, allDeliveries, records } from './redis-adopt.ts';
+import { HostLease, LEASE_MS, type LeaseLog } from './redis-lease.ts';
 import { isHostId, newHostId } from './host-ids.ts';
 import * as dlq from './redis-dlq.ts';
 import * as journal from './redis-journal.ts';
@@ -26,7 +27,17 @@ export interface RedisStoreOptions {
   redis?: Redis;
   /** This host's id (src/store/host-ids.ts): the deliveries it runs, and its lease. Random when absent. */
   host?: string;
+  /** How long the host's lease lasts unrenewed (redis-lease.ts); default LEASE_MS. Short in tests. */
+  leaseMs?: number;
+  /** Where the lease reports a wait for a crashed predecessor's lease and a lease lost to another process; default process warnings. */
+  log?: LeaseLog;
 }
+
+/** Without a logger, what the lease reports still reaches stderr, as a process warning. */
+const WARNINGS: LeaseLog = {
+  warn: (_fields, message) => process.emitWarning(message, { code: 'PLEXUS_INVALID_CONFIG' }),
+  error: (_fields, message) => process.emitWarning(message, { code: 'PLEXUS_INVALID_CONFIG' }),
+};
 
 const CHUNK = 1000;
 
@@ -36,13 +47,16 @@ export class RedisStore implements Store {
   readonly #ownsClient: boolean;
   /** The host this store acts for: it runs the deliveries its id names, and holds a lease while it lives. */
   readonly host: string;
-  #lease: NodeJS.Timeout | undefined;
+  #lease: HostLease | undefined;
 
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     if (options.prefix.length === 0) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'RedisStore: prefix must not be empty');
     const host = options.host ?? newHostId();
     if (!isHostId(host)) throw new PlexusError('PLEXUS_INVALID_REQUEST', `RedisStore: host must be 8-32 lowercase hex digits, got ${JSON.stringify(host)}`);
-    if (options.redis !== undefined) return RedisStore.#leased(new RedisStore(options.redis, options.prefix, false, host));
+    const leaseMs = options.leaseMs ?? LEASE_MS;
+    if (!Number.isSafeInteger(leaseMs) || leaseMs < 30) throw new PlexusError('PLEXUS_INVALID_REQUEST', `RedisStore: leaseMs must be an integer of at least 30, got ${leaseMs}`);
+    const lease = { ms: leaseMs, log: options.log ?? WARNINGS };
+    if (options.redis !== undefined) return RedisStore.#leased(new RedisStore(options.redis, options.prefix, false, host), lease);
     const url = options.url ?? 'redis://127.0.0.1:6379';
     const redis = new Redis(url, { lazyConnect: true });
     // The socket error (ECONNREFUSED…) arrives as an event; connect() only rejects with "Connection is closed".
@@ -60,14 +74,17 @@ export class RedisStore implements Store {
     } finally {
       redis.off('error', remember);
     }
-    return RedisStore.#leased(new RedisStore(redis, options.prefix, true, host));
+    return RedisStore.#leased(new RedisStore(redis, options.prefix, true, host), lease);
   }
 
-  /** Takes the host's lease and keeps renewing it until close(). */
-  static async #leased(store: RedisStore): Promise<RedisStore> {
-    await renewLease(store.#redis, store.#keys, store.host, Date.now());
-    store.#lease = setInterval(() => void renewLease(store.#redis, store.#keys, store.host, Date.now()).catch(() => undefined), LEASE_MS / 3);
-    store.#lease.unref();
+  /** Takes the host's lease (refused while another live process holds it) and keeps renewing it until close(). */
+  static async #leased(store: RedisStore, lease: { ms: number; log: LeaseLog }): Promise<RedisStore> {
+    try {
+      store.#lease = await HostLease.take(store.#redis, hostLeaseKey(store.#keys, store.host), store.host, lease.ms, lease.log);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     return store;
   }
 
@@ -180,9 +197,9 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#lease);
-    // Given up at once, so other hosts may adopt what this one leaves pending without waiting out the lease.
-    if (this.#redis.status === 'ready') await dropLease(this.#redis, this.#keys, this.host).catch(() => undefined);
+    this.#lease?.stop();
+    // Given up at once (if still ours), so other hosts may adopt what this one leaves pending without waiting out the lease.
+    if (this.#redis.status === 'ready') await this.#lease?.release().catch(() => undefined);
     if (!this.#ownsClient || this.#redis.status === 'end') return;
     // QUIT waits for replies in flight; without a live connection there is nothing to wait for.
     if (this.#redis.status === 'ready') await this.#redis.quit();
