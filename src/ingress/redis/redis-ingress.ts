@@ -28,7 +28,7 @@ export class RedisIngress extends BrokerIngress<RedisSession> {
     this.consumer = config.consumer ?? context.consumerName;
     this.#config = config;
     this.#consumers = [
-      ...config.streams.map((s) => labelled(`stream:${s.key}`, new RedisStreamConsumer(s, this.consumer, this.intake, this.stats))),
+      ...config.streams.map((s) => labelled(`stream:${s.key}`, new RedisStreamConsumer(s, this.consumer, this.intake, this.stats, this.context.logger))),
       ...config.lists.map((l) => labelled(`list:${l.key}`, new RedisListConsumer(l, this.consumer, this.intake, this.stats))),
       ...(config.pubsub.length === 0 ? [] : [labelled('pubsub', new RedisPubSubConsumer(config.pubsub, this.intake))]),
     ];

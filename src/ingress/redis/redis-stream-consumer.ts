@@ -1,5 +1,6 @@
 // One stream read through a consumer group. Per session: create the group if
-// needed (MKSTREAM), send the acks the last session could not, re-read this
+// needed (MKSTREAM; one deleted while consumed is recreated after the last
+// entry this consumer took, redis-stream-group.ts), send the acks the last session could not, re-read this
 // consumer's own pending entries (XREADGROUP from 0: taken before a crash or
 // a lost connection, never acknowledged), then XREADGROUP batches of new
 // entries (`>`) while fewer than maxInFlight are pending in the host.
@@ -15,12 +16,15 @@ import type { Redis } from 'ioredis';
 import type { RedisStreamConfig } from '../broker-config.ts';
 import type { BrokerIntake } from '../broker-intake.ts';
 import { PendingCount } from '../broker-pending.ts';
-import type { BrokerMessage, Decoded } from '../broker-message.ts';
+import type { BrokerMessage } from '../broker-message.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { BrokerStats } from '../broker-stats.ts';
-import { decodeStreamEntry, STREAM_ENTRY_CONTENT_TYPE, streamEntryBody } from './redis-entry.ts';
+import { decodeStreamEntry } from './redis-entry.ts';
 import { mayHoldBytes, withExactBytes } from './redis-stream-bytes.ts';
 import { parseClaim, parseEntries, parseGroupInfo, type StreamEntry } from './redis-stream-replies.ts';
+import { hasFields, StreamMessage, type StreamEntryOwner } from './redis-stream-message.ts';
+import { createGroup, laterEntryId } from './redis-stream-group.ts';
+import type { HostLogger } from '../../host/engine-hooks.ts';
 import type { ConsumerRun } from './redis-session.ts';
 import { sourceOf } from '../source-name.ts';
 
@@ -29,7 +33,7 @@ const CLAIM_ROUNDS = 10;
 /** XREADGROUP calls in flight at once. */
 const READ_AHEAD = 3;
 
-export class RedisStreamConsumer {
+export class RedisStreamConsumer implements StreamEntryOwner {
   readonly source: string;
   readonly #config: RedisStreamConfig;
   readonly #consumer: string;
@@ -46,13 +50,17 @@ export class RedisStreamConsumer {
   #flushAgain = false;
   #claiming = false;
   #claimTimer: NodeJS.Timeout | undefined;
+  /** The latest entry id the group handed this consumer (read, recovered or claimed) in this process: where a deleted group is recreated. */
+  #lastTaken: string | undefined;
+  readonly #logger: Pick<HostLogger, 'warn'> | undefined;
 
-  constructor(config: RedisStreamConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats) {
+  constructor(config: RedisStreamConfig, consumer: string, intake: BrokerIntake, stats: BrokerStats, logger?: Pick<HostLogger, 'warn'>) {
     this.source = sourceOf('redis/stream:', config.key);
     this.#config = config;
     this.#consumer = consumer;
     this.#intake = intake;
     this.#stats = stats;
+    this.#logger = logger;
   }
 
   /** Sends the acknowledgements still queued, after any flush in progress (a stop: this host holds nothing more to re-claim). */
@@ -77,10 +85,13 @@ export class RedisStreamConsumer {
   async run(run: ConsumerRun): Promise<void> {
     this.#run = run;
     const { key, group, batchSize, blockMs, start, maxInFlight, claimIdleMs } = this.#config;
-    try {
-      await run.commands.call('XGROUP', ['CREATE', key, group, start, 'MKSTREAM']);
-    } catch (err) {
-      if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+    const resumeAt = this.#lastTaken;
+    if ((await createGroup(run.commands, key, group, resumeAt ?? start)) && resumeAt !== undefined) {
+      // Entries other consumers held pending went with the old group: they are not tracked or claimed again.
+      this.#logger?.warn(
+        { source: this.source, group, after: resumeAt },
+        `consumer group ${group} of stream ${key} was recreated (deleted while consumed); it resumes after the last entry this consumer took`,
+      );
     }
     await this.#flushAcks();
     // Re-claiming the entries this host holds starts before its own backlog is
@@ -109,7 +120,7 @@ export class RedisStreamConsumer {
         await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
         continue;
       }
-      const entries = await this.#exact(parseEntries(await (reads.shift() as Promise<unknown>)), run);
+      const entries = await this.#exact(this.#handed(parseEntries(await (reads.shift() as Promise<unknown>))), run);
       if (entries.length > 0) this.#take(entries);
     }
     // Replies still on their way when the run ends hand entries to this
@@ -125,7 +136,7 @@ export class RedisStreamConsumer {
       // ran its commands, so an entry of the last session that settles meanwhile is either still in
       // #toAck when this reply is read (skipped) or was acknowledged before the read (not in it).
       // On the reader, the XACK's answer could overtake this reply and the entry be taken twice.
-      const entries = parseEntries(await run.commands.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'STREAMS', key, after]));
+      const entries = this.#handed(parseEntries(await run.commands.call('XREADGROUP', ['GROUP', group, this.#consumer, 'COUNT', batchSize, 'STREAMS', key, after])));
       if (entries.length === 0) return;
       after = (entries[entries.length - 1] as StreamEntry).id;
       const fresh = await this.#exact(this.#fresh(entries), run);
@@ -133,6 +144,13 @@ export class RedisStreamConsumer {
       if (fresh.length > 0) this.#take(fresh);
       await Promise.race([this.#pending.below(maxInFlight), run.stopped]);
     }
+  }
+
+  /** Notes how far the group has handed out entries: its replies are in id order, so the last is the latest. */
+  #handed(entries: StreamEntry[]): StreamEntry[] {
+    const last = entries[entries.length - 1];
+    if (last !== undefined) this.#lastTaken = laterEntryId(this.#lastTaken, last.id);
+    return entries;
   }
 
   /**
@@ -233,7 +251,7 @@ export class RedisStreamConsumer {
       let cursor = '0-0';
       for (let round = 0; run.active && round < CLAIM_ROUNDS && this.#pending.count < maxInFlight; round++) {
         const claim = parseClaim(await commands.call('XAUTOCLAIM', [key, group, this.#consumer, claimIdleMs, cursor, 'COUNT', batchSize]));
-        const fresh = await this.#exact(this.#fresh(claim.entries), run);
+        const fresh = await this.#exact(this.#fresh(this.#handed(claim.entries)), run);
         this.#stats.claimed += fresh.length;
         if (fresh.length > 0) this.#take(fresh);
         cursor = claim.next;
@@ -244,55 +262,5 @@ export class RedisStreamConsumer {
     } finally {
       this.#claiming = false;
     }
-  }
-}
-
-type PresentEntry = StreamEntry & { fields: string[] };
-
-function hasFields(entry: StreamEntry): entry is PresentEntry {
-  return entry.fields !== null;
-}
-
-/**
- * One taken entry, as the intake sees it: a class rather than an object of
- * closures, because a stream delivers tens of thousands of entries a second,
- * each held until its outcome is durable, and every object per entry shows
- * in the collector's share. What only a refusal needs is computed when read.
- */
-class StreamMessage implements BrokerMessage {
-  readonly decoded: Decoded;
-  readonly #consumer: RedisStreamConsumer;
-  /** As read, fields present: what a refusal records and a release takes again. */
-  readonly #entry: PresentEntry;
-
-  constructor(consumer: RedisStreamConsumer, entry: PresentEntry, decoded: Decoded) {
-    this.decoded = decoded;
-    this.#consumer = consumer;
-    this.#entry = entry;
-  }
-
-  get source(): string {
-    return this.#consumer.source;
-  }
-
-  get contentType(): string {
-    return STREAM_ENTRY_CONTENT_TYPE;
-  }
-
-  get body(): Buffer {
-    return streamEntryBody(this.#entry.fields, this.#entry.raw);
-  }
-
-  ack(): boolean {
-    return this.#consumer.settled(this.#entry.id);
-  }
-
-  /** No broker-side dead-letter for streams: the refusal is in the host DLQ; the entry is acknowledged. */
-  refuse(): void {
-    this.#consumer.settled(this.#entry.id);
-  }
-
-  release(): void {
-    this.#consumer.released(this.#entry);
   }
 }
