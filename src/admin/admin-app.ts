@@ -10,6 +10,7 @@ import type { AdminContext } from './admin-context.ts';
 import type { AdminHost } from './admin-host.ts';
 import { BearerAuth } from './bearer-auth.ts';
 import { errorBody, toPlexusError } from './error-replies.ts';
+import { answerExpectContinue } from './expect-continue.ts';
 import { hostReadiness } from './host-readiness.ts';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.ts';
 import type { Readiness } from './readiness.ts';
@@ -41,9 +42,10 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
   const context: AdminContext = { host, logger, readiness: options.readiness ?? hostReadiness(host), now: options.now ?? Date.now };
   const auth = new BearerAuth(options.token);
   // Fastify's own logger is off: requests are logged below through the host's logger, without headers.
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: false,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     // npm allows package names of 214 characters, and a scoped one travels as @scope%2fname:
     // with fastify's default of 100, a long-named plugin could be installed but never read, changed or removed.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -80,12 +82,14 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
     }
     json(request, body as string, (err, value) => done(err === null ? null : explained(err, body as string), value));
   });
-  const ajv = createRequestAjv();
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  const textAjv = createRequestAjv({ coerce: true });
+  const bodyAjv = createRequestAjv({ coerce: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.unauthenticated !== true) auth.check(request.headers.authorization);
   });
+  answerExpectContinue(app, bodyLimit);
   app.addHook('onResponse', async (request, reply) => {
     logger.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'admin request');
   });

@@ -1,6 +1,8 @@
-// The formats admin request schemas use, and the ajv the admin app validates
+// The formats admin request schemas use, and the ajvs the admin app validates
 // requests with: draft 2020-12 like every other schema in Plexus, query
-// strings coerced ("limit=10" is 10), unknown fields refused rather than
+// strings and path parameters coerced ("limit=10" is 10), JSON bodies taken
+// as typed (coercing them made {"all": 1} a replay of every dead letter and
+// {"enabled": "false"} a disable), unknown fields refused rather than
 // silently dropped (a mistyped filter must not widen a purge).
 import { PlexusError } from '@plexus/plugin-sdk';
 import { createAjv, topicPatternProblem } from '@plexus/plugin-sdk/runtime';
@@ -36,8 +38,9 @@ export function timeField(value: string | number, field: string): number {
   return ms;
 }
 
-export function createRequestAjv() {
-  const ajv = createAjv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false });
+/** `coerce`: for text (query strings, path parameters); a JSON body is validated with it off. */
+export function createRequestAjv(options: { coerce: boolean }) {
+  const ajv = createAjv({ coerceTypes: options.coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: false });
   ajv.addFormat(REQUEST_FORMATS.time, { type: 'string', validate: (s: string) => parseTimeValue(s) !== undefined });
   ajv.addFormat(REQUEST_FORMATS.topicPattern, { type: 'string', validate: (s: string) => topicPatternProblem(s) === undefined });
   return ajv;

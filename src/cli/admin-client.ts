@@ -15,6 +15,7 @@ import { CliError, EXIT, type CliIo } from './command.ts';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9090';
 const REQUEST_TIMEOUT_MS = 30_000;
+const CONTINUE_FALLBACK_MS = 1000;
 
 /** The flags every command that talks to the host takes. */
 export const ADMIN_OPTIONS = {
@@ -64,7 +65,10 @@ export class AdminClient {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const target = new URL(`${this.url}${path}${queryString(options.query)}`);
+    const target = new URL(this.url);
+    // The path goes as written: a URL would resolve an id or plugin name of "." or ".." as a dot
+    // segment (`dlq replay ..` became POST /v1/replay, another route), even percent-encoded.
+    const requestPath = `${target.pathname.replace(/\/+$/, '')}${path}${queryString(options.query)}`;
     const headers: OutgoingHttpHeaders = { authorization: `Bearer ${this.#token}`, accept: 'application/json' };
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     if (payload !== undefined) {
@@ -73,7 +77,7 @@ export class AdminClient {
     }
     let response: { status: number; text: string };
     try {
-      response = await send(target, method, headers, payload, options.untimed === true ? undefined : REQUEST_TIMEOUT_MS);
+      response = await send(target, requestPath, method, headers, payload, options.untimed === true ? undefined : REQUEST_TIMEOUT_MS);
     } catch (err) {
       throw transportError(err, this.url);
     }
@@ -91,16 +95,37 @@ export class AdminClient {
 const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
 
 /** One request; `timeoutMs` undefined: wait as long as the host takes (the host's own limits apply). */
-function send(target: URL, method: string, headers: OutgoingHttpHeaders, payload: Buffer | undefined, timeoutMs: number | undefined): Promise<{ status: number; text: string }> {
+function send(target: URL, path: string, method: string, headers: OutgoingHttpHeaders, payload: Buffer | undefined, timeoutMs: number | undefined): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method, headers, ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }) }, (response) => {
+    // `path` in the options wins over the URL's own (node merges them), and is sent unresolved.
+    const options = { method, headers: payload === undefined ? headers : { ...headers, expect: '100-continue' }, path, ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }) };
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, options, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        // Refused before its body was asked for: the body is never sent.
+        if (!request.writableEnded) request.destroy();
+      });
       response.on('error', reject);
     });
     request.on('error', reject);
-    request.end(payload);
+    if (payload === undefined) {
+      request.end();
+      return;
+    }
+    // The body waits for the host's 100 Continue: a request it refuses (a wrong token, a body over its
+    // limit) is answered at once, instead of the refusal closing the connection under the body being
+    // written, which hid the answer behind a failed write (EPIPE). A server that ignores Expect gets the
+    // body after a second, as curl does.
+    const sendBody = () => {
+      clearTimeout(fallback);
+      if (!request.writableEnded && !request.destroyed) request.end(payload);
+    };
+    const fallback = setTimeout(sendBody, CONTINUE_FALLBACK_MS);
+    request.once('continue', sendBody);
+    request.once('response', () => clearTimeout(fallback));
+    request.once('close', () => clearTimeout(fallback));
   });
 }
 
