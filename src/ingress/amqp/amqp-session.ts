@@ -40,6 +40,8 @@ export class AmqpSession implements IngressSession {
   readonly #model: ChannelModel;
   readonly #channel: Channel;
   readonly #acks: AmqpAckWindow;
+  /** Records the cause the session's loss reports (logs, /readyz). */
+  readonly #noteError: (err: Error) => void;
   readonly #consumerTags: string[] = [];
   readonly #bound = new Set<string>();
   #batch: BrokerMessage[] = [];
@@ -66,7 +68,7 @@ export class AmqpSession implements IngressSession {
     try {
       const channel = await model.createChannel();
       channel.on('error', noteError);
-      const session = new AmqpSession(options, model, channel, lost);
+      const session = new AmqpSession(options, model, channel, lost, noteError);
       channel.on('close', () => {
         session.#acks.close();
         // A channel error leaves the connection open; the session is over all the same.
@@ -83,8 +85,9 @@ export class AmqpSession implements IngressSession {
     }
   }
 
-  private constructor(options: AmqpSessionOptions, model: ChannelModel, channel: Channel, lost: Promise<Error | undefined>) {
+  private constructor(options: AmqpSessionOptions, model: ChannelModel, channel: Channel, lost: Promise<Error | undefined>, noteError: (err: Error) => void) {
     this.#options = options;
+    this.#noteError = noteError;
     this.#model = model;
     this.#channel = channel;
     this.#acks = new AmqpAckWindow(channel);
@@ -154,8 +157,15 @@ export class AmqpSession implements IngressSession {
 
   #onDelivery(message: ConsumeMessage | null, queue: AmqpQueueConfig, source: string): void {
     if (message === null) {
-      // RabbitMQ cancelled the consumer (the queue was deleted): start over, which declares it again.
-      this.#options.logger.warn({ broker: `amqp:${this.#options.config.name}`, queue: queue.name }, 'RabbitMQ cancelled the consumer');
+      // RabbitMQ cancelled the consumer (the queue was deleted, or a quorum queue lost its
+      // members): start over, which declares it again (or, with declare: false, waits with
+      // backoff until it exists). The cause names the queue: a bare "channel closed" in the
+      // log and /readyz left an operator to guess which queue went and why.
+      const cause = `RabbitMQ cancelled the consumer of queue '${queue.name}' (deleted, or unavailable on its node)`;
+      this.#options.logger.warn({ broker: `amqp:${this.#options.config.name}`, queue: queue.name }, cause);
+      this.#noteError(new Error(cause));
+      // The other queues' settled acks go out first: the channel's close would lose them.
+      this.#acks.flush();
       void this.#channel.close().catch(() => undefined);
       return;
     }
