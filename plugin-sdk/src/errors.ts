@@ -28,6 +28,8 @@ export const ERROR_CATALOG = {
   PLEXUS_CIRCUIT_OPEN: { status: 503, message: 'The circuit breaker for a plugin or connection is open.' },
   PLEXUS_UNAVAILABLE: { status: 503, message: 'A dependency (store, broker, sandbox) is not available.' },
   PLEXUS_INTERNAL: { status: 500, message: 'An unexpected internal error.' },
+  // 508 Loop Detected: a plugin's emits would take an emit chain past the host's maximum depth (an emit loop).
+  PLEXUS_EMIT_DEPTH_EXCEEDED: { status: 508, message: "A plugin's emits would take an emit chain past the maximum depth." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type PlexusErrorCode = keyof typeof ERROR_CATALOG;

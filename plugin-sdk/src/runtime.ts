@@ -22,7 +22,8 @@ export type { CallOutcome, CleanupReport, Denial, EmittedRecord, PluginRuntimeSp
 export { isPermanentFailure } from './sandbox/failure-class.ts';
 export { CLEAN_OK, failure } from './sandbox/outcome-check.ts';
 export { denialCount, MAX_LISTED_DENIALS } from './sandbox/denial-list.ts';
-export { toEmittedEvents } from './emitted-events.ts';
+export { DEFAULT_MAX_EMIT_DEPTH, EMIT_DEPTH_ATTRIBUTE, emitDepthOf, toEmittedEvents } from './emitted-events.ts';
+export type { EmitCause } from './emitted-events.ts';
 export { childTraceparent, isValidTraceparent, newTraceparent, parseTraceparent } from './traceparent.ts';
 export type { RandomBytes, Traceparent } from './traceparent.ts';
 export { assertJsonDepth, MAX_JSON_DEPTH, parseJsonSafely } from './safe-json.ts';

@@ -3,11 +3,11 @@
 // settlements), and whether the batch counts against the plugin's health.
 // The hooks see every outcome, denial, restart and log on the way.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { RunResult } from '@plexus/plugin-sdk/runtime';
+import { DEFAULT_MAX_EMIT_DEPTH, type CallOutcome, type RunResult } from '@plexus/plugin-sdk/runtime';
 import type { AcceptInput, DeliveryRecord, Settlement } from '../store/store.ts';
 import type { EngineHooks } from './engine-options.ts';
 import type { ActivePlugin, QueuedDelivery } from './plugin-lane.ts';
-import { settleOutcome } from './settle-outcome.ts';
+import { deliveryDepth, settleOutcome, withinEmitDepth } from './settle-outcome.ts';
 
 export interface BatchSettlements {
   settlements: Settlement[];
@@ -25,6 +25,16 @@ export interface SettleContext {
   /** The deliveries an emitted event gets (the routing table for emitted events). */
   route(event: PlexusEvent, now: number): AcceptInput['deliveries'];
   hooks: Partial<EngineHooks> | undefined;
+  /** How deep an emit chain may go (DEFAULT_MAX_EMIT_DEPTH when absent): the host's, never a plugin's. */
+  maxEmitDepth?: number;
+}
+
+/** The outcome, or a permanent failure if its emits would take the chain past the maximum depth (the hooks log it, throttled). */
+function checkedDepth(outcome: CallOutcome, record: DeliveryRecord, context: SettleContext): { outcome: CallOutcome; depth: number } {
+  // Nearly every outcome emits nothing: no depth to read (reading it parses a fresh record's event).
+  if (!outcome.ok || outcome.emitted.length === 0) return { outcome, depth: 0 };
+  const depth = deliveryDepth(record);
+  return { outcome: withinEmitDepth(outcome, depth, context.plugin, context.maxEmitDepth ?? DEFAULT_MAX_EMIT_DEPTH), depth };
 }
 
 /** The batch's events as one JSON array, from the texts the store already made; undefined unless every record has one. */
@@ -47,9 +57,10 @@ export function settleBatch(batch: readonly QueuedDelivery[], result: RunResult,
   const settlements: Settlement[] = [];
   const emitted: AcceptInput[] = [];
   let unhealthy = false;
-  result.outcomes.forEach((outcome, i) => {
+  result.outcomes.forEach((ran, i) => {
     const record: DeliveryRecord = (batch[i] as QueuedDelivery).record;
-    const settled = settleOutcome(outcome, record, plugin, now, random);
+    const { outcome, depth } = checkedDepth(ran, record, context);
+    const settled = settleOutcome(outcome, record, plugin, now, random, depth);
     if (settled.unhealthy) unhealthy = true;
     // Nearly always empty: skip the iterator (this runs for every delivery).
     // `cause`: if the store does not apply this delivery's settlement (another host runs it now, or it

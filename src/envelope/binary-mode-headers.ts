@@ -1,6 +1,7 @@
 // Attributes carried in transport headers next to a plain body: CloudEvents
 // binary content mode (HTTP `ce-`, Kafka `ce_`, AMQP `cloudEvents:` and
 // `cloudEvents_`), `content-type`, and W3C trace context headers.
+import { EMIT_DEPTH_ATTRIBUTE } from '@plexus/plugin-sdk/runtime';
 import { setOwnProperty } from './own-property.ts';
 import { parseTraceparent } from './traceparent.ts';
 import { TRACESTATE_MAX_CHARS, fittedTracestate } from './tracestate.ts';
@@ -13,7 +14,7 @@ const PREFIXES = ['ce-', 'ce_', 'cloudevents:', 'cloudevents_'] as const;
 // Decided by the ingress from where the bytes arrived, or by the body itself.
 const NOT_FROM_HEADERS = new Set(['specversion', 'source', 'type', 'data', 'data_base64']);
 // Header values are strings; these attributes are Integers in the type system.
-const INTEGER_ATTRIBUTES = new Set(['priority']);
+const INTEGER_ATTRIBUTES = new Set(['priority', EMIT_DEPTH_ATTRIBUTE]);
 
 /** CloudEvent attributes found in `headers` (names lowercased, values typed). */
 export function attributesFromHeaders(headers: MessageHeaders): Record<string, AttributeValue> {

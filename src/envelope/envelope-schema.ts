@@ -1,6 +1,7 @@
 // JSON Schema (draft 2020-12) of a structured-mode CloudEvents 1.0 envelope
 // with the Plexus extensions (CONTRACT §5). Custom formats are registered by
 // validate-envelope.ts so the schema stays a plain, serialisable document.
+import { EMIT_DEPTH_ATTRIBUTE } from '@plexus/plugin-sdk/runtime';
 import { MAX_PRIORITY, MIN_PRIORITY } from './priority.ts';
 import { TRACESTATE_MAX_CHARS } from './tracestate.ts';
 
@@ -56,6 +57,9 @@ export const ENVELOPE_SCHEMA = {
     expiresat: { type: 'string', format: EVENT_FORMATS.timestamp },
     traceparent: { type: 'string', format: EVENT_FORMATS.traceparent },
     tracestate: { type: 'string', maxLength: TRACESTATE_MAX_CHARS },
+    // The emit-chain depth (plugin-sdk emitted-events.ts): kept from outside so a chain relayed
+    // through another system keeps counting; a negative or non-integer value would undercount it.
+    [EMIT_DEPTH_ATTRIBUTE]: { type: 'integer', minimum: 0, maximum: 2147483647 },
   },
   // Extension values follow the JSON type mapping: String, Boolean or a 32-bit Integer.
   additionalProperties: { type: ['string', 'boolean', 'integer'], minimum: -2147483648, maximum: 2147483647 },

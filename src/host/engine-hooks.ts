@@ -22,6 +22,9 @@ export interface HostLogger {
   child(bindings: object): HostLogger;
 }
 
+/** How often the host logs a plugin's emit chains stopped at the maximum depth (once per plugin per interval). */
+export const EMIT_DEPTH_LOG_INTERVAL_MS = 60_000;
+
 /** Plugin log lines per second (and burst) before lines are dropped and counted. */
 export const PLUGIN_LOG_LIMIT = { ratePerSecond: 100, burst: 500 };
 
@@ -72,9 +75,24 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     }
     return child;
   };
+  // Per plugin: a loop fed by a busy source reaches the maximum depth once per
+  // incoming event, and a line for each would flood the log (each is in the DLQ and counted anyway).
+  const tooDeep = new Map<string, { loggedAt: number; heldBack: number }>();
+  const emitChainTooDeep = (plugin: ActivePlugin, message: string) => {
+    const at = now();
+    const seen = tooDeep.get(plugin.name);
+    if (seen !== undefined && at - seen.loggedAt < EMIT_DEPTH_LOG_INTERVAL_MS) {
+      seen.heldBack++;
+      return;
+    }
+    tooDeep.set(plugin.name, { loggedAt: at, heldBack: 0 });
+    const more = seen !== undefined && seen.heldBack > 0 ? { heldBack: seen.heldBack } : {};
+    pluginLog(plugin).logger.warn({ err: message, ...more }, `emit chain too deep: ${plugin.name}'s events are dead-lettered with PLEXUS_EMIT_DEPTH_EXCEEDED (an emit loop?)`);
+  };
   return {
     outcome(plugin, delivery, outcome, settlement) {
       if (!outcome.ok) metrics.failures.inc({ ...labels(plugin), code: outcome.error.code ?? 'PLEXUS_PLUGIN_ERROR' });
+      if (!outcome.ok && outcome.error.code === 'PLEXUS_EMIT_DEPTH_EXCEEDED') emitChainTooDeep(plugin, outcome.error.message);
       if (outcome.droppedLogs > 0) metrics.logsDropped.inc({ plugin: plugin.name }, outcome.droppedLogs);
       if (settlement.kind === 'retry') metrics.retries.inc(labels(plugin));
       if (settlement.kind === 'dead') deadLettered(plugin, delivery, settlement);
