@@ -7,6 +7,7 @@
 import type { RunResult, SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { AcceptInput, Settlement } from '../store/store.ts';
 import { batchJson, settleBatch, type BatchSettlements, type SettleContext } from './batch-settlements.ts';
+import { emittedDeliveries, refuseEmits } from './emit-backpressure.ts';
 import type { EngineOptions } from './engine-options.ts';
 import type { ActivePlugin, PluginLane, QueuedDelivery } from './plugin-lane.ts';
 import type { RetiringInstances } from './retiring-instances.ts';
@@ -37,6 +38,10 @@ export interface BatchRunnerParts {
   routeEmitted: SettleContext['route'];
   /** Queues deliveries made by a commit (those of the events plugins emitted). */
   enqueue: (deliveries: QueuedDelivery[]) => void;
+  /** Waits for room for `count` emitted deliveries and reserves it (emit-backpressure.ts); false: the emits are refused. */
+  roomForEmits: (lane: PluginLane, count: number) => Promise<boolean>;
+  /** The room roomForEmits reserved is taken by the queued deliveries now (or not needed: the write failed). */
+  releaseEmits: (count: number) => void;
   /** A lane slot or a commit was freed: the engine looks for work again. */
   schedulePump: () => void;
 }
@@ -90,11 +95,33 @@ export class BatchRunner {
       this.parts.schedulePump();
       return;
     }
-    // The lane's slot is free already: the next batch runs while this one's outcome is written.
+    // Emits wait for room holding the lane's slot: only the emitting lane is held back (emit-backpressure.ts).
+    let reserved = 0;
+    try {
+      if (settled.emitted.length > 0) reserved = await this.admitEmits(lane, plugin, batch, settled);
+    } finally {
+      lane.batchEnded();
+    }
+    // The lane's slot is free now: the next batch runs while this one's outcome is written.
     const writing = this.writeOutcomes(lane, batch, settled.settlements, settled.emitted, 'delivery');
     this.inFlightBatches--;
     this.parts.schedulePump();
-    await writing;
+    try {
+      await writing;
+    } finally {
+      if (reserved > 0) this.parts.releaseEmits(reserved);
+    }
+  }
+
+  /** Room reserved for the batch's emitted deliveries; when none comes, `settled` is changed to refuse its emits (and 0 answered). */
+  private async admitEmits(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], settled: BatchSettlements): Promise<number> {
+    const count = emittedDeliveries(settled.emitted);
+    if (count === 0 || (await this.parts.roomForEmits(lane, count))) return count;
+    const { options } = this.parts;
+    settled.settlements = refuseEmits(batch, settled.settlements, settled.emitted, plugin, this.parts.now(), options.random ?? Math.random, options.maxQueued);
+    settled.emitted = [];
+    options.hooks?.rateLimited?.(plugin);
+    return 0;
   }
 
   /**
@@ -123,9 +150,10 @@ export class BatchRunner {
 
   /**
    * Runs a batch in the sandbox and answers its settlements. It holds one of
-   * the lane's slots (per-plugin concurrency) only while the plugin runs: a
-   * slot held until the outcome is durable would idle the sandbox for every
-   * commit's length. Partition keys and retries wait for the commit (commit()).
+   * the lane's slots (per-plugin concurrency) while the plugin runs, and
+   * while its emits wait for room (runBatch ends it then); not until the
+   * outcome is durable, which would idle the sandbox for every commit's
+   * length. Partition keys and retries wait for the commit (commit()).
    */
   private async execute(lane: PluginLane, plugin: ActivePlugin, batch: QueuedDelivery[], permit: Parameters<PluginLane['breaker']['onSuccess']>[0]): Promise<BatchSettlements> {
     const { options, retiring, now: clock, monotonic } = this.parts;
@@ -147,9 +175,9 @@ export class BatchRunner {
       // answer its permit: a half-open circuit admits no other trial until its
       // trial reports, so the lane would wait forever.
       lane.breaker.onFailure(permit, monotonic());
+      lane.batchEnded();
       throw err;
     } finally {
-      lane.batchEnded();
       retiring.finished(key);
     }
   }
@@ -190,7 +218,8 @@ export class BatchRunner {
         lane.releasePartition(d);
       }
     });
-    this.parts.enqueue(created.created.map((record) => ({ record, admitted: false })));
+    // Every record created here is an emitted event's: they count in the emitted deliveries' room (lane-load.ts).
+    this.parts.enqueue(created.created.map((record) => ({ record, admitted: false, emitted: true })));
     return unapplied;
   }
 }

@@ -9,6 +9,7 @@ import { acceptedDeliveries } from './accepted-deliveries.ts';
 import { Admission } from './admission.ts';
 import { BatchRunner } from './batch-runner.ts';
 import { DeliveryIds } from './delivery-ids.ts';
+import { EmitRoom } from './emit-backpressure.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { admissionLoad, queuedIn } from './lane-load.ts';
 import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
@@ -43,6 +44,8 @@ export class DeliveryEngine {
   /** Events admitted by accept() but not yet queued: counted against maxQueued so concurrent accepts cannot overshoot it. */
   private reserved = 0;
   private readonly admission = new Admission();
+  /** Where emitting batches wait for room (emit-backpressure.ts). */
+  private readonly emits: EmitRoom;
   private idleWaiters: (() => void)[] = [];
   private pumpScheduled = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -57,6 +60,7 @@ export class DeliveryEngine {
     this.ids = new DeliveryIds(options.hostId ?? options.store.host);
     this.retries = new RetryTimer((due) => this.enqueue(due, true), this.now, this.monotonic);
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
+    this.emits = new EmitRoom(() => this.lanes.values(), this.admission, options.maxQueued, () => this.stopping);
     this.retiring = new RetiringInstances((key) => {
       this.options.hooks?.retired?.(key);
       this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
@@ -65,6 +69,11 @@ export class DeliveryEngine {
       options, sandbox: this.sandbox, writer: this.writer, retries: this.retries, retiring: this.retiring, now: this.now, monotonic: this.monotonic,
       routeEmitted: (event, at) => this.route(event, at, this.emittedRoutes),
       enqueue: (deliveries) => this.enqueue(deliveries),
+      roomForEmits: (lane, count) => this.emits.enter(lane, count),
+      releaseEmits: (count) => {
+        this.emits.leave(count);
+        this.releaseWaiters();
+      },
       schedulePump: () => this.schedulePump(),
     });
   }
@@ -299,6 +308,6 @@ export class DeliveryEngine {
   }
 
   private releaseWaiters(): void {
-    if (this.admissionLoad() < this.options.maxQueued) this.admission.wakeAll();
+    if (this.admissionLoad() < this.options.maxQueued || !this.emits.full) this.admission.wakeAll();
   }
 }

@@ -11,7 +11,7 @@ export function queuedIn(lanes: Iterable<PluginLane>): number {
 }
 
 /**
- * What backpressure counts against maxQueued. Egress lanes (emittedOnly)
+ * What backpressure at accept() counts against maxQueued. Egress lanes (emittedOnly)
  * hold what plugins emitted for a broker, and while that broker is away
  * they only grow: counted in full, an egress outage would stop every
  * ingress, webhooks included, once maxQueued events wait for it. They get
@@ -21,10 +21,29 @@ export function queuedIn(lanes: Iterable<PluginLane>): number {
 export function admissionLoad(lanes: Iterable<PluginLane>, maxQueued: number): number {
   let plugins = 0;
   let egress = 0;
+  let emitted = 0;
   for (const lane of lanes) {
     if (!lane.enabled) continue;
-    if (lane.plugin.emittedOnly === true) egress += lane.queued;
-    else plugins += lane.queued;
+    if (lane.plugin.emittedOnly === true) {
+      egress += lane.queued;
+    } else {
+      plugins += lane.queued - lane.emittedQueued;
+      emitted += lane.emittedQueued;
+    }
   }
-  return plugins + Math.max(0, egress - maxQueued);
+  return plugins + Math.max(0, egress - maxQueued) + Math.max(0, emitted - maxQueued);
+}
+
+/**
+ * The deliveries of emitted events waiting in plugin lanes: they have a room
+ * of their own as large as maxQueued, and emits wait while it is full
+ * (emit-backpressure.ts). Counted with ingress, a plugin fanning out kept
+ * the host over maxQueued with its own emits and shut every ingress out; so
+ * ingress counts them only beyond their room (admissionLoad), and memory
+ * stays bounded by plugins, emitted and egress rooms together.
+ */
+export function emittedLoad(lanes: Iterable<PluginLane>): number {
+  let n = 0;
+  for (const lane of lanes) if (lane.enabled && lane.plugin.emittedOnly !== true) n += lane.emittedQueued;
+  return n;
 }

@@ -57,6 +57,8 @@ export interface QueuedDelivery {
   admitted: boolean;
   /** Set on deliveries accept() created until their first durable outcome. */
   tracker?: SettleTracker | undefined;
+  /** Made for an event a plugin emitted: counted in the emitted deliveries' own room (lane-load.ts). */
+  emitted?: boolean;
 }
 
 /** How long a lane waiting for a circuit trial's outcome waits at most, if no batch of its own ends first (a cool-down shorter than this would poll). */
@@ -86,6 +88,8 @@ export class PluginLane {
   private readonly linger = freshLingerState();
   /** The text of what waits in `ready` (textSize each): a batch is full at MAX_TEXT_CHARS too. */
   private readyChars = 0;
+  /** Of `queued`, the deliveries of emitted events (QueuedDelivery.emitted), in `ready` or behind a partition key. */
+  emittedQueued = 0;
 
   constructor(plugin: ActivePlugin, now: number) {
     this.plugin = plugin;
@@ -128,12 +132,14 @@ export class PluginLane {
   private push(delivery: QueuedDelivery): void {
     this.ready.push(delivery, routingOf(delivery.record).priority ?? 4);
     if (delivery.tracker !== undefined) this.linger.awaited++;
+    if (delivery.emitted === true) this.emittedQueued++;
     this.readyChars += textSize(delivery);
   }
 
   private pop(): QueuedDelivery | undefined {
     const next = this.ready.pop();
     if (next?.tracker !== undefined) this.linger.awaited--;
+    if (next?.emitted === true) this.emittedQueued--;
     this.readyChars -= textSize(next);
     return next;
   }
@@ -231,7 +237,10 @@ export class PluginLane {
   claimPartition(delivery: QueuedDelivery): 'run' | 'wait' {
     const key = routingOf(delivery.record).partitionkey;
     if (delivery.admitted || key === undefined) return 'run';
-    if (this.partitions.admit(this.plugin.name, key, delivery) === 'wait') return 'wait';
+    if (this.partitions.admit(this.plugin.name, key, delivery) === 'wait') {
+      if (delivery.emitted === true) this.emittedQueued++;
+      return 'wait';
+    }
     delivery.admitted = true;
     return 'run';
   }
@@ -242,6 +251,8 @@ export class PluginLane {
     if (key === undefined || !delivery.admitted) return;
     const next = this.partitions.release(this.plugin.name, key);
     if (next) {
+      // Out of the gate, into `ready` (push counts it again).
+      if (next.emitted === true) this.emittedQueued--;
       next.admitted = true;
       this.enqueue(next);
     }
