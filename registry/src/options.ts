@@ -7,6 +7,13 @@ export const DEFAULT_PORT = 4873;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_STORAGE = './.plexus/registry';
 export const DEFAULT_MAX_TARBALL_BYTES = 50 * 1024 * 1024;
+/**
+ * Longest a request may take to arrive, body included (Node's own default, which
+ * fastify turns off): without one, a client trickling a body a byte at a time
+ * holds its connection, and a file descriptor, for ever. Five minutes still
+ * carries a full-size publish (~67 MB) at ~2 Mbit/s.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
 export interface RegistryOptions {
   /** Storage directory (one folder per package). */
@@ -18,6 +25,8 @@ export interface RegistryOptions {
   /** `true` for fastify's default logger, or a pino-compatible instance; default off. */
   logger?: boolean | FastifyBaseLogger;
   maxTarballBytes?: number;
+  /** See DEFAULT_REQUEST_TIMEOUT_MS; a request still arriving after this is answered 408 and its connection closed. */
+  requestTimeoutMs?: number;
   /** Clock for `time` fields (tests pin it). */
   now?: () => Date;
 }

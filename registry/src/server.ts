@@ -7,7 +7,8 @@ import type { RegistryContext } from './context.ts';
 import { errorBodyFor, noRouteError, toPlexusError } from './errors.ts';
 import { closeIdleConnectionsWhileClosing } from './graceful-close.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { DEFAULT_MAX_TARBALL_BYTES, normalizePublicUrl, type RegistryOptions } from './options.ts';
+import { cutOffSlowRequests } from './request-deadline.ts';
+import { DEFAULT_MAX_TARBALL_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, normalizePublicUrl, type RegistryOptions } from './options.ts';
 import { registerDistTagRoutes } from './routes/dist-tags.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
 import { registerPackageRoutes } from './routes/packages.ts';
@@ -33,6 +34,7 @@ export function buildRegistry(options: RegistryOptions): FastifyInstance {
     now: options.now ?? (() => new Date()),
   };
   const logger = options.logger;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app: FastifyInstance = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -54,6 +56,7 @@ export function buildRegistry(options: RegistryOptions): FastifyInstance {
   });
 
   closeIdleConnectionsWhileClosing(app);
+  cutOffSlowRequests(app.server, requestTimeout);
   registerMetaRoutes(app, ctx);
   registerDistTagRoutes(app, ctx);
   registerPackageRoutes(app, ctx);

@@ -14,50 +14,94 @@ export interface TarballContents {
 const ROOT = 'package/';
 const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
 
+/**
+ * What a tarball may expand to. The 50 MB upload limit alone does not bound it:
+ * gzip expands up to ~1000x, so a few MB of zeros declare a file of gigabytes.
+ * The budget is checked against each entry's declared size, in its header,
+ * before its body is inflated.
+ */
+export const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
+export const MAX_ENTRIES = 100_000;
+/**
+ * The parser inflates each write synchronously and whole, so the archive is
+ * fed in slices this big (at most ~1000x as much comes out of one), with a
+ * turn of the event loop in between: memory stays bounded and other requests
+ * are served while a large tarball is read.
+ */
+const FEED_BYTES = 16 * 1024;
+
 export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
   const files = new Set<string>();
   let unpackedSize = 0;
+  let entries = 0;
   let packageJson: Promise<string> | undefined;
-  await new Promise<void>((resolve, reject) => {
-    const fail = (why: string) => reject(new PlexusError('PLEXUS_INVALID_REQUEST', `The attachment is not a valid package tarball: ${why}`));
-    // strict: a truncated or corrupt archive is an error, not a warning to skip past.
-    // A bare Parser waits for each entry to be consumed, so every entry not read is resumed (drained).
-    const parser = new Parser({
-      strict: true,
-      onReadEntry: (entry: ReadEntry) => {
-        // What is checked here must be exactly what an installer unpacks: everything under package/,
-        // as npm packs it, each path in one plain spelling and once (an installer that tidies
-        // "package//package.json" or "package/./x", or lets a later entry win, would otherwise
-        // install a file the registry never saw), and only files and folders (the host refuses links).
-        const shown = JSON.stringify(entry.path.slice(0, 200));
-        const path = entry.path.replace(/^(\.\/)+/, '').replace(/\/$/, '');
-        const problem = entryProblem(entry, path);
-        if (problem !== undefined) {
-          entry.resume();
-          return fail(`entry ${shown} ${problem}`);
-        }
-        if (entry.type === 'Directory') return entry.resume();
-        const relative = path.slice(ROOT.length);
-        if (files.has(relative)) {
-          entry.resume();
-          return fail(`${shown} appears more than once`);
-        }
-        files.add(relative);
-        unpackedSize += entry.size;
-        if (relative !== 'package.json') return entry.resume();
-        if (entry.size > MAX_PACKAGE_JSON_BYTES) {
-          entry.resume();
-          return fail(`package/package.json is larger than ${MAX_PACKAGE_JSON_BYTES} bytes`);
-        }
-        packageJson = entry.concat().then((buf) => buf.toString('utf8'));
-      },
-    });
-    parser.on('error', (err: Error) => fail(err.message));
-    parser.on('end', () => resolve());
-    parser.end(Buffer.from(bytes));
+  let failure: PlexusError | undefined;
+  let sawEof = false;
+  // strict: a truncated or corrupt archive is an error, not a warning to skip past.
+  // A bare Parser waits for each entry to be consumed, so every entry not read is resumed (drained).
+  const parser = new Parser({
+    strict: true,
+    onReadEntry: (entry: ReadEntry) => {
+      const refuse = (why: string, code: 'PLEXUS_INVALID_REQUEST' | 'PLEXUS_PAYLOAD_TOO_LARGE' = 'PLEXUS_INVALID_REQUEST') => {
+        entry.resume();
+        failure ??= tarballError(why, code);
+        // abort() stops the inflater at once, so the rest of a bomb is never expanded.
+        parser.abort(failure);
+      };
+      entries += 1;
+      unpackedSize += entry.size;
+      if (entries > MAX_ENTRIES) return refuse(`it holds more than ${MAX_ENTRIES} entries`, 'PLEXUS_PAYLOAD_TOO_LARGE');
+      if (unpackedSize > MAX_UNPACKED_BYTES) return refuse(`it unpacks to more than ${MAX_UNPACKED_BYTES} bytes`, 'PLEXUS_PAYLOAD_TOO_LARGE');
+      // What is checked here must be exactly what an installer unpacks: everything under package/,
+      // as npm packs it, each path in one plain spelling and once (an installer that tidies
+      // "package//package.json" or "package/./x", or lets a later entry win, would otherwise
+      // install a file the registry never saw), and only files and folders (the host refuses links).
+      const shown = JSON.stringify(entry.path.slice(0, 200));
+      const path = entry.path.replace(/^(\.\/)+/, '').replace(/\/$/, '');
+      const problem = entryProblem(entry, path);
+      if (problem !== undefined) return refuse(`entry ${shown} ${problem}`);
+      if (entry.type === 'Directory') return entry.resume();
+      const relative = path.slice(ROOT.length);
+      if (files.has(relative)) return refuse(`${shown} appears more than once`);
+      files.add(relative);
+      if (relative !== 'package.json') return entry.resume();
+      if (entry.size > MAX_PACKAGE_JSON_BYTES) return refuse(`package/package.json is larger than ${MAX_PACKAGE_JSON_BYTES} bytes`);
+      packageJson = entry.concat().then((buf) => buf.toString('utf8'));
+    },
   });
+  const ended = new Promise<void>((resolve, reject) => {
+    parser.on('error', (err: Error) => {
+      // Input cut off after the end-of-archive blocks (see feed) only upsets the inflater: the archive was whole.
+      if (sawEof && failure === undefined) return resolve();
+      failure ??= tarballError(err.message);
+      reject(failure);
+    });
+    parser.on('end', () => resolve());
+  });
+  // Whatever follows the end-of-archive blocks is never installed: it is not inflated either.
+  parser.on('eof', () => {
+    sawEof = true;
+  });
+  ended.catch(() => {}); // observed below; this only keeps an early rejection from being reported as unhandled
+  await feed(parser, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), () => failure !== undefined || sawEof);
+  await ended;
+  if (failure !== undefined) throw failure;
   if (packageJson === undefined) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'The tarball has no package/package.json');
   return { packageJson: parsePackageJson(await packageJson), files, unpackedSize };
+}
+
+/** Writes `bytes` in FEED_BYTES slices, yielding between them, until done or `stop()`; then ends the parser. */
+async function feed(parser: Parser, bytes: Buffer, stop: () => boolean): Promise<void> {
+  for (let offset = 0; offset < bytes.length && !stop(); offset += FEED_BYTES) {
+    const more = parser.write(bytes.subarray(offset, offset + FEED_BYTES));
+    if (!more && !stop()) await new Promise<void>((resolve) => parser.once('drain', resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  parser.end();
+}
+
+function tarballError(why: string, code: 'PLEXUS_INVALID_REQUEST' | 'PLEXUS_PAYLOAD_TOO_LARGE' = 'PLEXUS_INVALID_REQUEST'): PlexusError {
+  return new PlexusError(code, `The attachment is not a valid package tarball: ${why}`);
 }
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
