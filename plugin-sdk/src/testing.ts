@@ -2,7 +2,8 @@
 // process, worker pool and isolate the host uses) with recorded capabilities:
 // an in-memory kv, emitted events and logs captured per delivery (CONTRACT §10).
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { FetchRequestData, FetchResponseData } from './capabilities/fetch.ts';
 import { PlexusError, type ErrorData } from './errors.ts';
 import { toEmittedEvents } from './emitted-events.ts';
@@ -49,7 +50,9 @@ export interface TestHost {
 }
 
 export async function createTestHost(options: TestHostOptions): Promise<TestHost> {
-  const { pkg, spec } = await loadPlugin(resolve(options.plugin), options);
+  const root = resolve(options.plugin);
+  const { pkg, spec } = await loadPlugin(root, options);
+  await assertBuilt(root, pkg);
   const kv = new MemoryKv();
   const denials: Denial[] = [];
   const instanceLogs: LogRecord[] = [];
@@ -111,6 +114,18 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
       return { status: 'ok', emitted: [], logs };
     },
   };
+}
+
+/**
+ * No host runs a package without its plexus.main (the registry refuses it at publish). Without this, a test run
+ * that skipped the build (node --test alone, an editor's runner) saw every delivery come back 'retry'.
+ */
+async function assertBuilt(root: string, pkg: PluginPackageJson): Promise<void> {
+  try {
+    await access(join(root, pkg.plexus.main));
+  } catch {
+    throw new PlexusError('PLEXUS_PLUGIN_LOAD_FAILED', `${pkg.name}: plexus.main ${pkg.plexus.main} does not exist in ${root}: build it first (plexus-plugin build; plexus-plugin test builds before it runs the tests)`);
+  }
 }
 
 function publicError(error: ErrorData): { code: string; message: string } {

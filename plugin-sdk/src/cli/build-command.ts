@@ -8,6 +8,7 @@ import { readConfigSchema, readPackageJson } from '../manifest/load-plugin.ts';
 import { validatePackageJson } from '../runtime.ts';
 import { bundle, displayPath, formatBytes } from './bundle.ts';
 import { CliError, parseCommandArgs, type Command } from './command.ts';
+import { assertManifestFilesPacked } from './packed-files.ts';
 
 export const DEFAULT_ENTRIES = ['src/plugin.ts', 'src/plugin.js', 'src/plugin.mjs'] as const;
 
@@ -28,6 +29,8 @@ export async function buildPlugin(root: string, options: BuildOptions = {}): Pro
   const pkg = validatePackageJson(await readPackageJson(root));
   // A config schema (inline or in a file) must be readable and compile, or the host would refuse the package later.
   compileConfigSchema(pkg.name, await readConfigSchema(root, pkg));
+  // Hosts read main and the config file from the published tarball, not from this folder.
+  assertManifestFilesPacked(pkg);
   const entry = findEntry(root, options.entry);
   const outfile = resolve(root, pkg.plexus.main);
   const { bytes } = await bundle({ root, entry, outfile, minify: options.minify ?? false, sourcemap: options.sourcemap ?? false });

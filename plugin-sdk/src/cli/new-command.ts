@@ -28,12 +28,13 @@ async function assertEmptyOrMissing(dir: string): Promise<void> {
 
 export const newCommand: Command = {
   name: 'new',
-  summary: 'create a plugin skeleton (manifest, src/plugin.ts, a sandboxed test, README)',
+  summary: 'create a plugin skeleton (manifest, src/plugin.ts, a sandboxed test, tsconfig, README)',
   help: `Usage: plexus-plugin new <dir> [--name @scope/name]
 
 Creates a plugin package in dir, which must be missing or empty: package.json
-with its "plexus" manifest, src/plugin.ts, test/plugin.test.ts, README.md and
-.gitignore. Then: cd dir && npm install && npm test.
+with its "plexus" manifest, src/plugin.ts, test/plugin.test.ts, README.md,
+.gitignore and the tsconfig.json files of npm run typecheck (src/ typed as the
+sandbox, test/ as Node). Then: cd dir && npm install && npm test.
 
 Options:
   --name <name>   the npm package name (default: the folder's name)

@@ -2,6 +2,7 @@
 // whole loop (manifest, config default, one capability, a sandboxed test).
 import { HOST_API_VERSION } from '../plugin-api.ts';
 import sdkPackage from '../../package.json' with { type: 'json' };
+import { TYPECHECK_SCRIPT, TYPESCRIPT_DEV_DEPENDENCIES, TYPESCRIPT_FILES } from './skeleton-typescript.ts';
 
 export interface SkeletonOptions {
   name: string;
@@ -19,10 +20,10 @@ export function skeletonFiles({ name }: SkeletonOptions): Record<string, string>
     keywords: ['plexus-plugin'],
     files: ['dist', 'README.md'],
     // prepack: `npm publish` never ships a package without its bundle.
-    scripts: { build: 'plexus-plugin build', test: 'plexus-plugin test', prepack: 'plexus-plugin build' },
+    scripts: { build: 'plexus-plugin build', test: 'plexus-plugin test', typecheck: TYPECHECK_SCRIPT, prepack: 'plexus-plugin build' },
     // The tests run TypeScript directly (Node's type stripping) and the host runs on Node 24.
     engines: { node: '>=24' },
-    devDependencies: { '@plexus/plugin-sdk': `^${sdkPackage.version}` },
+    devDependencies: { '@plexus/plugin-sdk': `^${sdkPackage.version}`, ...TYPESCRIPT_DEV_DEPENDENCIES },
     plexus: {
       apiVersion: skeletonApiRange(),
       main: 'dist/plugin.js',
@@ -42,6 +43,7 @@ export function skeletonFiles({ name }: SkeletonOptions): Record<string, string>
     'src/plugin.ts': PLUGIN_SOURCE,
     'test/plugin.test.ts': TEST_SOURCE,
     'README.md': readme(name),
+    ...TYPESCRIPT_FILES,
   };
 }
 
@@ -76,8 +78,9 @@ test('counts each event type in kv and logs the count', async (t) => {
 
   const [first, second] = await host.deliverMany([{ type: 'example.hello' }, { type: 'example.hello' }]);
 
-  assert.equal(first?.status, 'ok');
-  assert.equal(second?.status, 'ok');
+  // The error's message as the assertion's: a failing run shows why, not only "'retry' !== 'ok'".
+  assert.equal(first?.status, 'ok', first?.error?.message);
+  assert.equal(second?.status, 'ok', second?.error?.message);
   assert.equal(host.kv.get('count:example.hello'), 2);
   assert.deepEqual(second?.logs.map((l) => l.fields), [{ type: 'example.hello', count: 2 }]);
 });
@@ -101,8 +104,9 @@ A [Plexus](https://plexus.dev) plugin: counts events per type in kv.
 
 \`\`\`sh
 npm install
-npm run build   # plexus-plugin build: bundles src/plugin.ts into dist/plugin.js
-npm test        # plexus-plugin test: builds, then runs test/*.test.ts in the real sandbox
+npm run build       # plexus-plugin build: bundles src/plugin.ts into dist/plugin.js
+npm test            # plexus-plugin test: builds, then runs test/*.test.ts in the real sandbox
+npm run typecheck   # tsc on src/ (typed as the sandbox: no Node APIs) and test/; the build does not check types
 \`\`\`
 
 The \`plexus\` object in package.json is the manifest: which events the plugin

@@ -13,14 +13,14 @@ test('new writes a skeleton whose build and own sandboxed tests pass', async (t)
 
   const created = await runCli(['new', dir, '--name', '@acme/plexus-greeter'], parent);
   assert.equal(created.code, 0, created.stderr);
-  for (const file of ['package.json', 'src/plugin.ts', 'test/plugin.test.ts', 'README.md', '.gitignore']) {
+  for (const file of ['package.json', 'src/plugin.ts', 'test/plugin.test.ts', 'README.md', '.gitignore', 'tsconfig.json', 'test/tsconfig.json', 'src/sandbox-globals.d.ts']) {
     assert.ok(existsSync(join(dir, file)), `${file} is created`);
   }
   assert.match(await readFile(join(dir, '.gitignore'), 'utf8'), /^\.npmrc$/m, "the registry token's file stays out of git");
   const pkg = validatePackageJson(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')));
   assert.equal(pkg.name, '@acme/plexus-greeter');
   assert.equal(pkg.plexus.apiVersion, `^${HOST_API_VERSION.split('.')[0]}.0.0`);
-  assert.deepEqual(pkg.scripts, { build: 'plexus-plugin build', test: 'plexus-plugin test', prepack: 'plexus-plugin build' });
+  assert.deepEqual(pkg.scripts, { build: 'plexus-plugin build', test: 'plexus-plugin test', typecheck: 'tsc -p . && tsc -p test', prepack: 'plexus-plugin build' });
   assert.deepEqual(pkg.keywords, ['plexus-plugin']);
   assert.ok(pkg.plexus.config && typeof pkg.plexus.config === 'object', 'the manifest carries a config schema');
 

@@ -7,7 +7,7 @@
 // and @plexus/plugin-sdk/testing running the plugin in the real sandbox.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, lstat, mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -51,9 +51,11 @@ async function checkoutCopy(parent: string): Promise<string> {
 }
 
 // Plain and type-checked: the shipped .d.ts must type the harness (the expect-error fails the check if they were missing or any).
-const HARNESS_SCRIPT = `import { createTestHost } from '@plexus/plugin-sdk/testing';
+// In test/, so the skeleton's test/tsconfig.json checks it as it checks the author's tests.
+const HARNESS_SCRIPT = `import { join } from 'node:path';
+import { createTestHost } from '@plexus/plugin-sdk/testing';
 
-const host = await createTestHost({ plugin: import.meta.dirname, grants: ['kv'] });
+const host = await createTestHost({ plugin: join(import.meta.dirname, '..'), grants: ['kv'] });
 try {
   const outcome = await host.deliver({ type: 'example.hello' });
   // @ts-expect-error: a status is 'ok' | 'retry' | 'dead'
@@ -64,12 +66,8 @@ try {
 }
 `;
 
-// skipLibCheck, as most projects have it: checking every dependency's .d.ts would triple this step's time,
-// and a declaration that failed to resolve would still show, as an any that voids the expect-error above.
-const AUTHOR_TSCONFIG = {
-  compilerOptions: { strict: true, skipLibCheck: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
-  include: ['src', 'test', 'harness.ts'],
-};
+// Plugin code that reads a Node global: the skeleton's tsconfig types src/ as the sandbox (ECMAScript and console), where it does not exist.
+const NODE_GLOBAL_SOURCE = `export const home: unknown = process.env.HOME;\nconsole.log('console is there');\n`;
 
 test('the packed SDK, installed from its tarball, runs new, build, test and the test harness from node_modules', { timeout: 300_000 }, async (t) => {
   const work = await tempDir(t);
@@ -117,12 +115,26 @@ test('the packed SDK, installed from its tarball, runs new, build, test and the 
   assert.match(tested.stdout, /# pass 2\n/);
   assert.match(tested.stdout, /# fail 0\n/);
 
-  await writeFile(join(plugin, 'harness.ts'), HARNESS_SCRIPT);
-  await writeFile(join(plugin, 'tsconfig.json'), JSON.stringify(AUTHOR_TSCONFIG));
-  const typed = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], plugin, env);
-  assert.equal(typed.code, 0, typed.stdout + typed.stderr);
+  // The skeleton's own type check (its typecheck script), as an editor sees the project: @types/node, a devDependency
+  // of the skeleton, comes from the checkout here (no registry in tests).
+  await mkdir(join(project, 'node_modules/@types'), { recursive: true });
+  await symlink(join(ROOT, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'), 'dir');
+  await writeFile(join(plugin, 'test/harness.ts'), HARNESS_SCRIPT);
+  const tsc = (config: string): Promise<CliRun> => run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], plugin, env);
+  for (const config of ['.', 'test']) {
+    const typed = await tsc(config);
+    assert.equal(typed.code, 0, `tsc -p ${config}: ${typed.stdout}${typed.stderr}`);
+  }
+  await writeFile(join(plugin, 'src/node-global.ts'), NODE_GLOBAL_SOURCE);
+  const leaked = await tsc('.');
+  assert.equal(leaked.code, 2, leaked.stdout);
+  // One error, on process: console, which the sandbox has, type-checks.
+  const errors = leaked.stdout.match(/error TS\d+: .*/g) ?? [];
+  assert.equal(errors.length, 1, leaked.stdout);
+  assert.match(errors[0] ?? '', /Cannot find name 'process'/);
+  await rm(join(plugin, 'src/node-global.ts'));
 
-  const harness = await run(process.execPath, ['harness.ts'], plugin, env);
+  const harness = await run(process.execPath, ['test/harness.ts'], plugin, env);
   assert.equal(harness.code, 0, harness.stderr);
   const result = JSON.parse(harness.stdout) as { resolved: string; status: string; logs: unknown[]; count: unknown };
   assert.equal(result.resolved, pathToFileURL(join(await realpath(installedSdk), 'dist/testing.js')).href);
