@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { adminTokenPath } from '../admin/admin-token.ts';
 import { DEFAULT_STATE_DIR } from '../config/host-config.ts';
 import { CliError, EXIT, type CliIo } from './command.ts';
+import { shownUrl } from './shown-url.ts';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9090';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -56,7 +57,7 @@ export class AdminClient {
   static async fromFlags(flags: AdminFlags, io: CliIo, command: string): Promise<AdminClient> {
     const url = flags.admin ?? nonEmpty(io.env.PLEXUS_ADMIN_URL) ?? DEFAULT_ADMIN_URL;
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-      throw new CliError(`--admin must be an http(s) URL, got "${url}" (see plexus ${command} --help)`, EXIT.usage);
+      throw new CliError(`--admin must be an http(s) URL, got "${shownUrl(url)}" (see plexus ${command} --help)`, EXIT.usage);
     }
     const token = flags.token ?? nonEmpty(io.env.PLEXUS_ADMIN_TOKEN) ?? (await readTokenFile(flags, io));
     // As the host requires of its token; anything else cannot even be sent in a header.
@@ -79,7 +80,7 @@ export class AdminClient {
     try {
       response = await send(target, requestPath, method, headers, payload, options.untimed === true ? undefined : REQUEST_TIMEOUT_MS);
     } catch (err) {
-      throw transportError(err, this.url);
+      throw transportError(err, shownUrl(this.url));
     }
     const { status, text } = response;
     const body = parseJson(text);
@@ -88,7 +89,7 @@ export class AdminClient {
     if (status >= 200 && status < 300 && isObject(body)) return body as T;
     const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     if (typeof error?.code === 'string' && typeof error.message === 'string') throw new CliError(`${error.code}: ${error.message}`);
-    throw new CliError(`unexpected answer from ${this.url}: HTTP ${status}${text ? ` ${text.slice(0, 200)}` : ''} (is that a Plexus admin API?)`);
+    throw new CliError(`unexpected answer from ${shownUrl(this.url)}: HTTP ${status}${text ? ` ${text.slice(0, 200)}` : ''} (is that a Plexus admin API?)`);
   }
 }
 

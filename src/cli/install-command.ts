@@ -5,6 +5,7 @@ import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, AdminClient } from './admin-client.t
 import { EXIT, parseCommandArgs, usageError, type Command } from './command.ts';
 import { readConfigFile, reportChange, type PluginRecord } from './plugin-output.ts';
 import { reportDone, withProgress } from './progress.ts';
+import { shownUrl } from './shown-url.ts';
 
 const OPTIONS = {
   ...ADMIN_OPTIONS,
@@ -45,7 +46,7 @@ ${ADMIN_OPTIONS_HELP}`,
     const { values, positionals } = parseCommandArgs('install', argv, OPTIONS, 1);
     const [spec] = positionals;
     if (spec === undefined) throw usageError('install', 'missing what to install: <name>[@range], a folder or a .tgz');
-    if (values.registry !== undefined && !/^https?:\/\/./.test(values.registry)) throw usageError('install', `--registry must be an http(s) URL, got "${values.registry}"`);
+    if (values.registry !== undefined && !/^https?:\/\/./.test(values.registry)) throw usageError('install', `--registry must be an http(s) URL, got "${shownUrl(values.registry)}"`);
     const body: Record<string, unknown> = { spec: hostSpec(spec, io.cwd) };
     if (values.grant !== undefined) body.grants = values.grant;
     if (values.config !== undefined) body.config = await readConfigFile('install', values.config, io);

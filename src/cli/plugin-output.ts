@@ -38,7 +38,8 @@ export async function readConfigFile(command: string, file: string, io: CliIo): 
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new CliError(`${path} is not valid JSON: ${(err as Error).message}`);
+    // V8 quotes the text around the error (`…, ..."apiKey": sk_live_Co"... is not valid JSON`): a config may hold keys.
+    throw new CliError(`${path} is not valid JSON: ${(err as Error).message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`${path} must hold a JSON object (the plugin's config)`);
   return value as JsonObject;
