@@ -7,6 +7,7 @@ import { CONFIG_FORMATS, CONFIG_SCHEMA, STORE_KINDS } from './config-schema.ts';
 import { DURATION_EXPECTATION, isDuration, parseDuration } from './duration.ts';
 import { LISTEN_EXPECTATION, isListenAddress } from './listen-address.ts';
 import { MAX_TIMER_MS, TIMER_KEYWORD } from './schema-parts.ts';
+import { urlSettingProblems } from './url-settings.ts';
 
 const FORMAT_EXPECTATIONS: Readonly<Record<string, string>> = {
   [CONFIG_FORMATS.duration]: DURATION_EXPECTATION,
@@ -28,7 +29,10 @@ export function compileConfigValidator(): { validate(document: unknown): FieldPr
       const valid = check(document);
       const coerced = coercedAway(before, document, '');
       // ajv reports a bad property name twice (the inner pattern, then propertyNames); the inner one names it.
-      const problems = valid ? [] : describeAjvErrors(check.errors?.filter((e) => e.keyword !== 'propertyNames').map(reworded), '');
+      const described = valid ? [] : describeAjvErrors(check.errors?.filter((e) => e.keyword !== 'propertyNames').map(reworded), '');
+      // A URL's own check says more than the schema's "must match pattern" for the same setting.
+      const urls = urlSettingProblems(document);
+      const problems = [...described.filter((p) => !urls.some((u) => u.path === p.path)), ...urls];
       // One problem per path. Where a number read as text also failed (listen: 8080 is not host:port),
       // the schema's words say more; an empty value or a boolean read as 0 or 1 failing `minimum`, less.
       const schemaFirst = (path: string) => coerced.some((c) => c.path === path && c.textFromNumber);

@@ -9,7 +9,7 @@ import { assertInvalidConfig, withTempDir, writeConfig } from '../config/config-
 const AMQP = (queue: string, extra = '') => `brokers: { amqp: { main: { url: "amqp://127.0.0.1:5672", queues: [${queue}]${extra} } } }`;
 
 const CASES: [string, string][] = [
-  ['brokers: { amqp: { main: { url: "http://x", queues: [{ name: q }] } } }', 'brokers.amqp.main.url must match pattern'],
+  ['brokers: { amqp: { main: { url: "http://x", queues: [{ name: q }] } } }', 'brokers.amqp.main.url scheme must be amqp: or amqps:'],
   ['brokers: { amqp: { main: { url: "amqp://x" } } }', 'brokers.amqp.main.queues is required'],
   [AMQP('{ name: q, durable: true }'), 'brokers.amqp.main.queues[0].durable is not a known field'],
   [AMQP('{ name: q, kind: stream }'), 'brokers.amqp.main.queues[0].kind must be one of'],

@@ -10,7 +10,7 @@ const CASES: [string, string][] = [
   ['deliverey: { batchSize: 8 }', 'deliverey is not a known field'],
   ['store: { kind: mongo }', 'store.kind must be one of ["sqlite","redis"]'],
   ['store: { kind: redis }', 'store.url is required'],
-  ['store: { kind: redis, url: "http://x" }', 'store.url must match pattern'],
+  ['store: { kind: redis, url: "http://x" }', 'store.url scheme must be redis: or rediss:'],
   ['store: { kind: sqlite, url: "redis://x" }', 'store.url is not a known field'],
   ['listen: 8080', 'listen must be host:port'],
   ['adminListen: "127.0.0.1"', 'adminListen must be host:port'],
