@@ -17,6 +17,7 @@ import * as dlq from './redis-dlq.ts';
 import * as journal from './redis-journal.ts';
 import * as kv from './redis-kv.ts';
 import { checkClaims, checkDedupWindow, checkLimit, checkOffset, checkRetention, checkTtl } from './store-args.ts';
+import { ConnectionErrorLog, type RedisStoreLog } from './redis-connection-log.ts';
 
 export interface RedisStoreOptions {
   /** Default redis://127.0.0.1:6379. Ignored when `redis` is given. */
@@ -29,14 +30,24 @@ export interface RedisStoreOptions {
   host?: string;
   /** How long the host's lease lasts unrenewed (redis-lease.ts); default LEASE_MS. Short in tests. */
   leaseMs?: number;
-  /** Where the lease reports a wait for a crashed predecessor's lease and a lease lost to another process; default process warnings. */
-  log?: LeaseLog;
+  /**
+   * Where the lease reports a wait for a crashed predecessor's lease and a lease lost to another
+   * process, and where an owned client reports its connection errors; default process warnings.
+   */
+  log?: RedisStoreLog;
 }
+
 
 /** Without a logger, what the lease reports still reaches stderr, as a process warning. */
 const WARNINGS: LeaseLog = {
   warn: (_fields, message) => process.emitWarning(message, { code: 'PLEXUS_INVALID_CONFIG' }),
   error: (_fields, message) => process.emitWarning(message, { code: 'PLEXUS_INVALID_CONFIG' }),
+};
+
+/** Without a logger, connection errors reach stderr as process warnings too (rate-limited like log lines). */
+const CONNECTION_WARNINGS: RedisStoreLog = {
+  warn: (fields, message) => process.emitWarning(`${message} ${JSON.stringify(fields)}`, { code: 'PLEXUS_UNAVAILABLE' }),
+  error: (fields, message) => process.emitWarning(`${message} ${JSON.stringify(fields)}`, { code: 'PLEXUS_UNAVAILABLE' }),
 };
 
 const CHUNK = 1000;
@@ -59,6 +70,7 @@ export class RedisStore implements Store {
     if (options.redis !== undefined) return RedisStore.#leased(new RedisStore(options.redis, options.prefix, false, host), lease);
     const url = options.url ?? 'redis://127.0.0.1:6379';
     const redis = new Redis(url, { lazyConnect: true });
+    const errors = new ConnectionErrorLog(options.log ?? CONNECTION_WARNINGS, url);
     // The socket error (ECONNREFUSED…) arrives as an event; connect() only rejects with "Connection is closed".
     let cause: unknown;
     const remember = (err: unknown): void => {
@@ -70,10 +82,13 @@ export class RedisStore implements Store {
     } catch (err) {
       redis.disconnect();
       cause ??= err;
-      throw new PlexusError('PLEXUS_UNAVAILABLE', `cannot connect to Redis: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw new PlexusError('PLEXUS_UNAVAILABLE', `cannot connect to Redis: ${errors.redact(cause)}`, { cause });
     } finally {
       redis.off('error', remember);
     }
+    // From here on, for the client's whole life: ioredis reconnects by itself, and reports each failed attempt.
+    redis.on('error', (err: unknown) => errors.error(err));
+    redis.on('ready', () => errors.ready());
     return RedisStore.#leased(new RedisStore(redis, options.prefix, true, host), lease);
   }
 
