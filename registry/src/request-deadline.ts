@@ -19,10 +19,22 @@ export function cutOffSlowRequests(server: Server, timeoutMs: number): void {
   });
 }
 
-/** 408 if nothing was answered yet, then the connection is closed: the rest of the body is not waited for. */
+/** How long a cut-off connection is drained after its FIN before it is destroyed. */
+const LINGER_MS = 1000;
+
+/**
+ * 408 if nothing was answered yet, then the connection is closed: the rest of
+ * the body is not waited for. Closed gracefully: our FIN, what still arrives
+ * read and dropped for a moment, then destroyed. Destroyed at once with the
+ * client's bytes unread, the kernel answered with a reset, which could reach
+ * the client before it read the 408.
+ */
 function refuse(req: IncomingMessage, res: ServerResponse, timeoutMs: number): void {
   const close = (): void => {
-    req.socket.destroy();
+    const { socket } = req;
+    socket.end();
+    socket.resume();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
   if (res.headersSent) {
     close();

@@ -15,6 +15,8 @@ async function trickle(url: string, waitMs: number): Promise<string | undefined>
   const { hostname, port } = new URL(url);
   const socket: Socket = connect(Number(port), hostname);
   let received = '';
+  // Like a real slowloris client, it keeps writing after the registry closed: those writes fail, which is not the point here.
+  socket.on('error', () => undefined);
   socket.setEncoding('utf8').on('data', (chunk: string) => {
     received += chunk;
   });
