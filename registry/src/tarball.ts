@@ -3,6 +3,7 @@
 // `plexus.main` is really inside) and the unpacked size.
 import { PlexusError } from '@plexus/plugin-sdk';
 import { Parser, type ReadEntry } from 'tar';
+import { feedTarball } from './tarball-feed.ts';
 
 export interface TarballContents {
   packageJson: Record<string, unknown>;
@@ -22,13 +23,6 @@ const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
  */
 export const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
 export const MAX_ENTRIES = 100_000;
-/**
- * The parser inflates each write synchronously and whole, so the archive is
- * fed in slices this big (at most ~1000x as much comes out of one), with a
- * turn of the event loop in between: memory stays bounded and other requests
- * are served while a large tarball is read.
- */
-const FEED_BYTES = 16 * 1024;
 
 export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
   const files = new Set<string>();
@@ -36,7 +30,6 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
   let entries = 0;
   let packageJson: Promise<string> | undefined;
   let failure: PlexusError | undefined;
-  let sawEof = false;
   // strict: a truncated or corrupt archive is an error, not a warning to skip past.
   // A bare Parser waits for each entry to be consumed, so every entry not read is resumed (drained).
   const parser = new Parser({
@@ -69,35 +62,15 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
       packageJson = entry.concat().then((buf) => buf.toString('utf8'));
     },
   });
-  const ended = new Promise<void>((resolve, reject) => {
-    parser.on('error', (err: Error) => {
-      // Input cut off after the end-of-archive blocks (see feed) only upsets the inflater: the archive was whole.
-      if (sawEof && failure === undefined) return resolve();
-      failure ??= tarballError(err.message);
-      reject(failure);
-    });
-    parser.on('end', () => resolve());
-  });
-  // Whatever follows the end-of-archive blocks is never installed: it is not inflated either.
-  parser.on('eof', () => {
-    sawEof = true;
-  });
-  ended.catch(() => {}); // observed below; this only keeps an early rejection from being reported as unhandled
-  await feed(parser, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), () => failure !== undefined || sawEof);
-  await ended;
+  // Fed in slices, and no further than the first refusal or the end-of-archive marker: a bomb is never inflated.
+  try {
+    await feedTarball(parser, bytes, () => failure !== undefined);
+  } catch (err) {
+    throw failure ?? tarballError((err as Error).message);
+  }
   if (failure !== undefined) throw failure;
   if (packageJson === undefined) throw new PlexusError('PLEXUS_INVALID_REQUEST', 'The tarball has no package/package.json');
   return { packageJson: parsePackageJson(await packageJson), files, unpackedSize };
-}
-
-/** Writes `bytes` in FEED_BYTES slices, yielding between them, until done or `stop()`; then ends the parser. */
-async function feed(parser: Parser, bytes: Buffer, stop: () => boolean): Promise<void> {
-  for (let offset = 0; offset < bytes.length && !stop(); offset += FEED_BYTES) {
-    const more = parser.write(bytes.subarray(offset, offset + FEED_BYTES));
-    if (!more && !stop()) await new Promise<void>((resolve) => parser.once('drain', resolve));
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  parser.end();
 }
 
 function tarballError(why: string, code: 'PLEXUS_INVALID_REQUEST' | 'PLEXUS_PAYLOAD_TOO_LARGE' = 'PLEXUS_INVALID_REQUEST'): PlexusError {

@@ -2,7 +2,9 @@
 // checked before anything touches the disk: only regular files and folders,
 // only paths that stay inside the package's one top folder (no "..", no
 // absolute paths, nothing beside it), no
-// symlinks, hard links, devices or FIFOs, bounded size and count. Files are
+// symlinks, hard links, devices or FIFOs, bounded size and count (declared
+// sizes, from each header, before a body is inflated; the first problem stops
+// the reading, so the rest of a gzip bomb is never expanded). Files are
 // written with fixed modes (never setuid, never executable) and nothing in
 // the package is ever run: no npm, no lifecycle scripts.
 import { mkdir } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { syncFolder, writeFileSynced } from '@plexus/plugin-sdk/runtime';
+import { feedTarball } from '@plexus/registry/tarball-feed';
 
 export interface ExtractLimits {
   /** Sum of file sizes. */
@@ -35,33 +38,40 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
   let bytes = 0;
   let top: string | undefined;
   const seen = new Set<string>();
-  await new Promise<void>((resolve, reject) => {
-    // strict: a truncated or corrupt archive is an error, not a warning to skip past.
-    const parser = new Parser({
-      strict: true,
-      onReadEntry: (entry: ReadEntry) => {
-        entries += 1;
-        bytes += entry.size;
-        problem ??= entryProblem(entry, entries, bytes, limits);
-        // One top folder, as npm packs it: entries beside it would merge into the package (a second package.json, say).
-        const first = topFolder(entry.path);
-        top ??= first;
-        if (first !== top) problem ??= `unsafe package: entry ${JSON.stringify(entry.path)} is outside the package's top folder ${JSON.stringify(top)}`;
-        const path = packagePath(entry.path);
-        // A path twice (package/package.json, then package//package.json): tar lets the later one win, so a
-        // registry that checked the first would vouch for a file that is not the one installed.
-        if (entry.type !== 'Directory' && path !== '') {
-          if (seen.has(path)) problem ??= `unsafe package: ${JSON.stringify(path)} appears more than once in the tarball`;
-          seen.add(path);
-        }
-        if (problem !== undefined || entry.type === 'Directory' || path === '') return entry.resume();
-        files.push(entry.concat().then((data) => ({ path, bytes: data })));
-      },
-    });
-    parser.on('error', (err: Error) => reject(invalid(`not a valid package tarball (${err.message})`)));
-    parser.on('end', () => resolve());
-    parser.end(Buffer.from(tarball));
+  // strict: a truncated or corrupt archive is an error, not a warning to skip past.
+  const parser: Parser = new Parser({
+    strict: true,
+    onReadEntry: (entry: ReadEntry): void => {
+      entries += 1;
+      bytes += entry.size;
+      problem ??= entryProblem(entry, entries, bytes, limits);
+      // One top folder, as npm packs it: entries beside it would merge into the package (a second package.json, say).
+      const first = topFolder(entry.path);
+      top ??= first;
+      if (first !== top) problem ??= `unsafe package: entry ${JSON.stringify(entry.path)} is outside the package's top folder ${JSON.stringify(top)}`;
+      const path = packagePath(entry.path);
+      // A path twice (package/package.json, then package//package.json): tar lets the later one win, so a
+      // registry that checked the first would vouch for a file that is not the one installed.
+      if (entry.type !== 'Directory' && path !== '') {
+        if (seen.has(path)) problem ??= `unsafe package: ${JSON.stringify(path)} appears more than once in the tarball`;
+        seen.add(path);
+      }
+      if (problem !== undefined) {
+        entry.resume();
+        // Sizes are checked from each header before its body is inflated: abort() stops the inflater at once,
+        // so the rest of a gzip bomb (a few MB declaring gigabytes) is never expanded in this process.
+        return parser.abort(invalid(problem));
+      }
+      if (entry.type === 'Directory' || path === '') return entry.resume();
+      files.push(entry.concat().then((data) => ({ path, bytes: data })));
+    },
   });
+  // In slices, up to the first problem or the end-of-archive marker (what follows it is never unpacked): the registry's rule.
+  try {
+    await feedTarball(parser, tarball, () => problem !== undefined);
+  } catch (err) {
+    throw invalid(problem ?? `not a valid package tarball (${(err as Error).message})`);
+  }
   problem ??= fileUnderFile(seen);
   if (problem !== undefined) throw invalid(problem);
   const read = await Promise.all(files);
