@@ -4,6 +4,8 @@
 // are not held back. "In flight" lasts until the event's fate is final (acked
 // or dead-lettered): releasing before a scheduled retry would let the next
 // event overtake the one being retried.
+// The gate is in one host's memory: hosts sharing a Redis store do not
+// coordinate keys (README.md, "Partition keys").
 import { FifoQueue } from './fifo-queue.ts';
 
 export type GateDecision = 'run' | 'wait';
