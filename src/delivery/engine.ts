@@ -13,6 +13,7 @@ import { EmitRoom } from './emit-backpressure.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { admissionLoad, queuedIn } from './lane-load.ts';
 import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
+import { replayDeliveries, type ReplayClaims } from './replay-dedup.ts';
 import { RetiringInstances } from './retiring-instances.ts';
 import { RetryTimer } from './retry-timer.ts';
 import { StoreWriter } from './store-writer.ts';
@@ -187,10 +188,16 @@ export class DeliveryEngine {
     return result;
   }
 
-  /** Replay of journaled events to the plugins subscribed now. */
-  async redeliver(entries: readonly { seq: number; event: PlexusEvent }[]): Promise<number> {
+  /**
+   * Replay of journaled events to the plugins subscribed now. Copies of one
+   * idempotencykey are delivered once per plugin (replay-dedup.ts); a replay
+   * read in pages passes one `claims` to every page.
+   */
+  async redeliver(entries: readonly { seq: number; event: PlexusEvent; acceptedAt?: number }[], claims: ReplayClaims = new Map()): Promise<number> {
     const now = this.now();
-    const records = await this.store.redeliver(entries.map((e) => ({ seq: e.seq, deliveries: this.route(e.event, now) })), now);
+    const window = this.options.dedupWindowMs;
+    const wanted = entries.map((e) => ({ seq: e.seq, deliveries: replayDeliveries(claims, e.event, e.acceptedAt, this.route(e.event, now), window) }));
+    const records = await this.store.redeliver(wanted.filter((e) => e.deliveries.length > 0), now);
     this.requeue(records);
     return records.length;
   }

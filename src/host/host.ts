@@ -13,6 +13,7 @@ import { NO_BROKERS } from '../ingress/broker-config.ts';
 import { settledWithin } from '../ingress/broker-reconnect-delay.ts';
 import type { EngineHooks } from '../delivery/engine-options.ts';
 import type { ActivePlugin, OnSettled } from '../delivery/plugin-lane.ts';
+import type { ReplayClaims } from '../delivery/replay-dedup.ts';
 import { PluginLoader } from '../plugins/active-plugins.ts';
 import { PluginManager } from '../plugins/plugin-manager.ts';
 import { UnpackWorker } from '../plugins/unpack-worker.ts';
@@ -232,10 +233,12 @@ export class Host {
     const window = { ...query, to: query.to ?? Date.now() };
     let afterSeq: number | undefined;
     let count = 0;
+    // One set of idempotency claims for the whole replay: copies of a key on different pages are delivered once.
+    const claims: ReplayClaims = new Map();
     for (;;) {
       const page: JournalEntry[] = await this.store.readJournal({ ...window, limit: REPLAY_PAGE, ...(afterSeq === undefined ? {} : { afterSeq }) });
       if (page.length === 0) return count;
-      await this.engine.redeliver(page);
+      await this.engine.redeliver(page, claims);
       count += page.length;
       afterSeq = (page[page.length - 1] as JournalEntry).seq;
       onProgress?.(count);
