@@ -46,7 +46,8 @@ export class CoreFixture {
     return kind === 'sqlite' || redisAvailable();
   }
 
-  async start(engineOptions: { maxQueued?: number; dedupWindowMs?: number } = {}): Promise<void> {
+  /** `random`: the engine's source for retry jitter (backoff.ts); a test timing retries pins it. */
+  async start(engineOptions: { maxQueued?: number; dedupWindowMs?: number; random?: () => number } = {}): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), 'plexus-core-'));
     this.store = await this.openStore();
     // kv is served by the fixture's store, as the host does: plugins count attempts there,
@@ -74,12 +75,12 @@ export class CoreFixture {
     return store;
   }
 
-  newEngine(options: { maxQueued?: number; dedupWindowMs?: number; store?: Store } = {}): DeliveryEngine {
+  newEngine(options: { maxQueued?: number; dedupWindowMs?: number; store?: Store; random?: () => number } = {}): DeliveryEngine {
     const hooks: Partial<EngineHooks> = {
       outcome: (plugin, delivery: DeliveryRecord, outcome, settlement) => this.observed.push({ plugin: plugin.name, eventId: delivery.event.id, type: delivery.event.type, outcome, settlement, at: Date.now() }),
       duplicates: (n) => this.duplicates.push(n),
     };
-    return new DeliveryEngine({ store: options.store ?? this.store, sandbox: this.sandbox, dedupWindowMs: options.dedupWindowMs ?? 60_000, maxQueued: options.maxQueued ?? 10_000, hooks });
+    return new DeliveryEngine({ store: options.store ?? this.store, sandbox: this.sandbox, dedupWindowMs: options.dedupWindowMs ?? 60_000, maxQueued: options.maxQueued ?? 10_000, hooks, ...(options.random === undefined ? {} : { random: options.random }) });
   }
 
   async stop(): Promise<void> {

@@ -42,7 +42,9 @@ for (const kind of STORE_KINDS) {
   const up = await CoreFixture.available(kind);
   describe(`partition keys in the sandbox on the ${kind} store`, { skip: up ? false : 'Redis is not reachable' }, () => {
     const core = new CoreFixture(kind);
-    before(() => core.start());
+    // Retry delays at their ceiling: backoff has full jitter, and the expiry and two-plugin tests time
+    // events against a retry's delay (a jittered 300 ms retry came after 20 ms in a loaded CI run).
+    before(() => core.start({ random: () => 0.999 }));
     after(() => core.stop());
 
     /** The value a plugin's kv holds (stored as JSON text), or null. */
