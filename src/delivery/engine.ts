@@ -11,6 +11,7 @@ import { BatchRunner } from './batch-runner.ts';
 import { DeliveryIds } from './delivery-ids.ts';
 import { EmitRoom } from './emit-backpressure.ts';
 import type { EngineOptions } from './engine-options.ts';
+import { ExpiryWatch } from './lane-expiry.ts';
 import { admissionLoad, queuedIn } from './lane-load.ts';
 import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
 import { replayDeliveries, type ReplayClaims } from './replay-dedup.ts';
@@ -30,6 +31,8 @@ export class DeliveryEngine {
   private readonly monotonic: () => number;
   private readonly lanes = new Map<string, PluginLane>();
   private readonly retries: RetryTimer<QueuedDelivery>;
+  /** Dead-letters waiting deliveries at their expiresat, whatever their lane is doing (lane-expiry.ts). */
+  private readonly expiries: ExpiryWatch;
   /** The one writer: accepts and settlements that arrive together share a transaction. */
   private readonly writer: StoreWriter;
   private readonly ids: DeliveryIds;
@@ -60,6 +63,7 @@ export class DeliveryEngine {
     this.monotonic = options.monotonic ?? options.now ?? (() => performance.now());
     this.ids = new DeliveryIds(options.hostId ?? options.store.host);
     this.retries = new RetryTimer((due) => this.enqueue(due, true), this.now, this.monotonic);
+    this.expiries = new ExpiryWatch(this.now, () => this.expireWaiting());
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
     this.emits = new EmitRoom(() => this.lanes.values(), this.admission, options.maxQueued, () => this.stopping);
     this.retiring = new RetiringInstances((key) => {
@@ -87,7 +91,7 @@ export class DeliveryEngine {
       const lane = this.lanes.get(plugin.name);
       this.retiring.activate(plugin.spec.key);
       if (!lane) {
-        this.lanes.set(plugin.name, new PluginLane(plugin, now));
+        this.lanes.set(plugin.name, new PluginLane(plugin, now, this.expiries));
         const parked = this.parked.get(plugin.name) ?? [];
         this.parked.delete(plugin.name);
         // In journal order, as recovery would have queued them with the plugin active:
@@ -234,6 +238,7 @@ export class DeliveryEngine {
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     this.retries.stop();
+    this.expiries.stop();
     clearTimeout(this.wakeTimer);
     this.admission.wakeAll();
     const deadline = this.monotonic() + timeoutMs;
@@ -312,6 +317,13 @@ export class DeliveryEngine {
       this.wakeTimer.unref();
     }
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** The expiry timer: what expired while it waited leaves its lane and is dead-lettered (durably, as take()'s expired are). */
+  private expireWaiting(): void {
+    for (const [lane, expired] of this.expiries.takeExpired()) this.batches.expire(lane, expired);
+    // They no longer count against maxQueued.
+    this.releaseWaiters();
   }
 
   private releaseWaiters(): void {

@@ -3,10 +3,11 @@
 // rate limit and its concurrency. Pure bookkeeping; the engine does the I/O.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { PluginRuntimeSpec, RunResult } from '@plexus/plugin-sdk/runtime';
-import { isExpired } from '../envelope/expiry.ts';
+import { expiresAtMs, isExpired } from '../envelope/expiry.ts';
 import { routingOf, type DeliveryRecord } from '../store/store.ts';
 import { MAX_TEXT_CHARS, UNMEASURED_EVENT_CHARS } from '../store/text-budget.ts';
 import { CircuitBreaker, type CircuitPermit } from './circuit-breaker.ts';
+import type { ExpiryWatch } from './lane-expiry.ts';
 import { freshLingerState, holdPartialBatchUntil } from './linger.ts';
 import { PartitionGate } from './partition-gate.ts';
 import { priorityCost } from './priority-cost.ts';
@@ -59,6 +60,9 @@ export interface QueuedDelivery {
   tracker?: SettleTracker | undefined;
   /** Made for an event a plugin emitted: counted in the emitted deliveries' own room (lane-load.ts). */
   emitted?: boolean;
+  /** Only with an expiresat (lane-expiry.ts): where it waits, or left a ghost; `watched`: in the ExpiryWatch. */
+  waits?: 'ready' | 'gate' | 'ghost-ready' | 'ghost-gate' | undefined;
+  watched?: boolean;
 }
 
 /** How long a lane waiting for a circuit trial's outcome waits at most, if no batch of its own ends first (a cool-down shorter than this would poll). */
@@ -78,7 +82,10 @@ export class PluginLane {
   plugin: ActivePlugin;
   enabled = true;
   inFlight = 0;
+  /** Deliveries the expiry timer took out stay in place as ghosts until they reach the head (lane-expiry.ts): read it through readyCount and peekReady. */
   readonly ready = new PriorityScheduler<QueuedDelivery>();
+  /** Expired ghosts still in `ready` (rare: only deliveries with an expiresat). */
+  private readyGhosts = 0;
   readonly partitions = new PartitionGate<QueuedDelivery>();
   breaker: CircuitBreaker;
   private bucket: TokenBucket | undefined;
@@ -90,9 +97,14 @@ export class PluginLane {
   private readyChars = 0;
   /** Of `queued`, the deliveries of emitted events (QueuedDelivery.emitted), in `ready` or behind a partition key. */
   emittedQueued = 0;
+  /** Engine-wide; absent, a delivery expires only when take() finds it at the head. */
+  private readonly expiries: ExpiryWatch | undefined;
+  /** Expired ghosts still in the partition gate until their turn (releasePartition). */
+  private gateGhosts = 0;
 
-  constructor(plugin: ActivePlugin, now: number) {
+  constructor(plugin: ActivePlugin, now: number, expiries?: ExpiryWatch) {
     this.plugin = plugin;
+    this.expiries = expiries;
     this.breaker = new CircuitBreaker(plugin.breaker);
     this.bucket = plugin.rateLimit ? new TokenBucket(plugin.rateLimit, now) : undefined;
   }
@@ -108,7 +120,7 @@ export class PluginLane {
 
   /** Deliveries held in memory waiting to run: in `ready`, and behind a busy partition key (each as heavy as a queued one). */
   get queued(): number {
-    return this.ready.size + this.partitions.waiting;
+    return this.readyCount + this.partitions.waiting - this.gateGhosts;
   }
 
   /**
@@ -130,14 +142,20 @@ export class PluginLane {
 
   /** Every way into and out of the queue goes through these two, so that the linger knows how many queued deliveries are awaited. */
   private push(delivery: QueuedDelivery): void {
-    this.ready.push(delivery, routingOf(delivery.record).priority ?? 4);
+    const routing = routingOf(delivery.record);
+    // A ghost pushed again (its dead-letter write failed) is live again where it waited.
+    if (delivery.waits === 'ghost-ready') this.readyGhosts--;
+    else this.ready.push(delivery, routing.priority ?? 4);
+    if (routing.expiresat !== undefined) this.watchExpiry(delivery, 'ready');
     if (delivery.tracker !== undefined) this.linger.awaited++;
     if (delivery.emitted === true) this.emittedQueued++;
     this.readyChars += textSize(delivery);
   }
 
   private pop(): QueuedDelivery | undefined {
+    if (this.readyGhosts > 0) this.dropReadyGhosts();
     const next = this.ready.pop();
+    if (next?.waits !== undefined) next.waits = undefined;
     if (next?.tracker !== undefined) this.linger.awaited--;
     if (next?.emitted === true) this.emittedQueued--;
     this.readyChars -= textSize(next);
@@ -146,7 +164,7 @@ export class PluginLane {
 
   /** Whether what waits makes a full batch: batchSize deliveries, or enough text that take() would stop short of that. */
   private holdsFullBatch(): boolean {
-    return this.ready.size >= this.plugin.batchSize || this.readyChars >= MAX_TEXT_CHARS;
+    return this.readyCount >= this.plugin.batchSize || this.readyChars >= MAX_TEXT_CHARS;
   }
 
   /**
@@ -158,7 +176,7 @@ export class PluginLane {
    */
   take(now: number, wallNow: number = now): TakenBatch {
     const empty: TakenBatch = { batch: [], expired: [], permit: undefined };
-    if (!this.enabled || this.inFlight >= this.plugin.concurrency || this.ready.size === 0) return empty;
+    if (!this.enabled || this.inFlight >= this.plugin.concurrency || this.readyCount === 0) return empty;
     // At most one partial batch in flight: while it runs, newcomers gather into
     // the next one. Under a trickle (a webhook at a time) this turns many tiny
     // batches, each paying a sandbox round trip and a settle transaction, into
@@ -176,7 +194,7 @@ export class PluginLane {
     let chars = 0;
     while (batch.length < this.plugin.batchSize) {
       // The batch travels as one JSON text: it stops short of MAX_TEXT_CHARS (store/text-budget.ts), unless one event alone is more.
-      const next = this.ready.peek();
+      const next = this.peekReady();
       if (!next) break;
       const size = textSize(next);
       if (batch.length > 0 && chars + size > MAX_TEXT_CHARS) break;
@@ -237,8 +255,11 @@ export class PluginLane {
   claimPartition(delivery: QueuedDelivery): 'run' | 'wait' {
     const key = routingOf(delivery.record).partitionkey;
     if (delivery.admitted || key === undefined) return 'run';
-    if (this.partitions.admit(this.plugin.name, key, delivery) === 'wait') {
+    // A ghost still in the gate (its dead-letter write failed, BatchRunner retries it) is live again in its place: its key is still busy.
+    if (delivery.waits === 'ghost-gate') this.gateGhosts--;
+    if (delivery.waits === 'ghost-gate' || this.partitions.admit(this.plugin.name, key, delivery) === 'wait') {
       if (delivery.emitted === true) this.emittedQueued++;
+      this.watchExpiry(delivery, 'gate');
       return 'wait';
     }
     delivery.admitted = true;
@@ -249,13 +270,68 @@ export class PluginLane {
   releasePartition(delivery: QueuedDelivery): void {
     const key = routingOf(delivery.record).partitionkey;
     if (key === undefined || !delivery.admitted) return;
-    const next = this.partitions.release(this.plugin.name, key);
+    let next = this.partitions.release(this.plugin.name, key);
+    // One the expiry timer took out has left already: the key passes it by.
+    while (next?.waits === 'ghost-gate') {
+      next.waits = undefined;
+      this.gateGhosts--;
+      next = this.partitions.release(this.plugin.name, key);
+    }
     if (next) {
       // Out of the gate, into `ready` (push counts it again).
       if (next.emitted === true) this.emittedQueued--;
       next.admitted = true;
       this.enqueue(next);
     }
+  }
+
+  /** What waits in `ready`, ghosts left out. */
+  get readyCount(): number {
+    return this.ready.size - this.readyGhosts;
+  }
+
+  /** The head of `ready`, ghosts passed by. */
+  private peekReady(): QueuedDelivery | undefined {
+    if (this.readyGhosts > 0) this.dropReadyGhosts();
+    return this.ready.peek();
+  }
+
+  /** Ghosts at the head go now (all of them, when only ghosts are left). */
+  private dropReadyGhosts(): void {
+    for (let head = this.ready.peek(); head?.waits === 'ghost-ready'; head = this.ready.peek()) {
+      this.ready.pop();
+      head.waits = undefined;
+      this.readyGhosts--;
+    }
+  }
+
+  /** A delivery with an expiresat waits in `ready` or behind its key: the engine's timer is to dead-letter it there at its expiry. */
+  private watchExpiry(delivery: QueuedDelivery, where: 'ready' | 'gate'): void {
+    if (this.expiries === undefined) return;
+    const at = expiresAtMs(routingOf(delivery.record));
+    if (at === undefined) return;
+    delivery.waits = where;
+    if (delivery.watched === true) return;
+    delivery.watched = true;
+    this.expiries.add(this, delivery, at);
+  }
+
+  /** Expired: if it waits here (not running), it leaves the counts, a ghost in place, to be dead-lettered (true); it keeps a key it owns until that is durable. */
+  expireWaiting(delivery: QueuedDelivery): boolean {
+    if (delivery.waits === 'ready') {
+      delivery.waits = 'ghost-ready';
+      this.readyGhosts++;
+      this.dropReadyGhosts();
+      if (delivery.tracker !== undefined) this.linger.awaited--;
+      this.readyChars -= textSize(delivery);
+    } else if (delivery.waits === 'gate') {
+      delivery.waits = 'ghost-gate';
+      this.gateGhosts++;
+    } else {
+      return false;
+    }
+    if (delivery.emitted === true) this.emittedQueued--;
+    return true;
   }
 }
 
