@@ -102,8 +102,9 @@ test('a fan-out of 100 emits per event stays under maxQueued, and ingress to ano
   const bound = MAX_QUEUED + CONCURRENCY * BATCH_SIZE * FAN_OUT;
   for (const s of samples) assert.ok(s.queued <= bound, `queued ${s.queued} at ${s.at} ms is over ${bound}: ${JSON.stringify(report)}`);
   for (const s of samples) assert.ok(s.pending <= bound + MAX_QUEUED, `${s.pending} pending deliveries in the store at ${s.at} ms: ${JSON.stringify(report)}`);
-  // Pings sent in the first 15 s have all been run, none of them waited more than 10 s (a shared 2-core machine).
+  // Pings sent in the first 15 s have all been run, none of them waited more than 3 s (a shared 2-core machine; ~0.1 s alone).
+  // Ingress does not wait for the emitted deliveries' room: counting its overshoot refused 3-21 of 100 pings, some waited 5-13 s.
   const early = Math.floor(15_000 / 200);
   assert.ok(pongs.filter((p) => p.sentAt - started < 15_000).length >= early - 2, `pings of the first 15 s answered: ${JSON.stringify(report)}`);
-  assert.ok((latencies.at(-1) ?? Infinity) < 10_000, `slowest ping ${latencies.at(-1)} ms: ${JSON.stringify(report)}`);
+  assert.ok((latencies.at(-1) ?? Infinity) < 3_000, `slowest ping ${latencies.at(-1)} ms: ${JSON.stringify(report)}`);
 });
