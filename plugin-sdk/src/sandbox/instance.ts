@@ -49,6 +49,8 @@ const SMALL_CALL_MS = 1000;
  * ~9% once the budget counted CPU.
  */
 const SYNC_BUDGET_MS = 2;
+/** collectGarbage asks for a buffer this many MB past memoryMb: more than isolated-vm's slack over memoryLimit (its young generation, 48 MB at most). */
+const GC_REQUEST_EXTRA_MB = 64;
 const FIRST_PROBE = 2;
 const LAST_PROBE = 64;
 
@@ -80,6 +82,8 @@ export class PluginInstance {
   private readonly calls: HostCallGate;
   /** Long kv and fetch answers waiting for the isolate to take them (answer-handoff.ts). */
   private readonly answers: AnswerHandoff;
+  /** A realm of its own in this isolate, for collectGarbage: never the plugin's, whose globals plugin code can replace. */
+  private collector: Promise<ivm.Context> | undefined;
 
   private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[], calls: HostCallGate, answers: AnswerHandoff) {
     this.calls = calls;
@@ -227,6 +231,31 @@ export class PluginInstance {
     if (this.disposed) return 0;
     const stats = await this.isolate.getHeapStatistics();
     return stats.total_heap_size + stats.externally_allocated_size;
+  }
+
+  /** What its heap holds now, garbage not yet collected included: committed pages (heapBytes) lag behind a collection. */
+  async usedHeapBytes(): Promise<number> {
+    return this.disposed ? 0 : (await this.isolate.getHeapStatistics()).used_heap_size;
+  }
+
+  /**
+   * A full collection, before each part of a batch run in parts after the
+   * first. A marking cycle begun in the previous part (slower on a busy
+   * machine) counted that part's events live beside the next part's, and
+   * isolated-vm ended the isolate for memory though each part fitted alone.
+   * isolated-vm has no call for one, but its ArrayBuffer allocator collects
+   * everything (LowMemoryNotification) before refusing a buffer that cannot
+   * fit: asked for one past the limit, in a realm plugin code cannot reach.
+   */
+  async collectGarbage(): Promise<void> {
+    if (this.disposed) return;
+    try {
+      this.collector ??= this.isolate.createContext();
+      const collector = await this.collector;
+      await collector.eval(`try { new ArrayBuffer(${(this.spec.limits.memoryMb + GC_REQUEST_EXTRA_MB) * 1024 * 1024}); } catch {}`, { timeout: SMALL_CALL_MS });
+    } catch {
+      // Disposed meanwhile, or the isolate is gone for memory: the next part finds it so and is handled there.
+    }
   }
 
   dispose(): void {

@@ -154,6 +154,8 @@ export class WorkerRuntime {
         result.outcomes.push(...part.map(() => failure(result.loadError as ErrorData)));
         continue;
       }
+      // Collected first: the previous part's events, still counted live, ended the instance for memory though each part fitted (PluginInstance.collectGarbage).
+      if (result.outcomes.length > 0) await this.slots.get(spec.key)?.current?.collectGarbage();
       const done = await this.runWhole(spec, `[${part.join(',')}]`, part.length);
       result.outcomes.push(...done.outcomes);
       result.restarts.push(...done.restarts);
