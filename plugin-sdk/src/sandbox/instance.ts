@@ -74,6 +74,8 @@ export class PluginInstance {
   /** Async batches to run after the next sync batch that is over budget. */
   private probeAfter = FIRST_PROBE;
   private batchTokens = 0;
+  /** Its async calls not yet settled, in the order they were made (see call()). */
+  private readonly running = new Set<Promise<unknown>>();
   /** Where this worker reports its sync calls; without one, batches run async only. */
   private syncCalls: SyncCallSlot | undefined;
   /** What init logged, until someone reports it (takeInitLogs). */
@@ -164,7 +166,8 @@ export class PluginInstance {
    * run (see HostCallGate.syncSafe).
    */
   get runsSync(): boolean {
-    return this.syncCalls !== undefined && this.asyncBatchesLeft === 0 && this.calls.syncSafe;
+    // Not while its async calls run: a sync call would wait for the isolate behind them, holding the worker thread (and its timers) meanwhile.
+    return this.syncCalls !== undefined && this.asyncBatchesLeft === 0 && this.calls.syncSafe && this.inFlight === 0;
   }
 
   runBatch(eventsJson: string): Promise<CallResult> {
@@ -296,23 +299,51 @@ export class PluginInstance {
     this.probeAfter = Math.min(this.probeAfter * 2, LAST_PROBE);
   }
 
-  /** `batch`: the token of the batch this call runs, whose settled results a timeout collects. */
+  /**
+   * `batch`: the token of the batch this call runs, whose settled results a timeout collects.
+   *
+   * The isolate runs one call at a time, in the order they were made, and
+   * isolated-vm's `timeout` counts only a call's own running. The watchdog
+   * starts once the calls made before this one have settled: started at
+   * once, it counted the wait behind them (four 900 ms batches of one
+   * CPU-bound plugin on one worker) as this call's time and ended the
+   * isolate under all of them. A call that never settles is still caught,
+   * by its own limit once those ahead of it are over (each bounded the same way).
+   */
   private async call(ref: ivm.Reference, args: (string | number)[], hook: string, timeoutMs: number, batch?: number): Promise<CallResult> {
     let watchdogFired = false;
+    let settled = false;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    let disposal: ReturnType<typeof setTimeout> | undefined;
     let partialJson: string | undefined;
     this.lastUsed = Date.now();
     this.inFlight++;
     const answers = this.calls.answerMark();
-    const watchdog = setTimeout(() => {
-      watchdogFired = true;
-      // Ask for what already settled, but never wait on a busy isolate: a stuck
-      // isolate would block the collect call itself.
-      const collected = this.collectRef.apply(undefined, [batch ?? 0], { result: { copy: true }, timeout: COLLECT_WAIT_MS }) as Promise<string>;
-      collected.then((json) => { partialJson = json; }, () => undefined);
-      setTimeout(() => this.dispose(), COLLECT_WAIT_MS);
-    }, timeoutMs + WATCHDOG_GRACE_MS);
+    const arm = () => {
+      if (settled) return;
+      watchdog = setTimeout(() => {
+        watchdogFired = true;
+        // Ask for what already settled, but never wait on a busy isolate: a stuck
+        // isolate would block the collect call itself.
+        const collected = this.collectRef.apply(undefined, [batch ?? 0], { result: { copy: true }, timeout: COLLECT_WAIT_MS }) as Promise<string>;
+        collected.then((json) => { partialJson = json; }, () => undefined);
+        disposal = setTimeout(() => this.dispose(), COLLECT_WAIT_MS);
+      }, timeoutMs + WATCHDOG_GRACE_MS);
+    };
+    const ahead = [...this.running];
+    let pending: Promise<string>;
     try {
-      const json = (await ref.apply(undefined, args, { arguments: { copy: true }, result: { promise: true, copy: true }, timeout: timeoutMs })) as string;
+      pending = ref.apply(undefined, args, { arguments: { copy: true }, result: { promise: true, copy: true }, timeout: timeoutMs }) as Promise<string>;
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    this.running.add(pending);
+    if (ahead.length === 0) arm();
+    else void Promise.allSettled(ahead).then(arm);
+    try {
+      const json = await pending;
+      // Settled after all (the watchdog's timer ran late, behind a busy thread): the isolate is not stuck, and other calls may be running on it.
+      clearTimeout(disposal);
       this.calls.answersRan(answers);
       return { json };
     } catch (err) {
@@ -320,7 +351,9 @@ export class PluginInstance {
       this.dispose();
       return { fault, error: faultError(fault, hook, this.spec, err), partialJson };
     } finally {
+      settled = true;
       clearTimeout(watchdog);
+      this.running.delete(pending);
       this.inFlight--;
       if (this.inFlight === 0 && !this.calls.syncSafe) this.confirmAnswersLater();
     }
