@@ -13,11 +13,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import type { HostLogger } from '../host/engine-hooks.ts';
-import { amqpSecrets } from '../ingress/amqp/amqp-connect-options.ts';
 import type { BrokersConfig } from '../ingress/broker-config.ts';
 import { BrokerConnection, type BrokerSession } from '../ingress/broker-connection.ts';
-import { displayUrl } from '../ingress/broker-secrets.ts';
-import { redisSecrets } from '../ingress/redis/redis-client-options.ts';
+import { connectionSecrets, displayUrl } from '../ingress/broker-secrets.ts';
 import { AmqpPublishSession } from './amqp-publish-session.ts';
 import type { EgressTarget, ExchangeTarget, StreamTarget } from './egress-config.ts';
 import { egressExecutor, type EgressReport } from './egress-executor.ts';
@@ -65,7 +63,7 @@ export class Egress {
       if (mine.length === 0) continue;
       const name = `egress:amqp:${source.name}`;
       this.#add(name, source.url, mine, new BrokerConnection<PublishSession<ExchangeTarget>>({
-        name, open: () => AmqpPublishSession.open(source, mine), reconnect: source.reconnect, breaker: source.breaker, logger, secrets: amqpSecrets(source),
+        name, open: () => AmqpPublishSession.open(source, mine), reconnect: source.reconnect, breaker: source.breaker, logger, secrets: connectionSecrets(source),
       }));
     }
     for (const source of brokers.redis) {
@@ -73,7 +71,7 @@ export class Egress {
       if (mine.length === 0) continue;
       const name = `egress:redis:${source.name}`;
       this.#add(name, source.url, mine, new BrokerConnection<PublishSession<StreamTarget>>({
-        name, open: () => RedisPublishSession.open(source), reconnect: source.reconnect, breaker: source.breaker, logger, secrets: redisSecrets(source),
+        name, open: () => RedisPublishSession.open(source), reconnect: source.reconnect, breaker: source.breaker, logger, secrets: connectionSecrets(source),
       }));
     }
     const connections = this.#connections;

@@ -22,3 +22,21 @@ export function displayUrl(url: string): string {
     return '(unparseable url)';
   }
 }
+
+/**
+ * What is secret in a connection setting: its configured password, and the
+ * URL's password as written and decoded (a client may quote either).
+ * Config validation refused a password that is not valid percent-encoding.
+ */
+export function connectionSecrets(setting: { url: string; password?: string | undefined }): string[] {
+  const written = URL.parse(setting.url)?.password ?? '';
+  const secrets = setting.password === undefined ? [] : [setting.password];
+  if (written === '') return secrets;
+  secrets.push(written);
+  try {
+    secrets.push(decodeURIComponent(written));
+  } catch {
+    // Refused at load (config/url-settings.ts); as written, it is still redacted.
+  }
+  return secrets;
+}

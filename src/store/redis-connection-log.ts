@@ -1,5 +1,5 @@
 // An owned Redis client's connection errors, for its whole life (redis-store.ts).
-import { displayUrl, redactSecrets } from '../ingress/broker-secrets.ts';
+import { connectionSecrets, displayUrl, redactSecrets } from '../ingress/broker-secrets.ts';
 import type { LeaseLog } from './redis-lease.ts';
 
 /** The lease's log, and `info` for a connection that is back (optional: process warnings have no info level). */
@@ -34,7 +34,7 @@ export class ConnectionErrorLog {
   constructor(log: RedisStoreLog, url: string, intervalMs = CONNECTION_ERROR_LOG_INTERVAL_MS, now: () => number = Date.now) {
     this.#log = log;
     this.#fields = { store: 'redis', url: displayUrl(url) };
-    this.#secrets = urlSecrets(url);
+    this.#secrets = connectionSecrets({ url });
     this.#intervalMs = intervalMs;
     this.#now = now;
   }
@@ -60,16 +60,5 @@ export class ConnectionErrorLog {
 
   redact(err: unknown): string {
     return redactSecrets(err instanceof Error ? err.message : String(err), this.#secrets);
-  }
-}
-
-/** The URL's password as written and decoded (a client may quote either). */
-function urlSecrets(url: string): string[] {
-  const password = URL.parse(url)?.password ?? '';
-  if (password === '') return [];
-  try {
-    return [password, decodeURIComponent(password)];
-  } catch {
-    return [password];
   }
 }

@@ -23,9 +23,3 @@ export function amqpConnectOptions(config: AmqpSourceConfig): Options.Connect {
   if (password !== undefined) options.password = password;
   return options;
 }
-
-/** Everything secret in a source's config, for redaction. */
-export function amqpSecrets(config: AmqpSourceConfig): string[] {
-  const url = new URL(config.url);
-  return [config.password, url.password === '' ? undefined : decodeURIComponent(url.password)].filter((s): s is string => s !== undefined);
-}

@@ -5,14 +5,14 @@
 import type { AmqpSourceConfig } from '../broker-config.ts';
 import type { BrokerIngressContext } from '../broker-ingress-context.ts';
 import { BrokerIngress } from '../broker-ingress.ts';
-import { amqpSecrets } from './amqp-connect-options.ts';
+import { connectionSecrets } from '../broker-secrets.ts';
 import { AmqpSession } from './amqp-session.ts';
 
 export class AmqpIngress extends BrokerIngress<AmqpSession> {
   readonly #config: AmqpSourceConfig;
 
   constructor(config: AmqpSourceConfig, context: BrokerIngressContext) {
-    super({ name: `amqp:${config.name}`, product: 'RabbitMQ', config, context, secrets: amqpSecrets(config), leftBehind: 'RabbitMQ redelivers them' });
+    super({ name: `amqp:${config.name}`, product: 'RabbitMQ', config, context, secrets: connectionSecrets(config), leftBehind: 'RabbitMQ redelivers them' });
     this.#config = config;
   }
 

@@ -29,9 +29,3 @@ export function redisClientOptions(config: RedisSourceConfig, connectionName: st
   if (password !== undefined) options.password = password;
   return options;
 }
-
-/** Everything secret in a source's config, for redaction. */
-export function redisSecrets(config: RedisSourceConfig): string[] {
-  const url = new URL(config.url);
-  return [config.password, url.password === '' ? undefined : decodeURIComponent(url.password)].filter((s): s is string => s !== undefined);
-}

@@ -7,8 +7,8 @@
 import type { RedisSourceConfig } from '../broker-config.ts';
 import type { BrokerIngressContext } from '../broker-ingress-context.ts';
 import { BrokerIngress } from '../broker-ingress.ts';
+import { connectionSecrets } from '../broker-secrets.ts';
 import { settledWithin } from '../broker-reconnect-delay.ts';
-import { redisSecrets } from './redis-client-options.ts';
 import { RedisListConsumer } from './redis-list-consumer.ts';
 import { RedisPubSubConsumer } from './redis-pubsub-consumer.ts';
 import { RedisSession, type SessionConsumer } from './redis-session.ts';
@@ -24,7 +24,7 @@ export class RedisIngress extends BrokerIngress<RedisSession> {
   readonly #consumers: SessionConsumer[];
 
   constructor(config: RedisSourceConfig, context: BrokerIngressContext) {
-    super({ name: `redis:${config.name}`, product: 'Redis', config, context, secrets: redisSecrets(config), leftBehind: 'they stay pending in Redis' });
+    super({ name: `redis:${config.name}`, product: 'Redis', config, context, secrets: connectionSecrets(config), leftBehind: 'they stay pending in Redis' });
     this.consumer = config.consumer ?? context.consumerName;
     this.#config = config;
     this.#consumers = [
