@@ -37,18 +37,19 @@ export interface RedisStoreOptions {
   log?: RedisStoreLog;
 }
 
+/**
+ * Without a logger, what the store reports still reaches stderr, as process
+ * warnings with `code`; `withFields`: the fields after the message.
+ */
+function processWarnings(code: string, withFields: boolean): RedisStoreLog {
+  const emit = (fields: object, message: string): void => process.emitWarning(withFields ? `${message} ${JSON.stringify(fields)}` : message, { code });
+  return { warn: emit, error: emit };
+}
 
-/** Without a logger, what the lease reports still reaches stderr, as a process warning. */
-const WARNINGS: LeaseLog = {
-  warn: (_fields, message) => process.emitWarning(message, { code: 'PLEXUS_INVALID_CONFIG' }),
-  error: (_fields, message) => process.emitWarning(message, { code: 'PLEXUS_INVALID_CONFIG' }),
-};
-
-/** Without a logger, connection errors reach stderr as process warnings too (rate-limited like log lines). */
-const CONNECTION_WARNINGS: RedisStoreLog = {
-  warn: (fields, message) => process.emitWarning(`${message} ${JSON.stringify(fields)}`, { code: 'PLEXUS_UNAVAILABLE' }),
-  error: (fields, message) => process.emitWarning(`${message} ${JSON.stringify(fields)}`, { code: 'PLEXUS_UNAVAILABLE' }),
-};
+/** The lease's waits and losses. */
+const WARNINGS = processWarnings('PLEXUS_INVALID_CONFIG', false);
+/** Connection errors (rate-limited like log lines). */
+const CONNECTION_WARNINGS = processWarnings('PLEXUS_UNAVAILABLE', true);
 
 const CHUNK = 1000;
 
