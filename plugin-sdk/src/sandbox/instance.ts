@@ -13,6 +13,7 @@ import type { PluginRuntimeSpec, RestartCause } from './protocol.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
 import type { HostCallGate } from './host-call-gate.ts';
 import { AnswerHandoff } from './answer-handoff.ts';
+import { SyncPath } from './sync-path.ts';
 
 /** Host functions an instance calls back into; each answers JSON text and never throws across. */
 export interface InstanceHooks {
@@ -31,28 +32,8 @@ const WATCHDOG_GRACE_MS = 25;
 const COLLECT_WAIT_MS = 20;
 /** Budget of the small bookkeeping calls (load, collect, logs). */
 const SMALL_CALL_MS = 1000;
-/**
- * A batch runs as a synchronous call into the isolate (~8 µs of overhead)
- * rather than an async one (~60 µs: a hop to isolated-vm's thread pool and
- * back), as long as batches finish within this many ms of this thread's CPU
- * time without waiting on I/O. A sync call holds the worker thread, so a
- * plugin whose batches take longer, or await kv/fetch/timers, runs async,
- * where that overhead is noise, and is probed again after FIRST_PROBE async
- * batches, then twice as many each time the probe is over budget again, up
- * to LAST_PROBE. (A new instance's first batches run cold code; they must
- * not send a fast plugin async for long.)
- *
- * CPU time, not wall time: on a busy machine the sandbox (nice 10) is
- * preempted in the middle of batches. Measured by wall time, a trivial plugin
- * went async ~27 times a second under bench:reload's load and twice as often
- * during an upgrade, which added only the hop's cost; steady throughput rose
- * ~9% once the budget counted CPU.
- */
-const SYNC_BUDGET_MS = 2;
 /** collectGarbage asks for a buffer this many MB past memoryMb: more than isolated-vm's slack over memoryLimit (its young generation, 48 MB at most). */
 const GC_REQUEST_EXTRA_MB = 64;
-const FIRST_PROBE = 2;
-const LAST_PROBE = 64;
 
 export class PluginInstance {
   readonly spec: PluginRuntimeSpec;
@@ -69,10 +50,8 @@ export class PluginInstance {
   private disposedByUs = false;
   /** Set once a confirming call was due (confirmAnswersLater); refreshed, not re-created, after each call. */
   private confirmTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Batches left to run async before the sync path is tried again (0 = sync). */
-  private asyncBatchesLeft = 0;
-  /** Async batches to run after the next sync batch that is over budget. */
-  private probeAfter = FIRST_PROBE;
+  /** Whether its batches run as sync calls, from what they cost (sync-path.ts). */
+  private readonly path = new SyncPath();
   private batchTokens = 0;
   /** Its async calls not yet settled, in the order they were made (see call()). */
   private readonly running = new Set<Promise<unknown>>();
@@ -97,7 +76,8 @@ export class PluginInstance {
   }
 
   /** Creates the isolate, loads the plugin module and runs `init`. Throws PlexusError on any failure. */
-  static async create(spec: PluginRuntimeSpec, sdkSource: string, hooks: InstanceHooks, syncCalls?: SyncCallSlot): Promise<PluginInstance> {
+  /** `costHint`: CPU ms per event of the instance this one replaces (sync-path.ts), if any. */
+  static async create(spec: PluginRuntimeSpec, sdkSource: string, hooks: InstanceHooks, syncCalls?: SyncCallSlot, costHint?: number): Promise<PluginInstance> {
     const isolate = new ivm.Isolate({
       memoryLimit: spec.limits.memoryMb,
       // V8 has lost control of this isolate and the thread may never return
@@ -136,6 +116,7 @@ export class PluginInstance {
       if (problem !== null) throw loadError(`cannot load ${spec.name}@${spec.version}: ${String(problem).slice(0, 1000)}`);
       const instance = new PluginInstance(spec, isolate, refs, hooks.calls, answers);
       instance.syncCalls = syncCalls;
+      instance.path.seed(costHint);
       const init = await instance.runHook('init');
       if ('fault' in init) throw loadError(`init of ${spec.name}@${spec.version} failed: ${init.error.message}`);
       const outcome = JSON.parse(init.json) as { ok: boolean; error?: ErrorData; logs?: unknown };
@@ -161,26 +142,47 @@ export class PluginInstance {
   }
 
   /**
-   * Whether its next batch runs as a sync call: else async, after a batch
-   * over the budget, or while kv/fetch work is open or its answers may still
-   * run (see HostCallGate.syncSafe).
+   * Whether its batches may run as sync calls (those whose measured cost
+   * fits, sync-path.ts): not after a batch over the budget, nor while
+   * kv/fetch work is open or its answers may still run (HostCallGate.syncSafe).
    */
   get runsSync(): boolean {
     // Not while its async calls run: a sync call would wait for the isolate behind them, holding the worker thread (and its timers) meanwhile.
-    return this.syncCalls !== undefined && this.asyncBatchesLeft === 0 && this.calls.syncSafe && this.inFlight === 0;
+    return this.syncCalls !== undefined && this.path.open && this.calls.syncSafe && this.inFlight === 0;
   }
 
-  runBatch(eventsJson: string): Promise<CallResult> {
-    if (!this.runsSync) {
-      if (this.asyncBatchesLeft > 0) this.asyncBatchesLeft--;
-      const token = ++this.batchTokens;
-      return this.call(this.runBatchRef, [eventsJson, token], 'execute', this.spec.limits.timeoutMs, token);
+  /** CPU ms per event of its batches as last measured; undefined before any. */
+  get perEventMs(): number | undefined {
+    return this.path.perEventMs;
+  }
+
+  /** `count`: the events in `eventsJson`, which the sync path's cost is estimated for. */
+  runBatch(eventsJson: string, count = 1): Promise<CallResult> {
+    if (!this.runsSync || !this.path.fits(count)) return this.runBatchAsync(eventsJson, count);
+    return this.runBatchSync(eventsJson, count);
+  }
+
+  /** Its CPU time is measured from the call (calls queued ahead of it count too: over, never under, what it cost). */
+  private async runBatchAsync(eventsJson: string, count: number): Promise<CallResult> {
+    const token = ++this.batchTokens;
+    const cpuBefore = this.cpuTime();
+    const result = await this.call(this.runBatchRef, [eventsJson, token], 'execute', this.spec.limits.timeoutMs, token);
+    const cpuAfter = 'json' in result ? this.cpuTime() : undefined;
+    this.path.ranAsync(count, cpuBefore === undefined || cpuAfter === undefined ? undefined : Number(cpuAfter - cpuBefore) / 1e6);
+    return result;
+  }
+
+  /** The isolate's CPU time so far (ns); undefined once it is disposed. */
+  private cpuTime(): bigint | undefined {
+    try {
+      return this.isolate.isDisposed ? undefined : this.isolate.cpuTime;
+    } catch {
+      return undefined;
     }
-    return this.runBatchSync(eventsJson);
   }
 
   /** The batch as a sync call (its time limit covers its sync part and microtasks); if it is still waiting after that, awaited under the watchdog. */
-  private async runBatchSync(eventsJson: string): Promise<CallResult> {
+  private async runBatchSync(eventsJson: string, count: number): Promise<CallResult> {
     const watch = this.syncCalls as SyncCallSlot;
     const timeoutMs = this.spec.limits.timeoutMs;
     const token = ++this.batchTokens;
@@ -202,11 +204,10 @@ export class PluginInstance {
     const elapsed = performance.now() - started;
     if (typeof json === 'string') {
       const cpu = process.threadCpuUsage(cpuBefore);
-      if ((cpu.user + cpu.system) / 1000 > SYNC_BUDGET_MS) this.backOff();
-      else this.probeAfter = FIRST_PROBE;
+      this.path.ranSync(count, (cpu.user + cpu.system) / 1000);
       return { json };
     }
-    this.backOff();
+    this.path.backOff();
     return this.call(this.awaitBatchRef, [token], 'execute', Math.max(1, Math.ceil(timeoutMs - elapsed)), token);
   }
 
@@ -292,11 +293,6 @@ export class PluginInstance {
     const confirmed = await this.call(this.collectRef, [0], 'work left running', this.spec.limits.timeoutMs);
     // Timed out: a continuation held the isolate. Calls open with nothing running: a continuation started work nothing awaits.
     if ('fault' in confirmed ? confirmed.fault === 'timeout' : this.calls.openCalls > 0 && this.inFlight === 0) this.calls.detach();
-  }
-
-  private backOff(): void {
-    this.asyncBatchesLeft = this.probeAfter;
-    this.probeAfter = Math.min(this.probeAfter * 2, LAST_PROBE);
   }
 
   /**

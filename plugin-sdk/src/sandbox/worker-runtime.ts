@@ -37,6 +37,8 @@ interface Slot {
 
 export class WorkerRuntime {
   private readonly slots = new Map<string, Slot>();
+  /** Per plugin name, what its latest instance's batches cost per event (CPU ms): where a new instance of it starts (sync-path.ts). */
+  private readonly costs = new Map<string, number>();
   private readonly sdkSource: string;
   private readonly host: HostCallClient;
   private readonly fetchViaHost: boolean;
@@ -84,7 +86,9 @@ export class WorkerRuntime {
       return result;
     }
     result.instanceLogs.push(...instance.takeInitLogs());
-    const call = await instance.runBatch(eventsJson);
+    const call = await instance.runBatch(eventsJson, count);
+    const cost = instance.perEventMs;
+    if (cost !== undefined) this.costs.set(spec.name, cost);
     const checked = checkBatch('json' in call ? call.json : call.partialJson, count, spec, result.denials);
     mergeDenials(result.denials, slot.denials.splice(0));
     if (checked) result.instanceLogs.push(...checked.instanceLogs);
@@ -228,7 +232,7 @@ export class WorkerRuntime {
     if (existing && !existing.gate.closed && !existing.current?.disposed) return existing;
     const denials: Denial[] = [];
     const gate: HostCallGate = new HostCallGate(() => this.detached(spec, gate));
-    const slot: Slot = { spec, instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials, gate), this.syncCalls), denials, gate };
+    const slot: Slot = { spec, instance: PluginInstance.create(spec, this.sdkSource, this.hooks(spec, denials, gate), this.syncCalls, this.costs.get(spec.name)), denials, gate };
     // A failed start disposed its isolate: calls its init left open end with it.
     slot.instance.then((instance) => { slot.current = instance; }, () => gate.close());
     this.slots.set(spec.key, slot);
