@@ -15,7 +15,7 @@ import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { BrokersConfig } from '../ingress/broker-config.ts';
 import { BrokerConnection, type BrokerSession } from '../ingress/broker-connection.ts';
-import { connectionSecrets, displayUrl } from '../ingress/broker-secrets.ts';
+import { connectionSecrets, displayUrl } from '../config/connection-secrets.ts';
 import { AmqpPublishSession } from './amqp-publish-session.ts';
 import type { EgressTarget, ExchangeTarget, StreamTarget } from './egress-config.ts';
 import { egressExecutor, type EgressReport } from './egress-executor.ts';

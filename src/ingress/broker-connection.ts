@@ -14,7 +14,7 @@ import { CircuitBreaker, type CircuitState } from '../delivery/circuit-breaker.t
 import type { HostLogger } from '../host/engine-hooks.ts';
 import type { BreakerPolicy, ReconnectPolicy } from './broker-config.ts';
 import { reconnectDelay, settledWithin, WakeableSleep } from './broker-reconnect-delay.ts';
-import { redactSecrets } from './broker-secrets.ts';
+import { redactSecrets } from '../config/connection-secrets.ts';
 
 export interface BrokerSession {
   /** Settles when the session is lost (or closed); with the cause when there is one. */

@@ -13,7 +13,7 @@ import { BrokerConnection, type BrokerSession } from './broker-connection.ts';
 import { DepthPoller, type DepthReading } from './broker-depth.ts';
 import type { BrokerIngressContext } from './broker-ingress-context.ts';
 import { BrokerIntake } from './broker-intake.ts';
-import { displayUrl } from './broker-secrets.ts';
+import { displayUrl } from '../config/connection-secrets.ts';
 import { BrokerStats } from './broker-stats.ts';
 
 export interface IngressSession extends BrokerSession {

@@ -1,5 +1,5 @@
 // An owned Redis client's connection errors, for its whole life (redis-store.ts).
-import { connectionSecrets, displayUrl, redactSecrets } from '../ingress/broker-secrets.ts';
+import { connectionSecrets, displayUrl, redactSecrets } from '../config/connection-secrets.ts';
 import type { LeaseLog } from './redis-lease.ts';
 
 /** The lease's log, and `info` for a connection that is back (optional: process warnings have no info level). */

@@ -5,7 +5,7 @@
 import type { AmqpSourceConfig } from '../broker-config.ts';
 import type { BrokerIngressContext } from '../broker-ingress-context.ts';
 import { BrokerIngress } from '../broker-ingress.ts';
-import { connectionSecrets } from '../broker-secrets.ts';
+import { connectionSecrets } from '../../config/connection-secrets.ts';
 import { AmqpSession } from './amqp-session.ts';
 
 export class AmqpIngress extends BrokerIngress<AmqpSession> {

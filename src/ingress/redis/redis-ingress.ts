@@ -7,7 +7,7 @@
 import type { RedisSourceConfig } from '../broker-config.ts';
 import type { BrokerIngressContext } from '../broker-ingress-context.ts';
 import { BrokerIngress } from '../broker-ingress.ts';
-import { connectionSecrets } from '../broker-secrets.ts';
+import { connectionSecrets } from '../../config/connection-secrets.ts';
 import { settledWithin } from '../broker-reconnect-delay.ts';
 import { RedisListConsumer } from './redis-list-consumer.ts';
 import { RedisPubSubConsumer } from './redis-pubsub-consumer.ts';

@@ -1,7 +1,10 @@
-// Broker credentials come from the config (usually `${ENV}` references) and
-// must never reach a log line or a readiness reason. Client libraries put
-// what they were given into their error messages (a URL with userinfo, an
-// AUTH argument), so every message from a broker client passes through here.
+// Connection credentials (brokers, the Redis store, egress targets) come from
+// the config (usually `${ENV}` references) and must never reach a log line or
+// a readiness reason. Client libraries put what they were given into their
+// error messages (a URL with userinfo, an AUTH argument), so every message
+// from such a client passes through here. It lives with the config, which
+// owns connection settings (url-settings.ts), so that ingress, egress and
+// the store all take it from below rather than from one another.
 
 /** `text` with every occurrence of each secret (4 characters or more) replaced. */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
@@ -13,7 +16,7 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return out;
 }
 
-/** A broker URL fit for logs: scheme, host, port and path; userinfo and query dropped. */
+/** A connection URL fit for logs: scheme, host, port and path; userinfo and query dropped. */
 export function displayUrl(url: string): string {
   try {
     const parsed = new URL(url);
