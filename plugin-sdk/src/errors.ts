@@ -23,6 +23,7 @@ export const ERROR_CATALOG = {
   PLEXUS_SANDBOX_CRASHED: { status: 503, message: 'The sandbox process or a worker died while running a hook.' },
   PLEXUS_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request content type is not supported.' },
   PLEXUS_INVALID_REQUEST: { status: 400, message: 'The request is malformed.' },
+  PLEXUS_FORBIDDEN: { status: 403, message: 'The credentials are valid but do not allow this action (e.g. writing a registry package the token does not maintain).' },
   PLEXUS_CONFLICT: { status: 409, message: 'The resource already exists or is in a conflicting state.' },
   PLEXUS_EXPIRED: { status: 410, message: 'The event expired (expiresat) before it was delivered.' },
   PLEXUS_CIRCUIT_OPEN: { status: 503, message: 'The circuit breaker for a plugin or connection is open.' },

@@ -61,10 +61,18 @@ const IDENTITY_KEY_FILE = '.identity-key';
 export class TokenAuth {
   readonly #digests: Buffer[];
   readonly #identityKey: Uint8Array;
+  /** The names the configured tokens act under: the only users `npm owner add` may name. */
+  readonly #identities: ReadonlySet<string>;
 
   constructor(tokens: readonly string[], identityKey: Uint8Array) {
     this.#digests = tokens.map(digest);
     this.#identityKey = identityKey;
+    this.#identities = new Set(tokens.map((token) => identityOf(token, identityKey)));
+  }
+
+  /** Whether `name` is the identity of a configured token (the registry's notion of a user). */
+  isIdentity(name: string): boolean {
+    return this.#identities.has(name);
   }
 
   get tokenCount(): number {

@@ -24,6 +24,19 @@ export function parseNpmPath(path: string): NpmTarget {
 }
 
 /**
+ * `<name>/-rev/<rev>`: the path of CouchDB-style document writes. npm sends
+ * `npm owner add|rm` there (and `npm unpublish`, which is refused).
+ */
+export function parseRevisionPath(path: string): { name: string; rev: string } | undefined {
+  const segments = path.split('/');
+  const nameLength = segments[0]?.startsWith('@') ? 2 : 1;
+  const name = segments.slice(0, nameLength).join('/');
+  const rest = segments.slice(nameLength);
+  if (!isValidPackageName(name) || rest.length !== 2 || rest[0] !== '-rev' || rest[1] === '') return undefined;
+  return { name, rev: rest[1]! };
+}
+
+/**
  * npm computes the tarball URL of a scoped package as `@scope/name/-/@scope/name-1.0.0.tgz`
  * before the registry rewrites it; both that and the canonical `@scope/name/-/name-1.0.0.tgz` resolve.
  */

@@ -3,6 +3,7 @@
 // which installers ask for because it is much smaller.
 import { tarballFileName } from './package-name.ts';
 import type { Packument, VersionManifest } from './packument.ts';
+import { revisionOf } from './revision.ts';
 
 export const ABBREVIATED_MEDIA_TYPE = 'application/vnd.npm.install-v1+json';
 
@@ -36,9 +37,10 @@ export function servedVersion(manifest: VersionManifest, baseUrl: string): Versi
   return { ...manifest, dist: { ...manifest.dist, tarball: tarballUrl(baseUrl, manifest.name, manifest.version) } };
 }
 
-export function fullDocument(doc: Packument, baseUrl: string): Packument {
+/** `doc` as stored; `_rev` is computed from it here (only `npm owner` needs it, and only the full document). */
+export function fullDocument(doc: Packument, baseUrl: string): Packument & { _rev: string } {
   const versions = Object.fromEntries(Object.entries(doc.versions).map(([v, m]) => [v, servedVersion(m, baseUrl)]));
-  return { ...doc, versions };
+  return { ...doc, _rev: revisionOf(doc), versions };
 }
 
 export function abbreviatedDocument(doc: Packument, baseUrl: string): AbbreviatedPackument {

@@ -1,8 +1,11 @@
 // The stored package document ("packument") and the only ways it changes:
-// adding a version and moving dist-tags. Pure functions returning new
-// documents, so the publish path can compute the next state before it writes.
+// adding a version, moving dist-tags and replacing its maintainers. Pure
+// functions returning new documents, so the write paths can compute the next
+// state before they write. Who may make a change is ownership.ts's rule;
+// withVersion applies it itself, since a publish is also what creates a package.
 import { PlexusError } from '@plexus/plugin-sdk';
 import semver from 'semver';
+import { assertMaintainer, maintainer, type Maintainer } from './ownership.ts';
 
 export interface Dist {
   integrity: string;
@@ -27,8 +30,8 @@ export interface Packument {
   keywords?: unknown;
   license?: unknown;
   readme?: unknown;
-  /** `email` is always empty (tokens carry no address) but present: `npm view` prints a missing one as "<undefined>". */
-  maintainers: { name: string; email: string }[];
+  /** Token identities that may write the package (ownership.ts); `email` is always empty. */
+  maintainers: Maintainer[];
   'dist-tags': Record<string, string>;
   versions: Record<string, VersionManifest>;
   /** `created`, `modified` and one ISO timestamp per version. */
@@ -50,9 +53,16 @@ export function assertTagName(tag: string): void {
   }
 }
 
-/** Adds a version (immutable once there) and points `tags` at it; `latest` is created if the package has none. */
+/**
+ * Adds a version (immutable once there) and points `tags` at it; `latest` is
+ * created if the package has none. The first version of a new package makes
+ * `publisher` its sole maintainer; on an existing one `publisher` must be a
+ * maintainer (PLEXUS_FORBIDDEN otherwise).
+ */
 export function withVersion(doc: Packument, manifest: VersionManifest, tags: readonly string[], publisher: string, now: Date): Packument {
   const { version } = manifest;
+  const isNew = Object.keys(doc.versions).length === 0 && doc.maintainers.length === 0;
+  if (!isNew) assertMaintainer(doc, publisher);
   if (Object.hasOwn(doc.versions, version)) {
     throw new PlexusError(
       'PLEXUS_CONFLICT',
@@ -64,7 +74,7 @@ export function withVersion(doc: Packument, manifest: VersionManifest, tags: rea
   for (const tag of tags) distTags[tag] = version;
   if (distTags.latest === undefined) distTags.latest = version;
   const at = now.toISOString();
-  const maintainers = doc.maintainers.some((m) => m.name === publisher) ? doc.maintainers : [...doc.maintainers, { name: publisher, email: '' }];
+  const maintainers = isNew ? [maintainer(publisher)] : doc.maintainers;
   return withTopLevelFields({
     ...doc,
     maintainers,
@@ -89,6 +99,11 @@ export function withoutDistTag(doc: Packument, tag: string, now: Date): Packumen
   const distTags = { ...doc['dist-tags'] };
   delete distTags[tag];
   return { ...doc, 'dist-tags': distTags, time: { ...doc.time, modified: now.toISOString() } };
+}
+
+/** Replaces the maintainers with a list ownership.ts nextMaintainers checked. */
+export function withMaintainers(doc: Packument, maintainers: readonly Maintainer[], now: Date): Packument {
+  return { ...doc, maintainers: [...maintainers], time: { ...doc.time, modified: now.toISOString() } };
 }
 
 export function latestManifest(doc: Packument): VersionManifest | undefined {

@@ -22,7 +22,7 @@ export function parsePublishBody(name: string, body: unknown, maxTarballBytes: n
   const doc = asObject(body, 'The request body');
   if (doc.name !== name) invalid(`The body names package "${String(doc.name)}" but the URL names "${name}"`);
   if (doc._attachments === undefined) {
-    invalid('The request has no _attachments: this registry accepts new versions from `npm publish` only (no deprecate, unpublish or owner changes)');
+    invalid('The request has no _attachments: this registry accepts new versions from `npm publish` only here (no deprecate or unpublish; `npm owner` changes maintainers)');
   }
   const [version, manifest] = singleEntry(asObject(doc.versions, '"versions"'), '"versions"');
   if (semver.valid(version) !== version) invalid(`"${version}" is not a valid semver version`);

@@ -1,7 +1,7 @@
-// Packument changes: immutable versions, latest maintenance, tag rules.
+// Packument changes: immutable versions, latest maintenance, tag rules, who may publish.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emptyPackument, resolveSpec, withDistTag, withVersion, withoutDistTag, type VersionManifest } from '../src/packument.ts';
+import { emptyPackument, resolveSpec, withDistTag, withMaintainers, withVersion, withoutDistTag, type VersionManifest } from '../src/packument.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const T1 = new Date('2026-01-02T00:00:00.000Z');
@@ -18,12 +18,23 @@ describe('packument', () => {
     assert.equal(doc.time.created, T0.toISOString());
   });
 
-  it('mirrors the latest version\'s description to the top and records each publisher once', () => {
+  it('mirrors the latest version\'s description to the top', () => {
     let doc = withVersion(emptyPackument('pkg', T0), manifest('1.0.0'), ['latest'], 'p', T0);
     doc = withVersion(doc, manifest('2.0.0'), ['latest'], 'p', T1);
-    doc = withVersion(doc, manifest('3.0.0-rc.1'), ['next'], 'q', T1);
+    doc = withVersion(doc, manifest('3.0.0-rc.1'), ['next'], 'p', T1);
     assert.equal(doc.description, 'v2.0.0');
-    assert.deepEqual(doc.maintainers.map((m) => m.name), ['p', 'q']);
+  });
+
+  it('the first publisher is the sole maintainer; anyone else is refused with PLEXUS_FORBIDDEN', () => {
+    let doc = withVersion(emptyPackument('pkg', T0), manifest('1.0.0'), ['latest'], 'p', T0);
+    doc = withVersion(doc, manifest('2.0.0'), ['latest'], 'p', T1);
+    assert.deepEqual(doc.maintainers, [{ name: 'p', email: '' }]);
+    assert.throws(() => withVersion(doc, manifest('3.0.0'), ['latest'], 'q', T1), {
+      code: 'PLEXUS_FORBIDDEN',
+      message: /^q is not a maintainer of pkg \(maintainers: p\)/,
+    });
+    doc = withMaintainers(doc, [{ name: 'p', email: '' }, { name: 'q', email: '' }], T1);
+    assert.deepEqual(Object.keys(withVersion(doc, manifest('3.0.0'), ['latest'], 'q', T1).versions), ['1.0.0', '2.0.0', '3.0.0']);
   });
 
   it('refuses an existing version with PLEXUS_CONFLICT', () => {

@@ -1,8 +1,10 @@
 // `npm dist-tag ls|add|rm`: GET /-/package/:pkg/dist-tags[/:tag], PUT and
 // DELETE /-/package/:pkg/dist-tags/:tag (the PUT body is the version as a JSON string).
+// Moving a tag decides what `npm install <pkg>` gets, so only maintainers may (ownership.ts).
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { FastifyInstance } from 'fastify';
-import { writersOnly, type RegistryContext } from '../context.ts';
+import { requireWriter, writersOnly, type RegistryContext } from '../context.ts';
+import { assertMaintainer } from '../ownership.ts';
 import { assertPackageName } from '../package-name.ts';
 import { withDistTag, withoutDistTag, type Packument } from '../packument.ts';
 import { loadPackument } from './packages.ts';
@@ -25,18 +27,20 @@ export function registerDistTagRoutes(app: FastifyInstance, ctx: RegistryContext
     const { pkg, tag } = request.params;
     const version = request.body;
     if (typeof version !== 'string') throw new PlexusError('PLEXUS_INVALID_REQUEST', 'The body must be the version as a JSON string, e.g. "1.2.3"');
-    return updateTags(ctx, assertPackageName(pkg), (doc) => withDistTag(doc, tag, version, ctx.now()));
+    return updateTags(ctx, assertPackageName(pkg), requireWriter(ctx, request), (doc) => withDistTag(doc, tag, version, ctx.now()));
   });
 
   app.delete<Tag>('/-/package/:pkg/dist-tags/:tag', { onRequest: writersOnly(ctx) }, async (request) => {
     const { pkg, tag } = request.params;
-    return updateTags(ctx, assertPackageName(pkg), (doc) => withoutDistTag(doc, tag, ctx.now()));
+    return updateTags(ctx, assertPackageName(pkg), requireWriter(ctx, request), (doc) => withoutDistTag(doc, tag, ctx.now()));
   });
 }
 
-async function updateTags(ctx: RegistryContext, name: string, change: (doc: Packument) => Packument): Promise<Record<string, string>> {
+async function updateTags(ctx: RegistryContext, name: string, writer: string, change: (doc: Packument) => Packument): Promise<Record<string, string>> {
   return ctx.locks.run(name, async () => {
-    const next = change(await loadPackument(ctx, name));
+    const doc = await loadPackument(ctx, name);
+    assertMaintainer(doc, writer);
+    const next = change(doc);
     await ctx.store.writePackument(next);
     return next['dist-tags'];
   });

@@ -1,8 +1,9 @@
-// `npm ping`, `npm whoami`, `npm search` and the Plexus catalog.
+// `npm ping`, `npm whoami`, `npm search`, the user lookup of `npm owner`, and the Plexus catalog.
 import type { FastifyInstance } from 'fastify';
 import { buildCatalog, type Catalog } from '../catalog.ts';
 import { requireWriter, type RegistryContext } from '../context.ts';
 import { PLEXUS_API_PREFIX } from '../errors.ts';
+import { unknownUser } from '../ownership.ts';
 import { parseSearchQuery, searchPackuments, type SearchResponse } from '../search.ts';
 
 export function registerMetaRoutes(app: FastifyInstance, ctx: RegistryContext): void {
@@ -10,6 +11,13 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: RegistryContext): 
 
   // npm only calls whoami with a token configured, and the answer is "who does this token act as".
   app.get('/-/whoami', async (request) => ({ username: requireWriter(ctx, request) }));
+
+  // `npm owner add|rm` looks the user up first. Users are the identities of the configured tokens.
+  app.get<{ Params: { user: string } }>('/-/user/:user', async (request) => {
+    const name = request.params.user.replace(/^org\.couchdb\.user:/, '');
+    if (!ctx.auth.isIdentity(name)) throw unknownUser(name);
+    return { _id: `org.couchdb.user:${name}`, name, email: '' };
+  });
 
   app.get<{ Querystring: Record<string, unknown> }>('/-/v1/search', async (request): Promise<SearchResponse> => {
     const query = parseSearchQuery(request.query);

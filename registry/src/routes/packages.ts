@@ -1,11 +1,13 @@
 // npm-protocol package routes: packuments (full or abbreviated), single
-// versions, tarball downloads, and publish (`PUT /:pkg`). Scoped names arrive
-// escaped or not, so paths are parsed by parseNpmPath rather than the router.
+// versions, tarball downloads, publish (`PUT /:pkg`) and owner changes
+// (`PUT /:pkg/-rev/:rev`). Scoped names arrive escaped or not, so paths are
+// parsed by parseNpmPath rather than the router.
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { baseUrlOf, requireWriter, writersOnly, type RegistryContext } from '../context.ts';
 import { noRouteError } from '../errors.ts';
-import { parseNpmPath, versionFromTarballFile } from '../npm-path.ts';
+import { parseNpmPath, parseRevisionPath, versionFromTarballFile } from '../npm-path.ts';
+import { changeOwners, parseOwnerChange } from '../owner-change.ts';
 import { unscopedName } from '../package-name.ts';
 import { ABBREVIATED_MEDIA_TYPE, abbreviatedDocument, fullDocument, servedVersion, wantsAbbreviated } from '../packument-view.ts';
 import { resolveSpec, type Packument } from '../packument.ts';
@@ -52,6 +54,13 @@ export function registerPackageRoutes(app: FastifyInstance, ctx: RegistryContext
   app.put<Wildcard>('/*', { onRequest: writersOnly(ctx), bodyLimit: Math.ceil((ctx.maxTarballBytes * 4) / 3) + METADATA_ALLOWANCE_BYTES }, async (request, reply) => {
     // The onRequest hook already refused bad tokens (before the body was read); this only names the writer.
     const publisher = requireWriter(ctx, request);
+    const revision = parseRevisionPath(request.params['*']);
+    const ownerChange = revision === undefined ? undefined : parseOwnerChange(revision.name, revision.rev, request.body);
+    if (ownerChange !== undefined) {
+      const result = await changeOwners(ctx, ownerChange, publisher);
+      request.log.info({ package: ownerChange.name, maintainers: ownerChange.maintainers, by: publisher }, 'owners changed');
+      return result;
+    }
     refuseUnpublish(request.params['*']);
     const target = parseNpmPath(request.params['*']);
     if (target.kind !== 'packument') throw noRouteError(request);
