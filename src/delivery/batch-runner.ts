@@ -6,9 +6,9 @@
 // admits; it counts what runs and commits here to know when it is idle.
 import type { RunResult, SandboxPool } from '@plexus/plugin-sdk/runtime';
 import type { AcceptInput, Settlement } from '../store/store.ts';
-import { batchJson, settleBatch, type BatchSettlements, type SettleContext } from './batch-settlements.ts';
+import { batchJson, reportOutcomes, settleBatch, type BatchSettlements, type SettleContext } from './batch-settlements.ts';
 import { emittedDeliveries, refuseEmits } from './emit-backpressure.ts';
-import type { EngineOptions } from './engine-options.ts';
+import type { EngineOptions, PluginVersion } from './engine-options.ts';
 import type { ActivePlugin, PluginLane, QueuedDelivery } from './plugin-lane.ts';
 import type { RetiringInstances } from './retiring-instances.ts';
 import type { RetryTimer } from './retry-timer.ts';
@@ -21,6 +21,12 @@ type Unsettled = 'delivery' | 'expiry';
 const STORE_RETRY_MS = 1000;
 
 const NONE_UNAPPLIED: ReadonlySet<number> = new Set();
+
+/** What settling deliveries needs of their lane: a plugin's lane, or a stand-in for one with no lane here (parked-deliveries.ts). */
+export interface SettlingLane {
+  readonly plugin: PluginVersion;
+  releasePartition(delivery: QueuedDelivery): void;
+}
 
 /** The engine's parts a batch uses; the functions are made once, by the engine, not per batch. */
 export interface BatchRunnerParts {
@@ -66,7 +72,7 @@ export class BatchRunner {
     return this.pendingCommits;
   }
 
-  expire(lane: PluginLane, expired: QueuedDelivery[]): void {
+  expire(lane: SettlingLane, expired: QueuedDelivery[]): void {
     const { options } = this.parts;
     const at = this.parts.now();
     // A delivery that failed before it expired keeps its last error in the DLQ entry (CONTRACT §6).
@@ -102,6 +108,7 @@ export class BatchRunner {
     } finally {
       lane.batchEnded();
     }
+    reportOutcomes(plugin, batch, settled, this.parts.options.hooks);
     // The lane's slot is free now: the next batch runs while this one's outcome is written.
     const writing = this.writeOutcomes(lane, batch, settled.settlements, settled.emitted, 'delivery');
     this.inFlightBatches--;
@@ -118,7 +125,9 @@ export class BatchRunner {
     const count = emittedDeliveries(settled.emitted);
     if (count === 0 || (await this.parts.roomForEmits(lane, count))) return count;
     const { options } = this.parts;
-    settled.settlements = refuseEmits(batch, settled.settlements, settled.emitted, plugin, this.parts.now(), options.random ?? Math.random, options.maxQueued);
+    const refused = refuseEmits(batch, settled, plugin, this.parts.now(), options.random ?? Math.random, options.maxQueued);
+    settled.settlements = refused.settlements;
+    settled.outcomes = refused.outcomes;
     settled.emitted = [];
     options.hooks?.rateLimited?.(plugin);
     return 0;
@@ -128,7 +137,7 @@ export class BatchRunner {
    * Makes outcomes durable (commit), counted as pending until then; if the write fails, the deliveries are tried again shortly.
    * Answers, once written, the positions of the settlements the store did not apply (commit()); undefined if the write failed.
    */
-  private async writeOutcomes(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<ReadonlySet<number> | undefined> {
+  private async writeOutcomes(lane: SettlingLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[], what: Unsettled): Promise<ReadonlySet<number> | undefined> {
     this.pendingCommits++;
     try {
       return await this.commit(lane, batch, settlements, emitted);
@@ -142,7 +151,7 @@ export class BatchRunner {
   }
 
   /** Nothing of the batch was settled: its deliveries are still pending in the store; try them again shortly. */
-  private notSettled(lane: PluginLane, batch: readonly QueuedDelivery[], what: Unsettled, err: unknown): void {
+  private notSettled(lane: SettlingLane, batch: readonly QueuedDelivery[], what: Unsettled, err: unknown): void {
     const name = lane.plugin.name;
     this.parts.options.hooks?.error?.(what === 'delivery' ? `delivery to ${name} failed before its outcome was durable` : `dead-lettering expired deliveries of ${name} failed`, err);
     for (const d of batch) this.parts.retries.schedule(d, this.parts.now() + STORE_RETRY_MS);
@@ -193,7 +202,7 @@ export class BatchRunner {
    * Makes settlements durable, then acts on them: trackers, retries, partition keys, emitted deliveries.
    * Answers the positions of the settlements the store did not apply (AcceptResult.unapplied).
    */
-  private async commit(lane: PluginLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<ReadonlySet<number>> {
+  private async commit(lane: SettlingLane, batch: QueuedDelivery[], settlements: Settlement[], emitted: AcceptInput[]): Promise<ReadonlySet<number>> {
     const { options, retries } = this.parts;
     const created = await this.parts.writer.write(settlements, emitted);
     const unapplied = created.unapplied === undefined ? NONE_UNAPPLIED : new Set(created.unapplied);

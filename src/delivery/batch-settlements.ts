@@ -1,7 +1,8 @@
 // What a batch's sandbox result means, as data: one settlement per delivery,
 // the events the plugin emitted (routed, to be accepted with the
 // settlements), and whether the batch counts against the plugin's health.
-// The hooks see every outcome, denial, restart and log on the way.
+// The hooks see every denial, restart and log on the way, and each outcome
+// once it is final (reportOutcomes: a refusal of the emits changes it).
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { DEFAULT_MAX_EMIT_DEPTH, type CallOutcome, type RunResult } from '@plexus/plugin-sdk/runtime';
 import type { AcceptInput, DeliveryRecord, Settlement } from '../store/store.ts';
@@ -11,9 +12,13 @@ import { deliveryDepth, settleOutcome, withinEmitDepth } from './settle-outcome.
 
 export interface BatchSettlements {
   settlements: Settlement[];
+  /** The outcome each settlement stands for, as the hooks are told it. */
+  outcomes: CallOutcome[];
   emitted: AcceptInput[];
   /** Some outcome counts against the plugin's circuit breaker. */
   unhealthy: boolean;
+  /** From the batch's start to its outcomes. */
+  durationMs: number;
 }
 
 export interface SettleContext {
@@ -55,6 +60,7 @@ export function settleBatch(batch: readonly QueuedDelivery[], result: RunResult,
   for (const restart of result.restarts) hooks?.restart?.(plugin, restart.cause);
   for (const record of result.instanceLogs) hooks?.pluginLog?.(plugin, record, undefined);
   const settlements: Settlement[] = [];
+  const outcomes: CallOutcome[] = [];
   const emitted: AcceptInput[] = [];
   let unhealthy = false;
   result.outcomes.forEach((ran, i) => {
@@ -67,8 +73,19 @@ export function settleBatch(batch: readonly QueuedDelivery[], result: RunResult,
     // is gone), its events are not accepted either (AcceptInput.cause).
     if (settled.emitted.length > 0) for (const event of settled.emitted) emitted.push({ event, acceptedAt: now, deliveries: context.route(event, now), cause: record.id });
     settlements.push(settled.settlement);
+    outcomes.push(outcome);
     if (outcome.logs.length > 0) for (const log of outcome.logs) hooks?.pluginLog?.(plugin, log, record.event);
-    hooks?.outcome?.(plugin, record, outcome, settled.settlement, now - started);
   });
-  return { settlements, emitted, unhealthy };
+  return { settlements, outcomes, emitted, unhealthy, durationMs: now - started };
+}
+
+/**
+ * Tells the hooks each delivery's outcome and settlement, once final: after
+ * its emits got room or were refused. Told before, a refused delivery was
+ * reported done, and its retry or dead letter reached no counter.
+ */
+export function reportOutcomes(plugin: ActivePlugin, batch: readonly QueuedDelivery[], settled: BatchSettlements, hooks: Partial<EngineHooks> | undefined): void {
+  const report = hooks?.outcome;
+  if (report === undefined) return;
+  settled.settlements.forEach((settlement, i) => report(plugin, (batch[i] as QueuedDelivery).record, settled.outcomes[i] as CallOutcome, settlement, settled.durationMs));
 }

@@ -12,9 +12,10 @@
 // PLEXUS_RATE_LIMITED failure instead: their emits were never accepted (so
 // nothing accepted is lost), the deliveries run again after their backoff,
 // and the lane's slots go back to draining its queue.
-import { failure } from '@plexus/plugin-sdk/runtime';
+import { failure, type CallOutcome } from '@plexus/plugin-sdk/runtime';
 import type { AcceptInput, Settlement } from '../store/store.ts';
 import type { Admission } from './admission.ts';
+import type { BatchSettlements } from './batch-settlements.ts';
 import { emittedLoad } from './lane-load.ts';
 import type { ActivePlugin, PluginLane, QueuedDelivery } from './plugin-lane.ts';
 import { settleOutcome } from './settle-outcome.ts';
@@ -46,19 +47,26 @@ export function emitsDeadlocked(lanes: Iterable<PluginLane>, waiting: ReadonlyMa
 }
 
 /**
- * The batch's settlements with its emits refused: each delivery that emitted
- * is settled as a retryable PLEXUS_RATE_LIMITED failure under its plugin's
- * retry policy (a retry, or a dead letter once its retries are spent), and
- * nothing it emitted is accepted.
+ * The batch's settlements and outcomes with its emits refused: each delivery
+ * that emitted is settled as a retryable PLEXUS_RATE_LIMITED failure under
+ * its plugin's retry policy (a retry, or a dead letter once its retries are
+ * spent), and nothing it emitted is accepted. Its outcome is that failure
+ * (with the run's logs), as the hooks count it.
  */
-export function refuseEmits(batch: readonly QueuedDelivery[], settlements: readonly Settlement[], emitted: readonly AcceptInput[], plugin: ActivePlugin, now: number, random: () => number, capacity: number): Settlement[] {
+export function refuseEmits(batch: readonly QueuedDelivery[], settled: Pick<BatchSettlements, 'settlements' | 'outcomes' | 'emitted'>, plugin: ActivePlugin, now: number, random: () => number, capacity: number): { settlements: Settlement[]; outcomes: CallOutcome[] } {
   const causes = new Set<string>();
-  for (const input of emitted) if (input.cause !== undefined) causes.add(input.cause);
+  for (const input of settled.emitted) if (input.cause !== undefined) causes.add(input.cause);
   const refused = failure({ name: 'PlexusError', code: 'PLEXUS_RATE_LIMITED', message: `${plugin.name} emitted events while the host holds delivery.maxQueued (${capacity}) deliveries; the event runs again later` });
-  return settlements.map((s, i) => {
-    const record = (batch[i] as QueuedDelivery).record;
-    return causes.has(record.id) ? settleOutcome(refused, record, plugin, now, random).settlement : s;
+  const settlements = [...settled.settlements];
+  const outcomes = [...settled.outcomes];
+  batch.forEach(({ record }, i) => {
+    if (!causes.has(record.id)) return;
+    const ran = outcomes[i] as CallOutcome;
+    const outcome: CallOutcome = { ...refused, logs: ran.logs, droppedLogs: ran.droppedLogs };
+    outcomes[i] = outcome;
+    settlements[i] = settleOutcome(outcome, record, plugin, now, random).settlement;
   });
+  return { settlements, outcomes };
 }
 
 /**

@@ -10,8 +10,8 @@ export type PluginVersion = Pick<ActivePlugin, 'name'> & { spec: Pick<ActivePlug
 
 export interface EngineHooks {
   outcome(plugin: ActivePlugin, delivery: DeliveryRecord, outcome: CallOutcome, settlement: Settlement, durationMs: number): void;
-  /** A delivery that expired while it waited (it never ran), once it is durably dead-lettered. */
-  expired(plugin: ActivePlugin, delivery: DeliveryRecord, settlement: Extract<Settlement, { kind: 'dead' }>): void;
+  /** A delivery that expired while it waited (it never ran), once it is durably dead-lettered; of a plugin not active here, its version is ''. */
+  expired(plugin: PluginVersion, delivery: DeliveryRecord, settlement: Extract<Settlement, { kind: 'dead' }>): void;
   pluginLog(plugin: ActivePlugin, record: LogRecord, event: PlexusEvent | undefined): void;
   /** One entry of a batch's denials; it may stand for several (`denial.count`). */
   denial(plugin: ActivePlugin, denial: Denial): void;
@@ -24,7 +24,7 @@ export interface EngineHooks {
    * delivery is no longer pending (settled or removed while its batch ran) or
    * another host adopted it. The engine forgets it (no retry here).
    */
-  unapplied(plugin: ActivePlugin, delivery: DeliveryRecord, settlement: Settlement): void;
+  unapplied(plugin: PluginVersion, delivery: DeliveryRecord, settlement: Settlement): void;
   error(message: string, err: unknown): void;
   /**
    * Version `key` gets no more batches and its last one ended: its instances

@@ -13,6 +13,7 @@ import { EmitRoom } from './emit-backpressure.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { ExpiryWatch } from './lane-expiry.ts';
 import { admissionLoad, queuedIn } from './lane-load.ts';
+import { ParkedDeliveries, parkedPlugin } from './parked-deliveries.ts';
 import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
 import { replayDeliveries, type ReplayClaims } from './replay-dedup.ts';
 import { RetiringInstances } from './retiring-instances.ts';
@@ -38,8 +39,8 @@ export class DeliveryEngine {
   private readonly ids: DeliveryIds;
   /** Swapped-out versions whose instances go after their last running batch. */
   private readonly retiring: RetiringInstances;
-  /** Deliveries (recovered from the store) for plugins that are not installed or enabled now. */
-  private readonly parked = new Map<string, QueuedDelivery[]>();
+  /** Deliveries (recovered from the store) for plugins that are not installed or enabled now; dead-lettered at their expiresat. */
+  private readonly parked: ParkedDeliveries;
   private routes = RoutingTable.EMPTY;
   /** For events plugins emit: `routes` plus the emittedOnly lanes (egress targets); the same table when there are none. */
   private emittedRoutes = RoutingTable.EMPTY;
@@ -64,6 +65,8 @@ export class DeliveryEngine {
     this.ids = new DeliveryIds(options.hostId ?? options.store.host);
     this.retries = new RetryTimer((due) => this.enqueue(due, true), this.now, this.monotonic);
     this.expiries = new ExpiryWatch(this.now, () => this.expireWaiting());
+    // No partition key to pass on: a parked delivery has not taken its key (it has no lane to take it in).
+    this.parked = new ParkedDeliveries(this.now, (plugin, expired) => this.batches.expire({ plugin: parkedPlugin(plugin), releasePartition: () => {} }, expired));
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
     this.emits = new EmitRoom(() => this.lanes.values(), this.admission, options.maxQueued, () => this.stopping);
     this.retiring = new RetiringInstances((key) => {
@@ -92,13 +95,8 @@ export class DeliveryEngine {
       this.retiring.activate(plugin.spec.key);
       if (!lane) {
         this.lanes.set(plugin.name, new PluginLane(plugin, now, this.expiries));
-        const parked = this.parked.get(plugin.name) ?? [];
-        this.parked.delete(plugin.name);
-        // In journal order, as recovery would have queued them with the plugin active:
-        // the earliest delivery of a partition key takes the key, whether it is due now
-        // or waits for its retry time (enqueue claims the key for those).
-        parked.sort((a, b) => a.record.seq - b.record.seq || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
-        this.enqueue(parked);
+        // In journal order (enqueue claims the partition key of those waiting for their retry time).
+        this.enqueue(this.parked.take(plugin.name));
       } else {
         if (lane.plugin.spec.key !== plugin.spec.key) this.retiring.retire(lane.plugin.spec.key);
         lane.update(plugin, now);
@@ -223,9 +221,7 @@ export class DeliveryEngine {
   }
 
   get depth(): { queued: number; parked: number; retrying: number; inFlightBatches: number } {
-    let parked = 0;
-    for (const list of this.parked.values()) parked += list.length;
-    return { queued: this.queued(), parked, retrying: this.retries.size, inFlightBatches: this.batches.inFlight };
+    return { queued: this.queued(), parked: this.parked.size, retrying: this.retries.size, inFlightBatches: this.batches.inFlight };
   }
 
   /** Resolves when nothing is queued, scheduled or in flight (tests, shutdown). */
@@ -239,6 +235,7 @@ export class DeliveryEngine {
     this.stopping = true;
     this.retries.stop();
     this.expiries.stop();
+    this.parked.stop();
     clearTimeout(this.wakeTimer);
     this.admission.wakeAll();
     const deadline = this.monotonic() + timeoutMs;
@@ -271,9 +268,7 @@ export class DeliveryEngine {
         // Even those not yet due: one sent to the retry timer here could not take its
         // partition key (no lane) and a later delivery of the key, parked, would take it
         // first once the plugin is back. setPlugins sends them all through here again.
-        const list = this.parked.get(d.record.plugin) ?? [];
-        list.push(d);
-        this.parked.set(d.record.plugin, list);
+        this.parked.park(d);
         continue;
       }
       if (!due && d.record.availableAt > now) {

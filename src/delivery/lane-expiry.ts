@@ -13,14 +13,8 @@
 // (PluginLane.releasePartition). A delivery in a running batch waits nowhere
 // and is left alone.
 import { BinaryHeap } from './binary-heap.ts';
+import { ExpiryTimer } from './expiry-timer.ts';
 import type { PluginLane, QueuedDelivery } from './plugin-lane.ts';
-
-/**
- * The longest the timer sleeps at once: a wall clock stepped forward is
- * noticed within this (expiry times are wall-clock times), and setTimeout
- * cannot wait beyond 2^31 ms (an expiry a month away fired at once).
- */
-const MAX_SLEEP_MS = 1000;
 
 interface Watched {
   readonly at: number;
@@ -33,23 +27,22 @@ export class ExpiryWatch {
   readonly #heap = new BinaryHeap<Watched>((a, b) => a.at < b.at);
   /** The wall clock, which expiresat is on. */
   readonly #now: () => number;
-  readonly #onDue: () => void;
-  #timer: NodeJS.Timeout | undefined;
-  /** The expiry time the timer is set for (Infinity: none). */
-  #armedFor = Infinity;
-  #stopped = false;
+  readonly #timer: ExpiryTimer;
 
   /** `onDue` runs when some watched delivery may have expired: it calls takeExpired(). */
   constructor(now: () => number, onDue: () => void) {
     this.#now = now;
-    this.#onDue = onDue;
+    this.#timer = new ExpiryTimer(now, () => {
+      onDue();
+      this.#aim();
+    });
   }
 
   /** Watches a delivery that waits in `lane` and expires at `at` (epoch ms). */
   add(lane: PluginLane, delivery: QueuedDelivery, at: number): void {
-    if (this.#stopped) return;
+    if (this.#timer.stopped) return;
     this.#heap.push({ at, lane, delivery });
-    if (at < this.#armedFor) this.#arm();
+    if (at < this.#timer.armedFor) this.#aim();
   }
 
   /** Takes every expired delivery that still waits out of its lane, per lane: they are to be dead-lettered as `expired`. */
@@ -69,28 +62,10 @@ export class ExpiryWatch {
 
   /** No timer runs after this, and none is set again. */
   stop(): void {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#armedFor = Infinity;
+    this.#timer.stop();
   }
 
-  #arm(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#armedFor = Infinity;
-    const next = this.#heap.peek();
-    if (next === undefined || this.#stopped) return;
-    this.#armedFor = next.at;
-    // Expired strictly after expiresat (envelope/expiry.ts): the timer aims 1 ms past it.
-    this.#timer = setTimeout(this.#fire, Math.min(MAX_SLEEP_MS, Math.max(1, next.at + 1 - this.#now())));
-    this.#timer.unref();
+  #aim(): void {
+    this.#timer.aim(this.#heap.peek()?.at ?? Infinity);
   }
-
-  readonly #fire = (): void => {
-    this.#timer = undefined;
-    this.#armedFor = Infinity;
-    this.#onDue();
-    this.#arm();
-  };
 }

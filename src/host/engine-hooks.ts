@@ -59,7 +59,7 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     return log.logger;
   };
   const labels = (plugin: PluginVersion) => ({ plugin: plugin.name, version: plugin.spec.version });
-  const deadLettered = (plugin: ActivePlugin, delivery: DeliveryRecord, settlement: Extract<Settlement, { kind: 'dead' }>) => {
+  const deadLettered = (plugin: PluginVersion, delivery: DeliveryRecord, settlement: Extract<Settlement, { kind: 'dead' }>) => {
     metrics.deadLettered.inc({ ...labels(plugin), reason: settlement.reason });
     pluginLog(plugin).logger.warn({ event: delivery.event.id, type: delivery.event.type, reason: settlement.reason, code: settlement.error?.code, traceparent: delivery.event.traceparent }, 'event dead-lettered');
   };
