@@ -24,7 +24,7 @@ import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import { Readiness } from '../src/admin/readiness.ts';
 import { defaultHostConfig } from '../src/config/host-config.ts';
-import type { HostLogger } from '../src/host/engine-hooks.ts';
+import type { HostLogger } from '../src/observability/host-logger.ts';
 import { Host } from '../src/host/host.ts';
 import { AmqpIngress } from '../src/ingress/amqp/amqp-ingress.ts';
 import { toBrokersConfig } from '../src/ingress/broker-config.ts';

@@ -26,7 +26,7 @@ import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { packTarball, publish, publishBody, type PackageJson } from '../registry/test/helpers/packages.ts';
 import { registryProcess } from '../registry/test/helpers/registry-process.ts';
 import { defaultHostConfig } from '../src/config/host-config.ts';
-import type { HostLogger } from '../src/host/engine-hooks.ts';
+import type { HostLogger } from '../src/observability/host-logger.ts';
 import { Host } from '../src/host/host.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);

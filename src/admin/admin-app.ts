@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { assertJsonDepth } from '@plexus/plugin-sdk/runtime';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { AdminContext } from './admin-context.ts';
 import type { AdminHost } from './admin-host.ts';
 import { BearerAuth } from './bearer-auth.ts';

@@ -1,5 +1,5 @@
 // What every admin route file gets: the host, the readiness checks and a clock.
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { AdminHost } from './admin-host.ts';
 import type { Readiness } from './readiness.ts';
 

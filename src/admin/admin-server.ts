@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HostConfig } from '../config/host-config.ts';
 import { formatListenAddress } from '../config/listen-address.ts';
 import { closeByDeadline } from '../host/close-by-deadline.ts';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import { buildAdminApp } from './admin-app.ts';
 import type { AdminHost } from './admin-host.ts';
 import type { Readiness } from './readiness.ts';

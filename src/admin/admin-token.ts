@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
 const OWNER_ONLY = 0o600;

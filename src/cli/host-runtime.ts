@@ -5,7 +5,7 @@ import { resolveAdminToken, type AdminToken } from '../admin/admin-token.ts';
 import { hostReadiness } from '../admin/host-readiness.ts';
 import type { Readiness } from '../admin/readiness.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import { Host } from '../host/host.ts';
 import { AdminIngress } from './admin-ingress.ts';
 import { hostIngresses, type Ingress } from './ingress.ts';

@@ -7,7 +7,7 @@
 import type { AdminToken } from '../admin/admin-token.ts';
 import type { Readiness } from '../admin/readiness.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { Host } from '../host/host.ts';
 import { brokerIngresses } from '../ingress/broker-ingresses.ts';
 import { WebhookIngress } from '../ingress/webhook/http/webhook-ingress.ts';

@@ -2,7 +2,7 @@
 // and run cleanup hooks, exit 0. A second signal, or the shutdown taking
 // longer than its limit, exits 1 at once: in-flight deliveries stay durable
 // in the store and are recovered on the next start, so forcing is safe.
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 

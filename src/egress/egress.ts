@@ -12,7 +12,7 @@
 // metrics with plugin="egress:<name>".
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { BrokersConfig } from '../ingress/broker-config.ts';
 import { BrokerConnection, type BrokerSession } from '../ingress/broker-connection.ts';
 import { connectionSecrets, displayUrl } from '../config/connection-secrets.ts';

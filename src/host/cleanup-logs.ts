@@ -2,8 +2,8 @@
 // host's log like init's and execute's lines: a plugin that flushes a buffer
 // or closes a session in cleanup would otherwise fail or report in silence.
 import type { CleanupReport } from '@plexus/plugin-sdk/runtime';
-import type { HostLogger } from './engine-hooks.ts';
-import { pluginLogFields } from './plugin-log-fields.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
+import { pluginLogFields } from '../observability/plugin-log-fields.ts';
 
 export function logCleanups(logger: HostLogger, reports: readonly CleanupReport[]): void {
   for (const { plugin, version, outcome } of reports) {

@@ -9,18 +9,11 @@ import { denialCount } from '@plexus/plugin-sdk/runtime';
 import type { EngineHooks, PluginVersion } from '../delivery/engine-options.ts';
 import type { ActivePlugin } from '../delivery/plugin-lane.ts';
 import { TokenBucket } from '../delivery/rate-limiter.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { HostMetrics } from '../observability/host-metrics.ts';
 import type { DeliveryRecord, Settlement } from '../store/store.ts';
-import { pluginLogFields } from './plugin-log-fields.ts';
+import { pluginLogFields } from '../observability/plugin-log-fields.ts';
 
-/** The slice of a pino logger the host uses. */
-export interface HostLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-  child(bindings: object): HostLogger;
-}
 
 /** How often the host logs a plugin's emit chains stopped at the maximum depth (once per plugin per interval). */
 export const EMIT_DEPTH_LOG_INTERVAL_MS = 60_000;

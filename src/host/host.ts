@@ -23,7 +23,8 @@ import { sweepStagingFolders, sweepUninstalledPlugins, sweepUnnamedVersions } fr
 import { openStore } from '../store/open-store.ts';
 import { readOrCreateHostId } from './host-id.ts';
 import type { AcceptResult, DlqEntry, DlqFilter, JournalEntry, ReplayClaim, Store } from '../store/store.ts';
-import { engineHooks, type HostLogger } from './engine-hooks.ts';
+import { engineHooks } from './engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import { HostMetrics } from '../observability/host-metrics.ts';
 
 export interface HostOptions {

@@ -11,7 +11,7 @@
 // queue declared with conflicting arguments, say) counts as a failure too.
 import { PlexusError } from '@plexus/plugin-sdk';
 import { CircuitBreaker, type CircuitState } from '../delivery/circuit-breaker.ts';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { BreakerPolicy, ReconnectPolicy } from './broker-config.ts';
 import { reconnectDelay, settledWithin, WakeableSleep } from './broker-reconnect-delay.ts';
 import { redactSecrets } from '../config/connection-secrets.ts';

@@ -3,7 +3,7 @@
 // the readiness registry it adds its connections to, and a consumer name that
 // identifies this host among several on one queue or stream.
 import type { Readiness } from '../admin/readiness.ts';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { Host } from '../host/host.ts';
 
 export type BrokerHost = Pick<Host, 'accept' | 'store' | 'config' | 'plugins' | 'metrics'>;

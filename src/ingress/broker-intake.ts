@@ -15,7 +15,7 @@
 import type { PlexusError, PlexusEvent } from '@plexus/plugin-sdk';
 import type { BrokerMessage } from './broker-message.ts';
 import type { Host } from '../host/host.ts';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { HostMetrics } from '../observability/host-metrics.ts';
 import type { Store } from '../store/store.ts';
 import { PendingCount } from './broker-pending.ts';

@@ -3,7 +3,7 @@
 // events flow (engine hooks, ingress adapters); gauges are read at scrape time
 // from whoever owns the number (engine, store, sandbox), so they are never stale.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from './host-logger.ts';
 import { BoundedReading } from './bounded-reading.ts';
 
 /** What the scrape-time gauges read; supplied by the host once it has started. */

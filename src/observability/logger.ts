@@ -4,7 +4,7 @@
 // payloads or secret values, but a future log call must not be one typo away
 // from leaking a token.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from './host-logger.ts';
 import { DEFAULT_LOG_LEVEL, type LogLevel } from './log-level.ts';
 
 /** Field names whose values never reach a log line, at the top level and one level down. */

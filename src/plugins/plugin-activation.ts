@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { missingGrants, parseGrants, readPackageJson, validatePackageJson, type LoadedPlugin } from '@plexus/plugin-sdk/runtime';
 import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
-import type { HostLogger } from '../host/engine-hooks.ts';
+import type { HostLogger } from '../observability/host-logger.ts';
 import type { LoadSettings } from './active-plugins.ts';
-import { pluginLogFields } from '../host/plugin-log-fields.ts';
+import { pluginLogFields } from '../observability/plugin-log-fields.ts';
 import { writePluginState, type InstalledPlugin, type PluginStateFile } from './plugin-state.ts';
 
 export interface ReloadReport {

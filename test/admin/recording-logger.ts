@@ -1,5 +1,5 @@
 // A HostLogger that keeps every line, for asserting what was (and was not) logged.
-import type { HostLogger } from '../../src/host/engine-hooks.ts';
+import type { HostLogger } from '../../src/observability/host-logger.ts';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import type { HostLogger } from '../../src/host/engine-hooks.ts';
+import type { HostLogger } from '../../src/observability/host-logger.ts';
 import { REDACTED, createLogger } from '../../src/observability/logger.ts';
 import type { LogLevel } from '../../src/observability/log-level.ts';
 

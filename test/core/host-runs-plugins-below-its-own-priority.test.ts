@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
-import type { HostLogger } from '../../src/host/engine-hooks.ts';
+import type { HostLogger } from '../../src/observability/host-logger.ts';
 import { canReadThreadNices, threadNices } from '../../plugin-sdk/test/fixtures/thread-nices.ts';
 
 const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };

@@ -1,7 +1,7 @@
 // A HostLogger that keeps each line with its child bindings apart from its
 // fields, to assert what a plugin's child logger adds (name, version) and
 // what the line itself carries.
-import type { HostLogger } from '../../src/host/engine-hooks.ts';
+import type { HostLogger } from '../../src/observability/host-logger.ts';
 
 export interface BoundLine {
   bindings: object;

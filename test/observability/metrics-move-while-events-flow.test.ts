@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { buildAdminApp } from '../../src/admin/admin-app.ts';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
-import type { HostLogger } from '../../src/host/engine-hooks.ts';
+import type { HostLogger } from '../../src/observability/host-logger.ts';
 import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { event } from '../core/core-fixture.ts';
 

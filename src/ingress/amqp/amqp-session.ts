@@ -7,7 +7,7 @@
 // reconnect old messages are never acked on the new channel: RabbitMQ
 // redelivers them, and the intake knows the ones that already settled.
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { HostLogger } from '../../host/engine-hooks.ts';
+import type { HostLogger } from '../../observability/host-logger.ts';
 import type { AmqpQueueConfig, AmqpSourceConfig } from '../broker-config.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { IngressSession } from '../broker-ingress.ts';

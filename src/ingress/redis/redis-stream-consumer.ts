@@ -24,7 +24,7 @@ import { mayHoldBytes, withExactBytes } from './redis-stream-bytes.ts';
 import { parseClaim, parseEntries, parseGroupInfo, type StreamEntry } from './redis-stream-replies.ts';
 import { hasFields, StreamMessage, type StreamEntryOwner } from './redis-stream-message.ts';
 import { createGroup, laterEntryId } from './redis-stream-group.ts';
-import type { HostLogger } from '../../host/engine-hooks.ts';
+import type { HostLogger } from '../../observability/host-logger.ts';
 import type { ConsumerRun } from './redis-session.ts';
 import { sourceOf } from '../source-name.ts';
 

@@ -11,7 +11,7 @@
 // one keep the rate-limit tokens it was charged.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Host } from '../../../host/host.ts';
-import type { HostLogger } from '../../../host/engine-hooks.ts';
+import type { HostLogger } from '../../../observability/host-logger.ts';
 import type { HeaderRecord } from '../headers.ts';
 import { replayedError, replayKey } from '../replay-guard.ts';
 import type { WebhookRequest } from '../signatures/verifier.ts';

@@ -9,7 +9,7 @@
 // 409, 429, durable accept) → 202 {id}.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
-import type { HostLogger } from '../../../host/engine-hooks.ts';
+import type { HostLogger } from '../../../observability/host-logger.ts';
 import type { HostMetrics } from '../../../observability/host-metrics.ts';
 import type { HeaderRecord } from '../headers.ts';
 import type { WebhookSource } from '../source-config.ts';
