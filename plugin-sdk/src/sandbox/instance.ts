@@ -244,19 +244,39 @@ export class PluginInstance {
 
   /**
    * A full collection, before each part of a batch run in parts after the
-   * first. A marking cycle begun in the previous part (slower on a busy
-   * machine) counted that part's events live beside the next part's, and
-   * isolated-vm ended the isolate for memory though each part fitted alone.
-   * isolated-vm has no call for one, but its ArrayBuffer allocator collects
-   * everything (LowMemoryNotification) before refusing a buffer that cannot
-   * fit: asked for one past the limit, in a realm plugin code cannot reach.
+   * first. isolated-vm has no call for one, but its ArrayBuffer allocator
+   * collects everything (LowMemoryNotification) before refusing a buffer that
+   * cannot fit: asked for one past the limit, in a realm plugin code cannot reach.
+   *
+   * Made as a sync call whenever nothing else is running on the isolate.
+   * isolated-vm runs an isolate's async calls back to back under one V8
+   * HandleScope, released only once its thread finds no call queued, and
+   * each call's arguments are handles in it: a part's 2 MB copy of its events
+   * (an external string, counted by memoryLimit) stayed live through the next
+   * parts while the host kept the isolate busy. On a loaded machine three
+   * parts' copies (6 MB, measured) outlived every collection asked for async,
+   * and the fourth copy ended an 8 MB isolate for memory: an event that fitted
+   * was charged PLEXUS_OUT_OF_MEMORY. A sync call takes the isolate's lock
+   * only after that loop ended, so the collection finds those copies garbage.
+   * Not while calls of ours run or answers may still run: the wait for the
+   * lock would hold this thread behind plugin code (HostCallGate.syncSafe).
    */
   async collectGarbage(): Promise<void> {
     if (this.disposed) return;
+    const request = `try { new ArrayBuffer(${(this.spec.limits.memoryMb + GC_REQUEST_EXTRA_MB) * 1024 * 1024}); } catch {}`;
     try {
       this.collector ??= this.isolate.createContext();
       const collector = await this.collector;
-      await collector.eval(`try { new ArrayBuffer(${(this.spec.limits.memoryMb + GC_REQUEST_EXTRA_MB) * 1024 * 1024}); } catch {}`, { timeout: SMALL_CALL_MS });
+      if (this.inFlight > 0 || !this.calls.syncSafe) {
+        await collector.eval(request, { timeout: SMALL_CALL_MS });
+        return;
+      }
+      this.syncCalls?.begin(SMALL_CALL_MS);
+      try {
+        collector.evalSync(request, { timeout: SMALL_CALL_MS });
+      } finally {
+        this.syncCalls?.end();
+      }
     } catch {
       // Disposed meanwhile, or the isolate is gone for memory: the next part finds it so and is handled there.
     }
