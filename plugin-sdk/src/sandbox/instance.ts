@@ -14,6 +14,7 @@ import type { SyncCallSlot } from './sync-call-watch.ts';
 import type { HostCallGate } from './host-call-gate.ts';
 import { AnswerHandoff } from './answer-handoff.ts';
 import { SyncPath } from './sync-path.ts';
+import { classifyFault, describeError, faultError } from './call-faults.ts';
 
 /** Host functions an instance calls back into; each answers JSON text and never throws across. */
 export interface InstanceHooks {
@@ -128,8 +129,13 @@ export class PluginInstance {
       if (!isolate.isDisposed) isolate.dispose();
       answers.clear();
       if (err instanceof Error && err.name === 'PlexusError') throw err;
-      throw loadError(`cannot load ${spec.name}@${spec.version}: ${describe(err)}`, err);
+      throw loadError(`cannot load ${spec.name}@${spec.version}: ${describeError(err)}`, err);
     }
+  }
+
+  /** Disposed, and not by us: isolated-vm disposes an isolate that ran out of memory. */
+  private get disposedUnderUs(): boolean {
+    return this.isolate.isDisposed && !this.disposedByUs;
   }
 
   get disposed(): boolean {
@@ -195,7 +201,7 @@ export class PluginInstance {
       this.startBatchRef.applySync(undefined, [eventsJson, token], { arguments: { copy: true }, timeout: timeoutMs });
       json = this.takeBatchRef.applySync(undefined, [token], { result: { copy: true }, timeout: SMALL_CALL_MS });
     } catch (err) {
-      const fault = this.classify(err, false);
+      const fault = classifyFault(err, false, this.disposedUnderUs);
       this.dispose();
       return { fault, error: faultError(fault, 'execute', this.spec, err), partialJson: undefined };
     } finally {
@@ -363,7 +369,7 @@ export class PluginInstance {
       this.calls.answersRan(answers);
       return { json };
     } catch (err) {
-      const fault = this.classify(err, watchdogFired);
+      const fault = classifyFault(err, watchdogFired, this.disposedUnderUs);
       this.dispose();
       return { fault, error: faultError(fault, hook, this.spec, err), partialJson };
     } finally {
@@ -374,28 +380,4 @@ export class PluginInstance {
       if (this.inFlight === 0 && !this.calls.syncSafe) this.confirmAnswersLater();
     }
   }
-
-  private classify(err: unknown, watchdogFired: boolean): RestartCause {
-    const message = describe(err);
-    if (/memory limit/i.test(message)) return 'oom';
-    if (watchdogFired || /timed out/i.test(message)) return 'timeout';
-    // An isolate disposed under us that we did not dispose ran out of memory.
-    if (this.isolate.isDisposed && !this.disposedByUs) return 'oom';
-    return 'crash';
-  }
-}
-
-function faultError(fault: RestartCause, hook: string, spec: PluginRuntimeSpec, err: unknown): ErrorData {
-  switch (fault) {
-    case 'timeout':
-      return { name: 'PlexusError', code: 'PLEXUS_TIMEOUT', message: `${hook} of ${spec.name} exceeded its ${spec.limits.timeoutMs} ms time limit` };
-    case 'oom':
-      return { name: 'PlexusError', code: 'PLEXUS_OUT_OF_MEMORY', message: `${hook} of ${spec.name} exceeded its ${spec.limits.memoryMb} MB memory limit` };
-    default:
-      return { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `${hook} of ${spec.name} crashed the sandbox: ${describe(err)}` };
-  }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
