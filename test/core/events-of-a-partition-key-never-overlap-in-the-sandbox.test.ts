@@ -112,12 +112,13 @@ for (const kind of STORE_KINDS) {
     });
 
     test('two plugins sharing a key are independent: one retrying does not hold the other back', async () => {
-      const slow = await core.plugin(recorder('pk-one', ''), { retry: { maxRetries: 1, initialDelayMs: 300, multiplier: 1, maxDelayMs: 300 } });
+      // pk-one retries after 2 s: far enough that a loaded machine (a CI run) still has pk-two done first.
+      const slow = await core.plugin(recorder('pk-one', ''), { retry: { maxRetries: 1, initialDelayMs: 2000, multiplier: 1, maxDelayMs: 2000 } });
       const fast = await core.plugin(recorder('pk-two', ''));
       core.engine.setPlugins([slow, fast]);
       await core.engine.accept([named('S1', 'S', { failTimes: 1 }), named('S2', 'S')]);
-      // pk-two retries after 20 ms, pk-one after 300: pk-two is done with S2 while pk-one still waits to retry S1.
-      await core.waitFor(async () => (await starts(fast.spec.name, 'S')).order.includes('S2/1'), 250);
+      // pk-two retries after 20 ms, pk-one after 2 s: pk-two is done with S2 while pk-one still waits to retry S1.
+      await core.waitFor(async () => (await starts(fast.spec.name, 'S')).order.includes('S2/1'), 1800);
       assert.deepEqual((await starts(slow.spec.name, 'S')).order, ['S1/1']);
       await core.engine.idle();
       assert.deepEqual(await starts(fast.spec.name, 'S'), { order: ['S1/1', 'S1/2', 'S2/1'], overlaps: 0 });
