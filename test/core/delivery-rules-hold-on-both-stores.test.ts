@@ -251,9 +251,7 @@ for (const kind of STORE_KINDS) {
     });
 
     test('a retry recovered after a restart keeps its partition key: a later event of the key does not overtake it', async () => {
-      // A 3 s retry: the first engine must stop before it comes due, also on a loaded machine (with 400 ms a CI run's
-      // stop came after it, a1 ran again and was done before the restart, and only a2 was left to recover).
-      const p = await core.plugin(scripted('ordered-restart'), { retry: { maxRetries: 3, initialDelayMs: 3000, multiplier: 1, maxDelayMs: 3000 } });
+      const p = await core.plugin(scripted('ordered-restart'), { retry: { maxRetries: 3, initialDelayMs: 400, multiplier: 1, maxDelayMs: 400 } });
       const store = await core.openStore(true);
       const first = core.newEngine({ store });
       first.setPlugins([p]);
@@ -263,7 +261,7 @@ for (const kind of STORE_KINDS) {
       await core.waitFor(() => core.outcomesFor(p.name).some((o) => o.eventId === a1.id && o.settlement.kind === 'retry'));
       await first.stop(1000);
       assert.equal(core.outcomesFor(p.name).filter((o) => o.eventId === a2.id).length, 0, 'a2 waited behind a1 before the restart');
-      // After the restart a1 is not due for up to 3 s, a2 is due at once: a2 must still wait for a1.
+      // After the restart a1 is not due for ~400 ms, a2 is due at once: a2 must still wait for a1.
       const second = core.newEngine({ store });
       second.setPlugins([p]);
       assert.equal(await second.recover(), 2);
