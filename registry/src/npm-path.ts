@@ -10,13 +10,20 @@ export type NpmTarget =
   | { kind: 'tarball'; name: string; file: string }
   | { kind: 'unknown' };
 
-/** `path` is the decoded URL path without its leading "/" and without the query string. */
-export function parseNpmPath(path: string): NpmTarget {
+/** The package name `path` starts with (one segment, two if scoped) and the segments after it; undefined if it names no valid package. */
+function splitPackagePath(path: string): { name: string; rest: string[] } | undefined {
   const segments = path.split('/');
   const nameLength = segments[0]?.startsWith('@') ? 2 : 1;
   const name = segments.slice(0, nameLength).join('/');
-  const rest = segments.slice(nameLength);
-  if (segments.length < nameLength || !isValidPackageName(name)) return { kind: 'unknown' };
+  if (segments.length < nameLength || !isValidPackageName(name)) return undefined;
+  return { name, rest: segments.slice(nameLength) };
+}
+
+/** `path` is the decoded URL path without its leading "/" and without the query string. */
+export function parseNpmPath(path: string): NpmTarget {
+  const split = splitPackagePath(path);
+  if (split === undefined) return { kind: 'unknown' };
+  const { name, rest } = split;
   if (rest.length === 0) return { kind: 'packument', name };
   if (rest.length === 1 && rest[0] !== '' && rest[0] !== '-') return { kind: 'version', name, spec: rest[0]! };
   if (rest[0] === '-') return tarballTarget(name, rest.slice(1));
@@ -28,11 +35,10 @@ export function parseNpmPath(path: string): NpmTarget {
  * `npm owner add|rm` there (and `npm unpublish`, which is refused).
  */
 export function parseRevisionPath(path: string): { name: string; rev: string } | undefined {
-  const segments = path.split('/');
-  const nameLength = segments[0]?.startsWith('@') ? 2 : 1;
-  const name = segments.slice(0, nameLength).join('/');
-  const rest = segments.slice(nameLength);
-  if (!isValidPackageName(name) || rest.length !== 2 || rest[0] !== '-rev' || rest[1] === '') return undefined;
+  const split = splitPackagePath(path);
+  if (split === undefined) return undefined;
+  const { name, rest } = split;
+  if (rest.length !== 2 || rest[0] !== '-rev' || rest[1] === '') return undefined;
   return { name, rev: rest[1]! };
 }
 
