@@ -148,13 +148,14 @@ export class PluginInstance {
   }
 
   /**
-   * Whether its batches may run as sync calls (those whose measured cost
-   * fits, sync-path.ts): not after a batch over the budget, nor while
-   * kv/fetch work is open or its answers may still run (HostCallGate.syncSafe).
+   * Whether a batch of `count` events runs as a sync call: only if its
+   * measured cost fits and no batch went over the budget lately
+   * (sync-path.ts), and not while kv/fetch work is open or its answers may
+   * still run (HostCallGate.syncSafe).
    */
-  get runsSync(): boolean {
+  runsSync(count = 1): boolean {
     // Not while its async calls run: a sync call would wait for the isolate behind them, holding the worker thread (and its timers) meanwhile.
-    return this.syncCalls !== undefined && this.path.open && this.calls.syncSafe && this.inFlight === 0;
+    return this.syncCalls !== undefined && this.calls.syncSafe && this.inFlight === 0 && this.path.fits(count);
   }
 
   /** CPU ms per event of its batches as last measured; undefined before any. */
@@ -164,7 +165,7 @@ export class PluginInstance {
 
   /** `count`: the events in `eventsJson`, which the sync path's cost is estimated for. */
   runBatch(eventsJson: string, count = 1): Promise<CallResult> {
-    if (!this.runsSync || !this.path.fits(count)) return this.runBatchAsync(eventsJson, count);
+    if (!this.runsSync(count)) return this.runBatchAsync(eventsJson, count);
     return this.runBatchSync(eventsJson, count);
   }
 

@@ -57,14 +57,9 @@ export class SyncPath {
     this.#perEventMs ??= perEventMs;
   }
 
-  /** Not backed off: sync batches may run, those whose cost fits (fits()). */
-  get open(): boolean {
-    return this.#asyncLeft === 0;
-  }
-
-  /** Whether a batch of `count` events may run as a sync call now. */
+  /** Whether a batch of `count` events may run as a sync call now: not backed off, and its cost fits. */
   fits(count: number): boolean {
-    return this.open && fitsSyncBudget(this.#perEventMs, count);
+    return this.#asyncLeft === 0 && fitsSyncBudget(this.#perEventMs, count);
   }
 
   /** An async batch ran; `cpuMs`: what it cost, when measured. */
