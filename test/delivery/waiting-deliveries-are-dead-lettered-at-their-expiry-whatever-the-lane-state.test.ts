@@ -32,6 +32,15 @@ function expiryFixture(): { f: SqliteEngineFixture; expiredAt: Map<string, numbe
   return { f, expiredAt };
 }
 
+/** A plugin that records what it runs and holds each batch until `gate` opens. */
+function gatedRecorder(name: string, ran: string[], gate: ReturnType<typeof latch>): ActivePlugin {
+  return testPlugin(name, async (events) => {
+    ran.push(...events.map(nameOf));
+    await gate.promise;
+    return succeed(events);
+  });
+}
+
 const expiring = (name: string, at: number): PlexusEvent => namedEvent(name, { expiresat: new Date(at).toISOString() });
 
 /** Waits for `name` to be dead-lettered and checks it was on time, and never ran. */
@@ -46,11 +55,7 @@ test('a disabled plugin\'s queued event is dead-lettered at its expiry', { timeo
   const { f, expiredAt } = expiryFixture();
   const ran: string[] = [];
   const gate = latch();
-  const plugin = testPlugin('expiry-disabled', async (events) => {
-    ran.push(...events.map(nameOf));
-    await gate.promise;
-    return succeed(events);
-  });
+  const plugin = gatedRecorder('expiry-disabled', ran, gate);
   f.engine.setPlugins([plugin]);
   const deadline = Date.now() + EXPIRES_IN_MS;
   await f.engine.accept([namedEvent('blocker'), expiring('late', deadline)]);
@@ -67,11 +72,7 @@ test('an event behind a full lane is dead-lettered at its expiry', { timeout: 10
   const { f, expiredAt } = expiryFixture();
   const ran: string[] = [];
   const gate = latch();
-  f.engine.setPlugins([testPlugin('expiry-full', async (events) => {
-    ran.push(...events.map(nameOf));
-    await gate.promise;
-    return succeed(events);
-  })]);
+  f.engine.setPlugins([gatedRecorder('expiry-full', ran, gate)]);
   const deadline = Date.now() + EXPIRES_IN_MS;
   await f.engine.accept([namedEvent('blocker'), namedEvent('first'), expiring('late', deadline)]);
   await assertExpiredOnTime(expiredAt, ran, 'late', deadline);
@@ -109,11 +110,7 @@ test('a delivery whose batch is running is not touched at its expiry', { timeout
   const { f, expiredAt } = expiryFixture();
   const ran: string[] = [];
   const gate = latch();
-  const plugin = testPlugin('expiry-running', async (events) => {
-    ran.push(...events.map(nameOf));
-    await gate.promise;
-    return succeed(events);
-  });
+  const plugin = gatedRecorder('expiry-running', ran, gate);
   f.engine.setPlugins([plugin]);
   await f.engine.accept([expiring('running', Date.now() + 50)]);
   await until(() => ran.includes('running'), 'it runs');
