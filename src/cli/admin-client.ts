@@ -6,13 +6,17 @@
 // PLEXUS_ADMIN_TOKEN, else the token file the host wrote into its state dir
 // (--state-dir, PLEXUS_STATE_DIR, else ./.plexus).
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { resolve } from 'node:path';
 import { adminTokenPath } from '../admin/admin-token.ts';
 import { DEFAULT_STATE_DIR } from '../config/host-config.ts';
 import { CliError, EXIT, type CliIo } from './command.ts';
 import { shownUrl } from './shown-url.ts';
+
+// Not ES imports: those build node:http's namespace from every export, whose
+// lazy getters load undici (~30 ms of each CLI command's start).
+const { request: httpRequest } = process.getBuiltinModule('node:http');
+const { request: httpsRequest } = process.getBuiltinModule('node:https');
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:9090';
 const REQUEST_TIMEOUT_MS = 30_000;

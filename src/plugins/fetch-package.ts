@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pacote, { type PackumentVersion, type TarballData } from 'pacote';
+import type { PackumentVersion, TarballData } from 'pacote';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { PackageSpec } from './package-spec.ts';
 import { candidateVersions, lacksManifests, pickCompatible } from './pick-version.ts';
@@ -36,6 +36,13 @@ export interface FetchedPackage {
 }
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
+
+/**
+ * pacote and the npm fetch stack under it, loaded at the first fetch: they
+ * were ~150 ms of CPU (a third of it) at every start of a host, CLI command
+ * or test that imports the plugin manager, most of which install nothing.
+ */
+const loadPacote = async () => (await import('pacote')).default;
 const REQUEST_TIMEOUT_MS = 60_000;
 
 export async function fetchPackage(spec: PackageSpec, options: FetchOptions): Promise<FetchedPackage> {
@@ -44,7 +51,7 @@ export async function fetchPackage(spec: PackageSpec, options: FetchOptions): Pr
   const what = spec.kind === 'registry' ? `${spec.name} from ${registry.url}` : spec.path;
   try {
     if (spec.kind === 'registry') return await fromRegistry(spec, options, registry.url);
-    if (spec.kind === 'folder') return local(await pacote.tarball(spec.path, { ignoreScripts: true, tree: await folderTree(spec.path) }), spec.path);
+    if (spec.kind === 'folder') return local(await (await loadPacote()).tarball(spec.path, { ignoreScripts: true, tree: await folderTree(spec.path) }), spec.path);
     return await localTarball(spec.path);
   } catch (err) {
     throw registry.scrub(toPlexusError(err, what));
@@ -85,6 +92,7 @@ function withoutCredentials(registry: string): { url: string; scrub: (err: Plexu
 
 async function fromRegistry(spec: Extract<PackageSpec, { kind: 'registry' }>, options: FetchOptions, shownRegistry: string): Promise<FetchedPackage> {
   // A registry that stops answering must not hold the (one at a time) plugin operations forever.
+  const pacote = await loadPacote();
   const base = { registry: withSlash(options.registry), preferOnline: true, timeout: REQUEST_TIMEOUT_MS };
   let candidates = candidateVersions(await pacote.packument(spec.name, { ...base, fullMetadata: false }), spec.selector);
   // A registry other than ours (npmjs.org) leaves `plexus` out of the abbreviated form.

@@ -2,8 +2,7 @@
 // that never holds more than the limit. node:http/https directly, not global
 // fetch, so the host decides the address, the redirects and the proxy (none).
 import type { LookupAddress } from 'node:dns';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { PlexusError } from '../errors.ts';
@@ -11,6 +10,14 @@ import type { FetchDeadline } from './fetch-deadline.ts';
 import type { OutgoingRequest } from './fetch-request.ts';
 import type { PinnedAddress } from './fetch-resolve.ts';
 import type { FetchTarget } from './fetch-target.ts';
+
+// Not \`import\`: an ES import of node:http builds its module namespace from
+// every export, which runs the lazy getters that load undici (its WebSocket
+// and friends). In each sandbox worker, with --always-sparkplug, that was
+// the largest part of starting it; getBuiltinModule hands over the module
+// object as require() would, and undici stays unloaded until used.
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** Sends the request and resolves once the response head arrived; the caller owns (reads or destroys) the response. */
 export function openResponse(target: FetchTarget, pinned: readonly PinnedAddress[], request: OutgoingRequest, deadline: FetchDeadline): Promise<IncomingMessage> {

@@ -5,14 +5,31 @@ import semver from 'semver';
 import { PlexusError } from '../errors.ts';
 import { topicPatternProblem } from '../topics.ts';
 import type { PluginPackageJson } from '../types.ts';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { createAjv, describeAjvErrors, formatProblems, type FieldProblem } from './ajv.ts';
 import { isValidHostGrant } from './host-grant.ts';
 import { MANIFEST_SCHEMA, PACKAGE_SCHEMA } from './manifest-schema.ts';
 
-const ajv = createAjv();
-const checkPackage = ajv.compile(PACKAGE_SCHEMA);
-const checkManifest = ajv.compile(MANIFEST_SCHEMA);
-const metaValidate = createAjv({ strict: false });
+interface Validators {
+  checkPackage: ValidateFunction;
+  checkManifest: ValidateFunction;
+  metaValidate: Ajv2020;
+}
+
+let validators: Validators | undefined;
+
+/**
+ * Compiled on first use, not at import: compiling them (and the draft
+ * 2020-12 meta-schema ajv checks them against) took ~60 ms of every process
+ * that imported the SDK, a CLI command or a test that never reads a manifest.
+ */
+function compiled(): Validators {
+  if (validators === undefined) {
+    const ajv = createAjv();
+    validators = { checkPackage: ajv.compile(PACKAGE_SCHEMA), checkManifest: ajv.compile(MANIFEST_SCHEMA), metaValidate: createAjv({ strict: false }) };
+  }
+  return validators;
+}
 
 /** A path inside the package: relative, no `..`, no backslashes, no URL scheme. */
 export function isSafeRelativePath(path: string): boolean {
@@ -22,6 +39,7 @@ export function isSafeRelativePath(path: string): boolean {
 
 export function validatePackageJson(pkg: unknown): PluginPackageJson {
   const problems: FieldProblem[] = [];
+  const { checkPackage } = compiled();
   if (!checkPackage(pkg)) problems.push(...describeAjvErrors(checkPackage.errors, ''));
   const raw = (typeof pkg === 'object' && pkg !== null ? pkg : {}) as Record<string, unknown>;
   if (typeof raw.version === 'string' && !semver.valid(raw.version)) problems.push({ path: 'version', message: 'must be a valid semver version' });
@@ -35,6 +53,7 @@ export function validatePackageJson(pkg: unknown): PluginPackageJson {
 }
 
 function manifestProblems(manifest: unknown): FieldProblem[] {
+  const { checkManifest } = compiled();
   if (!checkManifest(manifest)) return describeAjvErrors(checkManifest.errors, 'plexus');
   const m = manifest as PluginPackageJson['plexus'];
   const problems: FieldProblem[] = [];
@@ -71,6 +90,7 @@ export function configSchemaProblem(schema: object): string | undefined {
   const declared = (schema as { $schema?: unknown }).$schema;
   if (declared !== undefined && declared !== DRAFT_2020_12 && declared !== `${DRAFT_2020_12}#`) return `declares "$schema" ${JSON.stringify(declared)}: config schemas are JSON Schema draft 2020-12 (${DRAFT_2020_12}); remove the line or use that one`;
   try {
+    const { metaValidate } = compiled();
     return metaValidate.validateSchema(schema) ? undefined : `is not a valid JSON Schema: ${metaValidate.errorsText(metaValidate.errors)}`;
   } catch (err) {
     return `is not a valid JSON Schema: ${(err as Error).message}`;

@@ -6,10 +6,14 @@
 // sender of this listener is promised CONTRACT §7's one error body, so a
 // client reading error.code finds one here too. As with fastify's default,
 // the socket is closed after: the parser's place in the stream is lost.
-import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { PlexusError } from '@plexus/plugin-sdk';
 import { errorBody } from '../../../admin/error-replies.ts';
+
+// Not an ES import of node:http: that builds its namespace from every
+// export, whose lazy getters load undici (~30 ms of every process that
+// imports the host). getBuiltinModule answers the module as require() does.
+const { STATUS_CODES } = process.getBuiltinModule('node:http');
 
 export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   // A reset peer has nothing left to read an answer with.
