@@ -2,12 +2,12 @@
 // Every call into it carries a `timeout` (a sync call without one can wedge
 // the worker beyond Worker.terminate()), and a watchdog disposes the isolate
 // when a promise never settles, because `timeout` does not cover that.
-import ivm from 'isolated-vm';
+import type ivm from 'isolated-vm';
 import type { ErrorData } from '../errors.ts';
 import type { LogRecord } from '../types.ts';
-import { BOOTSTRAP_SOURCE } from './isolate-source.ts';
-import type { BootSetup } from './isolate-bootstrap.ts';
-import { loadError, loadPluginModules } from './module-loader.ts';
+import { bootIsolate, createPluginIsolate, SMALL_CALL_MS, type HostHooks, type RunnerRefs } from './boot-isolate.ts';
+import { HeapCollector } from './heap-collector.ts';
+import { loadError } from './module-loader.ts';
 import { checkLogRecords } from './outcome-check.ts';
 import type { PluginRuntimeSpec, RestartCause } from './protocol.ts';
 import type { SyncCallSlot } from './sync-call-watch.ts';
@@ -16,11 +16,8 @@ import { AnswerHandoff } from './answer-handoff.ts';
 import { SyncPath } from './sync-path.ts';
 import { classifyFault, describeError, faultError } from './call-faults.ts';
 
-/** Host functions an instance calls back into; each answers JSON text and never throws across. */
-export interface InstanceHooks {
-  kv(op: string, argsJson: string): Promise<string>;
-  fetch(requestJson: string): Promise<string>;
-  denied(capability: string, target: string): void;
+/** Host functions an instance calls back into (boot-isolate.ts), and the gate its host calls go through. */
+export interface InstanceHooks extends HostHooks {
   /** What kv and fetch go through (host-call-gate.ts): told which calls into the isolate run, closed when the instance is disposed. */
   readonly calls: HostCallGate;
 }
@@ -31,23 +28,13 @@ export type CallResult = { json: string } | { fault: RestartCause; error: ErrorD
 const WATCHDOG_GRACE_MS = 25;
 /** How long the watchdog waits for partial results from a stuck isolate before disposing it anyway. */
 const COLLECT_WAIT_MS = 20;
-/** Budget of the small bookkeeping calls (load, collect, logs). */
-const SMALL_CALL_MS = 1000;
-/** collectGarbage asks for a buffer this many MB past memoryMb: more than isolated-vm's slack over memoryLimit (its young generation, 48 MB at most). */
-const GC_REQUEST_EXTRA_MB = 64;
 
 export class PluginInstance {
   readonly spec: PluginRuntimeSpec;
   lastUsed = Date.now();
   inFlight = 0;
   private readonly isolate: ivm.Isolate;
-  private readonly runBatchRef: ivm.Reference;
-  private readonly runHookRef: ivm.Reference;
-  private readonly collectRef: ivm.Reference;
-  private readonly logsRef: ivm.Reference;
-  private readonly startBatchRef: ivm.Reference;
-  private readonly takeBatchRef: ivm.Reference;
-  private readonly awaitBatchRef: ivm.Reference;
+  private readonly refs: RunnerRefs;
   private disposedByUs = false;
   /** Set once a confirming call was due (confirmAnswersLater); refreshed, not re-created, after each call. */
   private confirmTimer: ReturnType<typeof setTimeout> | undefined;
@@ -64,57 +51,28 @@ export class PluginInstance {
   private readonly calls: HostCallGate;
   /** Long kv and fetch answers waiting for the isolate to take them (answer-handoff.ts). */
   private readonly answers: AnswerHandoff;
-  /** A realm of its own in this isolate, for collectGarbage: never the plugin's, whose globals plugin code can replace. */
-  private collector: Promise<ivm.Context> | undefined;
+  /** Full collections of its isolate, in a realm of their own (heap-collector.ts). */
+  private readonly heap: HeapCollector;
 
-  private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: ivm.Reference[], calls: HostCallGate, answers: AnswerHandoff) {
+  private constructor(spec: PluginRuntimeSpec, isolate: ivm.Isolate, refs: RunnerRefs, calls: HostCallGate, answers: AnswerHandoff) {
     this.calls = calls;
     this.answers = answers;
     calls.attach(this);
     this.spec = spec;
     this.isolate = isolate;
-    [this.runBatchRef, this.runHookRef, this.collectRef, this.logsRef, , this.startBatchRef, this.takeBatchRef, this.awaitBatchRef] = refs as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
+    this.refs = refs;
+    this.heap = new HeapCollector(isolate, spec.limits.memoryMb);
   }
 
-  /** Creates the isolate, loads the plugin module and runs `init`. Throws PlexusError on any failure. */
-  /** `costHint`: CPU ms per event of the instance this one replaces (sync-path.ts), if any. */
+  /**
+   * Creates the isolate, loads the plugin module and runs `init`. Throws PlexusError on any failure.
+   * `costHint`: CPU ms per event of the instance this one replaces (sync-path.ts), if any.
+   */
   static async create(spec: PluginRuntimeSpec, sdkSource: string, hooks: InstanceHooks, syncCalls?: SyncCallSlot, costHint?: number): Promise<PluginInstance> {
-    const isolate = new ivm.Isolate({
-      memoryLimit: spec.limits.memoryMb,
-      // V8 has lost control of this isolate and the thread may never return
-      // (seen with Array(1e9).fill(0)). isolated-vm's advice is to end the
-      // process; the host respawns the sandbox and charges the batch. This
-      // runs in a worker thread, where process.abort() throws instead of
-      // aborting: a signal to our own process ends all of it.
-      onCatastrophicError: (message) => {
-        process.stderr.write(`plexus sandbox: catastrophic isolate error in ${spec.name}@${spec.version}: ${message}; aborting the sandbox process\n`);
-        process.kill(process.pid, 'SIGABRT');
-      },
-    });
+    const isolate = createPluginIsolate(spec);
     const answers = new AnswerHandoff(spec.limits.memoryMb);
     try {
-      const context = await isolate.createContext();
-      const setup: BootSetup = {
-        plugin: { name: spec.name, version: spec.version },
-        configJson: JSON.stringify(spec.config),
-        caps: spec.capabilities,
-        secrets: spec.secrets,
-        limits: spec.limits,
-      };
-      // kv and fetch answer long texts by number, taken with a sync call (answer-handoff.ts): copied in by their async answer, one too big for the isolate aborted the process.
-      const hostRefs = [
-        new ivm.Reference(async (op: string, argsJson: string) => answers.hand(await hooks.kv(String(op), String(argsJson)))),
-        new ivm.Reference(async (requestJson: string) => answers.hand(await hooks.fetch(String(requestJson)))),
-        new ivm.Reference((capability: string, target: string) => hooks.denied(String(capability), String(target))),
-      ];
-      const takeAnswerRef = new ivm.Reference((id: number) => answers.take(Number(id)));
-      const runner = (await context.evalClosure(BOOTSTRAP_SOURCE, [...hostRefs, JSON.stringify(setup), takeAnswerRef], { result: { reference: true }, timeout: SMALL_CALL_MS })) as ivm.Reference;
-      const refs = await Promise.all(['runBatch', 'runHook', 'collect', 'takeInstanceLogs', 'load', 'startBatch', 'takeBatch', 'awaitBatch'].map((name) => runner.get(name, { reference: true }) as Promise<ivm.Reference>));
-      const { main } = await loadPluginModules(isolate, context, spec.root, spec.main, sdkSource);
-      await main.evaluate({ timeout: spec.limits.timeoutMs });
-      const definition = (await main.namespace.get('default', { reference: true })) as ivm.Reference;
-      const problem = (await (refs[4] as ivm.Reference).apply(undefined, [definition.derefInto()], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string | null;
-      if (problem !== null) throw loadError(`cannot load ${spec.name}@${spec.version}: ${String(problem).slice(0, 1000)}`);
+      const refs = await bootIsolate(isolate, spec, sdkSource, hooks, answers);
       const instance = new PluginInstance(spec, isolate, refs, hooks.calls, answers);
       instance.syncCalls = syncCalls;
       instance.path.seed(costHint);
@@ -173,7 +131,7 @@ export class PluginInstance {
   private async runBatchAsync(eventsJson: string, count: number): Promise<CallResult> {
     const token = ++this.batchTokens;
     const cpuBefore = this.cpuTime();
-    const result = await this.call(this.runBatchRef, [eventsJson, token], 'execute', this.spec.limits.timeoutMs, token);
+    const result = await this.call(this.refs.runBatch, [eventsJson, token], 'execute', this.spec.limits.timeoutMs, token);
     const cpuAfter = 'json' in result ? this.cpuTime() : undefined;
     this.path.ranAsync(count, cpuBefore === undefined || cpuAfter === undefined ? undefined : Number(cpuAfter - cpuBefore) / 1e6);
     return result;
@@ -199,8 +157,8 @@ export class PluginInstance {
     let json: unknown;
     watch.begin(timeoutMs + SMALL_CALL_MS);
     try {
-      this.startBatchRef.applySync(undefined, [eventsJson, token], { arguments: { copy: true }, timeout: timeoutMs });
-      json = this.takeBatchRef.applySync(undefined, [token], { result: { copy: true }, timeout: SMALL_CALL_MS });
+      this.refs.startBatch.applySync(undefined, [eventsJson, token], { arguments: { copy: true }, timeout: timeoutMs });
+      json = this.refs.takeBatch.applySync(undefined, [token], { result: { copy: true }, timeout: SMALL_CALL_MS });
     } catch (err) {
       const fault = classifyFault(err, false, this.disposedUnderUs);
       this.dispose();
@@ -215,11 +173,11 @@ export class PluginInstance {
       return { json };
     }
     this.path.backOff();
-    return this.call(this.awaitBatchRef, [token], 'execute', Math.max(1, Math.ceil(timeoutMs - elapsed)), token);
+    return this.call(this.refs.awaitBatch, [token], 'execute', Math.max(1, Math.ceil(timeoutMs - elapsed)), token);
   }
 
   runHook(name: 'init' | 'cleanup'): Promise<CallResult> {
-    return this.call(this.runHookRef, [name], name, this.spec.limits.timeoutMs);
+    return this.call(this.refs.runHook, [name], name, this.spec.limits.timeoutMs);
   }
 
   /** init's logs, once: reported with the warm-up or with the instance's first batch. */
@@ -232,7 +190,7 @@ export class PluginInstance {
   async takeInstanceLogs(): Promise<LogRecord[]> {
     if (this.disposed) return [];
     try {
-      return checkLogRecords(JSON.parse((await this.logsRef.apply(undefined, [], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string), this.spec.limits.maxLogsPerCall);
+      return checkLogRecords(JSON.parse((await this.refs.takeInstanceLogs.apply(undefined, [], { result: { copy: true }, timeout: SMALL_CALL_MS })) as string), this.spec.limits.maxLogsPerCall);
     } catch {
       return [];
     }
@@ -249,44 +207,9 @@ export class PluginInstance {
     return this.disposed ? 0 : (await this.isolate.getHeapStatistics()).used_heap_size;
   }
 
-  /**
-   * A full collection, before each part of a batch run in parts after the
-   * first. isolated-vm has no call for one, but its ArrayBuffer allocator
-   * collects everything (LowMemoryNotification) before refusing a buffer that
-   * cannot fit: asked for one past the limit, in a realm plugin code cannot reach.
-   *
-   * Made as a sync call whenever nothing else is running on the isolate.
-   * isolated-vm runs an isolate's async calls back to back under one V8
-   * HandleScope, released only once its thread finds no call queued, and
-   * each call's arguments are handles in it: a part's 2 MB copy of its events
-   * (an external string, counted by memoryLimit) stayed live through the next
-   * parts while the host kept the isolate busy. On a loaded machine three
-   * parts' copies (6 MB, measured) outlived every collection asked for async,
-   * and the fourth copy ended an 8 MB isolate for memory: an event that fitted
-   * was charged PLEXUS_OUT_OF_MEMORY. A sync call takes the isolate's lock
-   * only after that loop ended, so the collection finds those copies garbage.
-   * Not while calls of ours run or answers may still run: the wait for the
-   * lock would hold this thread behind plugin code (HostCallGate.syncSafe).
-   */
-  async collectGarbage(): Promise<void> {
-    if (this.disposed) return;
-    const request = `try { new ArrayBuffer(${(this.spec.limits.memoryMb + GC_REQUEST_EXTRA_MB) * 1024 * 1024}); } catch {}`;
-    try {
-      this.collector ??= this.isolate.createContext();
-      const collector = await this.collector;
-      if (this.inFlight > 0 || !this.calls.syncSafe) {
-        await collector.eval(request, { timeout: SMALL_CALL_MS });
-        return;
-      }
-      this.syncCalls?.begin(SMALL_CALL_MS);
-      try {
-        collector.evalSync(request, { timeout: SMALL_CALL_MS });
-      } finally {
-        this.syncCalls?.end();
-      }
-    } catch {
-      // Disposed meanwhile, or the isolate is gone for memory: the next part finds it so and is handled there.
-    }
+  /** A full collection, before each part of a batch run in parts after the first (heap-collector.ts). */
+  collectGarbage(): Promise<void> {
+    return this.heap.collect(() => this.inFlight === 0 && this.calls.syncSafe, this.syncCalls);
   }
 
   dispose(): void {
@@ -317,7 +240,7 @@ export class PluginInstance {
   private async confirmAnswers(): Promise<void> {
     if (this.disposed || this.inFlight > 0 || this.calls.syncSafe) return;
     // collect(0) reads nothing of a batch: it only has to run after them.
-    const confirmed = await this.call(this.collectRef, [0], 'work left running', this.spec.limits.timeoutMs);
+    const confirmed = await this.call(this.refs.collect, [0], 'work left running', this.spec.limits.timeoutMs);
     // Timed out: a continuation held the isolate. Calls open with nothing running: a continuation started work nothing awaits.
     if ('fault' in confirmed ? confirmed.fault === 'timeout' : this.calls.openCalls > 0 && this.inFlight === 0) this.calls.detach();
   }
@@ -348,7 +271,7 @@ export class PluginInstance {
         watchdogFired = true;
         // Ask for what already settled, but never wait on a busy isolate: a stuck
         // isolate would block the collect call itself.
-        const collected = this.collectRef.apply(undefined, [batch ?? 0], { result: { copy: true }, timeout: COLLECT_WAIT_MS }) as Promise<string>;
+        const collected = this.refs.collect.apply(undefined, [batch ?? 0], { result: { copy: true }, timeout: COLLECT_WAIT_MS }) as Promise<string>;
         collected.then((json) => { partialJson = json; }, () => undefined);
         disposal = setTimeout(() => this.dispose(), COLLECT_WAIT_MS);
       }, timeoutMs + WATCHDOG_GRACE_MS);

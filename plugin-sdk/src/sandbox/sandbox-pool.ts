@@ -2,28 +2,20 @@
 // it dies, and gives every in-flight batch an honest outcome. A batch that
 // was running when the process died is re-run one event at a time, so the
 // event that kills the process is the one that ends up with the crash.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { PlexusError, toErrorData } from '../errors.ts';
-import { failure } from './outcome-check.ts';
-import { rerunAfterCrash } from './rerun-after-crash.ts';
+import { PlexusError } from '../errors.ts';
 import { isNiceSteps, MAX_NICE } from './process-priority.ts';
-import { ownModule } from './own-module.ts';
-import type { FetchRequestData, FetchResponseData } from '../capabilities/fetch.ts';
-import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostCall, type HostReply, type HostToSandbox, type KvOp, type LateRestart, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
+import { DEFAULT_TASKS_PER_WORKER, type CleanupReport, type HostToSandbox, type LateRestart, type PluginRuntimeSpec, type RunResult, type SandboxStats, type SandboxToHost, type WarmReport, type WorkerToHost } from './protocol.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 import { WorkerLinks, type WorkerLink } from './worker-links.ts';
-import { sandboxEnv } from './sandbox-env.ts';
+import { forkSandbox } from './sandbox-child.ts';
+import { answerHostCall, type HostCallHandlers } from './host-call-server.ts';
+import { CrashReruns, settleStopped, type Pending } from './orphaned-requests.ts';
 
-/** The host's kv store, per plugin namespace. Values are JSON text; incr answers a number. */
-export type KvHandler = (plugin: string, op: KvOp, args: unknown[]) => Promise<string | number | boolean | null>;
+export type { FetchHandler, KvHandler } from './host-call-server.ts';
 
-/** Answers ctx.fetch instead of the network, after the grant check (the test harness's recorded fetch). */
-export type FetchHandler = (plugin: string, request: FetchRequestData) => Promise<FetchResponseData>;
-
-export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchViaHost'> {
-  kv?: KvHandler;
-  fetch?: FetchHandler;
+export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchViaHost'>, HostCallHandlers {
   /** Called whenever the sandbox process dies unexpectedly (before it is respawned). */
   onCrash?: (info: { code: number | null; signal: string | null; inFlight: number }) => void;
   /** What each instance's `cleanup` hook did (its logs, its error), whenever instances are evicted or the pool closes. */
@@ -32,24 +24,7 @@ export interface SandboxPoolOptions extends Omit<SandboxProcessOptions, 'fetchVi
   onLateRestart?: (restarts: readonly LateRestart[]) => void;
 }
 
-type Pending =
-  | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number; resolve: (r: RunResult) => void; link?: WorkerLink; sentAt: number; reruns: number }
-  | { kind: 'other'; resolve: (m: SandboxToHost) => void; reject: (e: Error) => void };
-
-const PROCESS_FILE = ownModule('./sandbox-process', import.meta.url);
-// --no-node-snapshot: isolated-vm needs it on the process's own command line
-// (workers refuse it). --always-sparkplug: every plugin instance is an
-// isolate of its own, so each upgrade, restart or new worker starts the
-// plugin's and the SDK's code cold, and V8 would interpret it until it tiers
-// up, which is most of a hot upgrade's window. Baseline-compiling each
-// function on its first call is cheap and skips that phase. Measured with
-// bench:reload, 4 runs each: upgrade-window ratio median 0.94 vs 0.91 and a
-// higher steady rate; bench:sandbox cold start 6.5 vs 8.3 ms, instance memory
-// unchanged.
-const PROCESS_ARGS = ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', '--always-sparkplug'];
 const RESPAWN_BACKOFF_MS = [0, 100, 250, 500, 1000, 2000, 5000];
-/** Times an event is re-run after the sandbox died under it beside other batches, before it is charged anyway. */
-const MAX_RERUNS = 2;
 const SHUTDOWN_TIMEOUT_MS = 45_000;
 /** Backstop past every per-event limit (a batch may be bisected into single runs): a run still
  * unanswered after this means the sandbox is wedged, and it is killed and respawned. */
@@ -64,8 +39,8 @@ export class SandboxPool {
   private closing = false;
   /** The sandbox process exited after close(): requests are refused at once. */
   private stopped = false;
-  /** The queue of single-event re-runs after a crash (recover). */
-  #reruns: Promise<unknown> = Promise.resolve();
+  /** Batches the sandbox died under, re-run one event at a time. */
+  readonly #reruns = new CrashReruns((spec, eventJson, reruns) => this.#runJson(spec, eventJson, 1, reruns));
   private consecutiveCrashes = 0;
   /** Direct links to the workers; undefined when none could be set up (runs then all go through the sandbox process). */
   private links: WorkerLinks | undefined;
@@ -239,33 +214,9 @@ export class SandboxPool {
 
   private spawn(attempt: number): void {
     const threads = this.options.threads ?? availableParallelism();
-    const processOptions: SandboxProcessOptions = { threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined };
-    const child = fork(PROCESS_FILE, [JSON.stringify(processOptions)], {
-      execArgv: PROCESS_ARGS,
-      // Not the host's secrets; a libuv pool sized for its workers (sandbox-env.ts).
-      env: sandboxEnv(threads),
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const { child, ready } = forkSandbox({ threads, idleMs: this.options.idleMs, concurrentTasksPerWorker: this.options.concurrentTasksPerWorker, nice: this.options.nice, fetchViaHost: this.options.fetch !== undefined }, this.links?.address ?? null);
     this.child = child;
-    // Where its workers reach the host, once it asks (before it creates them).
-    const answerBoot = (message: SandboxToHost) => {
-      if (message.kind !== 'booted') return;
-      child.off('message', answerBoot);
-      if (child.connected) child.send({ kind: 'link', address: this.links?.address ?? null } satisfies HostToSandbox, undefined, undefined, () => undefined);
-    };
-    child.on('message', answerBoot);
-    this.ready = new Promise<void>((resolve, reject) => {
-      const onReady = (message: SandboxToHost) => {
-        if (message.kind !== 'ready') return;
-        child.off('message', onReady);
-        child.off('exit', onEarlyExit);
-        resolve();
-      };
-      const onEarlyExit = (code: number | null) => reject(new PlexusError('PLEXUS_UNAVAILABLE', `the sandbox process exited while starting (code ${code})`));
-      child.on('message', onReady);
-      child.once('exit', onEarlyExit);
-    });
+    this.ready = ready;
     this.ready.then(() => { this.consecutiveCrashes = attempt > 0 ? this.consecutiveCrashes : 0; }, () => undefined);
     child.on('message', (message: SandboxToHost) => this.onMessage(message));
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
@@ -274,7 +225,7 @@ export class SandboxPool {
   private onMessage(message: SandboxToHost): void {
     if (message.kind === 'ready' || message.kind === 'booted') return;
     if (message.kind === 'host-call') {
-      void this.answer(message.id, message.plugin, message.call);
+      void answerHostCall(this.options, message.id, message.plugin, message.call, (reply) => this.post(reply));
       return;
     }
     if (message.kind === 'idle-cleanups') {
@@ -308,50 +259,13 @@ export class SandboxPool {
       this.consecutiveCrashes = 0;
       pending.resolve(message.result);
     } else {
-      void this.recover(pending, `its worker failed: ${message.error.message}`, true).then(pending.resolve);
+      void this.#reruns.recover(pending, `its worker failed: ${message.error.message}`, true).then(pending.resolve);
     }
   }
 
-  /**
-   * A worker's link dropped. Either its thread died (piscina starts another)
-   * or the whole process is dying and its exit has not been seen yet: links
-   * close first. Its batches stay pending until that is known. If the process
-   * answers, only the thread died, and they are re-run one by one now; if it
-   * is dying, onExit re-runs them after the respawn. Re-running them at once
-   * would send their single runs to the dying process's other workers and
-   * charge innocent events with its crash.
-   */
+  /** A worker's link dropped: its batches are re-run once it is known whether only its thread died (CrashReruns.afterLinkClosed). */
   private onLinkClosed(link: WorkerLink): void {
-    if (this.closing) return;
-    const orphaned = [...this.pending].filter(([, p]) => p.kind === 'run' && p.link === link).map(([id]) => id);
-    if (orphaned.length === 0) return;
-    void this.request((id) => ({ kind: 'stats', id })).then(() => {
-      for (const id of orphaned) {
-        const p = this.pending.get(id);
-        if (p?.kind !== 'run' || p.link !== link) continue; // onExit has it
-        this.pending.delete(id);
-        void this.recover(p, `its worker thread ${link.threadId} exited`, orphaned.length === 1).then(p.resolve);
-      }
-    }, () => undefined);
-  }
-
-  private async answer(id: string, plugin: string, call: HostCall): Promise<void> {
-    let reply: HostReply;
-    try {
-      reply = { ok: true, value: await this.serve(plugin, call) };
-    } catch (err) {
-      reply = { ok: false, error: toErrorData(err, 'PLEXUS_UNAVAILABLE') };
-    }
-    this.post({ kind: 'host-reply', id, replyJson: JSON.stringify(reply) });
-  }
-
-  private serve(plugin: string, call: HostCall): Promise<unknown> {
-    if (call.capability === 'kv') {
-      if (!this.options.kv) throw new PlexusError('PLEXUS_UNAVAILABLE', 'this host has no kv store');
-      return this.options.kv(plugin, call.op, JSON.parse(call.argsJson) as unknown[]);
-    }
-    if (!this.options.fetch) throw new PlexusError('PLEXUS_UNAVAILABLE', 'this host does not answer fetch');
-    return this.options.fetch(plugin, JSON.parse(call.requestJson) as FetchRequestData);
+    if (!this.closing) this.#reruns.afterLinkClosed(this.pending, link, () => this.request((id) => ({ kind: 'stats', id })));
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: string | null): void {
@@ -360,12 +274,7 @@ export class SandboxPool {
     this.pending.clear();
     if (this.closing) {
       this.stopped = true;
-      // A batch still unanswered when the sandbox stops is not run; it is answered, each event failed as unavailable (so retried later), never left hanging.
-      const stopped = { name: 'PlexusError', code: 'PLEXUS_UNAVAILABLE', message: 'the sandbox stopped before running it' };
-      for (const p of orphans) {
-        if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_UNAVAILABLE', 'the sandbox stopped'));
-        else p.resolve({ outcomes: Array.from({ length: p.count }, () => failure(stopped)), restarts: [], denials: [], instanceLogs: [] });
-      }
+      settleStopped(orphans);
       return;
     }
     this.crashes++;
@@ -380,24 +289,7 @@ export class SandboxPool {
     const alone = orphans.filter((p) => p.kind === 'run').length === 1;
     for (const p of orphans) {
       if (p.kind === 'other') p.reject(new PlexusError('PLEXUS_SANDBOX_CRASHED', `the sandbox process died (${signal ?? `code ${code}`})`));
-      else void this.recover(p, `the sandbox process died (${signal ?? `exit code ${code}`})`, alone).then(p.resolve);
+      else void this.#reruns.recover(p, `the sandbox process died (${signal ?? `exit code ${code}`})`, alone).then(p.resolve);
     }
-  }
-
-  /** The process or worker died under this batch (rerun-after-crash.ts). */
-  /**
-   * `alone`: no other batch was running where the sandbox died. Re-runs go
-   * one at a time across every orphaned batch, so that the event that kills
-   * the sandbox again dies alone; one that keeps dying beside others is
-   * charged after MAX_RERUNS all the same.
-   */
-  private recover(p: Extract<Pending, { kind: 'run' }>, cause: string, alone: boolean): Promise<RunResult> {
-    const error = { name: 'PlexusError', code: 'PLEXUS_SANDBOX_CRASHED', message: `${p.spec.name} was running when ${cause}` };
-    const runOne = (eventJson: string): Promise<RunResult> => {
-      const run = this.#reruns.then(() => this.#runJson(p.spec, eventJson, 1, p.reruns + 1)).catch((err: unknown) => ({ outcomes: [failure(toErrorData(err))], restarts: [], denials: [], instanceLogs: [] }));
-      this.#reruns = run;
-      return run;
-    };
-    return rerunAfterCrash(p.spec, p.eventsJson, p.count, error, runOne, alone || p.reruns >= MAX_RERUNS);
   }
 }
