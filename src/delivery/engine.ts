@@ -3,12 +3,14 @@
 // then is anyone told (CONTRACT §6: at least once per (event, plugin)).
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { SandboxPool } from '@plexus/plugin-sdk/runtime';
-import { RoutingTable } from '../router/routing-table.ts';
-import type { AcceptInput, AcceptResult, DeliveryRecord, ReplayClaim, Store } from '../store/store.ts';
+import type { AcceptResult, DeliveryRecord, ReplayClaim, Store } from '../store/store.ts';
+import { acceptInputs } from './accept-inputs.ts';
 import { acceptedDeliveries } from './accepted-deliveries.ts';
 import { Admission } from './admission.ts';
 import { BatchRunner } from './batch-runner.ts';
 import { DeliveryIds } from './delivery-ids.ts';
+import { placeDeliveries, type DeliveryPlaces } from './delivery-placement.ts';
+import { DeliveryRoutes } from './delivery-routes.ts';
 import { EmitRoom } from './emit-backpressure.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { ExpiryWatch } from './lane-expiry.ts';
@@ -19,6 +21,7 @@ import { replayDeliveries, type ReplayClaims } from './replay-dedup.ts';
 import { RetiringInstances } from './retiring-instances.ts';
 import { RetryTimer } from './retry-timer.ts';
 import { StoreWriter } from './store-writer.ts';
+import { WakeTimer } from './wake-timer.ts';
 
 export type { EngineHooks, EngineOptions } from './engine-options.ts';
 
@@ -36,14 +39,14 @@ export class DeliveryEngine {
   private readonly expiries: ExpiryWatch;
   /** The one writer: accepts and settlements that arrive together share a transaction. */
   private readonly writer: StoreWriter;
-  private readonly ids: DeliveryIds;
+  /** Which plugins an event gets deliveries for, and their ids. */
+  private readonly routing: DeliveryRoutes;
   /** Swapped-out versions whose instances go after their last running batch. */
   private readonly retiring: RetiringInstances;
   /** Deliveries (recovered from the store) for plugins that are not installed or enabled now; dead-lettered at their expiresat. */
   private readonly parked: ParkedDeliveries;
-  private routes = RoutingTable.EMPTY;
-  /** For events plugins emit: `routes` plus the emittedOnly lanes (egress targets); the same table when there are none. */
-  private emittedRoutes = RoutingTable.EMPTY;
+  /** Where enqueue() puts deliveries: lanes, the retry timer, parked. */
+  private readonly places: DeliveryPlaces;
   /** Runs the batches pump() takes and makes their outcomes (and expiries) durable. */
   private readonly batches: BatchRunner;
   /** Events admitted by accept() but not yet queued: counted against maxQueued so concurrent accepts cannot overshoot it. */
@@ -53,7 +56,7 @@ export class DeliveryEngine {
   private readonly emits: EmitRoom;
   private idleWaiters: (() => void)[] = [];
   private pumpScheduled = false;
-  private wakeTimer: NodeJS.Timeout | undefined;
+  private readonly wake = new WakeTimer(() => this.schedulePump());
   private stopping = false;
 
   constructor(options: EngineOptions) {
@@ -62,11 +65,12 @@ export class DeliveryEngine {
     this.sandbox = options.sandbox;
     this.now = options.now ?? Date.now;
     this.monotonic = options.monotonic ?? options.now ?? (() => performance.now());
-    this.ids = new DeliveryIds(options.hostId ?? options.store.host);
+    this.routing = new DeliveryRoutes(new DeliveryIds(options.hostId ?? options.store.host));
     this.retries = new RetryTimer((due) => this.enqueue(due, true), this.now, this.monotonic);
     this.expiries = new ExpiryWatch(this.now, () => this.expireWaiting());
     // No partition key to pass on: a parked delivery has not taken its key (it has no lane to take it in).
     this.parked = new ParkedDeliveries(this.now, (plugin, expired) => this.batches.expire({ plugin: parkedPlugin(plugin), releasePartition: () => {} }, expired));
+    this.places = { lanes: this.lanes, retries: this.retries, parked: this.parked };
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
     this.emits = new EmitRoom(() => this.lanes.values(), this.admission, options.maxQueued, () => this.stopping);
     this.retiring = new RetiringInstances((key) => {
@@ -75,7 +79,7 @@ export class DeliveryEngine {
     });
     this.batches = new BatchRunner({
       options, sandbox: this.sandbox, writer: this.writer, retries: this.retries, retiring: this.retiring, now: this.now, monotonic: this.monotonic,
-      routeEmitted: (event, at) => this.route(event, at, this.emittedRoutes),
+      routeEmitted: (event, at) => this.routing.route(event, at, true),
       enqueue: (deliveries) => this.enqueue(deliveries),
       roomForEmits: (lane, count) => this.emits.enter(lane, count),
       releaseEmits: (count) => {
@@ -110,8 +114,7 @@ export class DeliveryEngine {
         this.retiring.retire(lane.plugin.spec.key);
       }
     }
-    this.routes = RoutingTable.build(plugins.filter((p) => p.emittedOnly !== true).map((p) => ({ pluginKey: p.name, patterns: p.subscribe })));
-    this.emittedRoutes = plugins.some((p) => p.emittedOnly === true) ? RoutingTable.build(plugins.map((p) => ({ pluginKey: p.name, patterns: p.subscribe }))) : this.routes;
+    this.routing.set(plugins);
     this.schedulePump();
   }
 
@@ -167,12 +170,7 @@ export class DeliveryEngine {
     }
     this.reserved += events.length;
     const acceptedAt = this.now();
-    const inputs: AcceptInput[] = events.map((event, i) => {
-      const input: AcceptInput = { event, acceptedAt, deliveries: this.route(event, acceptedAt) };
-      const claim = claims?.[i];
-      if (claim !== undefined) input.claim = claim;
-      return input;
-    });
+    const inputs = acceptInputs(events, acceptedAt, (event) => this.routing.route(event, acceptedAt), claims);
     let result: AcceptResult;
     try {
       result = await this.writer.write([], inputs);
@@ -198,15 +196,10 @@ export class DeliveryEngine {
   async redeliver(entries: readonly { seq: number; event: PlexusEvent; acceptedAt?: number }[], claims: ReplayClaims = new Map()): Promise<number> {
     const now = this.now();
     const window = this.options.dedupWindowMs;
-    const wanted = entries.map((e) => ({ seq: e.seq, deliveries: replayDeliveries(claims, e.event, e.acceptedAt, this.route(e.event, now), window) }));
+    const wanted = entries.map((e) => ({ seq: e.seq, deliveries: replayDeliveries(claims, e.event, e.acceptedAt, this.routing.route(e.event, now), window) }));
     const records = await this.store.redeliver(wanted.filter((e) => e.deliveries.length > 0), now);
     this.requeue(records);
     return records.length;
-  }
-
-  /** One delivery per subscribed plugin, under the routing table in force now. */
-  private route(event: PlexusEvent, now: number, table = this.routes): { id: string; plugin: string }[] {
-    return table.match(event.type).map((plugin) => ({ id: this.ids.next(now), plugin }));
   }
 
   /** Deliveries made again outside `accept` (DLQ replay): queued like recovered ones. */
@@ -236,7 +229,7 @@ export class DeliveryEngine {
     this.retries.stop();
     this.expiries.stop();
     this.parked.stop();
-    clearTimeout(this.wakeTimer);
+    this.wake.stop();
     this.admission.wakeAll();
     const deadline = this.monotonic() + timeoutMs;
     while ((this.batches.inFlight > 0 || this.batches.committing > 0) && this.monotonic() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -257,27 +250,7 @@ export class DeliveryEngine {
 
   /** `due`: the retry timer says their wait is over (on the clock that never steps back), whatever the wall clock says now. */
   private enqueue(deliveries: QueuedDelivery[], due = false): void {
-    const now = this.now();
-    const clock = this.monotonic();
-    let lane: PluginLane | undefined;
-    for (const d of deliveries) {
-      // Deliveries arrive in runs for one plugin: look the lane up when the plugin changes.
-      if (lane === undefined || lane.plugin.name !== d.record.plugin) lane = this.lanes.get(d.record.plugin);
-      if (lane === undefined) {
-        // A plugin removed with deliveries left: they wait for its return, never dropped.
-        // Even those not yet due: one sent to the retry timer here could not take its
-        // partition key (no lane) and a later delivery of the key, parked, would take it
-        // first once the plugin is back. setPlugins sends them all through here again.
-        this.parked.park(d);
-        continue;
-      }
-      if (!due && d.record.availableAt > now) {
-        if (lane.claimPartition(d) === 'wait') continue;
-        this.retries.schedule(d, d.record.availableAt);
-        continue;
-      }
-      lane.enqueue(d, clock);
-    }
+    placeDeliveries(deliveries, this.places, due, this.now(), this.monotonic());
     this.schedulePump();
   }
 
@@ -306,11 +279,7 @@ export class DeliveryEngine {
       }
     }
     this.releaseWaiters();
-    if (wakeAt !== Infinity) {
-      clearTimeout(this.wakeTimer);
-      this.wakeTimer = setTimeout(() => this.schedulePump(), Math.max(1, wakeAt - clock));
-      this.wakeTimer.unref();
-    }
+    this.wake.wakeAt(wakeAt, clock);
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 

@@ -1,72 +1,22 @@
 // Everything that decides WHEN a plugin gets its next batch: its priority
 // queue, the partition gate (one in flight per key), its circuit breaker, its
 // rate limit and its concurrency. Pure bookkeeping; the engine does the I/O.
-import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { PluginRuntimeSpec, RunResult } from '@plexus/plugin-sdk/runtime';
 import { expiresAtMs, isExpired } from '../envelope/expiry.ts';
-import { routingOf, type DeliveryRecord } from '../store/store.ts';
-import { MAX_TEXT_CHARS, UNMEASURED_EVENT_CHARS } from '../store/text-budget.ts';
+import { routingOf } from '../store/store.ts';
+import { MAX_TEXT_CHARS } from '../store/text-budget.ts';
+import type { ActivePlugin } from './active-plugin.ts';
 import { CircuitBreaker, type CircuitPermit } from './circuit-breaker.ts';
+import { circuitPause } from './circuit-pause.ts';
 import type { ExpiryWatch } from './lane-expiry.ts';
 import { freshLingerState, holdPartialBatchUntil } from './linger.ts';
 import { PartitionGate } from './partition-gate.ts';
 import { priorityCost } from './priority-cost.ts';
 import { PriorityScheduler } from './priority-scheduler.ts';
-import { TokenBucket, type BucketLimits } from './rate-limiter.ts';
-import type { RetryPolicy } from './retry-policy.ts';
+import { textSize, type QueuedDelivery } from './queued-delivery.ts';
+import { TokenBucket } from './rate-limiter.ts';
 
-/** A plugin version as the engine runs it. */
-export interface ActivePlugin {
-  name: string;
-  spec: PluginRuntimeSpec;
-  subscribe: string[];
-  retry: RetryPolicy;
-  /** Batches of this plugin in flight at once. */
-  concurrency: number;
-  batchSize: number;
-  /** How long a partial batch may wait for more deliveries while the stream keeps them coming (linger.ts); absent or 0: never. */
-  lingerMs?: number;
-  rateLimit?: BucketLimits;
-  breaker: { failureThreshold: number; coolDownMs: number };
-  /** Runs batches instead of the sandbox: a built-in subscriber (src/egress) that publishes rather than calls plugin code. */
-  execute?: BatchExecutor;
-  /** Routed only events plugins emit, never what ingress accepts or a replay re-delivers (egress targets). */
-  emittedOnly?: boolean;
-}
-
-/** One outcome per event, in order, as the sandbox answers a batch. */
-export type BatchExecutor = (events: readonly PlexusEvent[]) => Promise<RunResult>;
-
-/**
- * What an accept() caller is told once an event's every delivery has a durable first outcome:
- * the event's position in its call. Only the position: a tracker holding the event object
- * would keep it alive until then (store/fresh-record.ts).
- */
-export type OnSettled = (index: number) => void;
-
-/** Counts an accepted event's deliveries down to its first durable outcomes (see DeliveryEngine.accept). */
-export interface SettleTracker {
-  remaining: number;
-  /** The event's position in its accept() call. */
-  index: number;
-  onSettled: OnSettled;
-}
-
-/** A delivery held in memory; `admitted` once it owns its partition key. */
-export interface QueuedDelivery {
-  record: DeliveryRecord;
-  admitted: boolean;
-  /** Set on deliveries accept() created until their first durable outcome. */
-  tracker?: SettleTracker | undefined;
-  /** Made for an event a plugin emitted: counted in the emitted deliveries' own room (lane-load.ts). */
-  emitted?: boolean;
-  /** Only with an expiresat (lane-expiry.ts): where it waits, or left a ghost; `watched`: in the ExpiryWatch. */
-  waits?: 'ready' | 'gate' | 'ghost-ready' | 'ghost-gate' | undefined;
-  watched?: boolean;
-}
-
-/** How long a lane waiting for a circuit trial's outcome waits at most, if no batch of its own ends first (a cool-down shorter than this would poll). */
-const TRIAL_BACKSTOP_MS = 1000;
+export type { ActivePlugin, BatchExecutor } from './active-plugin.ts';
+export type { OnSettled, QueuedDelivery, SettleTracker } from './queued-delivery.ts';
 
 export interface TakenBatch {
   batch: QueuedDelivery[];
@@ -222,13 +172,11 @@ export class PluginLane {
     if (batch.length === 0) return { ...empty, expired, rateLimited, wakeAt: this.pausedUntil > now ? this.pausedUntil : undefined };
     const permit = this.breaker.tryAcquire(now);
     if (!permit.ok) {
-      // The circuit is open: nothing is failed, everything waits for the cool-down.
+      // The circuit is open: nothing is failed, everything waits for the cool-down (or a trial's end).
       for (const d of batch) this.push(d);
-      // Half-open: a trial batch of this lane runs, and its end decides (batchEnded
-      // lifts the pause). Timed for a cool-down, the pause outlived a successful
-      // trial by up to that long; with a cool-down of 0 it polled every millisecond.
-      this.awaitingTrial = permit.state === 'half-open';
-      this.pausedUntil = now + (this.awaitingTrial ? Math.max(permit.retryAfterMs, TRIAL_BACKSTOP_MS) : permit.retryAfterMs);
+      const pause = circuitPause(permit, now);
+      this.awaitingTrial = pause.awaitingTrial;
+      this.pausedUntil = pause.pausedUntil;
       return { batch: [], expired, permit: undefined, wakeAt: this.pausedUntil };
     }
     this.inFlight++;
@@ -335,8 +283,3 @@ export class PluginLane {
   }
 }
 
-/** The length of a queued delivery's event text, as the sandbox batch will carry it (0 for none). */
-function textSize(delivery: QueuedDelivery | undefined): number {
-  if (delivery === undefined) return 0;
-  return delivery.record.eventJson?.length ?? UNMEASURED_EVENT_CHARS;
-}
