@@ -11,7 +11,7 @@ import { emittedDeliveries, refuseEmits } from './emit-backpressure.ts';
 import type { EngineOptions, PluginVersion } from './engine-options.ts';
 import type { ActivePlugin, PluginLane, QueuedDelivery } from './plugin-lane.ts';
 import type { RetiringInstances } from './retiring-instances.ts';
-import type { RetryTimer } from './retry-timer.ts';
+import type { RetryWaits } from './retry-waits.ts';
 import type { StoreWriter } from './store-writer.ts';
 
 /** What was being made durable when a write failed (the error hook's message names it; built only then, not per batch). */
@@ -34,7 +34,7 @@ export interface BatchRunnerParts {
   options: EngineOptions;
   sandbox: SandboxPool;
   writer: StoreWriter;
-  retries: RetryTimer<QueuedDelivery>;
+  retries: RetryWaits;
   retiring: RetiringInstances;
   /** The wall clock (settlement times, retry times). */
   now: () => number;

@@ -4,12 +4,12 @@
 import type { ParkedDeliveries } from './parked-deliveries.ts';
 import type { PluginLane } from './plugin-lane.ts';
 import type { QueuedDelivery } from './queued-delivery.ts';
-import type { RetryTimer } from './retry-timer.ts';
+import type { RetryWaits } from './retry-waits.ts';
 
 /** The places a delivery can wait in, the engine's own. */
 export interface DeliveryPlaces {
   readonly lanes: ReadonlyMap<string, PluginLane>;
-  readonly retries: RetryTimer<QueuedDelivery>;
+  readonly retries: RetryWaits;
   readonly parked: ParkedDeliveries;
 }
 

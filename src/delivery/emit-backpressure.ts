@@ -18,6 +18,7 @@ import type { Admission } from './admission.ts';
 import type { BatchSettlements } from './batch-settlements.ts';
 import { emittedLoad } from './lane-load.ts';
 import type { ActivePlugin, PluginLane, QueuedDelivery } from './plugin-lane.ts';
+import type { RetryCounts } from './retry-waits.ts';
 import { settleOutcome } from './settle-outcome.ts';
 
 /** The longest an emitting batch holds its lane slot waiting for room before its emits are refused. */
@@ -80,12 +81,15 @@ export class EmitRoom {
   readonly #admission: Admission;
   readonly #capacity: number;
   readonly #stopping: () => boolean;
+  readonly #retrying: () => RetryCounts;
   /** Reserved by emitting batches until their deliveries are queued. */
   #reserved = 0;
   /** Per lane, its batches waiting here, each holding a lane slot. */
   readonly #waits = new Map<PluginLane, number>();
 
-  constructor(lanes: () => Iterable<PluginLane>, admission: Admission, capacity: number, stopping: () => boolean) {
+  /** `retrying`: the deliveries waiting for their retry time (retry-waits.ts); the emitted ones count in this room. */
+  constructor(lanes: () => Iterable<PluginLane>, admission: Admission, capacity: number, stopping: () => boolean, retrying: () => RetryCounts) {
+    this.#retrying = retrying;
     this.#lanes = lanes;
     this.#admission = admission;
     this.#capacity = capacity;
@@ -93,7 +97,7 @@ export class EmitRoom {
   }
 
   get full(): boolean {
-    return emittedLoad(this.#lanes()) + this.#reserved >= this.#capacity;
+    return emittedLoad(this.#lanes(), this.#retrying()) + this.#reserved >= this.#capacity;
   }
 
   /** Waits for room for `count` deliveries and reserves it; false when it cannot come (a deadlock, or EMIT_ROOM_WAIT_MS passed). */

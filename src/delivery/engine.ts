@@ -19,7 +19,7 @@ import { ParkedDeliveries, parkedPlugin } from './parked-deliveries.ts';
 import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
 import { replayDeliveries, type ReplayClaims } from './replay-dedup.ts';
 import { RetiringInstances } from './retiring-instances.ts';
-import { RetryTimer } from './retry-timer.ts';
+import { RetryWaits } from './retry-waits.ts';
 import { StoreWriter } from './store-writer.ts';
 import { WakeTimer } from './wake-timer.ts';
 
@@ -34,7 +34,7 @@ export class DeliveryEngine {
   /** The clock of in-memory waits (lanes: linger, rate limit, circuit, pauses; the wake timer): never steps back. */
   private readonly monotonic: () => number;
   private readonly lanes = new Map<string, PluginLane>();
-  private readonly retries: RetryTimer<QueuedDelivery>;
+  private readonly retries: RetryWaits;
   /** Dead-letters waiting deliveries at their expiresat, whatever their lane is doing (lane-expiry.ts). */
   private readonly expiries: ExpiryWatch;
   /** The one writer: accepts and settlements that arrive together share a transaction. */
@@ -66,13 +66,13 @@ export class DeliveryEngine {
     this.now = options.now ?? Date.now;
     this.monotonic = options.monotonic ?? options.now ?? (() => performance.now());
     this.routing = new DeliveryRoutes(new DeliveryIds(options.hostId ?? options.store.host));
-    this.retries = new RetryTimer((due) => this.enqueue(due, true), this.now, this.monotonic);
+    this.retries = new RetryWaits((due) => this.enqueue(due, true), (d) => (this.lanes.get(d.record.plugin)?.plugin.emittedOnly === true ? 'egress' : d.emitted === true ? 'emitted' : 'ingress'), this.now, this.monotonic);
     this.expiries = new ExpiryWatch(this.now, () => this.expireWaiting());
     // No partition key to pass on: a parked delivery has not taken its key (it has no lane to take it in).
     this.parked = new ParkedDeliveries(this.now, (plugin, expired) => this.batches.expire({ plugin: parkedPlugin(plugin), releasePartition: () => {} }, expired));
     this.places = { lanes: this.lanes, retries: this.retries, parked: this.parked };
     this.writer = new StoreWriter(options.store, options.dedupWindowMs);
-    this.emits = new EmitRoom(() => this.lanes.values(), this.admission, options.maxQueued, () => this.stopping);
+    this.emits = new EmitRoom(() => this.lanes.values(), this.admission, options.maxQueued, () => this.stopping, () => this.retries.waiting);
     this.retiring = new RetiringInstances((key) => {
       this.options.hooks?.retired?.(key);
       this.sandbox.evict(key).catch((err: unknown) => this.options.hooks?.error?.(`cleanup of ${key} failed`, err));
@@ -241,7 +241,7 @@ export class DeliveryEngine {
 
   /** What backpressure counts against maxQueued (lane-load.ts: egress lanes have a room of their own). */
   private admissionLoad(): number {
-    return admissionLoad(this.lanes.values(), this.options.maxQueued);
+    return admissionLoad(this.lanes.values(), this.options.maxQueued, this.retries.waiting);
   }
 
   private isIdle(): boolean {

@@ -2,6 +2,9 @@
 // idle() (every enabled lane alike), and for backpressure at accept()
 // (admissionLoad, where egress lanes have a room of their own).
 import type { PluginLane } from './plugin-lane.ts';
+import type { RetryCounts } from './retry-waits.ts';
+
+const NO_RETRIES: RetryCounts = { ingress: 0, emitted: 0, egress: 0 };
 
 /** Deliveries waiting in enabled lanes (a disabled plugin's are parked, not counted). */
 export function queuedIn(lanes: Iterable<PluginLane>): number {
@@ -17,10 +20,12 @@ export function queuedIn(lanes: Iterable<PluginLane>): number {
  * ingress, webhooks included, once maxQueued events wait for it. They get
  * a room of their own as large as maxQueued, and hold ingress back only
  * beyond it, so memory stays bounded (at most twice maxQueued).
+ * Deliveries waiting for their retry time count in the room they came from
+ * (retry-waits.ts).
  */
-export function admissionLoad(lanes: Iterable<PluginLane>, maxQueued: number): number {
-  let plugins = 0;
-  let egress = 0;
+export function admissionLoad(lanes: Iterable<PluginLane>, maxQueued: number, retrying: RetryCounts = NO_RETRIES): number {
+  let plugins = retrying.ingress;
+  let egress = retrying.egress;
   for (const lane of lanes) {
     if (!lane.enabled) continue;
     if (lane.plugin.emittedOnly === true) egress += lane.queued;
@@ -40,8 +45,8 @@ export function admissionLoad(lanes: Iterable<PluginLane>, maxQueued: number): n
  * them, and memory stays bounded by the ingress, emitted and egress rooms
  * together.
  */
-export function emittedLoad(lanes: Iterable<PluginLane>): number {
-  let n = 0;
+export function emittedLoad(lanes: Iterable<PluginLane>, retrying: RetryCounts = NO_RETRIES): number {
+  let n = retrying.emitted;
   for (const lane of lanes) if (lane.enabled && lane.plugin.emittedOnly !== true) n += lane.emittedQueued;
   return n;
 }

@@ -1,0 +1,51 @@
+// A delivery waiting for its retry time is held in memory with its event,
+// like a queued one. Uncounted, a plugin failing part of a steady stream
+// (too little to open its circuit) let ingress go on at full speed while
+// rate x failure share x backoff deliveries piled up in memory, past
+// delivery.maxQueued. Counted, they hold accept() back until their retries
+// have run, and no longer.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { PlexusEvent } from '@plexus/plugin-sdk';
+import { CLEAN_OK, failure, type RunResult } from '@plexus/plugin-sdk/runtime';
+import { namedEvent, nameOf, SqliteEngineFixture, testPlugin, until } from './sqlite-engine-fixture.ts';
+
+const MAX_QUEUED = 5;
+const RETRY_MS = 400;
+const fixture = new SqliteEngineFixture({ maxQueued: MAX_QUEUED });
+after(() => fixture.close());
+
+test('deliveries waiting for their retry time hold accept() back until their retries ran', { timeout: 10_000 }, async () => {
+  const attempts = new Map<string, number>();
+  // The first attempt of every event fails, the second succeeds.
+  fixture.engine.setPlugins([testPlugin('flaky', async (events: readonly PlexusEvent[]): Promise<RunResult> => {
+    const outcomes = events.map((event) => {
+      const n = (attempts.get(nameOf(event)) ?? 0) + 1;
+      attempts.set(nameOf(event), n);
+      return n === 1 ? failure({ name: 'Error', message: 'flaky' }) : CLEAN_OK;
+    });
+    return { outcomes, restarts: [], denials: [], instanceLogs: [] };
+  }, { batchSize: MAX_QUEUED, retry: { maxRetries: 3, initialDelayMs: RETRY_MS, multiplier: 1, maxDelayMs: RETRY_MS } })]);
+
+  await fixture.engine.accept(Array.from({ length: MAX_QUEUED }, (_, i) => namedEvent(`e${i + 1}`)));
+  await until(() => fixture.engine.depth.retrying === MAX_QUEUED, 'every event waits for its retry');
+  assert.equal(fixture.engine.depth.queued, 0);
+
+  // Nothing is queued, but maxQueued deliveries are held: an accept that may wait 100 ms is refused.
+  await assert.rejects(fixture.engine.accept([namedEvent('late')], undefined, undefined, 100), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'PLEXUS_UNAVAILABLE');
+    assert.match(err.message, /maxQueued \(5\)/);
+    return true;
+  });
+  assert.equal(attempts.has('late'), false);
+
+  // One that may wait goes on once the retries ran and room came back.
+  const startedAt = performance.now();
+  await fixture.engine.accept([namedEvent('patient')]);
+  const retried = Array.from({ length: MAX_QUEUED }, (_, i) => attempts.get(`e${i + 1}`));
+  assert.deepEqual(retried, Array.from({ length: MAX_QUEUED }, () => 2), 'room came back only once the retries had run');
+  await until(() => attempts.get('patient') === 2 && [...attempts.values()].every((n) => n === 2), 'every event ran twice');
+  assert.ok(performance.now() - startedAt < RETRY_MS * 5, 'accept() waited for the retries, not longer');
+  assert.equal(fixture.engine.depth.retrying, 0);
+  assert.deepEqual(fixture.errors, []);
+});
