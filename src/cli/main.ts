@@ -1,4 +1,4 @@
-// The plexus program (bin/plexus.js imports this; so does `npm start`): runs
+// The plexus program (bin/plexus.js imports this; `npm start` runs that): runs
 // the CLI on the real process. Everything testable lives in run-cli.ts.
 import { runCli } from './run-cli.ts';
 
