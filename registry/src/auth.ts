@@ -2,16 +2,32 @@
 // `//host:port/:_authToken=<token>` in an .npmrc. Tokens are compared as
 // sha256 digests with timingSafeEqual against every configured token (no early
 // exit), so response time reveals neither a token's prefix nor its length.
+// Admin tokens (PLEXUS_REGISTRY_ADMIN_TOKENS) are write tokens too, compared in
+// the same loop; whether an authenticated identity is an admin is asked after.
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlexusError } from '@plexus/plugin-sdk';
 
 export const TOKENS_ENV = 'PLEXUS_REGISTRY_TOKENS';
+/** Operators' tokens: they may write every package, so one can recover a package whose maintainers' tokens are gone. */
+export const ADMIN_TOKENS_ENV = 'PLEXUS_REGISTRY_ADMIN_TOKENS';
 
-/** `PLEXUS_REGISTRY_TOKENS=a,b` → ['a', 'b']; blanks dropped. */
+/** `PLEXUS_REGISTRY_TOKENS=a,b` → ['a', 'b']; blanks dropped. Admin tokens are parsed the same way. */
 export function tokensFromEnv(value: string | undefined): string[] {
   return (value ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+}
+
+/** How many distinct write tokens there are and how many are admin: a token in both lists is one admin token. */
+export function countWriteTokens(tokens: readonly string[], adminTokens: readonly string[]): { tokenCount: number; adminTokenCount: number } {
+  return { tokenCount: new Set([...tokens, ...adminTokens]).size, adminTokenCount: new Set(adminTokens).size };
+}
+
+/** What the start lines of `plexus registry start` and plexus-registry say about writing. */
+export function writeAccessSummary(tokenCount: number, adminTokenCount: number): string {
+  if (tokenCount === 0) return `read-only (set ${TOKENS_ENV} to allow publishing)`;
+  // Said only when there are some: the line without admins is the one scripts already match.
+  return adminTokenCount === 0 ? `${tokenCount} write token(s)` : `${tokenCount} write token(s), ${adminTokenCount} of them admin`;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -61,13 +77,19 @@ const IDENTITY_KEY_FILE = '.identity-key';
 export class TokenAuth {
   readonly #digests: Buffer[];
   readonly #identityKey: Uint8Array;
-  /** The names the configured tokens act under: the only users `npm owner add` may name. */
+  /** The names the configured tokens (admin ones included) act under: the only users `npm owner add` may name. */
   readonly #identities: ReadonlySet<string>;
+  readonly #adminIdentities: ReadonlySet<string>;
+  readonly #counts: { tokenCount: number; adminTokenCount: number };
 
-  constructor(tokens: readonly string[], identityKey: Uint8Array) {
-    this.#digests = tokens.map(digest);
+  /** `adminTokens` may write too; a token in both lists is simply an admin. */
+  constructor(tokens: readonly string[], identityKey: Uint8Array, adminTokens: readonly string[] = []) {
+    const all = [...new Set([...tokens, ...adminTokens])];
+    this.#digests = all.map(digest);
     this.#identityKey = identityKey;
-    this.#identities = new Set(tokens.map((token) => identityOf(token, identityKey)));
+    this.#identities = new Set(all.map((token) => identityOf(token, identityKey)));
+    this.#adminIdentities = new Set(adminTokens.map((token) => identityOf(token, identityKey)));
+    this.#counts = countWriteTokens(tokens, adminTokens);
   }
 
   /** Whether `name` is the identity of a configured token (the registry's notion of a user). */
@@ -75,8 +97,20 @@ export class TokenAuth {
     return this.#identities.has(name);
   }
 
+  /**
+   * Whether `identity` is an admin token's, which may write every package as its maintainers may.
+   * Ask only about an identity authenticate() returned: identities are public (maintainer lists).
+   */
+  isAdmin(identity: string): boolean {
+    return this.#adminIdentities.has(identity);
+  }
+
   get tokenCount(): number {
-    return this.#digests.length;
+    return this.#counts.tokenCount;
+  }
+
+  get adminTokenCount(): number {
+    return this.#counts.adminTokenCount;
   }
 
   /** The identity behind an Authorization header, or PLEXUS_UNAUTHORIZED (401). */

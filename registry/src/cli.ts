@@ -1,8 +1,9 @@
 // plexus-registry [--port 4873] [--host 127.0.0.1] [--storage ./.plexus/registry] [--public-url url]
-// Write tokens come from PLEXUS_REGISTRY_TOKENS (comma-separated), never from
-// argv, where other users of the machine could read them in the process list.
+// Write tokens come from PLEXUS_REGISTRY_TOKENS and admin tokens from
+// PLEXUS_REGISTRY_ADMIN_TOKENS (comma-separated), never from argv, where other
+// users of the machine could read them in the process list.
 import { parseArgs } from 'node:util';
-import { TOKENS_ENV } from './auth.ts';
+import { ADMIN_TOKENS_ENV, TOKENS_ENV, writeAccessSummary } from './auth.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STORAGE } from './options.ts';
 import { startRegistry } from './start.ts';
 
@@ -15,7 +16,10 @@ const USAGE = `Usage: plexus-registry [options]
   -h, --help          show this help
 
 Environment:
-  ${TOKENS_ENV}  comma-separated bearer tokens allowed to publish and tag
+  ${TOKENS_ENV}        comma-separated bearer tokens allowed to publish and tag
+  ${ADMIN_TOKENS_ENV}  comma-separated bearer tokens that may also write every
+                                package without maintaining it (npm owner add|rm to
+                                hand on a package whose maintainers' tokens are gone)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -42,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
     ...(values['public-url'] === undefined ? {} : { publicUrl: values['public-url'] }),
     logger: true,
   });
-  const writes = registry.tokenCount === 0 ? `read-only (set ${TOKENS_ENV} to allow publishing)` : `${registry.tokenCount} write token(s)`;
+  const writes = writeAccessSummary(registry.tokenCount, registry.adminTokenCount);
   process.stdout.write(`plexus-registry listening on ${registry.url} (storage ${registry.storage}; ${writes})\n`);
   const stop = () => {
     registry.close().then(() => process.exit(0), () => process.exit(1));

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { TokenAuth } from './auth.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
+import type { Writer } from './ownership.ts';
 import type { PackageStore } from './storage.ts';
 
 export interface RegistryContext {
@@ -25,8 +26,9 @@ export function baseUrlOf(ctx: RegistryContext, request: FastifyRequest): string
 }
 
 /** Who is writing, or PLEXUS_UNAUTHORIZED. Cheap and side-effect free, so handlers may call it again after the hook. */
-export function requireWriter(ctx: RegistryContext, request: FastifyRequest): string {
-  return ctx.auth.authenticate(request.headers.authorization);
+export function requireWriter(ctx: RegistryContext, request: FastifyRequest): Writer {
+  const name = ctx.auth.authenticate(request.headers.authorization);
+  return { name, admin: ctx.auth.isAdmin(name) };
 }
 
 /** onRequest hook of every write route: refuses a bad token before fastify reads (up to ~67 MB of) body. */

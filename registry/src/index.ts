@@ -4,6 +4,6 @@ export { startRegistry } from './start.ts';
 export type { RunningRegistry } from './start.ts';
 export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STORAGE, DEFAULT_MAX_TARBALL_BYTES } from './options.ts';
 export type { RegistryOptions, StartOptions } from './options.ts';
-export { TOKENS_ENV, tokensFromEnv } from './auth.ts';
+export { ADMIN_TOKENS_ENV, TOKENS_ENV, tokensFromEnv } from './auth.ts';
 export type { Catalog, CatalogEntry, CatalogVersion } from './catalog.ts';
 export type { Packument, VersionManifest, Dist } from './packument.ts';

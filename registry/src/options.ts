@@ -18,8 +18,10 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 export interface RegistryOptions {
   /** Storage directory (one folder per package). */
   storage: string;
-  /** Bearer tokens allowed to write. None = read-only registry. */
+  /** Bearer tokens allowed to write. None (and no admin tokens) = read-only registry. */
   tokens?: readonly string[];
+  /** Bearer tokens allowed to write every package, as its maintainers may (ownership.ts); a token in both lists is an admin. */
+  adminTokens?: readonly string[];
   /** Base URL for `dist.tarball` when clients reach the registry through a proxy; default: each request's own host. */
   publicUrl?: string;
   /** `true` for fastify's default logger, or a pino-compatible instance; default off. */

@@ -4,7 +4,7 @@
 // the document is still at the revision npm read (else 409, run it again).
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { RegistryContext } from './context.ts';
-import { nextMaintainers } from './ownership.ts';
+import { nextMaintainers, type Writer } from './ownership.ts';
 import { withMaintainers } from './packument.ts';
 import { revisionOf } from './revision.ts';
 
@@ -36,11 +36,11 @@ export function parseOwnerChange(name: string, rev: string, body: unknown): Owne
 }
 
 /** Applies the change for `writer`; answers what CouchDB (and so the npm registry) answers. */
-export async function changeOwners(ctx: RegistryContext, change: OwnerChange, writer: string): Promise<{ ok: true; id: string; rev: string }> {
+export async function changeOwners(ctx: RegistryContext, change: OwnerChange, writer: Writer): Promise<{ ok: true; id: string; rev: string }> {
   return ctx.locks.run(change.name, async () => {
     const doc = await ctx.store.readPackument(change.name);
     if (doc === undefined) throw new PlexusError('PLEXUS_NOT_FOUND', `Package ${change.name} is not in this registry`);
-    // Forbidden before stale: a non-maintainer learns nothing from the revision check.
+    // Forbidden before stale: a non-maintainer learns nothing from the revision check. Admins may change any package's.
     const maintainers = nextMaintainers(doc, change.maintainers, writer, (name) => ctx.auth.isIdentity(name));
     if (revisionOf(doc) !== change.rev) {
       throw new PlexusError('PLEXUS_CONFLICT', `${change.name} changed since revision ${change.rev} was read; run the command again`);

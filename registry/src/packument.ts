@@ -5,7 +5,7 @@
 // withVersion applies it itself, since a publish is also what creates a package.
 import { PlexusError } from '@plexus/plugin-sdk';
 import semver from 'semver';
-import { assertMaintainer, maintainer, type Maintainer } from './ownership.ts';
+import { assertMayWrite, maintainer, type Maintainer } from './ownership.ts';
 
 export interface Dist {
   integrity: string;
@@ -57,12 +57,13 @@ export function assertTagName(tag: string): void {
  * Adds a version (immutable once there) and points `tags` at it; `latest` is
  * created if the package has none. The first version of a new package makes
  * `publisher` its sole maintainer; on an existing one `publisher` must be a
- * maintainer (PLEXUS_FORBIDDEN otherwise).
+ * maintainer or a registry admin (`publisherIsAdmin`; PLEXUS_FORBIDDEN
+ * otherwise), and the maintainers stay as they are.
  */
-export function withVersion(doc: Packument, manifest: VersionManifest, tags: readonly string[], publisher: string, now: Date): Packument {
+export function withVersion(doc: Packument, manifest: VersionManifest, tags: readonly string[], publisher: string, now: Date, publisherIsAdmin = false): Packument {
   const { version } = manifest;
   const isNew = Object.keys(doc.versions).length === 0 && doc.maintainers.length === 0;
-  if (!isNew) assertMaintainer(doc, publisher);
+  if (!isNew) assertMayWrite(doc, { name: publisher, admin: publisherIsAdmin });
   if (Object.hasOwn(doc.versions, version)) {
     throw new PlexusError(
       'PLEXUS_CONFLICT',

@@ -2,13 +2,13 @@
 // broken plugins, then — serialized per package — add the version to the
 // packument and store the tarball. The checks run before taking the lock so
 // concurrent publishes only queue for the short read-modify-write. Only a
-// maintainer may publish a version of an existing package (ownership.ts).
+// maintainer, or a registry admin, may publish a version of an existing package (ownership.ts).
 import { PlexusError } from '@plexus/plugin-sdk';
 import { isDeepStrictEqual } from 'node:util';
 import { sha1Hex, sriOf } from './integrity.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import { tarballFileName } from './package-name.ts';
-import { assertMaintainer } from './ownership.ts';
+import { assertMayWrite, type Writer } from './ownership.ts';
 import { emptyPackument, withVersion, type VersionManifest } from './packument.ts';
 import { checkPluginPackage, claimsToBePlugin } from './plugin-check.ts';
 import type { PublishRequest } from './publish-request.ts';
@@ -30,19 +30,19 @@ const MUST_MATCH = ['name', 'version', 'plexus'] as const;
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
 
-export async function publishVersion(deps: PublishDeps, request: PublishRequest, publisher: string): Promise<VersionManifest> {
+export async function publishVersion(deps: PublishDeps, request: PublishRequest, publisher: Writer): Promise<VersionManifest> {
   // Early, so a non-maintainer's tarball is not unpacked; withVersion checks again under the lock, where it counts.
   const existing = await deps.store.readPackument(request.name);
-  if (existing !== undefined) assertMaintainer(existing, publisher);
+  if (existing !== undefined) assertMayWrite(existing, publisher);
   const contents = await readTarball(request.tarball);
   assertTarballMatches(request.manifest, contents.packageJson);
   for (const pkg of [contents.packageJson, request.manifest]) {
     if (claimsToBePlugin(pkg)) checkPluginPackage(pkg, contents.files);
   }
-  const manifest = storedManifest(request, contents, publisher);
+  const manifest = storedManifest(request, contents, publisher.name);
   await deps.locks.run(request.name, async () => {
     const current = (await deps.store.readPackument(request.name)) ?? emptyPackument(request.name, deps.now());
-    const next = withVersion(current, manifest, request.tags, publisher, deps.now());
+    const next = withVersion(current, manifest, request.tags, publisher.name, deps.now(), publisher.admin);
     // Tarball first: a packument never lists a version whose tarball is missing.
     await deps.store.writeTarball(request.name, tarballFileName(request.name, request.version), request.tarball);
     await deps.store.writePackument(next);

@@ -28,7 +28,7 @@ export function buildRegistry(options: RegistryOptions): FastifyInstance {
   const ctx: RegistryContext = {
     store: new PackageStore(options.storage),
     locks: new KeyedMutex(),
-    auth: new TokenAuth(options.tokens ?? [], identityKeyIn(options.storage)),
+    auth: new TokenAuth(options.tokens ?? [], identityKeyIn(options.storage), options.adminTokens ?? []),
     publicUrl: options.publicUrl === undefined ? undefined : normalizePublicUrl(options.publicUrl),
     maxTarballBytes,
     now: options.now ?? (() => new Date()),

@@ -1,8 +1,9 @@
 // plexus registry start [--port 4873] [--storage dir] [--host addr]: the
 // plugin registry (registry/, startRegistry) in the foreground until SIGTERM
-// or SIGINT. Write tokens come from PLEXUS_REGISTRY_TOKENS, never from argv,
-// where other users of the machine could read them in the process list.
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STORAGE, TOKENS_ENV, tokensFromEnv } from '@plexus/registry/defaults';
+// or SIGINT. Write tokens come from PLEXUS_REGISTRY_TOKENS and admin tokens
+// from PLEXUS_REGISTRY_ADMIN_TOKENS, never from argv, where other users of the
+// machine could read them in the process list.
+import { ADMIN_TOKENS_ENV, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STORAGE, TOKENS_ENV, tokensFromEnv, writeAccessSummary } from '@plexus/registry/defaults';
 import { isLogLevel } from '../observability/log-level.ts';
 import { parseCommandArgs, usageError, type Command } from './command.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
@@ -27,8 +28,11 @@ Options:
   --public-url <url>  base URL of tarball links, when clients come through a proxy
 
 Environment:
-  ${TOKENS_ENV}  comma-separated bearer tokens allowed to publish
-                          (none: the registry is read-only)`,
+  ${TOKENS_ENV}        comma-separated bearer tokens allowed to publish
+                                (none: the registry is read-only)
+  ${ADMIN_TOKENS_ENV}  comma-separated bearer tokens that may also write every
+                                package without maintaining it (npm owner add|rm to
+                                hand on a package whose maintainers' tokens are gone)`,
 
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('registry', argv, OPTIONS, 1);
@@ -43,11 +47,12 @@ Environment:
       host: values.host ?? DEFAULT_HOST,
       storage: values.storage ?? DEFAULT_STORAGE,
       tokens: tokensFromEnv(io.env[TOKENS_ENV]),
+      adminTokens: tokensFromEnv(io.env[ADMIN_TOKENS_ENV]),
       logger,
       ...(values['public-url'] === undefined ? {} : { publicUrl: values['public-url'] }),
     });
     shutdownOnSignal({ stop: () => registry.close(), timeoutMs: STOP_TIMEOUT_MS, logger, signals: process, exit: (code) => process.exit(code), say: io.stderr });
-    const writes = registry.tokenCount === 0 ? `read-only (set ${TOKENS_ENV} to allow publishing)` : `${registry.tokenCount} write token(s)`;
+    const writes = writeAccessSummary(registry.tokenCount, registry.adminTokenCount);
     // On stderr, like plexus start: stdout carries the JSON log lines.
     io.stderr(`plexus: registry on ${registry.url} (storage ${registry.storage}; ${writes})`);
     return new Promise<number>(() => {});

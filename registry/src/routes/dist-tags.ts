@@ -1,10 +1,10 @@
 // `npm dist-tag ls|add|rm`: GET /-/package/:pkg/dist-tags[/:tag], PUT and
 // DELETE /-/package/:pkg/dist-tags/:tag (the PUT body is the version as a JSON string).
-// Moving a tag decides what `npm install <pkg>` gets, so only maintainers may (ownership.ts).
+// Moving a tag decides what `npm install <pkg>` gets, so only maintainers (and registry admins) may (ownership.ts).
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { FastifyInstance } from 'fastify';
 import { requireWriter, writersOnly, type RegistryContext } from '../context.ts';
-import { assertMaintainer } from '../ownership.ts';
+import { assertMayWrite, type Writer } from '../ownership.ts';
 import { assertPackageName } from '../package-name.ts';
 import { withDistTag, withoutDistTag, type Packument } from '../packument.ts';
 import { loadPackument } from './packages.ts';
@@ -36,10 +36,10 @@ export function registerDistTagRoutes(app: FastifyInstance, ctx: RegistryContext
   });
 }
 
-async function updateTags(ctx: RegistryContext, name: string, writer: string, change: (doc: Packument) => Packument): Promise<Record<string, string>> {
+async function updateTags(ctx: RegistryContext, name: string, writer: Writer, change: (doc: Packument) => Packument): Promise<Record<string, string>> {
   return ctx.locks.run(name, async () => {
     const doc = await loadPackument(ctx, name);
-    assertMaintainer(doc, writer);
+    assertMayWrite(doc, writer);
     const next = change(doc);
     await ctx.store.writePackument(next);
     return next['dist-tags'];

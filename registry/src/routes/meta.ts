@@ -3,19 +3,21 @@ import type { FastifyInstance } from 'fastify';
 import { buildCatalog, type Catalog } from '../catalog.ts';
 import { requireWriter, type RegistryContext } from '../context.ts';
 import { PLEXUS_API_PREFIX } from '../errors.ts';
-import { unknownUser } from '../ownership.ts';
+import { isMaintainer, unknownUser } from '../ownership.ts';
 import { parseSearchQuery, searchPackuments, type SearchResponse } from '../search.ts';
 
 export function registerMetaRoutes(app: FastifyInstance, ctx: RegistryContext): void {
   app.get('/-/ping', async () => ({}));
 
   // npm only calls whoami with a token configured, and the answer is "who does this token act as".
-  app.get('/-/whoami', async (request) => ({ username: requireWriter(ctx, request) }));
+  app.get('/-/whoami', async (request) => ({ username: requireWriter(ctx, request).name }));
 
-  // `npm owner add|rm` looks the user up first. Users are the identities of the configured tokens.
+  // `npm owner add|rm` looks the user up first. Users are the identities of the configured tokens,
+  // and those still listed as a maintainer somewhere: else `npm owner rm` of one whose token was
+  // removed would stop at this lookup, and nobody could take it off the package.
   app.get<{ Params: { user: string } }>('/-/user/:user', async (request) => {
     const name = request.params.user.replace(/^org\.couchdb\.user:/, '');
-    if (!ctx.auth.isIdentity(name)) throw unknownUser(name);
+    if (!ctx.auth.isIdentity(name) && !(await ctx.store.readAll()).some((doc) => isMaintainer(doc, name))) throw unknownUser(name);
     return { _id: `org.couchdb.user:${name}`, name, email: '' };
   });
 

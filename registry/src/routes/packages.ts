@@ -58,7 +58,7 @@ export function registerPackageRoutes(app: FastifyInstance, ctx: RegistryContext
     const ownerChange = revision === undefined ? undefined : parseOwnerChange(revision.name, revision.rev, request.body);
     if (ownerChange !== undefined) {
       const result = await changeOwners(ctx, ownerChange, publisher);
-      request.log.info({ package: ownerChange.name, maintainers: ownerChange.maintainers, by: publisher }, 'owners changed');
+      request.log.info({ package: ownerChange.name, maintainers: ownerChange.maintainers, by: publisher.name, admin: publisher.admin }, 'owners changed');
       return result;
     }
     refuseUnpublish(request.params['*']);
@@ -66,7 +66,7 @@ export function registerPackageRoutes(app: FastifyInstance, ctx: RegistryContext
     if (target.kind !== 'packument') throw noRouteError(request);
     const publish = parsePublishBody(target.name, request.body, ctx.maxTarballBytes);
     const manifest = await publishVersion(ctx, publish, publisher);
-    request.log.info({ package: manifest._id, publisher }, 'published');
+    request.log.info({ package: manifest._id, publisher: publisher.name, admin: publisher.admin }, 'published');
     return reply.status(201).send({ ok: true, id: manifest._id });
   });
 
