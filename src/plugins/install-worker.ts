@@ -23,6 +23,9 @@ if (process.platform === 'linux') {
 const port = parentPort;
 if (!port) throw new Error('install-worker.ts runs as a worker thread');
 const { unpackPlugin } = await import('./plugin-installer.ts');
+// pacote loads at the first fetch wherever the installer runs (fetch-package.ts):
+// here, ahead of the first install, so that install does not pay for it.
+await import('pacote');
 
 port.on('message', (request: UnpackRequest) => {
   // The install's deadline counts from here: starting the thread and loading the installer are not the registry's time.
