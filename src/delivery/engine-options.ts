@@ -19,6 +19,8 @@ export interface EngineHooks {
   batch(plugin: ActivePlugin, size: number, durationMs: number): void;
   rateLimited(plugin: ActivePlugin): void;
   duplicates(count: number): void;
+  /** An accept() found the host at delivery.maxQueued and waits for room (backpressure on ingress): once per such accept. */
+  admissionWait(): void;
   /**
    * A settlement the store did not apply (AcceptResult.unapplied): the
    * delivery is no longer pending (settled or removed while its batch ran) or

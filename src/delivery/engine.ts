@@ -163,6 +163,7 @@ export class DeliveryEngine {
     const { maxQueued } = this.options;
     let giveUpAt: number | undefined;
     while (this.admissionLoad() + this.reserved >= maxQueued && !this.stopping) {
+      if (giveUpAt === undefined) this.options.hooks?.admissionWait?.();
       // Real time that never steps back (admission.ts): a wall clock's step would stretch the bound.
       giveUpAt ??= maxWaitMs === undefined ? Infinity : performance.now() + maxWaitMs;
       if (performance.now() >= giveUpAt) throw this.admission.refusal(maxQueued);
@@ -213,8 +214,9 @@ export class DeliveryEngine {
     return [...this.lanes.values()].map((lane) => ({ plugin: lane.plugin.name, version: lane.plugin.spec.version, queued: lane.queued, inFlight: lane.inFlight, circuit: lane.breaker.stateAt(now), active: lane.enabled }));
   }
 
-  get depth(): { queued: number; parked: number; retrying: number; inFlightBatches: number } {
-    return { queued: this.queued(), parked: this.parked.size, retrying: this.retries.size, inFlightBatches: this.batches.inFlight };
+  /** `held`: what counts against maxQueued now (admissionLoad, with accepts being written); ingress waits while it is at maxQueued. */
+  get depth(): { queued: number; parked: number; retrying: number; inFlightBatches: number; held: number; maxQueued: number } {
+    return { queued: this.queued(), parked: this.parked.size, retrying: this.retries.size, inFlightBatches: this.batches.inFlight, held: this.admissionLoad() + this.reserved, maxQueued: this.options.maxQueued };
   }
 
   /** Resolves when nothing is queued, scheduled or in flight (tests, shutdown). */

@@ -123,6 +123,9 @@ export function engineHooks(logger: HostLogger, metrics: HostMetrics, now: () =>
     duplicates(count) {
       metrics.duplicates.inc(count);
     },
+    admissionWait() {
+      metrics.admissionWaits.inc();
+    },
     error(message, err) {
       logger.error({ err: err instanceof Error ? err.message : String(err) }, message);
     },

@@ -10,7 +10,7 @@ import { BoundedReading } from './bounded-reading.ts';
 export interface MetricSources {
   /** `active`: the engine serves the lane now; an inactive one (its plugin disabled or removed) only keeps its deliveries. */
   lanes(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open'; active: boolean }[];
-  depth(): { retrying: number; inFlightBatches: number; parked: number };
+  depth(): { retrying: number; inFlightBatches: number; parked: number; held: number; maxQueued: number };
   dlqSize(): Promise<number>;
   sandbox(): Promise<{ utilization: number; rssBytes: number; threads: number }>;
   sandboxCrashes(): number;
@@ -38,6 +38,7 @@ export class HostMetrics {
   readonly restarts = new Counter({ name: 'plexus_instance_restarts_total', help: 'Plugin instances replaced, by cause (timeout, oom, crash, init-failed, detached).', labelNames: ['plugin', 'version', 'cause'] as const, registers: [this.registry] });
   readonly rateLimited = new Counter({ name: 'plexus_rate_limit_hits_total', help: 'Times a rate limit held work back, by scope (plugin, source) and key.', labelNames: ['scope', 'key'] as const, registers: [this.registry] });
   readonly duplicates = new Counter({ name: 'plexus_duplicates_total', help: 'Deliveries suppressed by idempotencykey within the dedup window.', registers: [this.registry] });
+  readonly admissionWaits = new Counter({ name: 'plexus_admission_waits_total', help: 'Accepts that found the host at delivery.maxQueued and waited for room (backpressure on ingress).', registers: [this.registry] });
   readonly logsDropped = new Counter({ name: 'plexus_plugin_logs_dropped_total', help: 'Plugin log lines dropped by the per-plugin log rate limit or the per-call cap.', labelNames: ['plugin'] as const, registers: [this.registry] });
   private sources: MetricSources | undefined;
 
@@ -65,6 +66,12 @@ export class HostMetrics {
     } });
     new Gauge({ name: 'plexus_retrying_deliveries', help: 'Deliveries waiting for their retry time.', registers: [this.registry], collect() {
       this.set(self.sources?.depth().retrying ?? 0);
+    } });
+    new Gauge({ name: 'plexus_held_deliveries', help: 'Deliveries held in memory that count against delivery.maxQueued (queued, behind a partition key, waiting for a retry; emitted and egress ones beyond their own rooms). Ingress waits while this is at plexus_max_queued.', registers: [this.registry], collect() {
+      this.set(self.sources?.depth().held ?? 0);
+    } });
+    new Gauge({ name: 'plexus_max_queued', help: 'delivery.maxQueued: the deliveries held in memory before ingress waits.', registers: [this.registry], collect() {
+      this.set(self.sources?.depth().maxQueued ?? 0);
     } });
     new Gauge({ name: 'plexus_parked_deliveries', help: 'Deliveries of plugins that are not active, kept for their return.', registers: [this.registry], collect() {
       let parked = self.sources?.depth().parked ?? 0;
