@@ -13,22 +13,10 @@ import { Host } from '../../src/host/host.ts';
 import type { HostLogger } from '../../src/observability/host-logger.ts';
 import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { event } from '../core/core-fixture.ts';
+import { until, value } from './metrics-text.ts';
 
 const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const MAX_QUEUED = 3;
-
-function value(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('a host full of deliveries waiting for their retry shows as held at maxQueued, and the accepts that wait are counted', { timeout: 60_000 }, async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'plexus-held-metrics-'));

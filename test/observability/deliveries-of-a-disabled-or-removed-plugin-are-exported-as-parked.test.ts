@@ -8,27 +8,10 @@ import { Host } from '../../src/host/host.ts';
 import type { HostLogger } from '../../src/observability/host-logger.ts';
 import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { event } from '../core/core-fixture.ts';
+import { samples, until, value } from './metrics-text.ts';
 
 const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const NAME = '@fixtures/flaky';
-
-/** The sample lines of one metric (no comments), e.g. samples(text, 'plexus_queue_depth'). */
-function samples(text: string, name: string): string[] {
-  return text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-}
-
-function value(text: string, name: string): number {
-  const line = samples(text, name)[0];
-  return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 // The same deliveries, kept for a plugin that is not active, read as
 // plexus_parked_deliveries whether the plugin was disabled in this run or
