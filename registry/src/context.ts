@@ -31,6 +31,16 @@ export function requireWriter(ctx: RegistryContext, request: FastifyRequest): Wr
   return { name, admin: ctx.auth.isAdmin(name) };
 }
 
+/** Whether the request carries a valid write token (no error when it does not). */
+export function isWriter(ctx: RegistryContext, request: FastifyRequest): boolean {
+  try {
+    requireWriter(ctx, request);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** onRequest hook of every write route: refuses a bad token before fastify reads (up to ~67 MB of) body. */
 export function writersOnly(ctx: RegistryContext): (request: FastifyRequest) => Promise<void> {
   return async (request) => {

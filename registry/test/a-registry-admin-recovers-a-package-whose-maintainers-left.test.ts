@@ -70,6 +70,14 @@ describe('a registry admin recovers a package whose maintainers left, with the n
     assert.deepEqual(Object.keys((await doc()).versions), ['1.0.0']);
   });
 
+  it("A's identity is still a user to writers, who may have to remove it, and to nobody else", async () => {
+    const lookup = (token?: string) => request(`${registry.url}/-/user/org.couchdb.user:${idA}`, token === undefined ? {} : { token });
+    assert.equal((await lookup(TOKEN_B)).status, 200);
+    assert.equal((await lookup(TOKEN_C)).status, 200);
+    assert.equal((await lookup()).status, 404, 'without a token: only the configured tokens are users');
+    assert.equal((await lookup('not-a-token-of-this-registry')).status, 404);
+  });
+
   it('the admin C runs npm owner add <B> and npm owner rm <A>; then B publishes a new version', async () => {
     assert.equal((await npmOk(c, ['owner', 'add', idB, NAME])).trim(), `+ ${idB} (${NAME})`);
     assert.equal((await npmOk(c, ['owner', 'rm', idA, NAME])).trim(), `- ${idA} (${NAME})`);

@@ -1,7 +1,7 @@
 // `npm ping`, `npm whoami`, `npm search`, the user lookup of `npm owner`, and the Plexus catalog.
 import type { FastifyInstance } from 'fastify';
 import { buildCatalog, type Catalog } from '../catalog.ts';
-import { requireWriter, type RegistryContext } from '../context.ts';
+import { isWriter, requireWriter, type RegistryContext } from '../context.ts';
 import { PLEXUS_API_PREFIX } from '../errors.ts';
 import { isMaintainer, unknownUser } from '../ownership.ts';
 import { parseSearchQuery, searchPackuments, type SearchResponse } from '../search.ts';
@@ -14,10 +14,12 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: RegistryContext): 
 
   // `npm owner add|rm` looks the user up first. Users are the identities of the configured tokens,
   // and those still listed as a maintainer somewhere: else `npm owner rm` of one whose token was
-  // removed would stop at this lookup, and nobody could take it off the package.
+  // removed would stop at this lookup, and nobody could take it off the package. Only a writer's
+  // lookup (npm sends its token) looks for those, as it reads every packument: anyone else's
+  // made-up names would each cost the registry a read of all it stores.
   app.get<{ Params: { user: string } }>('/-/user/:user', async (request) => {
     const name = request.params.user.replace(/^org\.couchdb\.user:/, '');
-    if (!ctx.auth.isIdentity(name) && !(await ctx.store.readAll()).some((doc) => isMaintainer(doc, name))) throw unknownUser(name);
+    if (!ctx.auth.isIdentity(name) && !(isWriter(ctx, request) && (await ctx.store.readAll()).some((doc) => isMaintainer(doc, name)))) throw unknownUser(name);
     return { _id: `org.couchdb.user:${name}`, name, email: '' };
   });
 
