@@ -49,3 +49,22 @@ test('deliveries waiting for their retry time hold accept() back until their ret
   assert.equal(fixture.engine.depth.retrying, 0);
   assert.deepEqual(fixture.errors, []);
 });
+
+test('retries recovered from the store after a restart count too', { timeout: 10_000 }, async () => {
+  const restarted = new SqliteEngineFixture({ maxQueued: MAX_QUEUED });
+  try {
+    const failing = testPlugin('failing', async (events: readonly PlexusEvent[]): Promise<RunResult> => ({ outcomes: events.map(() => failure({ name: 'Error', message: 'down' })), restarts: [], denials: [], instanceLogs: [] }), { batchSize: MAX_QUEUED, retry: { maxRetries: 3, initialDelayMs: 60_000, multiplier: 1, maxDelayMs: 60_000 } });
+    restarted.engine.setPlugins([failing]);
+    await restarted.engine.accept(Array.from({ length: MAX_QUEUED }, (_, i) => namedEvent(`r${i + 1}`)));
+    await until(() => restarted.engine.depth.retrying === MAX_QUEUED, 'every event waits for its retry');
+    await restarted.restart();
+    restarted.engine.setPlugins([failing]);
+    await restarted.engine.recover();
+    assert.equal(restarted.engine.depth.retrying, MAX_QUEUED, 'the restarted engine waits for the same retry times');
+    assert.equal(restarted.engine.depth.held, MAX_QUEUED);
+    await assert.rejects(restarted.engine.accept([namedEvent('late')], undefined, undefined, 100), { code: 'PLEXUS_UNAVAILABLE' });
+    assert.deepEqual(restarted.errors, []);
+  } finally {
+    await restarted.close();
+  }
+});
