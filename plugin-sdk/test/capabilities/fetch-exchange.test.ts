@@ -1,39 +1,16 @@
 // A granted exchange end to end against a real server on 127.0.0.1: what the
 // server receives (rule 6) and what the plugin gets back (rule 7).
 import assert from 'node:assert/strict';
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import http from 'node:http';
 import { test } from 'node:test';
 import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy, type FetchPolicy } from '../../src/capabilities/fetch-policy.ts';
-
-interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string }
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-async function localServer(handler: Handler): Promise<{ port: number; seen: Seen[]; url: (path?: string) => string; close: () => Promise<void> }> {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      handler(req, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    seen,
-    url: (path = '/') => `http://127.0.0.1:${port}${path}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
+import { recordingServer } from './local-server.ts';
 
 const policy = (port: number, extra: Partial<FetchPolicy> = {}): FetchPolicy => createFetchPolicy([`127.0.0.1:${port}`], { timeoutMs: 5000, ...extra });
 
 test('a granted host:port answers a GET with status, headers and body', async (t) => {
-  const server = await localServer((_req, res) => {
+  const server = await recordingServer((_req, res) => {
     res.writeHead(201, 'Made It', [['Content-Type', 'application/json'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['X-Reply', 'yes']]);
     res.end('{"ok":true,"text":"héllo"}');
   });
@@ -52,7 +29,7 @@ test('a granted host:port answers a GET with status, headers and body', async (t
 });
 
 test('a POST carries its body and the plugin headers, with Content-Length computed by the host', async (t) => {
-  const server = await localServer((_req, res) => res.end('stored'));
+  const server = await recordingServer((_req, res) => res.end('stored'));
   t.after(server.close);
   const body = JSON.stringify({ name: 'Zoë', n: 1 });
   const res = await guardedFetch({
@@ -73,7 +50,7 @@ test('a POST carries its body and the plugin headers, with Content-Length comput
 });
 
 test('Host, Connection, Proxy-* and Accept-Encoding set by the plugin never reach the server', async (t) => {
-  const server = await localServer((_req, res) => res.end());
+  const server = await recordingServer((_req, res) => res.end());
   t.after(server.close);
   await guardedFetch({
     url: server.url(),
@@ -90,7 +67,7 @@ test('Host, Connection, Proxy-* and Accept-Encoding set by the plugin never reac
 });
 
 test('the result is plain data only: strings, numbers and arrays of strings', async (t) => {
-  const server = await localServer((_req, res) => res.end('x'));
+  const server = await recordingServer((_req, res) => res.end('x'));
   t.after(server.close);
   const res = await guardedFetch({ url: server.url() }, policy(server.port));
   assert.equal(Object.getPrototypeOf(res), Object.prototype);
@@ -101,7 +78,7 @@ test('the result is plain data only: strings, numbers and arrays of strings', as
 });
 
 test('error statuses are responses, not exceptions, and HEAD has no body', async (t) => {
-  const server = await localServer((req, res) => {
+  const server = await recordingServer((req, res) => {
     res.writeHead(req.method === 'HEAD' ? 200 : 404, { 'content-length': '9' });
     res.end(req.method === 'HEAD' ? undefined : 'not found');
   });
@@ -116,8 +93,8 @@ test('error statuses are responses, not exceptions, and HEAD has no body', async
 
 test('proxy settings from the environment are not honoured', async (t) => {
   const proxied: string[] = [];
-  const proxy = await localServer((req, res) => { proxied.push(req.url ?? ''); res.end('from proxy'); });
-  const server = await localServer((_req, res) => res.end('direct'));
+  const proxy = await recordingServer((req, res) => { proxied.push(req.url ?? ''); res.end('from proxy'); });
+  const server = await recordingServer((_req, res) => res.end('direct'));
   t.after(proxy.close);
   t.after(server.close);
   // Turn on Node's built-in env proxy support for the process, as NODE_USE_ENV_PROXY=1 would.

@@ -1,36 +1,13 @@
 // Rule 5: every fetch is bounded in bytes both ways and in time, with the
 // socket torn down when a bound is hit. Real servers on 127.0.0.1.
 import assert from 'node:assert/strict';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy, type FetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { PlexusError } from '../../src/errors.ts';
 import { rejection } from './fetch-test-helpers.ts';
-
-async function localServer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-  let connections = 0;
-  let closedResponses = 0;
-  const server = http.createServer((req, res) => {
-    res.on('close', () => void closedResponses++);
-    req.resume();
-    handler(req, res);
-  });
-  server.on('connection', () => void connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    grant: `127.0.0.1:${port}`,
-    connections: () => connections,
-    /** Responses whose connection ended, whether finished or torn down by the client. */
-    closedResponses: () => closedResponses,
-    url: (path = '/') => `http://127.0.0.1:${port}${path}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
+import { localServer } from './local-server.ts';
 
 const policy = (hosts: string[], extra: Partial<FetchPolicy> = {}): FetchPolicy => createFetchPolicy(hosts, { timeoutMs: 5000, ...extra });
 

@@ -1,40 +1,14 @@
 // Rule 4: a redirect is followed only to a granted target, re-running every
 // check for it, and never more than maxRedirects times. Real servers on 127.0.0.1.
 import assert from 'node:assert/strict';
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { test } from 'node:test';
 import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy, type FetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { PlexusError } from '../../src/errors.ts';
 import { rejection } from './fetch-test-helpers.ts';
-
-interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string }
-
-async function localServer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-  let connections = 0;
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      handler(req, res);
-    });
-  });
-  server.on('connection', () => void connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    seen,
-    grant: `127.0.0.1:${port}`,
-    connections: () => connections,
-    url: (path = '/') => `http://127.0.0.1:${port}${path}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
+import { recordingServer } from './local-server.ts';
 
 function redirect(status: number, location: string): (req: IncomingMessage, res: ServerResponse) => void {
   return (_req, res) => {
@@ -47,8 +21,8 @@ const policy = (hosts: string[], extra: Partial<FetchPolicy> = {}): FetchPolicy 
 
 
 test('a redirect to another granted host is followed', async (t) => {
-  const target = await localServer((_req, res) => res.end('arrived'));
-  const origin = await localServer(redirect(302, target.url('/landing')));
+  const target = await recordingServer((_req, res) => res.end('arrived'));
+  const origin = await recordingServer(redirect(302, target.url('/landing')));
   t.after(target.close);
   t.after(origin.close);
   const res = await guardedFetch({ url: origin.url('/start') }, policy([origin.grant, target.grant]));
@@ -59,8 +33,8 @@ test('a redirect to another granted host is followed', async (t) => {
 });
 
 test('a redirect to an ungranted host is a denial, not a silent 3xx, and the target is never contacted', async (t) => {
-  const target = await localServer((_req, res) => res.end('should not be reached'));
-  const origin = await localServer(redirect(301, target.url('/internal')));
+  const target = await recordingServer((_req, res) => res.end('should not be reached'));
+  const origin = await recordingServer(redirect(301, target.url('/internal')));
   t.after(target.close);
   t.after(origin.close);
   const denials: string[] = [];
@@ -71,8 +45,8 @@ test('a redirect to an ungranted host is a denial, not a silent 3xx, and the tar
 });
 
 test('a redirect to a granted name that resolves to a private address is refused', async (t) => {
-  const target = await localServer((_req, res) => res.end('internal'));
-  const origin = await localServer(redirect(302, `http://sneaky.plexus.test:${target.port}/`));
+  const target = await recordingServer((_req, res) => res.end('internal'));
+  const origin = await recordingServer(redirect(302, `http://sneaky.plexus.test:${target.port}/`));
   t.after(target.close);
   t.after(origin.close);
   const lookup: FetchLookup = async () => [{ address: '127.0.0.1', family: 4 }];
@@ -82,14 +56,14 @@ test('a redirect to a granted name that resolves to a private address is refused
 });
 
 test('a redirect to a non-http scheme is refused', async (t) => {
-  const origin = await localServer(redirect(302, 'file:///etc/passwd'));
+  const origin = await recordingServer(redirect(302, 'file:///etc/passwd'));
   t.after(origin.close);
   const err = await rejection(guardedFetch({ url: origin.url() }, policy([origin.grant])));
   assert.equal(err.code, 'PLEXUS_CAPABILITY_DENIED');
 });
 
 test('a redirect loop is bounded by maxRedirects', async (t) => {
-  const loop = await localServer((req, res) => {
+  const loop = await recordingServer((req, res) => {
     res.writeHead(302, { location: `/hop${Number(req.url?.slice(4) || 0) + 1}` });
     res.end();
   });
@@ -101,7 +75,7 @@ test('a redirect loop is bounded by maxRedirects', async (t) => {
 });
 
 test('maxRedirects 0 refuses the first redirect', async (t) => {
-  const origin = await localServer(redirect(307, '/again'));
+  const origin = await recordingServer(redirect(307, '/again'));
   t.after(origin.close);
   const err = await rejection(guardedFetch({ url: origin.url() }, policy([origin.grant], { maxRedirects: 0 })));
   assert.equal(err.code, 'PLEXUS_UNAVAILABLE');
@@ -109,7 +83,7 @@ test('maxRedirects 0 refuses the first redirect', async (t) => {
 });
 
 test('303 after a POST is followed with a GET and no body', async (t) => {
-  const server = await localServer((req, res) => (req.url === '/submit' ? redirect(303, '/result')(req, res) : res.end('done')));
+  const server = await recordingServer((req, res) => (req.url === '/submit' ? redirect(303, '/result')(req, res) : res.end('done')));
   t.after(server.close);
   const res = await guardedFetch({ url: server.url('/submit'), method: 'POST', body: 'payload', headers: { 'content-type': 'text/csv' } }, policy([server.grant]));
   assert.equal(res.body, 'done');
@@ -122,7 +96,7 @@ test('303 after a POST is followed with a GET and no body', async (t) => {
 
 for (const status of [307, 308]) {
   test(`${status} keeps the method and the body`, async (t) => {
-    const server = await localServer((req, res) => (req.url === '/old' ? redirect(status, '/new')(req, res) : res.end('ok')));
+    const server = await recordingServer((req, res) => (req.url === '/old' ? redirect(status, '/new')(req, res) : res.end('ok')));
     t.after(server.close);
     await guardedFetch({ url: server.url('/old'), method: 'PUT', body: 'payload' }, policy([server.grant]));
     assert.deepEqual(server.seen.map((s) => [s.method, s.url, s.body]), [['PUT', '/old', 'payload'], ['PUT', '/new', 'payload']]);
@@ -130,8 +104,8 @@ for (const status of [307, 308]) {
 }
 
 test('Authorization is kept on a same-origin redirect and dropped on a cross-origin one', async (t) => {
-  const other = await localServer((_req, res) => res.end('other'));
-  const origin = await localServer((req, res) => (req.url === '/a' ? redirect(302, '/b')(req, res) : redirect(302, other.url('/c'))(req, res)));
+  const other = await recordingServer((_req, res) => res.end('other'));
+  const origin = await recordingServer((req, res) => (req.url === '/a' ? redirect(302, '/b')(req, res) : redirect(302, other.url('/c'))(req, res)));
   t.after(other.close);
   t.after(origin.close);
   await guardedFetch({ url: origin.url('/a'), headers: { authorization: 'Bearer secret' } }, policy([origin.grant, other.grant]));
@@ -140,7 +114,7 @@ test('Authorization is kept on a same-origin redirect and dropped on a cross-ori
 });
 
 test('a 3xx without Location is returned as a response', async (t) => {
-  const server = await localServer((_req, res) => { res.writeHead(304); res.end(); });
+  const server = await recordingServer((_req, res) => { res.writeHead(304); res.end(); });
   t.after(server.close);
   const res = await guardedFetch({ url: server.url() }, policy([server.grant]));
   assert.equal(res.status, 304);

@@ -6,16 +6,11 @@
 // 16 open fetches were ~480 MB per instance against the 80 MB budget of
 // host-call-gate.ts. What the plugin sees (text(), json()) is unchanged.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
 import { callFetch } from '../../src/sandbox/fetch-bridge.ts';
-import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
-import { testEvent } from './sandbox-fixture.ts';
+import { poolWithServer, testEvent } from './sandbox-fixture.ts';
 
 const MB = 1024 * 1024;
 /** Bytes no JSON escapes cheaply and that split or fake a framing: control bytes, quotes, a line break, a fake answer, invalid UTF-8, an emoji, U+2028. */
@@ -25,40 +20,23 @@ const TRICKY = Buffer.concat([
   Buffer.from('😀\u2028é end', 'utf8'),
 ]);
 
-let pool: SandboxPool;
-let dir: string;
-let server: Server;
-let host: string;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'plexus-fetch-bridge-size-'));
-  pool = await SandboxPool.start({ threads: 1 });
-  // `/ones/<n>`: n bytes of \x01. `/tricky`: TRICKY. `/json`: a JSON body with escaped control characters in it.
-  server = createServer((req, res) => {
-    const ones = /^\/ones\/(\d+)$/.exec(req.url ?? '');
-    if (ones) res.end(Buffer.alloc(Number(ones[1]), 1));
-    else if (req.url === '/tricky') res.writeHead(200, 'O\tK', { 'x-tricky': 'a"b\\c' }).end(TRICKY);
-    else if (req.url === '/json') res.end(JSON.stringify({ text: '\n\x01"}\n', n: 1 }, null, 2));
-    else res.writeHead(204).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-
-after(async () => {
-  await pool.close();
-  server.close();
-  await rm(dir, { recursive: true, force: true });
+// `/ones/<n>`: n bytes of \x01. `/tricky`: TRICKY. `/json`: a JSON body with escaped control characters in it.
+const sandbox = poolWithServer('plexus-fetch-bridge-size-', { threads: 1 }, (req, res) => {
+  const ones = /^\/ones\/(\d+)$/.exec(req.url ?? '');
+  if (ones) res.end(Buffer.alloc(Number(ones[1]), 1));
+  else if (req.url === '/tricky') res.writeHead(200, 'O\tK', { 'x-tricky': 'a"b\\c' }).end(TRICKY);
+  else if (req.url === '/json') res.end(JSON.stringify({ text: '\n\x01"}\n', n: 1 }, null, 2));
+  else res.writeHead(204).end();
 });
 
 async function plugin(name: string, execute: string, memoryMb = 64) {
   const source = `import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ async execute(e, ctx) { ${execute} } });`;
-  const root = await writePlugin({ name, capabilities: { http: { hosts: [host] } }, limits: { memoryMb, timeoutMs: 10_000 }, source }, dir);
-  return (await loadPlugin(root, { grants: [`http:${host}`], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } })).spec;
+  const root = await writePlugin({ name, capabilities: { http: { hosts: [sandbox.host] } }, limits: { memoryMb, timeoutMs: 10_000 }, source }, sandbox.dir);
+  return (await loadPlugin(root, { grants: [`http:${sandbox.host}`], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } })).spec;
 }
 
 async function loggedFields(spec: Awaited<ReturnType<typeof plugin>>): Promise<unknown> {
-  const result = await pool.run(spec, [testEvent({})]);
+  const result = await sandbox.pool.run(spec, [testEvent({})]);
   const outcome = result.outcomes[0];
   assert.equal(outcome?.ok, true, JSON.stringify(outcome));
   return outcome?.logs[0]?.fields;
@@ -69,7 +47,7 @@ test('the worker\'s answer to a fetch is about as long as the body, whatever its
   const maxResponseBytes = spec.limits.fetch.maxResponseBytes;
   assert.equal(maxResponseBytes, 5 * MB, 'the default limit');
   for (const bytes of [1_000_000, maxResponseBytes]) {
-    const answer = await callFetch(spec, JSON.stringify({ url: `http://${host}/ones/${bytes}` }), () => undefined);
+    const answer = await callFetch(spec, JSON.stringify({ url: `http://${sandbox.host}/ones/${bytes}` }), () => undefined);
     process.stdout.write(`# ${bytes} bytes of \\x01 cross the bridge as ${answer.length} characters\n`);
     assert.ok(answer.length <= bytes + 4096, `${answer.length} characters for a ${bytes}-byte body`);
   }
@@ -78,7 +56,7 @@ test('the worker\'s answer to a fetch is about as long as the body, whatever its
 test('a plugin gets every byte of a body at the default size limit, in an isolate smaller than the old 6x answer', { timeout: 30_000 }, async () => {
   // 16 MB of isolate: the body's 5 MB fit, its 30 MB of JSON did not.
   const spec = await plugin('bridge-big', `
-    const text = await (await ctx.fetch('http://${host}/ones/${5 * MB}')).text();
+    const text = await (await ctx.fetch('http://${sandbox.host}/ones/${5 * MB}')).text();
     let ones = 0;
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 1) ones++;
     ctx.log.info('read', { length: text.length, ones });`, 16);
@@ -87,9 +65,9 @@ test('a plugin gets every byte of a body at the default size limit, in an isolat
 
 test('text(), json(), status, headers and url reach the plugin as before, whatever the body holds', async () => {
   const spec = await plugin('bridge-exact', `
-    const tricky = await ctx.fetch('http://${host}/tricky');
-    const json = await (await ctx.fetch('http://${host}/json')).json();
-    const empty = await ctx.fetch('http://${host}/none');
+    const tricky = await ctx.fetch('http://${sandbox.host}/tricky');
+    const json = await (await ctx.fetch('http://${sandbox.host}/json')).json();
+    const empty = await ctx.fetch('http://${sandbox.host}/none');
     const text = await tricky.text();
     let reread = null;
     try { await tricky.text(); } catch (err) { reread = err.name; }
@@ -99,7 +77,7 @@ test('text(), json(), status, headers and url reach the plugin as before, whatev
       empty: { status: empty.status, text: await empty.text() },
     });`);
   assert.deepEqual(await loggedFields(spec), {
-    tricky: { ok: true, status: 200, statusText: 'O\tK', url: `http://${host}/tricky`, header: 'a"b\\c', codes: Array.from(TRICKY.toString('utf8'), (c) => c.codePointAt(0)), reread: 'TypeError' },
+    tricky: { ok: true, status: 200, statusText: 'O\tK', url: `http://${sandbox.host}/tricky`, header: 'a"b\\c', codes: Array.from(TRICKY.toString('utf8'), (c) => c.codePointAt(0)), reread: 'TypeError' },
     json: { text: '\n\x01"}\n', n: 1 },
     empty: { status: 204, text: '' },
   });
@@ -108,7 +86,7 @@ test('text(), json(), status, headers and url reach the plugin as before, whatev
 test('failures still reach the plugin as coded errors', async () => {
   const spec = await plugin('bridge-errors', `
     const codes = [];
-    for (const url of ['http://${host}/ones/${5 * MB + 1}', 'http://127.0.0.1:9/', 'nope']) {
+    for (const url of ['http://${sandbox.host}/ones/${5 * MB + 1}', 'http://127.0.0.1:9/', 'nope']) {
       try { await ctx.fetch(url); codes.push('none'); } catch (err) { codes.push(err.code); }
     }
     ctx.log.info('codes', { codes });`);

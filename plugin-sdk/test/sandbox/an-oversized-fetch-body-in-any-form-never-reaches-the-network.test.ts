@@ -7,44 +7,22 @@
 // goes on the wire: a string over it is PLEXUS_PAYLOAD_TOO_LARGE, any other
 // body PLEXUS_INVALID_REQUEST, and text behind a "__proto__" key is no body.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
-import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
-import { testEvent } from './sandbox-fixture.ts';
+import { poolWithServer, testEvent } from './sandbox-fixture.ts';
 
 const MAX = 1024 * 1024;
-let pool: SandboxPool;
-let dir: string;
-let server: Server;
-let host: string;
 /** Path and body size of each request that reached the server. */
 const received: { path: string; bytes: number }[] = [];
 
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'plexus-oversized-forms-'));
-  pool = await SandboxPool.start({ threads: 1 });
-  server = createServer((req, res) => {
-    let bytes = 0;
-    req.on('data', (chunk: Buffer) => { bytes += chunk.length; });
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', bytes });
-      res.end('ok');
-    });
+const sandbox = poolWithServer('plexus-oversized-forms-', { threads: 1 }, (req, res) => {
+  let bytes = 0;
+  req.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+  req.on('end', () => {
+    received.push({ path: req.url ?? '', bytes });
+    res.end('ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-
-after(async () => {
-  await pool.close();
-  server.closeAllConnections();
-  server.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 test('an oversized body in every form the request JSON can take is refused or dropped, never sent', { timeout: 60_000 }, async () => {
@@ -52,7 +30,7 @@ test('an oversized body in every form the request JSON can take is refused or dr
   // Each case: the JSON text the request crosses as (the runner's stringify hands it to the armed toJSON).
   const source = `import { definePlugin } from '@plexus/plugin-sdk';
 const MAX = ${MAX};
-const url = (name) => 'http://${host}/' + name;
+const url = (name) => 'http://${sandbox.host}/' + name;
 const huge = 'x'.repeat(MAX + 1);
 const cases = [
   ['string', { url: url('string'), method: 'POST', body: huge }],
@@ -75,10 +53,10 @@ export default definePlugin({ async execute(e, ctx) {
   }
   ctx.log.info('codes', codes);
 } });`;
-  const root = await writePlugin({ name: 'oversized-forms', capabilities: { http: { hosts: [host] } }, limits: { memoryMb: 128, timeoutMs: 20_000 }, source }, dir);
-  const spec = (await loadPlugin(root, { grants: [`http:${host}`], secrets: {}, ceiling: { memoryMb: 256, timeoutMs: 30_000 } })).spec;
+  const root = await writePlugin({ name: 'oversized-forms', capabilities: { http: { hosts: [sandbox.host] } }, limits: { memoryMb: 128, timeoutMs: 20_000 }, source }, sandbox.dir);
+  const spec = (await loadPlugin(root, { grants: [`http:${sandbox.host}`], secrets: {}, ceiling: { memoryMb: 256, timeoutMs: 30_000 } })).spec;
   assert.equal(spec.limits.fetch.maxRequestBytes, MAX, 'MAX in the plugin is the default limit');
-  const result = await pool.run(spec, [testEvent({})]);
+  const result = await sandbox.pool.run(spec, [testEvent({})]);
   assert.equal(result.outcomes[0]?.ok, true, JSON.stringify(result.outcomes[0]));
   assert.deepEqual(result.outcomes[0]?.logs[0]?.fields, {
     string: 'PLEXUS_PAYLOAD_TOO_LARGE',
@@ -92,5 +70,5 @@ export default definePlugin({ async execute(e, ctx) {
   });
   // Only the request with no body and the one within the limit reached the server.
   assert.deepEqual(received.sort((a, b) => a.path.localeCompare(b.path)), [{ path: '/fits', bytes: MAX }, { path: '/proto-key', bytes: 0 }]);
-  assert.equal(pool.crashes, 0);
+  assert.equal(sandbox.pool.crashes, 0);
 });

@@ -4,17 +4,12 @@
 // PLEXUS_RATE_LIMITED), its fetches are aborted when it is disposed (their bodies are buffered in the worker, outside memoryMb), and
 // calls that reach the worker after that are dropped before the host sees them.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
 import { MAX_OPEN_HOST_CALLS, MAX_WAITING_HOST_CALLS } from '../../src/sandbox/host-call-gate.ts';
 import type { RunResult } from '../../src/sandbox/protocol.ts';
-import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
-import { testEvent } from './sandbox-fixture.ts';
+import { poolWithServer, testEvent } from './sandbox-fixture.ts';
 
 /** What reached the host's kv and the HTTP server: calls in total, open now, most open at once. */
 class Load {
@@ -33,48 +28,31 @@ class Load {
   }
 }
 
-let pool: SandboxPool;
-let dir: string;
-let server: Server;
-let host: string;
 let kv = new Load();
 let http = new Load();
 
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'plexus-host-call-caps-'));
+const sandbox = poolWithServer('plexus-host-call-caps-', {
+  threads: 1,
   // kv keys name how long the host takes to answer: `h:<ms>`.
-  pool = await SandboxPool.start({
-    threads: 1,
-    kv: async (_plugin, _op, args) => {
-      kv.start();
-      await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
-      kv.end();
-      return null;
-    },
-  });
+  kv: async (_plugin, _op, args) => {
+    kv.start();
+    await new Promise((resolve) => setTimeout(resolve, Number(String(args[0]).split(':')[1])));
+    kv.end();
+    return null;
+  },
+}, (req, res) => {
   // `/hold/<ms>` answers after that long; anything else sends headers and never ends.
-  server = createServer((req, res) => {
-    http.start();
-    res.on('close', () => http.end());
-    const hold = /^\/hold\/(\d+)$/.exec(req.url ?? '');
-    if (hold) setTimeout(() => res.end('ok'), Number(hold[1]));
-    else res.writeHead(200, { 'content-type': 'text/plain' }).write('x');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-
-after(async () => {
-  await pool.close();
-  server.closeAllConnections();
-  server.close();
-  await rm(dir, { recursive: true, force: true });
+  http.start();
+  res.on('close', () => http.end());
+  const hold = /^\/hold\/(\d+)$/.exec(req.url ?? '');
+  if (hold) setTimeout(() => res.end('ok'), Number(hold[1]));
+  else res.writeHead(200, { 'content-type': 'text/plain' }).write('x');
 });
 
 async function plugin(name: string, execute: string, timeoutMs = 5000) {
   const source = `import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ async execute(e, ctx) { ${execute} } });`;
-  const root = await writePlugin({ name, capabilities: { kv: true, http: { hosts: [host] } }, limits: { timeoutMs }, source }, dir);
-  return (await loadPlugin(root, { grants: ['kv', `http:${host}`], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } })).spec;
+  const root = await writePlugin({ name, capabilities: { kv: true, http: { hosts: [sandbox.host] } }, limits: { timeoutMs }, source }, sandbox.dir);
+  return (await loadPlugin(root, { grants: ['kv', `http:${sandbox.host}`], secrets: {}, ceiling: { memoryMb: 128, timeoutMs: 30_000 } })).spec;
 }
 
 /** Starts `count` calls at once, awaits them all, and logs how they ended. */
@@ -95,24 +73,24 @@ test('an instance has at most 256 kv calls open at once; more wait their turn, a
   kv = new Load();
   const max = MAX_OPEN_HOST_CALLS.kv;
   const spec = await plugin('kv-burst', SETTLE_ALL(max + 44, "ctx.kv.get('h:150')"));
-  assert.deepEqual(settledLog(await pool.run(spec, [testEvent({})])), { answered: max + 44, refused: 0, codes: [] });
+  assert.deepEqual(settledLog(await sandbox.pool.run(spec, [testEvent({})])), { answered: max + 44, refused: 0, codes: [] });
   assert.equal(kv.maxOpen, max, 'the host never had more open');
   assert.equal(kv.total, max + 44);
   kv = new Load();
   const flood = await plugin('kv-flood', SETTLE_ALL(max + MAX_WAITING_HOST_CALLS.kv + 10, "ctx.kv.get('h:1')"));
-  assert.deepEqual(settledLog(await pool.run(flood, [testEvent({})])), { answered: max + MAX_WAITING_HOST_CALLS.kv, refused: 10, codes: ['PLEXUS_RATE_LIMITED'] });
+  assert.deepEqual(settledLog(await sandbox.pool.run(flood, [testEvent({})])), { answered: max + MAX_WAITING_HOST_CALLS.kv, refused: 10, codes: ['PLEXUS_RATE_LIMITED'] });
   assert.ok(kv.maxOpen <= max, `${kv.maxOpen} open at once`);
   assert.equal(kv.total, max + MAX_WAITING_HOST_CALLS.kv, 'refused calls never reached the host');
   // The refusals cost the plugin nothing else: the same instance keeps serving.
-  const again = await pool.run(spec, [testEvent({})]);
+  const again = await sandbox.pool.run(spec, [testEvent({})]);
   assert.deepEqual(again.restarts, []);
 });
 
 test('an instance has at most 16 fetches open at once; more wait their turn', { timeout: 30_000 }, async () => {
   http = new Load();
   const max = MAX_OPEN_HOST_CALLS.fetch;
-  const spec = await plugin('fetch-burst', SETTLE_ALL(max + 24, `ctx.fetch('http://${host}/hold/200')`));
-  assert.deepEqual(settledLog(await pool.run(spec, [testEvent({})])), { answered: max + 24, refused: 0, codes: [] });
+  const spec = await plugin('fetch-burst', SETTLE_ALL(max + 24, `ctx.fetch('http://${sandbox.host}/hold/200')`));
+  assert.deepEqual(settledLog(await sandbox.pool.run(spec, [testEvent({})])), { answered: max + 24, refused: 0, codes: [] });
   assert.equal(http.maxOpen, max, 'the server never had more open');
   assert.equal(http.total, max + 24);
 });
@@ -120,8 +98,8 @@ test('an instance has at most 16 fetches open at once; more wait their turn', { 
 test('fetches end with their instance, not at their own time limit', { timeout: 30_000 }, async () => {
   http = new Load();
   // The responses never end: only the fetch's own limit (10 s) or the instance's end stops them.
-  const spec = await plugin('fetch-hang', `await Promise.all([1, 2, 3].map(() => ctx.fetch('http://${host}/hang')));`, 300);
-  const result = await pool.run(spec, [testEvent({})]);
+  const spec = await plugin('fetch-hang', `await Promise.all([1, 2, 3].map(() => ctx.fetch('http://${sandbox.host}/hang')));`, 300);
+  const result = await sandbox.pool.run(spec, [testEvent({})]);
   const ended = performance.now();
   assert.deepEqual(result.restarts.map((r) => r.cause), ['timeout']);
   await pause(1500);
@@ -134,11 +112,11 @@ test('kv calls that reach the worker after their instance was disposed never rea
   kv = new Load();
   // Run as a sync call: the calls reach the worker only once the call is over, here ended by the time limit.
   const spec = await plugin('kv-flood', "if (e.data.flood) { for (let i = 0; i < 5000; i++) ctx.kv.get('h:0').catch(() => {}); while (true) {} }", 300);
-  const result = await pool.run(spec, [testEvent({ flood: true })]);
+  const result = await sandbox.pool.run(spec, [testEvent({ flood: true })]);
   assert.deepEqual(result.restarts.map((r) => r.cause), ['timeout']);
   await pause(500);
   assert.equal(kv.total, 0, 'the host saw none of them');
-  const next = await pool.run(spec, [testEvent({})]);
+  const next = await sandbox.pool.run(spec, [testEvent({})]);
   assert.equal(next.outcomes[0]?.ok, true);
   assert.deepEqual(next.restarts, [], 'replaced once, for its timeout, and not counted again');
 });

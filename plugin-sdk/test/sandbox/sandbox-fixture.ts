@@ -2,13 +2,14 @@
 // file, with helpers to load fixture plugins into it and run events.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
 import type { LateRestart, PluginRuntimeSpec, RestartCause, RunResult } from '../../src/sandbox/protocol.ts';
-import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
+import { SandboxPool, type SandboxPoolOptions } from '../../src/sandbox/sandbox-pool.ts';
 import { MemoryKv } from '../../src/testing/memory-kv.ts';
 import { writePlugin, type FixturePlugin } from '../fixtures/write-plugin.ts';
 
@@ -85,6 +86,35 @@ export function slowKvPool(): { readonly pool: SandboxPool; readonly dir: string
     return mine.map((r) => r.cause);
   };
   return { get pool() { return get().pool; }, get dir() { return get().dir; }, lateCauses };
+}
+
+/**
+ * A pool, an HTTP server on 127.0.0.1 for its plugins to fetch from and a
+ * scratch dir (named after `dirPrefix`), started before the file's tests and
+ * closed after them. `host` is the server's host:port, as a grant names it.
+ */
+export function poolWithServer(dirPrefix: string, options: SandboxPoolOptions, onRequest: RequestListener): { readonly pool: SandboxPool; readonly dir: string; readonly host: string } {
+  let started: { pool: SandboxPool; dir: string; server: Server; host: string } | undefined;
+  before(async () => {
+    const dir = await mkdtemp(join(tmpdir(), dirPrefix));
+    const pool = await SandboxPool.start(options);
+    const server = createServer(onRequest);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    started = { pool, dir, server, host: `127.0.0.1:${(server.address() as { port: number }).port}` };
+  });
+  after(async () => {
+    if (!started) return;
+    await started.pool.close();
+    // Connections a test left open (held or never-ending answers) would keep the server up.
+    started.server.closeAllConnections();
+    started.server.close();
+    await rm(started.dir, { recursive: true, force: true });
+  });
+  const get = () => {
+    if (!started) throw new Error('the pool and its server start in before()');
+    return started;
+  };
+  return { get pool() { return get().pool; }, get dir() { return get().dir; }, get host() { return get().host; } };
 }
 
 export const testEvent = (data: unknown) => ({ specversion: '1.0', id: randomUUID(), source: 'test', type: 'test.event', data });

@@ -7,69 +7,51 @@
 // PLEXUS_SANDBOX_CRASHED. Batches, config and secrets are copied in by calls
 // isolated-vm guards: there the isolate ends for memory, and the process lives.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadPlugin } from '../../src/manifest/load-plugin.ts';
 import { AnswerHandoff, INLINE_ANSWER_UNITS } from '../../src/sandbox/answer-handoff.ts';
 import type { RunResult } from '../../src/sandbox/protocol.ts';
-import { SandboxPool } from '../../src/sandbox/sandbox-pool.ts';
 import { writePlugin } from '../fixtures/write-plugin.ts';
-import { testEvent } from './sandbox-fixture.ts';
+import { poolWithServer, testEvent } from './sandbox-fixture.ts';
 
 const MB = 1024 * 1024;
-let pool: SandboxPool;
-let dir: string;
-let server: Server;
-let host: string;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'plexus-too-big-'));
+const sandbox = poolWithServer(
+  'plexus-too-big-',
   // kv key `x:<n>`: a stored JSON string of n "x".
-  pool = await SandboxPool.start({ threads: 1, kv: async (_plugin, _op, args) => JSON.stringify('x'.repeat(Number(String(args[0]).split(':')[1]))) });
+  { threads: 1, kv: async (_plugin, _op, args) => JSON.stringify('x'.repeat(Number(String(args[0]).split(':')[1]))) },
   // `/ff/<n>`: n bytes of 0xff, each decoded to U+FFFD (2 bytes in the isolate).
-  server = createServer((req, res) => res.end(Buffer.alloc(Number(/^\/ff\/(\d+)$/.exec(req.url ?? '')?.[1] ?? 0), 0xff)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-
-after(async () => {
-  await pool.close();
-  server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+  (req, res) => res.end(Buffer.alloc(Number(/^\/ff\/(\d+)$/.exec(req.url ?? '')?.[1] ?? 0), 0xff)),
+);
 
 /** Holds about `mb` MB of the isolate's heap for the rest of the event. */
 const fill = (mb: number) => `const held = []; for (let i = 0; i < ${Math.round(mb * 12.5)}; i++) held.push(new Array(10000).fill(i));`;
 
 async function plugin(name: string, execute: string, memoryMb = 8) {
   const source = `import { definePlugin } from '@plexus/plugin-sdk';\nexport default definePlugin({ async execute(e, ctx) { ${execute} } });`;
-  const root = await writePlugin({ name, capabilities: { http: { hosts: [host] }, kv: true, secrets: ['BIG'] }, limits: { memoryMb, timeoutMs: 10_000 }, source }, dir);
-  return (await loadPlugin(root, { grants: [`http:${host}`, 'kv', 'secrets:BIG'], secrets: { BIG: 'b' }, ceiling: { memoryMb: 128, timeoutMs: 30_000 } })).spec;
+  const root = await writePlugin({ name, capabilities: { http: { hosts: [sandbox.host] }, kv: true, secrets: ['BIG'] }, limits: { memoryMb, timeoutMs: 10_000 }, source }, sandbox.dir);
+  return (await loadPlugin(root, { grants: [`http:${sandbox.host}`, 'kv', 'secrets:BIG'], secrets: { BIG: 'b' }, ceiling: { memoryMb: 128, timeoutMs: 30_000 } })).spec;
 }
 
 const codes = (result: RunResult) => result.outcomes.map((o) => (o.ok ? 'ok' : o.error.code));
 
 test('a fetch answer that could never fit is refused to the plugin, which catches it and keeps its instance', { timeout: 30_000 }, async () => {
   const spec = await plugin('huge-fetch', `
-    try { await ctx.fetch('http://${host}/ff/${5 * MB}'); ctx.log.info('got it'); }
+    try { await ctx.fetch('http://${sandbox.host}/ff/${5 * MB}'); ctx.log.info('got it'); }
     catch (err) { ctx.log.info('refused', { code: err.code }); }`);
-  const crashes = pool.crashes;
-  const result = await pool.run(spec, [testEvent({})]);
-  assert.equal(pool.crashes, crashes, 'the sandbox process never died');
+  const crashes = sandbox.pool.crashes;
+  const result = await sandbox.pool.run(spec, [testEvent({})]);
+  assert.equal(sandbox.pool.crashes, crashes, 'the sandbox process never died');
   assert.deepEqual(codes(result), ['ok']);
   assert.deepEqual(result.outcomes[0]?.logs[0]?.fields, { code: 'PLEXUS_OUT_OF_MEMORY' });
   assert.deepEqual(result.restarts, [], 'the instance lives on');
 });
 
 test('a fetch or kv answer that fits the limit but not what the plugin holds ends only its instance, for memory', { timeout: 60_000 }, async () => {
-  for (const [name, call] of [['full-fetch', `await ctx.fetch('http://${host}/ff/${2.5 * MB}')`], ['full-kv', `await ctx.kv.get('x:${3 * MB}')`]] as const) {
+  for (const [name, call] of [['full-fetch', `await ctx.fetch('http://${sandbox.host}/ff/${2.5 * MB}')`], ['full-kv', `await ctx.kv.get('x:${3 * MB}')`]] as const) {
     const spec = await plugin(name, `${fill(4.8)} ${call}; ctx.log.info('held', { n: held.length });`);
-    const crashes = pool.crashes;
-    const result = await pool.run(spec, [testEvent({})]);
-    assert.equal(pool.crashes, crashes, `${name}: the sandbox process never died`);
+    const crashes = sandbox.pool.crashes;
+    const result = await sandbox.pool.run(spec, [testEvent({})]);
+    assert.equal(sandbox.pool.crashes, crashes, `${name}: the sandbox process never died`);
     assert.deepEqual(codes(result), ['PLEXUS_OUT_OF_MEMORY'], name);
     assert.deepEqual(result.restarts.map((r) => r.cause), ['oom'], name);
   }
@@ -77,39 +59,39 @@ test('a fetch or kv answer that fits the limit but not what the plugin holds end
 
 test('long answers that fit reach the plugin whole', { timeout: 30_000 }, async () => {
   const spec = await plugin('long-answers', `
-    const text = await (await ctx.fetch('http://${host}/ff/${MB}')).text();
+    const text = await (await ctx.fetch('http://${sandbox.host}/ff/${MB}')).text();
     const value = await ctx.kv.get('x:${2 * MB}');
     const short = await ctx.kv.get('x:3');
     ctx.log.info('got', { text: text.length, fffd: text === '\\ufffd'.repeat(${MB}), value: value.length, xs: value === 'x'.repeat(${2 * MB}), short });`);
-  const result = await pool.run(spec, [testEvent({})]);
+  const result = await sandbox.pool.run(spec, [testEvent({})]);
   assert.deepEqual(codes(result), ['ok']);
   assert.deepEqual(result.outcomes[0]?.logs[0]?.fields, { text: MB, fffd: true, value: 2 * MB, xs: true, short: 'xxx' });
 });
 
 test('a batch too big for the isolate runs in parts: no event is charged and no instance ends', { timeout: 60_000 }, async () => {
   const spec = await plugin('big-batch', `ctx.log.info('len', { n: e.data.length });`);
-  const crashes = pool.crashes;
-  const result = await pool.run(spec, Array.from({ length: 16 }, () => testEvent('\ufffd'.repeat(MB))));
-  assert.equal(pool.crashes, crashes);
+  const crashes = sandbox.pool.crashes;
+  const result = await sandbox.pool.run(spec, Array.from({ length: 16 }, () => testEvent('\ufffd'.repeat(MB))));
+  assert.equal(sandbox.pool.crashes, crashes);
   assert.deepEqual(codes(result), Array(16).fill('ok'));
   assert.deepEqual(result.outcomes.map((o) => o.logs[0]?.fields), Array(16).fill({ n: MB }), 'in order, each event its own');
   assert.deepEqual(result.restarts, []);
   // An event too big alone is charged alone, for memory.
-  const mixed = await pool.run(spec, [testEvent('a'), testEvent('\ufffd'.repeat(5 * MB)), testEvent('b')]);
+  const mixed = await sandbox.pool.run(spec, [testEvent('a'), testEvent('\ufffd'.repeat(5 * MB)), testEvent('b')]);
   assert.deepEqual(codes(mixed), ['ok', 'PLEXUS_OUT_OF_MEMORY', 'ok']);
-  assert.equal(pool.crashes, crashes);
+  assert.equal(sandbox.pool.crashes, crashes);
 });
 
 test('config and secrets too big for the isolate fail its start, not the process', { timeout: 30_000 }, async () => {
-  const crashes = pool.crashes;
+  const crashes = sandbox.pool.crashes;
   for (const grow of ['config', 'secrets'] as const) {
     const spec = await plugin(`big-${grow}`, '');
     if (grow === 'config') spec.config = { big: '\ufffd'.repeat(5 * MB) };
     else spec.secrets = { BIG: '\ufffd'.repeat(5 * MB) };
-    const result = await pool.run(spec, [testEvent({})]);
+    const result = await sandbox.pool.run(spec, [testEvent({})]);
     assert.deepEqual(codes(result), ['PLEXUS_PLUGIN_LOAD_FAILED'], grow);
   }
-  assert.equal(pool.crashes, crashes);
+  assert.equal(sandbox.pool.crashes, crashes);
 });
 
 test('the handoff answers short texts as they are, long ones by number once, and refuses what cannot fit', () => {
