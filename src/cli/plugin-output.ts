@@ -5,23 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { JsonObject } from '@plexus/plugin-sdk';
+import type { PluginView } from '../plugins/plugin-view.ts';
 import { CliError, usageError, type CliIo } from './command.ts';
 
-export interface PluginRecord {
-  name: string;
-  version: string;
-  status: string;
-  enabled: boolean;
-  grants: string[];
-  config: JsonObject;
-  missingGrants: string[];
-  root: string;
-  integrity?: string;
-  source?: string;
-  pending?: { version: string; missingGrants: string[]; source: string };
-  error?: { code: string; message: string };
-  change?: string;
-}
+/**
+ * The admin API's answer for one installed plugin: the host's view of it and,
+ * after a change, what the request did. A type-only import, erased when the
+ * CLI loads: a client command still loads nothing of the host.
+ */
+export type PluginRecord = PluginView & { change?: string };
 
 export const pluginPath = (name: string) => `/v1/plugins/${encodeURIComponent(name)}`;
 

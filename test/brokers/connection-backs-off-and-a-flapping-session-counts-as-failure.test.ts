@@ -38,6 +38,18 @@ function connection(open: () => Promise<FakeSession>, logger = new RecordingLogg
   });
 }
 
+// A connection whose every attempt succeeds, keeping each session it opened
+// so a test can make any of them die.
+function connectionRecordingSessions() {
+  const sessions: FakeSession[] = [];
+  const subject = connection(async () => {
+    const session = new FakeSession();
+    sessions.push(session);
+    return session;
+  });
+  return { sessions, subject };
+}
+
 test('failed attempts back off, open the circuit, and the reason never shows the password', { timeout: 10_000 }, async () => {
   let attempts = 0;
   const logger = new RecordingLogger();
@@ -57,12 +69,7 @@ test('failed attempts back off, open the circuit, and the reason never shows the
 });
 
 test('a session that dies at once is a failure; a lost healthy one is replaced', { timeout: 10_000 }, async () => {
-  const sessions: FakeSession[] = [];
-  const subject = connection(async () => {
-    const session = new FakeSession();
-    sessions.push(session);
-    return session;
-  });
+  const { sessions, subject } = connectionRecordingSessions();
   await subject.start();
   assert.equal(subject.state, 'connected');
   await subject.check();
@@ -89,12 +96,7 @@ test('a session that dies at once is a failure; a lost healthy one is replaced',
 });
 
 test('hold() keeps the open session but opens no new one once it is lost', { timeout: 10_000 }, async () => {
-  const sessions: FakeSession[] = [];
-  const subject = connection(async () => {
-    const session = new FakeSession();
-    sessions.push(session);
-    return session;
-  });
+  const { sessions, subject } = connectionRecordingSessions();
   await subject.start();
   subject.hold();
   assert.equal(subject.session, sessions[0]);

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { rawRedis } from '../brokers/redis-helpers.ts';
 import { requireService } from '../helpers/services.ts';
-import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { startPlexus } from '../helpers/plexus-process.ts';
+import { installSlowPlugin } from './slow-plugin-fixture.ts';
 
 const TIMEOUT_MS = 3000;
 
@@ -22,13 +22,7 @@ test('two busy brokers and the engine stop within one shutdownTimeoutMs, exit 0'
   const keys = [`plexus-test-budget-${randomUUID().slice(0, 8)}`, `plexus-test-budget-${randomUUID().slice(0, 8)}`];
   const redis = await rawRedis();
   try {
-    await installFixtures(stateDir, [{
-      name: 'slow',
-      subscribe: ['slow.#'],
-      limits: { timeoutMs: 20_000 },
-      source: `import { definePlugin } from '@plexus/plugin-sdk';
-export default definePlugin({ async execute() { const end = Date.now() + 700; while (Date.now() < end) {} } });`,
-    }]);
+    await installSlowPlugin(stateDir, 700);
     const config = join(stateDir, 'plexus.yaml');
     await writeFile(config, `shutdownTimeoutMs: ${TIMEOUT_MS}
 delivery: { concurrency: 1, batchSize: 1 }

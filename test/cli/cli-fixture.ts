@@ -1,6 +1,7 @@
 // Runs the CLI in-process with a recording CliIo, and an admin API on a real
 // socket around a FakeHost for the commands to talk to.
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { startAdminServer, type AdminServer } from '../../src/admin/admin-server.ts';
 import type { EnvMap } from '../../src/config/env-references.ts';
 import type { CliIo, ProgressTerminal } from '../../src/cli/command.ts';
@@ -35,6 +36,30 @@ export async function runningAdmin(): Promise<RunningAdmin> {
   const host = new FakeHost();
   const server = await startAdminServer({ host, config: { adminListen: { host: '127.0.0.1', port: 0 } }, logger: new RecordingLogger(), token: TOKEN });
   return { host, server, flags: ['--admin', server.url, '--token', TOKEN] };
+}
+
+/**
+ * One running admin for a whole test file: started before its tests, closed
+ * after them. Call it at the top level of the file; what it returns reads the
+ * running admin, so use it inside the tests and their hooks.
+ */
+export function runningAdminAroundTheseTests(): RunningAdmin {
+  let admin: RunningAdmin | undefined;
+  before(async () => {
+    admin = await runningAdmin();
+  });
+  after(async () => {
+    await admin?.server.close();
+  });
+  const started = (): RunningAdmin => {
+    if (!admin) throw new Error('the admin starts in before(): use it inside a test');
+    return admin;
+  };
+  return {
+    get host() { return started().host; },
+    get server() { return started().server; },
+    get flags() { return started().flags; },
+  };
 }
 
 /** A port nothing listens on (bound, then released). */

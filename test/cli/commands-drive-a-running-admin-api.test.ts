@@ -2,18 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import { TOKEN } from '../admin/admin-fixture.ts';
 import { T0, dlqEntry } from '../admin/fake-host.ts';
-import { cli, runningAdmin, type RunningAdmin } from './cli-fixture.ts';
+import { cli, runningAdminAroundTheseTests } from './cli-fixture.ts';
 
-let admin: RunningAdmin;
-before(async () => {
-  admin = await runningAdmin();
-});
-after(async () => {
-  await admin.server.close();
-});
+const admin = runningAdminAroundTheseTests();
 beforeEach(() => {
   admin.host.dlq = [
     dlqEntry('a', { plugin: 'p1', type: 'orders.created', minutes: 0 }),

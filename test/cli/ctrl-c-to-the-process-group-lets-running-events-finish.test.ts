@@ -8,22 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { startPlexus } from '../helpers/plexus-process.ts';
+import { installSlowPlugin } from './slow-plugin-fixture.ts';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} to the process group: the running event finishes, nothing is charged as a crash, exit 0`, { timeout: 120_000 }, async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'plexus-group-'));
     try {
-      await installFixtures(stateDir, [{
-        name: 'slow',
-        subscribe: ['slow.#'],
-        limits: { timeoutMs: 20_000 },
-        source: `import { definePlugin } from '@plexus/plugin-sdk';
-export default definePlugin({
-  async execute(event, ctx) { const end = Date.now() + 1500; while (Date.now() < end) {} ctx.log.info('slow event done'); },
-});`,
-      }]);
+      await installSlowPlugin(stateDir, 1500, 'slow event done');
       const host = await startPlexus(stateDir, { processGroup: true });
       assert.equal((await host.emit({ type: 'slow.created', data: {} })).status, 202);
       // The plugin is inside its 1.5 s loop when the group gets the signal.

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type { ProgressTerminal } from '../../src/cli/command.ts';
 import { formatElapsed } from '../../src/cli/progress.ts';
 import { TOKEN } from '../admin/admin-fixture.ts';
 import { dlqEntry } from '../admin/fake-host.ts';
-import { cli, runningAdmin, type RunningAdmin } from './cli-fixture.ts';
+import { cli, runningAdminAroundTheseTests } from './cli-fixture.ts';
 
 const CLEAR_LINE = '\r\u001b[K';
 // Longer than the spinner's quiet period (250 ms) plus a few frames, with room for a loaded machine.
@@ -31,13 +31,7 @@ class FakeTerminal implements ProgressTerminal {
   }
 }
 
-let admin: RunningAdmin;
-before(async () => {
-  admin = await runningAdmin();
-});
-after(async () => {
-  await admin.server.close();
-});
+const admin = runningAdminAroundTheseTests();
 beforeEach(() => {
   admin.host.dlq = [dlqEntry('a', { plugin: 'p1' }), dlqEntry('b', { plugin: 'p2' }), dlqEntry('c', { plugin: 'p2' })];
   admin.host.replayCount = 3;

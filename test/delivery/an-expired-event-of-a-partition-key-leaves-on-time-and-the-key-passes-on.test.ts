@@ -3,19 +3,12 @@
 // running, and the key passes on: the key's other events still run one at a
 // time in acceptance order (CONTRACT §5 `expiresat`, `partitionkey`).
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import type { EngineOptions } from '../../src/delivery/engine.ts';
-import { latch, namedEvent, nameOf, SqliteEngineFixture, succeed, testPlugin, until } from './sqlite-engine-fixture.ts';
+import { EXPIRES_IN_MS, EXPIRY_BOUND_MS, expiryFixtures } from './expiry-fixture.ts';
+import { latch, namedEvent, nameOf, succeed, testPlugin, until, type SqliteEngineFixture } from './sqlite-engine-fixture.ts';
 
-const EXPIRY_BOUND_MS = 100;
-const EXPIRES_IN_MS = 150;
-
-let fixture: SqliteEngineFixture | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
+const expiryFixture = expiryFixtures();
 
 function keyed(name: string, expiresAt?: number): PlexusEvent {
   return namedEvent(name, { partitionkey: 'k', ...(expiresAt === undefined ? {} : { expiresat: new Date(expiresAt).toISOString() }) });
@@ -24,11 +17,8 @@ function keyed(name: string, expiresAt?: number): PlexusEvent {
 /** A plugin (concurrency 2, so the key alone serialises) that holds each batch until the test opens `gates[name]`. */
 function setup(): { f: SqliteEngineFixture; ran: string[]; expiredAt: Map<string, number>; gates: Map<string, ReturnType<typeof latch>> } {
   const ran: string[] = [];
-  const expiredAt = new Map<string, number>();
   const gates = new Map<string, ReturnType<typeof latch>>();
-  const hooks: EngineOptions['hooks'] = { expired: (_plugin, record) => void expiredAt.set(nameOf(record.event), Date.now()) };
-  const f = new SqliteEngineFixture({ hooks });
-  fixture = f;
+  const { f, expiredAt } = expiryFixture();
   f.engine.setPlugins([testPlugin('expiry-keyed', async (events) => {
     for (const e of events) {
       ran.push(nameOf(e));

@@ -4,33 +4,13 @@
 // disabled, its lane full, paused by the rate limit or an open circuit. One
 // whose batch is running is not touched, and nothing fires after stop().
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { ActivePlugin } from '../../src/delivery/plugin-lane.ts';
-import type { EngineOptions } from '../../src/delivery/engine.ts';
-import { failAll, latch, namedEvent, nameOf, SqliteEngineFixture, succeed, testPlugin, until } from './sqlite-engine-fixture.ts';
+import { EXPIRES_IN_MS, EXPIRY_BOUND_MS, expiryFixtures } from './expiry-fixture.ts';
+import { failAll, latch, namedEvent, nameOf, succeed, testPlugin, until } from './sqlite-engine-fixture.ts';
 
-/** How late after its expiresat a waiting delivery may be dead-lettered. */
-const EXPIRY_BOUND_MS = 100;
-const EXPIRES_IN_MS = 150;
-
-let fixture: SqliteEngineFixture | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
-
-/** An engine recording when each delivery was durably dead-lettered as expired, by event name. */
-function expiryFixture(): { f: SqliteEngineFixture; expiredAt: Map<string, number> } {
-  const expiredAt = new Map<string, number>();
-  const hooks: EngineOptions['hooks'] = {
-    error: (message) => void f.errors.push(message),
-    expired: (_plugin, record) => void expiredAt.set(nameOf(record.event), Date.now()),
-  };
-  const f = new SqliteEngineFixture({ hooks });
-  fixture = f;
-  return { f, expiredAt };
-}
+const expiryFixture = expiryFixtures();
 
 /** A plugin that records what it runs and holds each batch until `gate` opens. */
 function gatedRecorder(name: string, ran: string[], gate: ReturnType<typeof latch>): ActivePlugin {

@@ -7,37 +7,26 @@
 // never overwrites a lease another process holds.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { PlexusError } from '@plexus/plugin-sdk';
-import { RedisStore } from '../../src/store/redis-store.ts';
+import type { RedisStore } from '../../src/store/redis-store.ts';
 import { hostLeaseKey, redisKeys } from '../../src/store/redis-keys.ts';
 import { heldByDeadLocalProcess, leaseToken, type LeaseLog } from '../../src/store/redis-lease.ts';
 import { REDIS_URL, redisSkipReason } from './redis-reachable.ts';
+import { redisStoresCleanedAfterTheseTests } from './redis-test-stores.ts';
 
 const skip = await redisSkipReason();
 const HOST = 'abab0000cdcd';
 const LEASE_MS = 300;
-const prefixes: string[] = [];
-const opened: RedisStore[] = [];
+const stores = redisStoresCleanedAfterTheseTests();
 const raw = skip === undefined ? new Redis(REDIS_URL) : undefined;
-
-after(async () => {
-  for (const store of opened) await store.close();
-  for (const prefix of prefixes) {
-    const cleaner = await RedisStore.connect({ url: REDIS_URL, prefix });
-    await cleaner.destroyAll();
-    await cleaner.close();
-  }
-  raw?.disconnect();
-});
+after(() => raw?.disconnect());
 
 function sharedStore(): { prefix: string; lease: string } {
-  const prefix = `plexus-test:${randomUUID()}:`;
-  prefixes.push(prefix);
+  const prefix = stores.sharedPrefix();
   return { prefix, lease: hostLeaseKey(redisKeys(prefix), HOST) };
 }
 
@@ -47,10 +36,8 @@ function recordingLog(): LeaseLog & { warnings: string[]; errors: string[] } {
   return { warnings, errors, warn: (_f, message) => warnings.push(message), error: (_f, message) => errors.push(message) };
 }
 
-async function open(prefix: string, log: LeaseLog): Promise<RedisStore> {
-  const store = await RedisStore.connect({ url: REDIS_URL, prefix, host: HOST, leaseMs: LEASE_MS, log });
-  opened.push(store);
-  return store;
+function open(prefix: string, log: LeaseLog): Promise<RedisStore> {
+  return stores.connect({ prefix, host: HOST, leaseMs: LEASE_MS, log });
 }
 
 test('a second process with a live host\'s id is refused, and the first keeps its lease', { skip }, async () => {

@@ -4,47 +4,26 @@
 // two adopters never both get one. A restarted host takes back only what
 // nobody adopted meanwhile. DLQ replays are run by the host that replayed.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import { DeliveryIds } from '../../src/delivery/delivery-ids.ts';
-import { RedisStore } from '../../src/store/redis-store.ts';
+import type { RedisStore } from '../../src/store/redis-store.ts';
 import { hostLeaseKey, redisKeys } from '../../src/store/redis-keys.ts';
 import { REDIS_URL, redisSkipReason } from './redis-reachable.ts';
+import { redisStoresCleanedAfterTheseTests } from './redis-test-stores.ts';
 
 const skip = await redisSkipReason();
-const prefixes: string[] = [];
-const opened: RedisStore[] = [];
+const stores = redisStoresCleanedAfterTheseTests();
 const HOSTS = { a: 'aaaaaaaa0001', b: 'bbbbbbbb0002', c: 'cccccccc0003', d: 'dddddddd0004' };
 
-/** One shared store per test. */
-function sharedStore(): string {
-  const prefix = `plexus-test:${randomUUID()}:`;
-  prefixes.push(prefix);
-  return prefix;
-}
-
-async function hostOn(prefix: string, id: string): Promise<RedisStore> {
-  const store = await RedisStore.connect({ url: REDIS_URL, prefix, host: id });
-  opened.push(store);
-  return store;
-}
+const hostOn = (prefix: string, id: string): Promise<RedisStore> => stores.connect({ prefix, host: id });
 
 const event = (id: string): PlexusEvent => ({ specversion: '1.0', id, source: 'test', type: 'orders.created' });
 const ids = (records: readonly { id: string }[]) => records.map((r) => r.id).sort();
 
-after(async () => {
-  for (const store of opened) await store.close();
-  for (const prefix of prefixes) {
-    const cleaner = await RedisStore.connect({ url: REDIS_URL, prefix });
-    await cleaner.destroyAll();
-    await cleaner.close();
-  }
-});
-
 test('a stopped host\'s deliveries are adopted once, by one host, and not taken back', { skip }, async () => {
-  const prefix = sharedStore();
+  const prefix = stores.sharedPrefix();
   const host = (id: string) => hostOn(prefix, id);
   const a = await host(HOSTS.a);
   const b = await host(HOSTS.b);
@@ -76,7 +55,7 @@ test('a stopped host\'s deliveries are adopted once, by one host, and not taken 
 });
 
 test('a lapsed lease counts as stopped; a DLQ replay is run by the host that replayed it', { skip }, async () => {
-  const prefix = sharedStore();
+  const prefix = stores.sharedPrefix();
   const host = (id: string) => hostOn(prefix, id);
   const a = await host(HOSTS.a);
   const c = await host(HOSTS.c);
@@ -99,7 +78,7 @@ test('a lapsed lease counts as stopped; a DLQ replay is run by the host that rep
 });
 
 test('a host that restarts while another is adopting its deliveries keeps them: the adoption re-checks its lease', { skip }, async () => {
-  const prefix = sharedStore();
+  const prefix = stores.sharedPrefix();
   // b's client holds its adopt script until a has restarted and recovered: the adopter has read
   // the leases (a was gone) before a came back, the widest form of that window.
   let release!: () => void;
@@ -116,8 +95,7 @@ test('a host that restarts while another is adopting its deliveries keeps them: 
     return call(name, args);
   };
   const a = await hostOn(prefix, HOSTS.a);
-  const b = await RedisStore.connect({ redis: bClient, prefix, host: HOSTS.b });
-  opened.push(b);
+  const b = await stores.connect({ redis: bClient, prefix, host: HOSTS.b });
   try {
     const made = new DeliveryIds(HOSTS.a);
     const now = Date.now();
