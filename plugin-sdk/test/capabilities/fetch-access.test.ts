@@ -3,14 +3,15 @@
 // resolve to an allowed address, and the socket goes only to the address that
 // was checked.
 import assert from 'node:assert/strict';
-import http, { type IncomingHttpHeaders } from 'node:http';
-import net, { type AddressInfo, type LookupFunction } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import net, { type LookupFunction } from 'node:net';
 import { test } from 'node:test';
 import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy, type FetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { PlexusError } from '../../src/errors.ts';
 import { rejection } from './fetch-test-helpers.ts';
+import { localServer } from './local-server.ts';
 
 // Safety net for this file, which feeds non-loopback addresses to the code under
 // test: any attempt to connect off loopback (or to resolve a name without the
@@ -53,21 +54,14 @@ Object.defineProperty(net.Socket.prototype, 'connect', {
 
 interface Seen { headers: IncomingHttpHeaders; localAddress: string }
 
-async function localServer(host = '127.0.0.1'): Promise<{ port: number; seen: Seen[]; connections: () => number; close: () => Promise<void> }> {
-  let connections = 0;
+/** Answers 'hello' to each request on arrival, recording its headers and the address it came in on. */
+async function helloServer(host?: string) {
   const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
+  const server = await localServer((req, res) => {
     seen.push({ headers: req.headers, localAddress: req.socket.localAddress ?? '' });
     res.end('hello');
-  });
-  server.on('connection', () => void connections++);
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    seen,
-    connections: () => connections,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+  }, { host });
+  return { ...server, seen };
 }
 
 function fakeDns(answers: (name: string, call: number) => string[]): { lookup: FetchLookup; calls: string[] } {
@@ -85,7 +79,7 @@ function policy(hosts: string[], extra: Partial<FetchPolicy> = {}): FetchPolicy 
 
 
 test('an ungranted host is refused before any DNS lookup or connection, and the denial is reported', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const dns = fakeDns(() => ['127.0.0.1']);
   const denials: [string, string][] = [];
@@ -107,7 +101,7 @@ test('an ungranted host is refused before any DNS lookup or connection, and the 
 });
 
 test('a bare host grant does not open other ports', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const err = await rejection(guardedFetch({ url: `http://127.0.0.1:${server.port}/` }, policy(['127.0.0.1'])));
   assert.equal(err.code, 'PLEXUS_CAPABILITY_DENIED');
@@ -115,7 +109,7 @@ test('a bare host grant does not open other ports', async (t) => {
 });
 
 test('an IP literal grant is reached directly: no DNS lookup, no address-class refusal', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const dns = fakeDns(() => ['10.0.0.1']);
   const res = await guardedFetch({ url: `http://127.0.0.1:${server.port}/` }, policy([`127.0.0.1:${server.port}`]), { lookup: dns.lookup });
@@ -124,7 +118,7 @@ test('an IP literal grant is reached directly: no DNS lookup, no address-class r
 });
 
 test('an IPv6 literal grant ([::1]:port) is reached directly', async (t) => {
-  const server = await localServer('::1');
+  const server = await helloServer('::1');
   t.after(server.close);
   const res = await guardedFetch({ url: `http://[::1]:${server.port}/` }, policy([`[::1]:${server.port}`]));
   assert.equal(res.status, 200);
@@ -133,7 +127,7 @@ test('an IPv6 literal grant ([::1]:port) is reached directly', async (t) => {
 
 for (const address of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254', 'fd00::2', 'fe80::1', '64:ff9b::a00:1']) {
   test(`a granted DNS name resolving to ${address} is refused without connecting`, async (t) => {
-    const server = await localServer();
+    const server = await helloServer();
     t.after(server.close);
     const dns = fakeDns(() => [address]);
     const denials: string[] = [];
@@ -151,7 +145,7 @@ for (const address of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '10
 }
 
 test('every resolved address must be public: one private answer among public ones refuses the fetch', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const dns = fakeDns(() => ['93.184.216.34', '2606:4700::1', '10.0.0.1']);
   const err = await rejection(guardedFetch({ url: `http://mixed.plexus.test:${server.port}/` }, policy([`mixed.plexus.test:${server.port}`]), { lookup: dns.lookup }));
@@ -161,7 +155,7 @@ test('every resolved address must be public: one private answer among public one
 });
 
 test('allowPrivateNetwork lets a granted name reach a private address, keeping the name in the Host header', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const dns = fakeDns(() => ['127.0.0.1']);
   const res = await guardedFetch({ url: `http://internal.plexus.test:${server.port}/` }, policy([`internal.plexus.test:${server.port}`], { allowPrivateNetwork: true }), { lookup: dns.lookup });
@@ -170,7 +164,7 @@ test('allowPrivateNetwork lets a granted name reach a private address, keeping t
 });
 
 test('allowPrivateNetwork still refuses unspecified, multicast and reserved addresses', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   for (const address of ['0.0.0.0', '::', '224.0.0.1', '240.0.0.1']) {
     const dns = fakeDns(() => [address]);
@@ -184,7 +178,7 @@ test('DNS rebinding is impossible: the name is resolved once and the socket conn
   // The first answer is the one checked; every later answer "rebinds" to another
   // address (127.0.0.2, where nothing listens). A second resolution at connect
   // time would fail the fetch; pinning connects to what was checked.
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const dns = fakeDns((_name, call) => (call === 1 ? ['127.0.0.1'] : ['127.0.0.2']));
   const res = await guardedFetch({ url: `http://rebind.plexus.test:${server.port}/` }, policy([`rebind.plexus.test:${server.port}`], { allowPrivateNetwork: true }), { lookup: dns.lookup });
@@ -195,7 +189,7 @@ test('DNS rebinding is impossible: the name is resolved once and the socket conn
 });
 
 test('a localhost grant reaches only loopback answers, trying each checked one', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   // ::1 has no listener here, so success proves the connection moved on to the other checked address.
   const both = fakeDns(() => ['::1', '127.0.0.1']);
@@ -214,7 +208,7 @@ test('a name that does not resolve is PLEXUS_UNAVAILABLE, not a denial', async (
 });
 
 test('file:, data: and ftp: URLs are refused as denials without connecting', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const denied: string[] = [];
   for (const url of ['file:///etc/passwd', 'data:text/plain,hello', `ftp://127.0.0.1:${server.port}/`]) {
@@ -226,7 +220,7 @@ test('file:, data: and ftp: URLs are refused as denials without connecting', asy
 });
 
 test('credentials in the URL are refused without connecting', async (t) => {
-  const server = await localServer();
+  const server = await helloServer();
   t.after(server.close);
   const err = await rejection(guardedFetch({ url: `http://user:secret@127.0.0.1:${server.port}/` }, policy([`127.0.0.1:${server.port}`])));
   assert.equal(err.code, 'PLEXUS_INVALID_REQUEST');

@@ -3,34 +3,17 @@
 // answers, and every attempt at an ungranted host must be a counted denial.
 // Real raw TCP servers on 127.0.0.1, so the answers can break HTTP's usual shape.
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import { callFetch } from '../../src/sandbox/fetch-bridge.ts';
 import type { PluginRuntimeSpec } from '../../src/sandbox/protocol.ts';
 import { rejection } from './fetch-test-helpers.ts';
+import { rawServer } from './local-server.ts';
 
-/** A server that writes `answer` as soon as the request head arrives, and counts connections. */
-async function rawServer(answer: string) {
-  let connections = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    socket.once('data', () => socket.write(answer));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    grant: `127.0.0.1:${port}`,
-    url: (path = '/') => `http://127.0.0.1:${port}${path}`,
-    connections: () => connections,
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
-  };
+/** A raw server that writes `answer` as soon as the request head arrives. */
+function answeringServer(answer: string) {
+  return rawServer((socket) => socket.once('data', () => socket.write(answer)));
 }
 
 /** Settles with the fetch's outcome, or with 'still pending' once `ms` passed. */
@@ -41,7 +24,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | 'still pending'
 }
 
 test('a 101 Switching Protocols answer ends the fetch at once instead of leaving it pending past its deadline', async (t) => {
-  const server = await rawServer('HTTP/1.1 101 Switching Protocols\r\nUpgrade: hijack\r\nConnection: Upgrade\r\n\r\n');
+  const server = await answeringServer('HTTP/1.1 101 Switching Protocols\r\nUpgrade: hijack\r\nConnection: Upgrade\r\n\r\n');
   t.after(server.close);
   const started = Date.now();
   const outcome = await within(rejection(guardedFetch({ url: server.url() }, createFetchPolicy([server.grant], { timeoutMs: 300 }))), 1500);
@@ -51,7 +34,7 @@ test('a 101 Switching Protocols answer ends the fetch at once instead of leaving
 });
 
 test('a 101 answer does not leave the fetch pending even when the host cancels it', async (t) => {
-  const server = await rawServer('HTTP/1.1 101 Switching Protocols\r\nUpgrade: hijack\r\nConnection: Upgrade\r\n\r\n');
+  const server = await answeringServer('HTTP/1.1 101 Switching Protocols\r\nUpgrade: hijack\r\nConnection: Upgrade\r\n\r\n');
   t.after(server.close);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 100);
@@ -60,7 +43,7 @@ test('a 101 answer does not leave the fetch pending even when the host cancels i
 });
 
 test('a userinfo URL naming an ungranted host is a counted denial, not an invalid request', async (t) => {
-  const server = await rawServer('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi');
+  const server = await answeringServer('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi');
   t.after(server.close);
   const denied: string[] = [];
   // The plugin was granted one public host and hides loopback behind it as userinfo.
@@ -72,7 +55,7 @@ test('a userinfo URL naming an ungranted host is a counted denial, not an invali
 });
 
 test('a redirect to a userinfo URL naming an ungranted host is a counted denial', async (t) => {
-  const server = await rawServer('HTTP/1.1 302 Found\r\nLocation: http://api.example.com@169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\n\r\n');
+  const server = await answeringServer('HTTP/1.1 302 Found\r\nLocation: http://api.example.com@169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\n\r\n');
   t.after(server.close);
   const denied: string[] = [];
   const err = await rejection(guardedFetch({ url: server.url() }, createFetchPolicy([server.grant], { timeoutMs: 2000 }), { onDenied: (target) => denied.push(target) }));

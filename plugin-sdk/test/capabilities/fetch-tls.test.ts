@@ -4,13 +4,13 @@
 // (EC P-256, valid until 2126), trusted for this test process alone.
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import tls, { type TLSSocket } from 'node:tls';
 import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { PlexusError } from '../../src/errors.ts';
+import { localServer } from './local-server.ts';
 
 const KEY = `-----BEGIN PRIVATE KEY-----
 MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgOd9M/UpQ2/TI+W0F
@@ -37,16 +37,11 @@ interface Seen { servername: string | false | null; host: string | undefined; lo
 
 async function tlsServer() {
   const seen: Seen[] = [];
-  const server = https.createServer({ key: KEY, cert: CERT }, (req, res) => {
+  const server = await localServer((req, res) => {
     seen.push({ servername: (req.socket as TLSSocket).servername, host: req.headers.host, localAddress: req.socket.localAddress });
     res.end('secure hello');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    seen,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+  }, { tls: { key: KEY, cert: CERT } });
+  return { ...server, seen };
 }
 
 const toLoopback: FetchLookup = async () => [{ address: '127.0.0.1', family: 4 }];

@@ -3,23 +3,20 @@
 // path or query. An over-long URL is refused before any DNS lookup or
 // connection. Real sockets on 127.0.0.1 count what actually arrives.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import { guardedFetch } from '../../src/capabilities/fetch.ts';
 import { createFetchPolicy } from '../../src/capabilities/fetch-policy.ts';
 import type { FetchLookup } from '../../src/capabilities/fetch-resolve.ts';
 import { MAX_URL_BYTES } from '../../src/capabilities/fetch-target.ts';
 import { rejection } from './fetch-test-helpers.ts';
+import { rawServer } from './local-server.ts';
 
 /** A raw HTTP server that counts connections and bytes; `answer` gives the response to each request head. */
 async function countingServer(answer: (head: string) => string = () => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok') {
-  let connections = 0;
   let bytes = 0;
   const heads: string[] = [];
-  const server = net.createServer((socket) => {
-    connections++;
+  const server = await rawServer((socket) => {
     let head = '';
-    socket.on('error', () => {});
     socket.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       head += chunk.toString('latin1');
@@ -28,16 +25,12 @@ async function countingServer(answer: (head: string) => string = () => 'HTTP/1.1
       socket.end(answer(head));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
   return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    policy: createFetchPolicy([`127.0.0.1:${port}`], { timeoutMs: 5000, maxRequestBytes: 1024 }),
-    connections: () => connections,
+    ...server,
+    origin: server.url(''),
+    policy: createFetchPolicy([server.grant], { timeoutMs: 5000, maxRequestBytes: 1024 }),
     bytes: () => bytes,
     heads,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
