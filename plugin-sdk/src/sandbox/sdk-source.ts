@@ -5,9 +5,10 @@
 // the types offer but the sandbox lacked would type-check, build, and then
 // fail every delivery at load. Both files import nothing but types.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { getCompileCacheDir, stripTypeScriptTypes } from 'node:module';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../durable-files.ts';
 import { ownModule } from './own-module.ts';
 
 const SOURCES = ['../errors', '../plugin-api'];
@@ -42,15 +43,14 @@ export async function strippedSource(files: readonly SourceFile[], dir: string |
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f.typed ? 'ts' : 'js'}\0${f.text.length}\0${f.text}`);
   hash.update(process.version);
-  const path = join(dir, 'plexus-sdk-source', `${hash.digest('hex')}.js`);
+  const folder = join(dir, 'plexus-sdk-source');
+  const path = join(folder, `${hash.digest('hex')}.js`);
   const cached = await readFile(path, 'utf8').catch(() => undefined);
   if (cached !== undefined) return cached;
   const source = strip();
-  // Written aside, then renamed: sandboxes starting together never read half a file. A cache that cannot be written costs only the strip.
-  const aside = `${path}.${process.pid}.tmp`;
-  await mkdir(join(dir, 'plexus-sdk-source'), { recursive: true })
-    .then(() => writeFile(aside, source, { mode: 0o600 }))
-    .then(() => rename(aside, path))
+  // Whole or not at all (writeFileAtomic): sandboxes starting together never read half a file. A cache that cannot be written costs only the strip.
+  await mkdir(folder, { recursive: true })
+    .then(() => writeFileAtomic(path, source))
     .catch(() => undefined);
   return source;
 }
