@@ -14,7 +14,7 @@ import { DeliveryRoutes } from './delivery-routes.ts';
 import { EmitRoom } from './emit-backpressure.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { ExpiryWatch } from './lane-expiry.ts';
-import { admissionLoad, queuedIn } from './lane-load.ts';
+import { admissionLoad, queuedIn, retryRoom } from './lane-load.ts';
 import { ParkedDeliveries, parkedPlugin } from './parked-deliveries.ts';
 import { PluginLane, type ActivePlugin, type OnSettled, type QueuedDelivery } from './plugin-lane.ts';
 import { replayDeliveries, type ReplayClaims } from './replay-dedup.ts';
@@ -66,7 +66,7 @@ export class DeliveryEngine {
     this.now = options.now ?? Date.now;
     this.monotonic = options.monotonic ?? options.now ?? (() => performance.now());
     this.routing = new DeliveryRoutes(new DeliveryIds(options.hostId ?? options.store.host));
-    this.retries = new RetryWaits((due) => this.enqueue(due, true), (d) => (this.lanes.get(d.record.plugin)?.plugin.emittedOnly === true ? 'egress' : d.emitted === true ? 'emitted' : 'ingress'), this.now, this.monotonic);
+    this.retries = new RetryWaits((due) => this.enqueue(due, true), (d) => retryRoom(this.lanes.get(d.record.plugin), d), this.now, this.monotonic);
     this.expiries = new ExpiryWatch(this.now, () => this.expireWaiting());
     // No partition key to pass on: a parked delivery has not taken its key (it has no lane to take it in).
     this.parked = new ParkedDeliveries(this.now, (plugin, expired) => this.batches.expire({ plugin: parkedPlugin(plugin), releasePartition: () => {} }, expired));

@@ -2,7 +2,8 @@
 // idle() (every enabled lane alike), and for backpressure at accept()
 // (admissionLoad, where egress lanes have a room of their own).
 import type { PluginLane } from './plugin-lane.ts';
-import type { RetryCounts } from './retry-waits.ts';
+import type { QueuedDelivery } from './queued-delivery.ts';
+import type { RetryCounts, RetryRoom } from './retry-waits.ts';
 
 const NO_RETRIES: RetryCounts = { ingress: 0, emitted: 0, egress: 0 };
 
@@ -49,4 +50,14 @@ export function emittedLoad(lanes: Iterable<PluginLane>, retrying: RetryCounts =
   let n = retrying.emitted;
   for (const lane of lanes) if (lane.enabled && lane.plugin.emittedOnly !== true) n += lane.emittedQueued;
   return n;
+}
+
+/**
+ * The room a delivery of `lane` takes while it waits for its retry time: the
+ * one it took while queued there (admissionLoad, emittedLoad). Without a
+ * lane here (its plugin removed meanwhile), with ingress.
+ */
+export function retryRoom(lane: PluginLane | undefined, delivery: QueuedDelivery): RetryRoom {
+  if (lane?.plugin.emittedOnly === true) return 'egress';
+  return delivery.emitted === true ? 'emitted' : 'ingress';
 }

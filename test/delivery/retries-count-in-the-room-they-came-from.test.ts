@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DeliveryRecord } from '../../src/store/store.ts';
-import { admissionLoad, emittedLoad } from '../../src/delivery/lane-load.ts';
+import { admissionLoad, emittedLoad, retryRoom } from '../../src/delivery/lane-load.ts';
 import type { PluginLane } from '../../src/delivery/plugin-lane.ts';
 import type { QueuedDelivery } from '../../src/delivery/queued-delivery.ts';
-import { RetryWaits, type RetryRoom } from '../../src/delivery/retry-waits.ts';
+import { RetryWaits } from '../../src/delivery/retry-waits.ts';
 
 const lane = (queued: number, emittedQueued: number, emittedOnly = false): PluginLane =>
   ({ enabled: true, queued, emittedQueued, plugin: { emittedOnly } }) as unknown as PluginLane;
@@ -19,8 +19,8 @@ const delivery = (plugin: string, emitted = false): QueuedDelivery => ({ record:
 test('waiting retries are counted per room until they are due, then handed back', async () => {
   const now = 1_000;
   const due: QueuedDelivery[][] = [];
-  const rooms: Record<string, RetryRoom> = { p: 'ingress', egress: 'egress' };
-  const waits = new RetryWaits((ds) => due.push(ds), (d) => (d.emitted === true ? 'emitted' : (rooms[d.record.plugin] as RetryRoom)), () => now, () => performance.now());
+  const lanes = new Map([['p', lane(0, 0)], ['egress', lane(0, 0, true)]]);
+  const waits = new RetryWaits((ds) => due.push(ds), (d) => retryRoom(lanes.get(d.record.plugin), d), () => now, () => performance.now());
   try {
     waits.schedule(delivery('p'), now + 20);
     waits.schedule(delivery('p', true), now + 20);
