@@ -4,14 +4,15 @@
 // that had to wait. Brokers simply stop taking messages then, so without
 // these nothing on the host's side showed why a queue grew.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
 import type { HostLogger } from '../../src/observability/host-logger.ts';
-import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { plugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { event } from '../core/core-fixture.ts';
 import { until, value } from './metrics-text.ts';
 
@@ -20,12 +21,7 @@ const MAX_QUEUED = 3;
 
 test('a host full of deliveries waiting for their retry shows as held at maxQueued, and the accepts that wait are counted', { timeout: 60_000 }, async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'plexus-held-metrics-'));
-  const root = await writePlugin({
-    name: 'failing',
-    source: `import { definePlugin } from '@plexus/plugin-sdk';
-export default definePlugin({ async execute() { throw new Error('not yet'); } });`,
-  }, stateDir);
-  await writeFile(join(stateDir, 'plugins.json'), JSON.stringify({ version: 1, plugins: [{ name: '@fixtures/failing', version: '1.0.0', root, enabled: true, grants: [], config: {} }] }));
+  await installFixtures(stateDir, [{ name: 'failing', source: plugin(`throw new Error('not yet');`) }]);
   const base = defaultHostConfig(stateDir);
   const config = {
     ...base,

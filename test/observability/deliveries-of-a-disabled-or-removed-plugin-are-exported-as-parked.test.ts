@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
 import type { HostLogger } from '../../src/observability/host-logger.ts';
-import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { plugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
+import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { event } from '../core/core-fixture.ts';
 import { samples, until, value } from './metrics-text.ts';
 
@@ -19,12 +20,7 @@ const NAME = '@fixtures/flaky';
 // plugin that is gone leaves no queue, in-flight or circuit series behind.
 test('deliveries of a disabled or removed plugin are exported as parked, and its series go with it', { timeout: 60_000 }, async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'plexus-parked-metrics-'));
-  const root = await writePlugin({
-    name: 'flaky',
-    source: `import { definePlugin } from '@plexus/plugin-sdk';
-export default definePlugin({ async execute() { throw new Error('not yet'); } });`,
-  }, stateDir);
-  await writeFile(join(stateDir, 'plugins.json'), JSON.stringify({ version: 1, plugins: [{ name: NAME, version: '1.0.0', root, enabled: true, grants: [], config: {} }] }));
+  await installFixtures(stateDir, [{ name: 'flaky', source: plugin(`throw new Error('not yet');`) }]);
   const base = defaultHostConfig(stateDir);
   const config = { ...base, delivery: { ...base.delivery, retry: { initialDelayMs: 150, maxRetries: 100, multiplier: 1, maxDelayMs: 150 } }, sandbox: { ...base.sandbox, threads: 1, idleMs: 60_000 } };
   let host = await Host.start(config, { logger: quiet });
