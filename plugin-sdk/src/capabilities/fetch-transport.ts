@@ -8,8 +8,9 @@
 // they exited under load (isolated-vm: "Assertion `environment != nullptr'
 // failed" in IsolateEnvironment::GetCurrent), 7 times in four runs of the
 // sandbox, delivery and core tests, against none in two runs with this import.
-// With this import it is rare, not gone: once since, in a full CI run, as a
-// host was killed. The cause, in isolated-vm's teardown, is not known.
+// With this import it is rarer, not gone: once in each of two full CI runs
+// since, both as a host was killed (the sandbox then exits on its own). The
+// cause, in isolated-vm's teardown, is not known.
 import type { LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
