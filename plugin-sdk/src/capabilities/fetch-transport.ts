@@ -8,8 +8,9 @@
 // they exited under load (isolated-vm: "Assertion `environment != nullptr'
 // failed" in IsolateEnvironment::GetCurrent), 7 times in four runs of the
 // sandbox, delivery and core tests, against none in two runs with this import.
-// With this import it is rarer, not gone: once in each of two full CI runs
-// since, both as a host was killed (the sandbox then exits on its own). The
+// With this import it was rarer, not gone: once in each of two full CI runs
+// since, both as a host was killed (the sandbox then ended itself with
+// exit(); it now ends with SIGKILL, no teardown: sandbox-process.ts). The
 // cause, in isolated-vm's teardown, is not known.
 import type { LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';

@@ -185,7 +185,10 @@ process.on('message', (message: HostToSandbox) => {
       break;
   }
 });
-// The host is gone: do not linger as an orphan.
-process.on('disconnect', () => process.exit(0));
+// The host is gone: do not linger as an orphan. Nothing is left to report to,
+// and exit()'s teardown of worker threads holding live isolates can abort
+// inside isolated-vm (IsolateEnvironment::GetCurrent asserts), printing a
+// stack on the operator's terminal: end as the kernel would, with no teardown.
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 await Promise.race([allAnnounced, new Promise((resolve) => setTimeout(resolve, WORKERS_READY_TIMEOUT_MS).unref())]);
 send({ kind: 'ready', pid: process.pid, threads });
