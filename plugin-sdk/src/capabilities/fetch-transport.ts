@@ -1,20 +1,8 @@
 // One HTTP exchange on a socket pinned to checked addresses, and a body reader
 // that never holds more than the limit. node:http/https directly, not global
 // fetch, so the host decides the address, the redirects and the proxy (none).
-//
-// An ES import, though it builds node:http's namespace from every export and
-// so loads undici (~30 ms of each sandbox worker's start): taken with
-// process.getBuiltinModule instead, sandbox processes sometimes aborted as
-// they exited under load (isolated-vm: "Assertion `environment != nullptr'
-// failed" in IsolateEnvironment::GetCurrent), 7 times in four runs of the
-// sandbox, delivery and core tests, against none in two runs with this import.
-// With this import it was rarer, not gone: once in each of two full CI runs
-// since, both as a host was killed (the sandbox then ended itself with
-// exit(); it now ends with SIGKILL, no teardown: sandbox-process.ts). The
-// cause, in isolated-vm's teardown, is not known.
 import type { LookupAddress } from 'node:dns';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { PlexusError } from '../errors.ts';
@@ -22,6 +10,18 @@ import type { FetchDeadline } from './fetch-deadline.ts';
 import type { OutgoingRequest } from './fetch-request.ts';
 import type { PinnedAddress } from './fetch-resolve.ts';
 import type { FetchTarget } from './fetch-target.ts';
+
+// Not `import`: an ES import of node:http builds its module namespace from
+// every export, which runs the lazy getters that load undici (~30 ms of each
+// sandbox worker's start). getBuiltinModule hands over the module object as
+// require() would. (With it, sandbox processes once aborted in isolated-vm as
+// they exited: "Assertion `environment != nullptr'" in
+// IsolateEnvironment::GetCurrent, 7 times in four runs of the sandbox,
+// delivery and core tests. A sandbox whose host was gone ended itself with
+// exit() then; it now ends with SIGKILL, no teardown (sandbox-process.ts), and
+// three runs of those tests since gave none.)
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** Sends the request and resolves once the response head arrived; the caller owns (reads or destroys) the response. */
 export function openResponse(target: FetchTarget, pinned: readonly PinnedAddress[], request: OutgoingRequest, deadline: FetchDeadline): Promise<IncomingMessage> {
