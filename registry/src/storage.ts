@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { syncFolder, writeFileAtomic } from '@plexus/plugin-sdk/runtime';
 import { assertPackageName, isValidPackageName } from './package-name.ts';
 import type { Packument } from './packument.ts';
+import { PackumentCache, type ReadText, type Stamp } from './packument-cache.ts';
 
 const PACKUMENT_FILE = 'packument.json';
 /** Longest tarball file name kept as is (see diskFileName). */
@@ -26,16 +27,28 @@ export function nameFromFolder(folder: string): string | undefined {
   return isValidPackageName(name) ? name : undefined;
 }
 
+export interface PackageStoreOptions {
+  /** How packument files are read; tests pass one that counts. */
+  readText?: ReadText;
+  /** What tells a packument file's versions apart; tests pass one that cannot. */
+  stamp?: Stamp;
+}
+
 export class PackageStore {
   readonly root: string;
+  readonly #readText: ReadText;
+  /** Only readAll's: a single package's reads (and the writes built on them) always go to the file. */
+  readonly #cache: PackumentCache;
 
-  constructor(root: string) {
+  constructor(root: string, options: PackageStoreOptions = {}) {
     this.root = root;
+    this.#readText = options.readText ?? ((path) => readFile(path, 'utf8'));
+    this.#cache = new PackumentCache(this.#readText, options.stamp);
   }
 
   async readPackument(name: string): Promise<Packument | undefined> {
     try {
-      return JSON.parse(await readFile(join(this.#dir(name), PACKUMENT_FILE), 'utf8')) as Packument;
+      return JSON.parse(await this.#readText(join(this.#dir(name), PACKUMENT_FILE))) as Packument;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -44,7 +57,11 @@ export class PackageStore {
 
   async writePackument(doc: Packument): Promise<void> {
     await this.#packageFolder(doc.name);
-    await writeFileAtomic(join(this.#dir(doc.name), PACKUMENT_FILE), `${JSON.stringify(doc, null, 2)}\n`);
+    try {
+      await writeFileAtomic(join(this.#dir(doc.name), PACKUMENT_FILE), `${JSON.stringify(doc, null, 2)}\n`);
+    } finally {
+      this.#cache.forget(doc.name);
+    }
   }
 
   async writeTarball(name: string, file: string, bytes: Uint8Array): Promise<void> {
@@ -88,15 +105,19 @@ export class PackageStore {
    * Every stored packument; folders without one (a publish that failed before its first write) are skipped.
    * Read a few at a time: all at once would hold one file descriptor per package (per search request)
    * and, past the process's fd limit, fail this request and every other one that needs a descriptor.
+   * Documents are kept between calls and re-read only when their file changed (packument-cache.ts);
+   * they are frozen and shared with later callers, so read them, never change them.
    */
-  async readAll(): Promise<Packument[]> {
+  async readAll(): Promise<readonly Packument[]> {
     const names = await this.listPackageNames();
+    this.#cache.keepOnly(new Set(names));
     const docs: (Packument | undefined)[] = [];
     let next = 0;
     const reader = async (): Promise<void> => {
       while (next < names.length) {
         const index = next++;
-        docs[index] = await this.readPackument(names[index]!);
+        const name = names[index]!;
+        docs[index] = await this.#cache.get(name, join(this.#dir(name), PACKUMENT_FILE));
       }
     };
     await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, reader));

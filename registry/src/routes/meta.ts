@@ -16,7 +16,7 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: RegistryContext): 
   // and those still listed as a maintainer somewhere: else `npm owner rm` of one whose token was
   // removed would stop at this lookup, and nobody could take it off the package. Only a writer's
   // lookup (npm sends its token) looks for those, as it reads every packument: anyone else's
-  // made-up names would each cost the registry a read of all it stores.
+  // made-up names would each cost the registry a stat of every packument (a read of each one changed).
   app.get<{ Params: { user: string } }>('/-/user/:user', async (request) => {
     const name = request.params.user.replace(/^org\.couchdb\.user:/, '');
     if (!ctx.auth.isIdentity(name) && !(isWriter(ctx, request) && (await ctx.store.readAll()).some((doc) => isMaintainer(doc, name)))) throw unknownUser(name);
