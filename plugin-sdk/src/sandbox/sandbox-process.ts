@@ -8,6 +8,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
 import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
+import { hostChannel } from './host-channel.ts';
 import { lowerPriority } from './process-priority.ts';
 import { ownModule } from './own-module.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
@@ -41,9 +42,12 @@ const CONTROL_TIMEOUT_MS = 40_000;
 const WORKERS_READY_TIMEOUT_MS = 10_000;
 const options = JSON.parse(process.argv[2] ?? '{}') as SandboxProcessOptions;
 const threads = options.threads ?? availableParallelism();
-const send = (message: SandboxToHost): void => {
-  if (process.connected) process.send?.(message);
-};
+// The host is gone (its channel closed, or a write to it failed): do not
+// linger as an orphan. Nothing is left to report to, and exit()'s teardown of
+// worker threads holding live isolates can abort inside isolated-vm
+// (IsolateEnvironment::GetCurrent asserts), printing a stack on the
+// operator's terminal: end as the kernel would, with no teardown.
+const send = hostChannel<SandboxToHost>(process, () => process.kill(process.pid, 'SIGKILL'));
 
 const syncCalls = createSyncCallWatch();
 // Where the workers reach the host directly (worker-links.ts): the host's
@@ -185,10 +189,5 @@ process.on('message', (message: HostToSandbox) => {
       break;
   }
 });
-// The host is gone: do not linger as an orphan. Nothing is left to report to,
-// and exit()'s teardown of worker threads holding live isolates can abort
-// inside isolated-vm (IsolateEnvironment::GetCurrent asserts), printing a
-// stack on the operator's terminal: end as the kernel would, with no teardown.
-process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 await Promise.race([allAnnounced, new Promise((resolve) => setTimeout(resolve, WORKERS_READY_TIMEOUT_MS).unref())]);
 send({ kind: 'ready', pid: process.pid, threads });
