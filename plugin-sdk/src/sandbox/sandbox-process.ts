@@ -181,10 +181,13 @@ process.on('message', (message: HostToSandbox) => {
       send({ kind: 'stats-result', id: message.id, stats: { pid: process.pid, rssBytes: process.memoryUsage.rss(), threads: pool.threads.length, instances: 0, utilization: pool.utilization } });
       break;
     case 'shutdown':
-      void broadcast({ kind: 'evict-all', id: message.id }).then(async (acks) => {
-        const cleanups = cleanupsOf(acks);
-        await pool.destroy();
-        process.send?.({ kind: 'shutdown-done', id: message.id, cleanups } satisfies SandboxToHost, () => process.exit(0));
+      // Every instance's cleanup has run once evict-all is answered; once the
+      // report is written nothing is left to do. Not pool.destroy() and exit():
+      // ending worker threads that have run isolates tears down isolated-vm's
+      // environments, which can abort (as for a gone host, above; seen in a CI
+      // run after a close). The kernel ends the threads with no teardown.
+      void broadcast({ kind: 'evict-all', id: message.id }).then((acks) => {
+        process.send?.({ kind: 'shutdown-done', id: message.id, cleanups: cleanupsOf(acks) } satisfies SandboxToHost, () => process.kill(process.pid, 'SIGKILL'));
       });
       break;
   }
