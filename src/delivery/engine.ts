@@ -219,6 +219,11 @@ export class DeliveryEngine {
     return { queued: this.queued(), parked: this.parked.size, retrying: this.retries.size, inFlightBatches: this.batches.inFlight, held: this.admissionLoad() + this.reserved, maxQueued: this.options.maxQueued };
   }
 
+  /** Deliveries waiting for their retry time, per plugin (absent: none). */
+  get retryingPerPlugin(): ReadonlyMap<string, number> {
+    return this.retries.byPlugin;
+  }
+
   /** Resolves when nothing is queued, scheduled or in flight (tests, shutdown). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();

@@ -18,6 +18,8 @@ export class RetryWaits {
   private readonly timer: RetryTimer<{ delivery: QueuedDelivery; room: RetryRoom }>;
   private readonly roomOf: (delivery: QueuedDelivery) => RetryRoom;
   private readonly counts: Record<RetryRoom, number> = { ingress: 0, emitted: 0, egress: 0 };
+  /** Per plugin, for the operator who sees the host full of retries and asks whose (plexus_plugin_retrying_deliveries). */
+  private readonly perPlugin = new Map<string, number>();
 
   /** `roomOf` is asked once, when a delivery starts waiting; it leaves that room when it is due. */
   constructor(onDue: (deliveries: QueuedDelivery[]) => void, roomOf: (delivery: QueuedDelivery) => RetryRoom, now: () => number, monotonic?: () => number) {
@@ -27,6 +29,7 @@ export class RetryWaits {
       for (let i = 0; i < due.length; i++) {
         const { delivery, room } = due[i] as { delivery: QueuedDelivery; room: RetryRoom };
         this.counts[room]--;
+        this.count(delivery.record.plugin, -1);
         deliveries[i] = delivery;
       }
       onDue(deliveries);
@@ -41,11 +44,23 @@ export class RetryWaits {
     return this.counts;
   }
 
+  /** How many wait, per plugin; a plugin none of whose deliveries waits is absent. */
+  get byPlugin(): ReadonlyMap<string, number> {
+    return this.perPlugin;
+  }
+
   /** Hands `delivery` back once the wall-clock time `at` is reached (RetryTimer.schedule). */
   schedule(delivery: QueuedDelivery, at: number): void {
     const room = this.roomOf(delivery);
     this.counts[room]++;
+    this.count(delivery.record.plugin, 1);
     this.timer.schedule({ delivery, room }, at);
+  }
+
+  private count(plugin: string, by: number): void {
+    const n = (this.perPlugin.get(plugin) ?? 0) + by;
+    if (n > 0) this.perPlugin.set(plugin, n);
+    else this.perPlugin.delete(plugin);
   }
 
   stop(): void {

@@ -97,6 +97,7 @@ export class Host {
     this.metrics.attach({
       lanes: () => this.engine.laneStates(),
       depth: () => this.engine.depth,
+      retryingPerPlugin: () => this.engine.retryingPerPlugin,
       dlqSize: () => store.countDlq({}),
       sandbox: () => sandbox.stats(),
       sandboxCrashes: () => sandbox.crashes,

@@ -11,6 +11,7 @@ export interface MetricSources {
   /** `active`: the engine serves the lane now; an inactive one (its plugin disabled or removed) only keeps its deliveries. */
   lanes(): { plugin: string; version: string; queued: number; inFlight: number; circuit: 'closed' | 'open' | 'half-open'; active: boolean }[];
   depth(): { retrying: number; inFlightBatches: number; parked: number; held: number; maxQueued: number };
+  retryingPerPlugin(): ReadonlyMap<string, number>;
   dlqSize(): Promise<number>;
   sandbox(): Promise<{ utilization: number; rssBytes: number; threads: number }>;
   sandboxCrashes(): number;
@@ -66,6 +67,10 @@ export class HostMetrics {
     } });
     new Gauge({ name: 'plexus_retrying_deliveries', help: 'Deliveries waiting for their retry time.', registers: [this.registry], collect() {
       this.set(self.sources?.depth().retrying ?? 0);
+    } });
+    new Gauge({ name: 'plexus_plugin_retrying_deliveries', help: 'Deliveries waiting for their retry time, per plugin (they count against delivery.maxQueued).', labelNames: ['plugin'] as const, registers: [this.registry], collect() {
+      this.reset();
+      for (const [plugin, n] of self.sources?.retryingPerPlugin() ?? []) this.set({ plugin }, n);
     } });
     new Gauge({ name: 'plexus_held_deliveries', help: 'Deliveries held in memory that count against delivery.maxQueued (queued, behind a partition key, waiting for a retry; emitted and egress ones beyond their own rooms). Ingress waits while this is at plexus_max_queued.', registers: [this.registry], collect() {
       this.set(self.sources?.depth().held ?? 0);
