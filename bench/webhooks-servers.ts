@@ -3,7 +3,10 @@
 // measures. `bare`: fastify, the same HMAC check, JSON.parse, 202. `plexus`:
 // a real host (SQLite store, sandbox, one trivial plugin consuming every
 // event) behind the webhook listener, answering 202 once durable.
-// IPC: child → {url}; parent → 'drain'; child → DrainReport; parent disconnects → child exits.
+// IPC: child → {url}; parent → 'cpu'; child → {cpuUs} (this process's CPU so
+// far, every thread: for Plexus the host's loop, its V8 helpers and SQLite's
+// checkpointer, not the sandbox process); parent → 'drain'; child →
+// DrainReport; parent disconnects → child exits.
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +32,12 @@ export interface DrainReport {
 
 const [role = '', secret = ''] = process.argv.slice(2);
 const send = (message: unknown) => process.send?.(message);
+
+process.on('message', (message) => {
+  if (message !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  send({ cpuUs: user + system });
+});
 
 if (role === 'bare') await bare();
 else if (role === 'plexus') await plexus();

@@ -29,6 +29,8 @@ const PAYLOAD = JSON.stringify({
 const SIGNATURE = `sha256=${createHmac('sha256', SECRET).update(PAYLOAD).digest('hex')}`;
 
 interface Run {
+  /** The server process's CPU per answered request (all its threads; Plexus's sandbox process not included). */
+  cpuUsPerRequest: number;
   okPerSec: number;
   ok: number;
   p99Ms: number;
@@ -50,7 +52,16 @@ async function startServer(role: 'bare' | 'plexus'): Promise<{ child: ChildProce
  * replay index (ids counting up cost it 10-19% less throughput, which no
  * sender gives).
  */
-async function load(url: string, seconds: number): Promise<Run> {
+/** The server's CPU so far, in µs (webhooks-servers.ts answers 'cpu'). */
+async function cpuUs(child: ChildProcess): Promise<number> {
+  const answer = once(child, 'message') as Promise<[{ cpuUs: number }]>;
+  child.send('cpu');
+  return (await answer)[0].cpuUs;
+}
+
+async function load(server: { child: ChildProcess; url: string }, seconds: number): Promise<Run> {
+  const cpuBefore = await cpuUs(server.child);
+  const url = server.url;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -64,30 +75,32 @@ async function load(url: string, seconds: number): Promise<Run> {
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'x-github-delivery': randomUUID() } }),
     }],
   });
-  return { okPerSec: result['2xx'] / result.duration, ok: result['2xx'], p99Ms: result.latency.p99, p50Ms: result.latency.p50, non2xx: result.non2xx, errors: result.errors };
+  const cpu = (await cpuUs(server.child)) - cpuBefore;
+  return { cpuUsPerRequest: cpu / Math.max(1, result['2xx']), okPerSec: result['2xx'] / result.duration, ok: result['2xx'], p99Ms: result.latency.p99, p50Ms: result.latency.p50, non2xx: result.non2xx, errors: result.errors };
 }
 
 const bare = await startServer('bare');
 const plexus = await startServer('plexus');
 try {
-  await load(bare.url, WARMUP_SECONDS);
-  const answered = [(await load(plexus.url, WARMUP_SECONDS)).ok];
+  await load(bare, WARMUP_SECONDS);
+  const answered = [(await load(plexus, WARMUP_SECONDS)).ok];
   const runs = { bare: [] as Run[], plexus: [] as Run[] };
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate who goes first, so a drift in the machine's load hits both alike.
     const order = round % 2 === 0 ? (['bare', 'plexus'] as const) : (['plexus', 'bare'] as const);
     for (const which of order) {
-      const run = await load(which === 'bare' ? bare.url : plexus.url, SECONDS);
+      const run = await load(which === 'bare' ? bare : plexus, SECONDS);
       runs[which].push(run);
       if (which === 'plexus') answered.push(run.ok);
-      console.log(`round ${round + 1} ${which.padEnd(6)} ${run.okPerSec.toFixed(0).padStart(6)} req/s (202)  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  non-2xx ${run.non2xx}  errors ${run.errors}`);
+      console.log(`round ${round + 1} ${which.padEnd(6)} ${run.okPerSec.toFixed(0).padStart(6)} req/s (202)  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  CPU ${run.cpuUsPerRequest.toFixed(0)} µs/req  non-2xx ${run.non2xx}  errors ${run.errors}`);
     }
   }
   const drained = once(plexus.child, 'message');
   plexus.child.send('drain');
   const [report] = (await drained) as [DrainReport];
 
-  const mean = (runs: Run[]) => runs.reduce((sum, r) => sum + r.okPerSec, 0) / runs.length;
+  const meanOf = (runs: Run[], of: (run: Run) => number) => runs.reduce((sum, r) => sum + of(r), 0) / runs.length;
+  const mean = (runs: Run[]) => meanOf(runs, (r) => r.okPerSec);
   const bareRps = mean(runs.bare);
   const plexusRps = mean(runs.plexus);
   const ratio = plexusRps / bareRps;
@@ -109,6 +122,9 @@ try {
     dlq: report.dlq,
     plexusReqPerSec: Math.round(plexusRps),
     bareReqPerSec: Math.round(bareRps),
+    // Steadier than the ratio on a shared machine (docs/performance.md): what each request costs each server.
+    plexusCpuUsPerRequest: Math.round(meanOf(runs.plexus, (r) => r.cpuUsPerRequest)),
+    bareCpuUsPerRequest: Math.round(meanOf(runs.bare, (r) => r.cpuUsPerRequest)),
     connections: CONNECTIONS,
     seconds: SECONDS,
     rounds: ROUNDS,
