@@ -56,7 +56,8 @@ async function startServer(role: 'bare' | 'plexus'): Promise<{ child: ChildProce
 async function cpuUs(child: ChildProcess): Promise<number> {
   const answer = once(child, 'message') as Promise<[{ cpuUs: number }]>;
   child.send('cpu');
-  return (await answer)[0].cpuUs;
+  const [message] = await Promise.race([answer, once(child, 'exit').then(() => Promise.reject(new Error('a server exited during the bench')))]);
+  return message.cpuUs;
 }
 
 async function load(server: { child: ChildProcess; url: string }, seconds: number): Promise<Run> {
