@@ -185,7 +185,9 @@ process.on('message', (message: HostToSandbox) => {
       // report is written nothing is left to do. Not pool.destroy() and exit():
       // ending worker threads that have run isolates tears down isolated-vm's
       // environments, which can abort (as for a gone host, above; seen in a CI
-      // run after a close). The kernel ends the threads with no teardown.
+      // run after a close). The kernel ends the threads with no teardown. (Nor
+      // does it flush what a worker wrote to stderr just before its ack, as
+      // terminate() would; workers report through acks, not stderr.)
       void broadcast({ kind: 'evict-all', id: message.id }).then((acks) => {
         process.send?.({ kind: 'shutdown-done', id: message.id, cleanups: cleanupsOf(acks) } satisfies SandboxToHost, () => process.kill(process.pid, 'SIGKILL'));
       });
