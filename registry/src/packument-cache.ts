@@ -18,6 +18,8 @@
 // 6.7 MB on disk, 7.9 MB of heap), plus a short stamp string per package.
 // Tarballs are never held here.
 import { stat } from 'node:fs/promises';
+import { deepFreeze } from '@plexus/plugin-sdk/runtime';
+import { isNotFound } from './fs-not-found.ts';
 import type { Packument } from './packument.ts';
 
 /** Reads a file as UTF-8; injectable so tests can count what is read. */
@@ -97,21 +99,4 @@ async function statStamp(path: string): Promise<string | undefined> {
     if (isNotFound(err)) return undefined;
     throw err;
   }
-}
-
-/** Iterative, so a deeply nested manifest (any JSON a publisher sent) cannot overflow the stack. */
-function deepFreeze<T>(value: T): T {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const next = pending.pop();
-    if (typeof next === 'object' && next !== null && !Object.isFrozen(next)) {
-      Object.freeze(next);
-      for (const child of Object.values(next)) pending.push(child);
-    }
-  }
-  return value;
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'ENOENT';
 }

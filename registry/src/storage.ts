@@ -8,6 +8,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder, writeFileAtomic } from '@plexus/plugin-sdk/runtime';
+import { isNotFound } from './fs-not-found.ts';
 import { assertPackageName, isValidPackageName } from './package-name.ts';
 import type { Packument } from './packument.ts';
 import { PackumentCache, type ReadText, type Stamp } from './packument-cache.ts';
@@ -144,8 +145,4 @@ export class PackageStore {
  */
 function diskFileName(file: string): string {
   return file.length <= MAX_PLAIN_FILE_NAME ? file : `${createHash('sha256').update(file).digest('hex')}.tgz`;
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'ENOENT';
 }

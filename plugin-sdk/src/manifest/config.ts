@@ -71,10 +71,15 @@ export function validatePluginConfig(name: string, schema: JsonObject | undefine
   return deepFreeze(copy);
 }
 
+/** Freezes `value` and everything reachable from it. Iterative: JSON nested deeper than the stack (a config, a packument a publisher sent) cannot overflow it. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'object' && next !== null && !Object.isFrozen(next)) {
+      Object.freeze(next);
+      for (const child of Object.values(next)) pending.push(child);
+    }
   }
   return value;
 }
