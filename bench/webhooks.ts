@@ -45,13 +45,6 @@ async function startServer(role: 'bare' | 'plexus'): Promise<{ child: ChildProce
   return { child, url: message.url };
 }
 
-/**
- * Every request carries a fresh delivery id, a random UUID as GitHub's
- * X-GitHub-Delivery is, so replay protection never refuses the load and pays
- * what it pays in production: each claim lands on a random page of the
- * replay index (ids counting up cost it 10-19% less throughput, which no
- * sender gives).
- */
 /** The server's CPU so far, in µs (webhooks-servers.ts answers 'cpu'). */
 async function cpuUs(child: ChildProcess): Promise<number> {
   const answer = once(child, 'message') as Promise<[{ cpuUs: number }]>;
@@ -60,11 +53,17 @@ async function cpuUs(child: ChildProcess): Promise<number> {
   return message.cpuUs;
 }
 
+/**
+ * Every request carries a fresh delivery id, a random UUID as GitHub's
+ * X-GitHub-Delivery is, so replay protection never refuses the load and pays
+ * what it pays in production: each claim lands on a random page of the
+ * replay index (ids counting up cost it 10-19% less throughput, which no
+ * sender gives).
+ */
 async function load(server: { child: ChildProcess; url: string }, seconds: number): Promise<Run> {
   const cpuBefore = await cpuUs(server.child);
-  const url = server.url;
   const result = await autocannon({
-    url,
+    url: server.url,
     connections: CONNECTIONS,
     duration: seconds,
     timeout: 30,
