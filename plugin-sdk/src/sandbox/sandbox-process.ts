@@ -42,12 +42,16 @@ const CONTROL_TIMEOUT_MS = 40_000;
 const WORKERS_READY_TIMEOUT_MS = 10_000;
 const options = JSON.parse(process.argv[2] ?? '{}') as SandboxProcessOptions;
 const threads = options.threads ?? availableParallelism();
-// The host is gone (its channel closed, or a write to it failed): do not
-// linger as an orphan. Nothing is left to report to, and exit()'s teardown of
-// worker threads holding live isolates can abort inside isolated-vm
+// How this process ends, whenever it ends on its own: exit()'s teardown of
+// worker threads that have run isolates can abort inside isolated-vm
 // (IsolateEnvironment::GetCurrent asserts), printing a stack on the
-// operator's terminal: end as the kernel would, with no teardown.
-const send = hostChannel<SandboxToHost>(process, () => process.kill(process.pid, 'SIGKILL'));
+// operator's terminal; ended as the kernel would, no teardown runs.
+const endNow = (): void => {
+  process.kill(process.pid, 'SIGKILL');
+};
+// The host is gone (its channel closed, or a write to it failed): do not
+// linger as an orphan; nothing is left to report to.
+const send = hostChannel<SandboxToHost>(process, endNow);
 
 const syncCalls = createSyncCallWatch();
 // Where the workers reach the host directly (worker-links.ts): the host's
@@ -182,14 +186,12 @@ process.on('message', (message: HostToSandbox) => {
       break;
     case 'shutdown':
       // Every instance's cleanup has run once evict-all is answered; once the
-      // report is written nothing is left to do. Not pool.destroy() and exit():
-      // ending worker threads that have run isolates tears down isolated-vm's
-      // environments, which can abort (as for a gone host, above; seen in a CI
-      // run after a close). The kernel ends the threads with no teardown. (Nor
-      // does it flush what a worker wrote to stderr just before its ack, as
-      // terminate() would; workers report through acks, not stderr.)
+      // report is written nothing is left to do: endNow, not pool.destroy() and
+      // exit() (seen aborting in a CI run after a close). That does not flush
+      // what a worker wrote to stderr just before its ack, as terminate()
+      // would; workers report through acks, not stderr.
       void broadcast({ kind: 'evict-all', id: message.id }).then((acks) => {
-        process.send?.({ kind: 'shutdown-done', id: message.id, cleanups: cleanupsOf(acks) } satisfies SandboxToHost, () => process.kill(process.pid, 'SIGKILL'));
+        process.send?.({ kind: 'shutdown-done', id: message.id, cleanups: cleanupsOf(acks) } satisfies SandboxToHost, endNow);
       });
       break;
   }
