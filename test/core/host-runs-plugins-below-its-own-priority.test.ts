@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
-import type { HostLogger } from '../../src/observability/host-logger.ts';
+import { quiet } from '../helpers/quiet-logger.ts';
 import { canReadThreadNices, threadNices } from '../../plugin-sdk/test/fixtures/thread-nices.ts';
-
-const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 test('a host on the default config runs its sandbox 10 nice steps below itself', { skip: !canReadThreadNices && 'per-thread priorities are read from /proc (Linux)' }, async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'plexus-priority-'));

@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
-import type { HostLogger } from '../../src/observability/host-logger.ts';
+import { quiet } from '../helpers/quiet-logger.ts';
 import { plugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { event } from '../core/core-fixture.ts';
 import { until, value } from './metrics-text.ts';
 
-const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const MAX_QUEUED = 3;
 
 test('a host full of deliveries waiting for their retry shows as held at maxQueued, and the accepts that wait are counted', { timeout: 60_000 }, async () => {

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
-import type { HostLogger } from '../../src/observability/host-logger.ts';
+import { quiet } from '../helpers/quiet-logger.ts';
 import { plugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { installFixtures } from '../helpers/installed-fixtures.ts';
 import { event } from '../core/core-fixture.ts';
 import { samples, until, value } from './metrics-text.ts';
 
-const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const NAME = '@fixtures/flaky';
 
 // The same deliveries, kept for a plugin that is not active, read as

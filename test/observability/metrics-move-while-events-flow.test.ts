@@ -6,11 +6,9 @@ import { test } from 'node:test';
 import { buildAdminApp } from '../../src/admin/admin-app.ts';
 import { defaultHostConfig } from '../../src/config/host-config.ts';
 import { Host } from '../../src/host/host.ts';
-import type { HostLogger } from '../../src/observability/host-logger.ts';
+import { quiet } from '../helpers/quiet-logger.ts';
 import { writePlugin } from '../../plugin-sdk/test/fixtures/write-plugin.ts';
 import { event } from '../core/core-fixture.ts';
-
-const quiet: HostLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 /** The value of one sample line, e.g. value(text, 'plexus_plugin_executions_total', 'plugin="@fixtures/metered"'). */
 function value(text: string, name: string, labels = ''): number {
