@@ -5,7 +5,7 @@
 import ivm from 'isolated-vm';
 import type { PluginRuntimeSpec } from './protocol.ts';
 import { BOOTSTRAP_SOURCE } from './isolate-source.ts';
-import type { BootSetup } from './isolate-bootstrap.ts';
+import type { BootSetup } from './isolate-setup.ts';
 import { loadError, loadPluginModules } from './module-loader.ts';
 import type { AnswerHandoff } from './answer-handoff.ts';
 
