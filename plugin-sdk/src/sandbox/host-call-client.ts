@@ -1,31 +1,25 @@
 // Worker side of the capabilities the host serves (ctx.kv; ctx.fetch in the
-// test harness): requests go to the sandbox process's main thread on a
-// BroadcastChannel (piscina gives workers no private port to their parent),
-// replies come back on another, matched by id.
-import { BroadcastChannel, threadId } from 'node:worker_threads';
-import { CHANNELS, type HostCall } from './protocol.ts';
-
-export interface HostCallMessage {
-  id: string;
-  plugin: string;
-  call: HostCall;
-}
+// test harness): requests go to the sandbox process's main thread over the
+// worker's own port (worker-port.ts), and replies come back there, matched
+// by id. An id names the worker's thread, so the main thread knows where a
+// reply goes (hostCallThread).
+import { threadId } from 'node:worker_threads';
+import type { HostCall, WorkerToMain } from './protocol.ts';
 
 const REPLY_TIMEOUT_MS = 30_000;
 
+/** The thread whose HostCallClient made call `id`. */
+export function hostCallThread(id: string): number {
+  return Number.parseInt(id, 10);
+}
+
 export class HostCallClient {
-  private readonly requests = new BroadcastChannel(CHANNELS.hostCallRequest);
-  private readonly replies = new BroadcastChannel(CHANNELS.hostCallReply);
   private readonly pending = new Map<string, (replyJson: string) => void>();
   private seq = 0;
+  private readonly send: (message: WorkerToMain) => void;
 
-  constructor() {
-    this.requests.unref();
-    this.replies.unref();
-    this.replies.onmessage = (event: unknown) => {
-      const { id, replyJson } = (event as { data: { id: string; replyJson: string } }).data;
-      this.pending.get(id)?.(replyJson);
-    };
+  constructor(send: (message: WorkerToMain) => void) {
+    this.send = send;
   }
 
   call(plugin: string, call: HostCall): Promise<string> {
@@ -38,12 +32,12 @@ export class HostCallClient {
         resolve(replyJson);
       };
       this.pending.set(id, settle);
-      this.requests.postMessage({ id, plugin, call } satisfies HostCallMessage);
+      this.send({ kind: 'host-call', message: { id, plugin, call } });
     });
   }
 
-  close(): void {
-    this.requests.close();
-    this.replies.close();
+  /** The host's reply to call `id` (ignored once that call timed out). */
+  reply(id: string, replyJson: string): void {
+    this.pending.get(id)?.(replyJson);
   }
 }

@@ -168,15 +168,13 @@ export type WorkerTask =
   | { kind: 'run'; spec: PluginRuntimeSpec; eventsJson: string; count: number }
   | { kind: 'count' };
 
-/** Worker control broadcast (sandbox main → every worker) and acknowledgements. */
+/** Worker control (sandbox main → each worker, over its own port) and acknowledgements. */
 export type WorkerControl =
   | { kind: 'evict'; id: number; key: string }
   | { kind: 'evict-all'; id: number }
   | { kind: 'warm'; id: number; spec: PluginRuntimeSpec };
 
-/** A worker announces itself (id 0) once its module has loaded and it listens for control messages. */
-/** The ack id of a worker announcing itself, and of cleanups it ran on its own (idle eviction). */
-export const WORKER_READY_ACK = 0;
+/** The ack id of cleanups a worker ran on its own (idle eviction). */
 export const IDLE_CLEANUP_ACK = -1;
 /** The ack id of a late restart a worker reports on its own. */
 export const LATE_RESTART_ACK = -2;
@@ -195,9 +193,26 @@ export interface WorkerControlAck {
 /** Batches one worker runs at once: piscina's concurrentTasksPerWorker in the sandbox process, and what the host sends over each worker's direct link. */
 export const DEFAULT_TASKS_PER_WORKER = 4;
 
-export const CHANNELS = {
-  hostCallRequest: 'plexus:host-call:request',
-  hostCallReply: 'plexus:host-call:reply',
-  control: 'plexus:control',
-  controlAck: 'plexus:control:ack',
-} as const;
+/** A worker's host call (kv; fetch in the test harness), relayed by the sandbox's main thread to the host. */
+export interface HostCallMessage {
+  id: string;
+  plugin: string;
+  call: HostCall;
+}
+
+// Each worker's own port to the sandbox's main thread, beside piscina's
+// tasks: piscina gives the main thread no way to message one worker, and a
+// BroadcastChannel (which did this before) makes each message a DOM
+// MessageEvent, whose first use loads Node's bundled undici: ~65 ms of CPU
+// in every thread of every sandbox start, as the process runs without Node's
+// snapshot (isolated-vm needs --no-node-snapshot).
+
+/** Sandbox main → one worker. */
+export type MainToWorker =
+  | { kind: 'control'; message: WorkerControl }
+  | { kind: 'host-reply'; id: string; replyJson: string };
+
+/** One worker → the sandbox's main thread. */
+export type WorkerToMain =
+  | { kind: 'ack'; ack: WorkerControlAck }
+  | { kind: 'host-call'; message: HostCallMessage };

@@ -4,7 +4,7 @@
 // not its life. `--no-node-snapshot` is on this process's command line, which
 // is where isolated-vm needs it.
 import { availableParallelism } from 'node:os';
-import { BroadcastChannel } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadSdkSource } from './sdk-source.ts';
 import { createSyncCallWatch, overdueCall } from './sync-call-watch.ts';
@@ -12,8 +12,9 @@ import { hostChannel } from './host-channel.ts';
 import { lowerPriority } from './process-priority.ts';
 import { ownModule } from './own-module.ts';
 import { rerunAfterCrash } from './rerun-after-crash.ts';
-import type { HostCallMessage } from './host-call-client.ts';
-import { CHANNELS, DEFAULT_TASKS_PER_WORKER, IDLE_CLEANUP_ACK, LATE_RESTART_ACK, WORKER_READY_ACK, type CleanupReport, type HostToSandbox, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask } from './protocol.ts';
+import { hostCallThread } from './host-call-client.ts';
+import { workerHello } from './worker-port.ts';
+import { DEFAULT_TASKS_PER_WORKER, IDLE_CLEANUP_ACK, LATE_RESTART_ACK, type CleanupReport, type HostToSandbox, type MainToWorker, type PluginRuntimeSpec, type RunResult, type SandboxToHost, type WorkerControl, type WorkerControlAck, type WorkerLinkAddress, type WorkerTask, type WorkerToMain } from './protocol.ts';
 
 export interface SandboxProcessOptions {
   threads?: number;
@@ -86,16 +87,28 @@ const pool = new Piscina<WorkerTask, RunResult | number>({
   workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true, syncCalls, ...(link ? { link } : {}) },
 });
 
-const hostCalls = new BroadcastChannel(CHANNELS.hostCallRequest);
-const hostReplies = new BroadcastChannel(CHANNELS.hostCallReply);
-const control = new BroadcastChannel(CHANNELS.control);
-const acks = new BroadcastChannel(CHANNELS.controlAck);
 const waitingAcks = new Map<number, (ack: WorkerControlAck) => void>();
-// Workers that have loaded and listen on the control channel. A broadcast
-// waits for exactly these: a thread still starting would never answer.
-const liveWorkers = new Set<number>();
+// The port of each worker that has loaded and listens for control messages
+// (worker-port.ts). A broadcast waits for exactly these: a thread still
+// starting would never answer.
+const liveWorkers = new Map<number, MessagePort>();
 let announced: () => void = () => undefined;
 const allAnnounced = new Promise<void>((resolve) => { announced = resolve; });
+pool.on('message', (message: unknown) => {
+  const hello = workerHello(message);
+  if (hello === undefined) return;
+  const { plexusWorkerPort: port, threadId } = hello;
+  liveWorkers.set(threadId, port);
+  port.on('message', (from: WorkerToMain) => {
+    if (from.kind === 'ack') onAck(from.ack);
+    else send({ kind: 'host-call', ...from.message });
+  });
+  // The worker's thread ended (its end of the port went with it).
+  port.on('close', () => {
+    if (liveWorkers.get(threadId) === port) liveWorkers.delete(threadId);
+  });
+  if (liveWorkers.size >= threads) announced();
+});
 pool.on('workerDestroy', (worker: { threadId?: number }) => {
   if (worker.threadId !== undefined) liveWorkers.delete(worker.threadId);
 });
@@ -107,17 +120,7 @@ const syncWatch = setInterval(() => {
   process.kill(process.pid, 'SIGABRT');
 }, 250);
 syncWatch.unref();
-hostCalls.onmessage = (event: unknown) => {
-  const { id, plugin, call } = (event as { data: HostCallMessage }).data;
-  send({ kind: 'host-call', id, plugin, call });
-};
-acks.onmessage = (event: unknown) => {
-  const ack = (event as { data: WorkerControlAck }).data;
-  if (ack.id === WORKER_READY_ACK) {
-    liveWorkers.add(ack.threadId);
-    if (liveWorkers.size >= threads) announced();
-    return;
-  }
+function onAck(ack: WorkerControlAck): void {
   if (ack.id === IDLE_CLEANUP_ACK) {
     send({ kind: 'idle-cleanups', cleanups: ack.cleanups });
     return;
@@ -127,7 +130,7 @@ acks.onmessage = (event: unknown) => {
     return;
   }
   waitingAcks.get(ack.id)?.(ack);
-};
+}
 
 /** Broadcasts a control message and gathers one ack per live worker (or stops waiting at the deadline). */
 function broadcast(message: WorkerControl): Promise<WorkerControlAck[]> {
@@ -145,7 +148,7 @@ function broadcast(message: WorkerControl): Promise<WorkerControlAck[]> {
       if (received.length >= expected) finish();
     });
     if (expected === 0) finish();
-    else control.postMessage(message);
+    else for (const port of liveWorkers.values()) port.postMessage({ kind: 'control', message } satisfies MainToWorker);
   });
 }
 
@@ -173,7 +176,8 @@ process.on('message', (message: HostToSandbox) => {
       void run(message);
       break;
     case 'host-reply':
-      hostReplies.postMessage({ id: message.id, replyJson: message.replyJson });
+      // A worker gone since it asked gets nothing: its call timed out or died with it.
+      liveWorkers.get(hostCallThread(message.id))?.postMessage({ kind: 'host-reply', id: message.id, replyJson: message.replyJson } satisfies MainToWorker);
       break;
     case 'evict':
       void broadcast({ kind: 'evict', id: message.id, key: message.key }).then((acks) => send({ kind: 'evicted', id: message.id, cleanups: cleanupsOf(acks) }));
