@@ -12,9 +12,9 @@
 // redis-client-options.ts): a command on a dead connection fails at once,
 // and BrokerConnection opens the next session with backoff.
 import type { PlexusEvent } from '@plexus/plugin-sdk';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RedisSourceConfig } from '../ingress/broker-config.ts';
-import { redisClientOptions } from '../ingress/redis/redis-client-options.ts';
+import { redisClient } from '../ingress/redis/redis-client-options.ts';
 import type { StreamTarget } from './egress-config.ts';
 import { toStreamFields } from './egress-message.ts';
 import { withinConfirmTimeout, type PublishSession } from './publish-session.ts';
@@ -24,7 +24,7 @@ export class RedisPublishSession implements PublishSession<StreamTarget> {
   readonly #client: Redis;
 
   static async open(config: RedisSourceConfig): Promise<RedisPublishSession> {
-    const client = new Redis(redisClientOptions(config, `plexus egress ${config.name}`));
+    const client = await redisClient(config, `plexus egress ${config.name}`);
     let lastError: Error | undefined;
     let markLost: (cause: Error | undefined) => void = () => undefined;
     const lost = new Promise<Error | undefined>((resolve) => {

@@ -2,7 +2,7 @@
 // every key under one prefix. Write batches are single Lua scripts (atomic);
 // durability is whatever the Redis server is configured for (AOF with
 // appendfsync everysec or always for at-least-once across a Redis restart).
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { PlexusError } from '@plexus/plugin-sdk';
 import type {
   AcceptInput, AcceptResult, DeliveryRecord, DlqEntry, DlqFilter, JournalEntry, JournalQuery, RetentionPolicy, Settlement, Store,
@@ -70,6 +70,8 @@ export class RedisStore implements Store {
     const lease = { ms: leaseMs, log: options.log ?? WARNINGS };
     if (options.redis !== undefined) return RedisStore.#leased(new RedisStore(options.redis, options.prefix, false, host), lease);
     const url = options.url ?? 'redis://127.0.0.1:6379';
+    // Imported here, not with the host (redis-client-options.ts says why).
+    const { Redis } = await import('ioredis');
     const redis = new Redis(url, { lazyConnect: true });
     const errors = new ConnectionErrorLog(options.log ?? CONNECTION_WARNINGS, url);
     // The socket error (ECONNREFUSED…) arrives as an event; connect() only rejects with "Connection is closed".

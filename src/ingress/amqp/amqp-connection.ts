@@ -2,7 +2,7 @@
 // egress publisher: `lost` settles (with the cause, when there is one) the
 // moment the connection or the session's channel goes, so the owner's
 // reconnect loop never has to poll.
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import type { AmqpSourceConfig } from '../broker-config.ts';
 import { settledWithin } from '../broker-reconnect-delay.ts';
 import { amqpConnectOptions } from './amqp-connect-options.ts';
@@ -23,6 +23,8 @@ export interface WatchedConnection {
 }
 
 export async function openAmqpConnection(config: AmqpSourceConfig, connectionName: string): Promise<WatchedConnection> {
+  // amqplib is imported at the first connection, not with the host: ~30 ms of CPU a host without RabbitMQ never needs.
+  const { connect } = await import('amqplib');
   const model = await connect(amqpConnectOptions(config), { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: connectionName } });
   let lastError: Error | undefined;
   // The executor runs at once: markLost is the promise's resolve from here on.

@@ -3,10 +3,21 @@
 // session and BrokerConnection opens a new one with backoff and a circuit
 // breaker, the same way for every broker. Credentials come from the config's
 // username/password (usually `${ENV}` references), else the URL's userinfo.
-import type { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { RedisSourceConfig } from '../broker-config.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A client for a source's connection (not connected: lazyConnect). ioredis
+ * is imported here, at the first connection, not with the host: its import
+ * is ~100 ms of CPU that every host start, CLI command and test process paid
+ * whether or not it ever talked to Redis.
+ */
+export async function redisClient(config: RedisSourceConfig, connectionName: string): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  return new Redis(redisClientOptions(config, connectionName));
+}
 
 export function redisClientOptions(config: RedisSourceConfig, connectionName: string): RedisOptions {
   const url = new URL(config.url);

@@ -4,11 +4,11 @@
 // session is lost when any of them ends or a consumer's command fails;
 // BrokerConnection then opens a fresh one, and every consumer resumes from
 // its own pending entries or processing list.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RedisSourceConfig } from '../broker-config.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { IngressSession } from '../broker-ingress.ts';
-import { redisClientOptions } from './redis-client-options.ts';
+import { redisClient } from './redis-client-options.ts';
 
 /** Longest wait for the reads in progress to return when intake stops (a blocking read returns within its own timeout). */
 const STOP_INTAKE_MS = 10_000;
@@ -116,7 +116,7 @@ export class RedisSession implements IngressSession {
   }
 
   async #connect(config: RedisSourceConfig, name: string): Promise<Redis> {
-    const client = new Redis(redisClientOptions(config, name));
+    const client = await redisClient(config, name);
     this.#clients.push(client);
     // Without an 'error' listener an EventEmitter error would crash the host.
     client.on('error', (err: Error) => {
