@@ -103,12 +103,9 @@ pool.on('message', (message: unknown) => {
     if (from.kind === 'ack') onAck(from.ack);
     else send({ kind: 'host-call', ...from.message });
   });
-  // The worker's thread ended (its end of the port went with it).
-  port.on('close', () => {
-    if (liveWorkers.get(threadId) === port) liveWorkers.delete(threadId);
-  });
   if (liveWorkers.size >= threads) announced();
 });
+// A worker leaves the broadcast when piscina destroys it, whether it ended or died (its port goes with it).
 pool.on('workerDestroy', (worker: { threadId?: number }) => {
   if (worker.threadId !== undefined) liveWorkers.delete(worker.threadId);
 });
