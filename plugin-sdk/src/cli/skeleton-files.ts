@@ -8,6 +8,9 @@ export interface SkeletonOptions {
   name: string;
 }
 
+/** The SDK's dependencies with install scripts (a test keeps this in line with what npm installs). */
+export const SDK_INSTALL_SCRIPTS: Readonly<Record<string, boolean>> = { esbuild: true, 'isolated-vm': true };
+
 /** `^<major>.0.0`: any host API release of the major version this SDK targets. */
 export const skeletonApiRange = (): string => `^${HOST_API_VERSION.split('.')[0]}.0.0`;
 
@@ -24,6 +27,9 @@ export function skeletonFiles({ name }: SkeletonOptions): Record<string, string>
     // The tests run TypeScript directly (Node's type stripping) and the host runs on Node 24.
     engines: { node: '>=24' },
     devDependencies: { '@plexus/plugin-sdk': `^${sdkPackage.version}`, ...TYPESCRIPT_DEV_DEPENDENCIES },
+    // The SDK's dependencies whose install scripts npm must run: npm 11.16+ warns at every install about
+    // scripts not listed here, and npm 12 skips them (isolated-vm then has no binary on a platform without a prebuilt one).
+    allowScripts: SDK_INSTALL_SCRIPTS,
     plexus: {
       apiVersion: skeletonApiRange(),
       main: 'dist/plugin.js',
