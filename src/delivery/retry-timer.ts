@@ -10,16 +10,6 @@
 import { MAX_TIMER_MS } from '../config/schema-parts.ts';
 import { BinaryHeap } from './binary-heap.ts';
 
-/**
- * The retries of one failed batch share one wall-clock time, but schedule()
- * reads both clocks for each, and Date.now's whole milliseconds put their
- * monotonic times up to (not quite) a millisecond apart. Fired strictly in
- * order, the batch came back to its lane one retry per timer turn, as that
- * many batches. A millisecond early is within the precision of the time
- * a retry's record keeps (whole milliseconds).
- */
-const DUE_TOGETHER_MS = 1;
-
 export class RetryTimer<T> {
   /** `at`: when the item is due, on the monotonic clock. */
   private readonly heap = new BinaryHeap<{ at: number; item: T }>((a, b) => a.at < b.at);
@@ -63,8 +53,7 @@ export class RetryTimer<T> {
 
   private fire(): void {
     this.timerAt = Infinity;
-    // What is due within DUE_TOGETHER_MS goes too: see there.
-    const now = this.monotonic() + DUE_TOGETHER_MS;
+    const now = this.monotonic();
     const due: T[] = [];
     while (this.heap.size > 0 && (this.heap.peek() as { at: number }).at <= now) due.push((this.heap.pop() as { item: T }).item);
     if (this.heap.size > 0) this.arm((this.heap.peek() as { at: number }).at);
