@@ -39,11 +39,13 @@ test('deliveries waiting for their retry time hold accept() back until their ret
   });
   assert.equal(attempts.has('late'), false);
 
-  // One that may wait goes on once the retries ran and room came back.
+  // One that may wait goes on once a retry ran and its room came back. (The five share one retry
+  // time, but each wait is set from the clocks as it is scheduled: they can come due a millisecond
+  // apart, and the first to run frees the room the patient accept needs.)
   const startedAt = performance.now();
   await fixture.engine.accept([namedEvent('patient')]);
   const retried = Array.from({ length: MAX_QUEUED }, (_, i) => attempts.get(`e${i + 1}`));
-  assert.deepEqual(retried, Array.from({ length: MAX_QUEUED }, () => 2), 'room came back only once the retries had run');
+  assert.ok(retried.some((n) => n === 2), `room came back only once a retry had run: attempts ${JSON.stringify(retried)}`);
   await until(() => attempts.get('patient') === 2 && [...attempts.values()].every((n) => n === 2), 'every event ran twice');
   assert.ok(performance.now() - startedAt < RETRY_MS * 5, 'accept() waited for the retries, not longer');
   assert.equal(fixture.engine.depth.retrying, 0);
