@@ -87,7 +87,12 @@ const pool = new Piscina<WorkerTask, RunResult | number>({
   workerData: { sdkSource: await loadSdkSource(), idleMs: options.idleMs ?? 5 * 60_000, fetchViaHost: options.fetchViaHost === true, syncCalls, ...(link ? { link } : {}) },
 });
 
-const waitingAcks = new Map<number, (ack: WorkerControlAck) => void>();
+/** A broadcast waiting for acks: takes one, or stops waiting for a worker whose thread ended before it answered. */
+interface AckWait {
+  ack(ack: WorkerControlAck): void;
+  gone(threadId: number): void;
+}
+const waitingAcks = new Map<number, AckWait>();
 // The port of each worker that has loaded and listens for control messages
 // (worker-port.ts). A broadcast waits for exactly these: a thread still
 // starting would never answer.
@@ -103,11 +108,14 @@ pool.on('message', (message: unknown) => {
     if (from.kind === 'ack') onAck(from.ack);
     else send({ kind: 'host-call', ...from.message });
   });
+  // The worker's thread ended, whether piscina ended it or it died: its end of
+  // the port went with it. Not piscina's workerDestroy: the worker it names
+  // has no threadId (only an id, which is -1 once the thread has exited).
+  port.on('close', () => {
+    if (liveWorkers.get(threadId) === port) liveWorkers.delete(threadId);
+    for (const wait of waitingAcks.values()) wait.gone(threadId);
+  });
   if (liveWorkers.size >= threads) announced();
-});
-// A worker leaves the broadcast when piscina destroys it, whether it ended or died (its port goes with it).
-pool.on('workerDestroy', (worker: { threadId?: number }) => {
-  if (worker.threadId !== undefined) liveWorkers.delete(worker.threadId);
 });
 // A worker stuck in a sync call past its deadline is lost with its isolate (sync-call-watch.ts): end the process, as onCatastrophicError would.
 const syncWatch = setInterval(() => {
@@ -126,12 +134,13 @@ function onAck(ack: WorkerControlAck): void {
     send({ kind: 'late-restarts', restarts: ack.restarts ?? [] });
     return;
   }
-  waitingAcks.get(ack.id)?.(ack);
+  waitingAcks.get(ack.id)?.ack(ack);
 }
 
-/** Broadcasts a control message and gathers one ack per live worker (or stops waiting at the deadline). */
+/** Broadcasts a control message and gathers one ack per live worker, but for workers that end first (or stops waiting at the deadline). */
 function broadcast(message: WorkerControl): Promise<WorkerControlAck[]> {
-  const expected = liveWorkers.size;
+  // By thread: a worker that dies before it answers is no longer waited for (piscina starts another, which never got the message).
+  const waiting = new Set(liveWorkers.keys());
   const received: WorkerControlAck[] = [];
   return new Promise((resolve) => {
     const finish = () => {
@@ -140,11 +149,17 @@ function broadcast(message: WorkerControl): Promise<WorkerControlAck[]> {
       resolve(received);
     };
     const timer = setTimeout(finish, CONTROL_TIMEOUT_MS);
-    waitingAcks.set(message.id, (ack) => {
-      received.push(ack);
-      if (received.length >= expected) finish();
+    waitingAcks.set(message.id, {
+      ack: (ack) => {
+        received.push(ack);
+        waiting.delete(ack.threadId);
+        if (waiting.size === 0) finish();
+      },
+      gone: (threadId) => {
+        if (waiting.delete(threadId) && waiting.size === 0) finish();
+      },
     });
-    if (expected === 0) finish();
+    if (waiting.size === 0) finish();
     else for (const port of liveWorkers.values()) port.postMessage({ kind: 'control', message } satisfies MainToWorker);
   });
 }
