@@ -4,6 +4,7 @@
 // outcomes, so a plain accept is a settle with no settlements. Each caller
 // gets back its own share of the merged result.
 import type { AcceptInput, AcceptResult, DeliveryRecord, Settlement, Store } from '../store/store.ts';
+import { checkClaims } from '../store/store-args.ts';
 import { GroupCommit } from './group-commit.ts';
 
 interface Write {
@@ -27,6 +28,14 @@ export class StoreWriter {
 
   /** Resolves once durable, with the records created for `inputs` (and which of them were replays). */
   write(settlements: Settlement[], inputs: AcceptInput[]): Promise<AcceptResult> {
+    // The store checks the claims of the merged write as a whole: one caller's
+    // invalid claim would fail every caller merged with it. Refused here, it
+    // fails its own write only, before joining the group.
+    try {
+      checkClaims(inputs);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.commits.submit({ settlements, inputs });
   }
 }
