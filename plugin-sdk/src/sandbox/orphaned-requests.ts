@@ -65,12 +65,14 @@ export class CrashReruns {
   afterLinkClosed(pending: Map<number, Pending>, link: WorkerLink, probe: () => Promise<unknown>): void {
     const orphaned = [...pending].filter(([, p]) => p.kind === 'run' && p.link === link).map(([id]) => id);
     if (orphaned.length === 0) return;
+    // Alone only if nothing else can have run on that thread: a batch sent through the sandbox process (no link) may have been on it, unseen here.
+    const alone = orphaned.length === 1 && ![...pending.values()].some((p) => p.kind === 'run' && p.link === undefined);
     void probe().then(() => {
       for (const id of orphaned) {
         const p = pending.get(id);
         if (p?.kind !== 'run' || p.link !== link) continue; // the exit handler has it
         pending.delete(id);
-        void this.recover(p, `its worker thread ${link.threadId} exited`, orphaned.length === 1).then(p.resolve);
+        void this.recover(p, `its worker thread ${link.threadId} exited`, alone).then(p.resolve);
       }
     }, () => undefined);
   }
