@@ -58,6 +58,8 @@ export class WorkerLinks {
   readonly #dir: string | undefined;
   readonly #token: Buffer;
   readonly #links = new Set<WorkerLink>();
+  /** Connections that have not said their hello yet: close() drops them too, or the server's close waits out their hello timeout. */
+  readonly #unadmitted = new Set<Socket>();
   readonly #handlers: WorkerLinkHandlers;
   /** A host that exits without close() (a crash, a forced exit) still removes the socket's directory. */
   readonly #removeOnExit = () => this.#removeDir();
@@ -120,6 +122,7 @@ export class WorkerLinks {
   }
 
   async close(): Promise<void> {
+    for (const socket of this.#unadmitted) socket.destroy();
     this.closeLinks();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     process.off('exit', this.#removeOnExit);
@@ -133,9 +136,11 @@ export class WorkerLinks {
     const refuse = () => socket.destroy();
     const helloTimer = setTimeout(refuse, HELLO_TIMEOUT_MS);
     helloTimer.unref();
+    this.#unadmitted.add(socket);
     socket.on('error', () => undefined); // 'close' follows, and handles it
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      this.#unadmitted.delete(socket);
       if (link === undefined) return;
       this.#links.delete(link);
       this.#handlers.onClose(link);
@@ -147,6 +152,7 @@ export class WorkerLinks {
           if (link === undefined) {
             if (!this.#validHello(message)) return refuse();
             clearTimeout(helloTimer);
+            this.#unadmitted.delete(socket);
             reader.maxFrameBytes = MAX_FRAME_BYTES;
             link = new WorkerLink(socket, message.pid, message.threadId);
             this.#links.add(link);
