@@ -101,6 +101,11 @@ export class AmqpSession implements IngressSession {
     const tags = this.#consumerTags.splice(0);
     const cancelled = await settledWithin(Promise.all(tags.map((tag) => this.#channel.cancel(tag).catch(() => undefined))), CHANNEL_CLOSE_MS);
     if (cancelled === undefined) this.#silent = true;
+    // Deliveries read together with the cancel's reply still wait for the end
+    // of this turn to be taken: taken now, the drain that follows waits for
+    // them, rather than finding nothing pending and closing the channel while
+    // they run (their acks lost, RabbitMQ requeues them to run again).
+    this.#takeBatch();
   }
 
   /** Messages ready in each queue (checkQueue: a passive declare, one round trip per queue). */
@@ -189,10 +194,15 @@ export class AmqpSession implements IngressSession {
     // Everything that arrived with this socket read goes in one batch.
     setImmediate(() => {
       this.#flushScheduled = false;
-      const batch = this.#batch;
-      this.#batch = [];
-      void this.#options.intake.take(batch);
+      this.#takeBatch();
     });
+  }
+
+  #takeBatch(): void {
+    if (!this.#opened || this.#batch.length === 0) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    void this.#options.intake.take(batch);
   }
 
   async #rebind(): Promise<void> {
