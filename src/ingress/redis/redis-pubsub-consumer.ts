@@ -31,22 +31,29 @@ export class RedisPubSubConsumer {
       if (sub.pattern !== undefined) byPattern.set(sub.pattern, sub);
     }
     const subscriber = run.reader;
+    // Until the unsubscribe replies are in, Redis goes on pushing messages it
+    // counts as delivered: they are taken (a stop drains intake after this
+    // run ends). One that still comes after is counted as dropped, never ignored.
+    let listening = true;
+    const received = (sub: RedisPubSubConfig | undefined, channel: Buffer, message: Buffer) => {
+      if (!sub) return;
+      if (listening) this.#take(sub, channel.toString(), message);
+      else this.#intake.dropped('unsubscribed', false);
+    };
     // The Buffer events: a message that is not UTF-8 reaches plugins as its bytes, not as replacement characters.
-    subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-      const sub = byChannel.get(channel.toString());
-      if (sub && run.active) this.#take(sub, channel.toString(), message);
-    });
-    subscriber.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
-      const sub = byPattern.get(pattern.toString());
-      if (sub && run.active) this.#take(sub, channel.toString(), message);
-    });
-    if (byChannel.size > 0) await subscriber.subscribe(...byChannel.keys());
-    if (byPattern.size > 0) await subscriber.psubscribe(...byPattern.keys());
-    await run.stopped;
-    // Stop listening at once: what arrives after this would have nowhere to go. Names are
-    // given explicitly: ioredis 6 over RESP3 never resolves an argument-less UNSUBSCRIBE.
-    if (byChannel.size > 0) await subscriber.unsubscribe(...byChannel.keys()).catch(() => undefined);
-    if (byPattern.size > 0) await subscriber.punsubscribe(...byPattern.keys()).catch(() => undefined);
+    subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => received(byChannel.get(channel.toString()), channel, message));
+    subscriber.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => received(byPattern.get(pattern.toString()), channel, message));
+    try {
+      if (byChannel.size > 0) await subscriber.subscribe(...byChannel.keys());
+      if (byPattern.size > 0) await subscriber.psubscribe(...byPattern.keys());
+      await run.stopped;
+      // Stop listening at once. Names are given explicitly: ioredis 6 over
+      // RESP3 never resolves an argument-less UNSUBSCRIBE.
+      if (byChannel.size > 0) await subscriber.unsubscribe(...byChannel.keys()).catch(() => undefined);
+      if (byPattern.size > 0) await subscriber.punsubscribe(...byPattern.keys()).catch(() => undefined);
+    } finally {
+      listening = false;
+    }
   }
 
   #take(sub: RedisPubSubConfig, channel: string, bytes: Buffer): void {
