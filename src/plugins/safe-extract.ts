@@ -66,6 +66,12 @@ export async function readPackageFiles(tarball: Uint8Array, limits: ExtractLimit
       files.push(entry.concat().then((data) => ({ path, bytes: data })));
     },
   });
+  // Entries the parser skips without handing them to onReadEntry (a type it does not know, a pax or long-name
+  // header over 1 MB) would escape every check above, their bodies inflated whole: they are refused too.
+  parser.on('ignoredEntry', (entry: ReadEntry) => {
+    problem ??= `unsafe package: entry ${JSON.stringify(entry.path)} is a ${entry.type}; only files and folders are installed (no links or devices)`;
+    parser.abort(invalid(problem));
+  });
   // In slices, up to the first problem or the end-of-archive marker (what follows it is never unpacked): the registry's rule.
   try {
     await feedTarball(parser, tarball, () => problem !== undefined);
