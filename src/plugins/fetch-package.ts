@@ -104,10 +104,13 @@ async function fromRegistry(spec: Extract<PackageSpec, { kind: 'registry' }>, op
   return { tarball: data, integrity, source: `${spec.name}@${chosen.version} from ${withSlash(shownRegistry)}`, expected: { name: spec.name, version: chosen.version } };
 }
 
-/** The SRI the tarball must match; a registry that publishes none is not trusted. */
+/** A hash npm checks a tarball against: pacote checks nothing for an SRI with none ("bogus", "sha512-"). */
+const USABLE_SRI_HASH = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}(?:\?\S*)?$/;
+
+/** The SRI the tarball must match; a registry that publishes none (or none usable) is not trusted. */
 function expectedIntegrity(manifest: PackumentVersion): string {
   const dist = manifest.dist ?? {};
-  if (typeof dist.integrity === 'string' && dist.integrity !== '') return dist.integrity;
+  if (typeof dist.integrity === 'string' && dist.integrity.split(/\s+/).some((hash) => USABLE_SRI_HASH.test(hash))) return dist.integrity;
   if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum)) return `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}`;
   throw new PlexusError('PLEXUS_INTEGRITY_MISMATCH', `the registry gives no integrity for ${manifest.name}@${manifest.version}; refusing to install it unverified`);
 }
