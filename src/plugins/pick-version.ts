@@ -12,7 +12,9 @@ export type VersionSelector = { range: string } | { tag: string };
 
 /** The versions the selector allows, highest first (a tag allows exactly one). */
 export function candidateVersions(packument: Packument, selector: VersionSelector): PackumentVersion[] {
-  const versions = packument.versions;
+  // The range is matched against each key but the entry's own `version` is what gets fetched and checked against
+  // the tarball: an entry naming another version (a range's way out of itself) counts as not published.
+  const versions = Object.fromEntries(Object.entries(packument.versions).filter(([key, manifest]) => manifest?.version === key));
   if ('tag' in selector) {
     const version = packument['dist-tags'][selector.tag];
     const manifest = version === undefined ? undefined : versions[version];
