@@ -62,6 +62,12 @@ export async function readTarball(bytes: Uint8Array): Promise<TarballContents> {
       packageJson = entry.concat().then((buf) => buf.toString('utf8'));
     },
   });
+  // Entries the parser skips without handing them to onReadEntry (a type it does not know, a pax or GNU
+  // long-name header over 1 MB) would escape every check above, their bodies inflated whole: refused too.
+  parser.on('ignoredEntry', (entry: ReadEntry) => {
+    failure ??= tarballError(`entry ${JSON.stringify(entry.path.slice(0, 200))} is a ${entry.type}; a plugin package holds only files and folders`);
+    parser.abort(failure);
+  });
   // Fed in slices, and no further than the first refusal or the end-of-archive marker: a bomb is never inflated.
   try {
     await feedTarball(parser, bytes, () => failure !== undefined);
