@@ -16,7 +16,8 @@
 // some of whose confirms came back is only slow, and a connection RabbitMQ
 // blocked (below) is unread on purpose: neither is replaced. The check of a
 // missing exchange (below) is bounded by the same timeout, for the same
-// reason.
+// reason, and so is the session's set-up (the longest of its targets'):
+// a connection silent before it is ready is dropped too.
 //
 // Egress has its own connection, not the ingress's: RabbitMQ throttles a
 // publishing connection under a resource alarm, and that must not stall
@@ -48,7 +49,7 @@
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpSourceConfig } from '../ingress/broker-config.ts';
-import { closeAmqpConnection, openAmqpConnection } from '../ingress/amqp/amqp-connection.ts';
+import { closeAmqpConnection, openAmqpConnection, type WatchedConnection } from '../ingress/amqp/amqp-connection.ts';
 import { settledWithin } from '../ingress/broker-reconnect-delay.ts';
 import type { ExchangeTarget } from './egress-config.ts';
 import { toAmqpPublication } from './egress-message.ts';
@@ -60,33 +61,47 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   readonly #channel: ConfirmChannel;
 
   static async open(config: AmqpSourceConfig, targets: readonly ExchangeTarget[]): Promise<AmqpPublishSession> {
-    const { model, lost, markLost, noteError, lastError } = await openAmqpConnection(config, `plexus egress ${config.name}`);
+    const connection = await openAmqpConnection(config, `plexus egress ${config.name}`);
+    const { model, lastError } = connection;
+    // amqplib's connect timeout ends with the handshake: a broker silent from then on (heartbeats off)
+    // held the set-up, and with it the host's start and stop, for ever. Bounded like a round.
+    const ms = Math.max(...targets.map((t) => t.confirmTimeoutMs));
+    let opened: { value: AmqpPublishSession } | undefined;
     try {
-      const channel = await model.createConfirmChannel();
-      channel.on('error', noteError);
-      const returned = new ReturnedMessages();
-      channel.on('return', (message: ConsumeMessage) => returned.add(message));
-      channel.on('close', () => {
-        markLost(lastError() ?? new Error('channel closed'));
-        void closeAmqpConnection(model);
-      });
-      const missing = await checkExchanges(model, channel, config, targets);
-      const session = new AmqpPublishSession(config.name, model, channel, lost, markLost, returned, missing);
-      // Returns come only after publishes, so after this point.
-      channel.on('return', () => session.#heard++);
-      model.on('blocked', (reason: unknown) => {
-        session.#heard++;
-        session.#blocked = typeof reason === 'string' && reason !== '' ? reason : 'resource alarm';
-      });
-      model.on('unblocked', () => {
-        session.#heard++;
-        session.#blocked = undefined;
-      });
-      return session;
+      opened = await settledWithin(AmqpPublishSession.#setUp(config, targets, connection), ms);
     } catch (err) {
       await closeAmqpConnection(model);
       throw lastError() ?? err;
     }
+    if (opened !== undefined) return opened.value;
+    // A close handshake would wait for the same silence: the socket is dropped (the set-up then fails, unheard).
+    await closeAmqpConnection(model, 0);
+    throw new Error(`RabbitMQ answered nothing within ${ms} ms while the egress session opened (confirm channel, exchanges): the connection is silent; opening a new one`);
+  }
+
+  /** The confirm channel, its listeners and the exchange checks, on a connection just opened. */
+  static async #setUp(config: AmqpSourceConfig, targets: readonly ExchangeTarget[], { model, lost, markLost, noteError, lastError }: WatchedConnection): Promise<AmqpPublishSession> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', noteError);
+    const returned = new ReturnedMessages();
+    channel.on('return', (message: ConsumeMessage) => returned.add(message));
+    channel.on('close', () => {
+      markLost(lastError() ?? new Error('channel closed'));
+      void closeAmqpConnection(model);
+    });
+    const missing = await checkExchanges(model, channel, config, targets);
+    const session = new AmqpPublishSession(config.name, model, channel, lost, markLost, returned, missing);
+    // Returns come only after publishes, so after this point.
+    channel.on('return', () => session.#heard++);
+    model.on('blocked', (reason: unknown) => {
+      session.#heard++;
+      session.#blocked = typeof reason === 'string' && reason !== '' ? reason : 'resource alarm';
+    });
+    model.on('unblocked', () => {
+      session.#heard++;
+      session.#blocked = undefined;
+    });
+    return session;
   }
 
   readonly #broker: string;
@@ -162,7 +177,13 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   #publish(target: ExchangeTarget, events: readonly PlexusEvent[]): Promise<(Error | undefined)[]> {
     const now = Date.now();
     const heard = this.#heard;
-    const confirms = events.map((event) => new Promise<Error | undefined>((resolve) => {
+    /** Each event's answer as it comes (NO_ANSWER until then): a round that times out keeps the answers it got. */
+    const answers: (Error | undefined | typeof NO_ANSWER)[] = events.map(() => NO_ANSWER);
+    const confirms = events.map((event, i) => new Promise<Error | undefined>((settle) => {
+      const resolve = (answer: Error | undefined) => {
+        answers[i] = answer;
+        settle(answer);
+      };
       const { routingKey, content, options } = toAmqpPublication(event, target.routingKey, now);
       try {
         // The callback runs on ack, on nack, and (with an error) when the channel closes first.
@@ -185,7 +206,8 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
     });
     return withinConfirmTimeout(results, events.length, target.confirmTimeoutMs).then((outcome) => {
       if (!answered && this.#heard === heard) this.#endSilent(target.confirmTimeoutMs);
-      return outcome;
+      // Past the timeout only the events with no answer fail: one the broker confirmed in time, failed too, was published again.
+      return outcome.map((late, i) => (answers[i] === NO_ANSWER ? late : (answers[i] as Error | undefined)));
     });
   }
 
@@ -239,6 +261,9 @@ async function missingReason(model: ChannelModel, exchange: string): Promise<str
   await probe.close().catch(() => undefined);
   return undefined;
 }
+
+/** An event of a round whose confirm (or failure) has not come yet. */
+const NO_ANSWER = Symbol('no answer');
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));

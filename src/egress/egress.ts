@@ -71,7 +71,7 @@ export class Egress {
       if (mine.length === 0) continue;
       const name = `egress:redis:${source.name}`;
       this.#add(name, source.url, mine, new BrokerConnection<PublishSession<StreamTarget>>({
-        name, open: () => RedisPublishSession.open(source), reconnect: source.reconnect, breaker: source.breaker, logger, secrets: connectionSecrets(source),
+        name, open: () => RedisPublishSession.open(source, mine), reconnect: source.reconnect, breaker: source.breaker, logger, secrets: connectionSecrets(source),
       }));
     }
     const connections = this.#connections;

@@ -6,7 +6,8 @@
 // id: at least once, as everywhere in Plexus).
 //
 // A batch that gets no reply within the timeout ends the session: a silent
-// connection is replaced, not waited on round after round.
+// connection is replaced, not waited on round after round. So does an open
+// that gets no answer within it.
 //
 // ioredis' own reconnection and offline queue are off (as for the ingress,
 // redis-client-options.ts): a command on a dead connection fails at once,
@@ -14,6 +15,7 @@
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Redis } from 'ioredis';
 import type { RedisSourceConfig } from '../ingress/broker-config.ts';
+import { settledWithin } from '../ingress/broker-reconnect-delay.ts';
 import { redisClient } from '../ingress/redis/redis-client-options.ts';
 import type { StreamTarget } from './egress-config.ts';
 import { toStreamFields } from './egress-message.ts';
@@ -23,7 +25,7 @@ export class RedisPublishSession implements PublishSession<StreamTarget> {
   readonly lost: Promise<Error | undefined>;
   readonly #client: Redis;
 
-  static async open(config: RedisSourceConfig): Promise<RedisPublishSession> {
+  static async open(config: RedisSourceConfig, targets: readonly StreamTarget[]): Promise<RedisPublishSession> {
     const client = await redisClient(config, `plexus egress ${config.name}`);
     let lastError: Error | undefined;
     let markLost: (cause: Error | undefined) => void = () => undefined;
@@ -35,8 +37,13 @@ export class RedisPublishSession implements PublishSession<StreamTarget> {
       lastError = err;
     });
     client.on('end', () => markLost(lastError ?? new Error('Redis connection closed')));
+    // ioredis' connect timeout ends with the TCP connect: a server silent from then on (its
+    // CLIENT SETNAME, its ready check unanswered) held the open, and with it the host's start
+    // and stop, for ever. Bounded like a batch (the longest of the targets').
+    const ms = Math.max(...targets.map((t) => t.confirmTimeoutMs));
     try {
-      await client.connect();
+      const connected = await settledWithin(client.connect(), ms);
+      if (connected === undefined) throw new Error(`Redis answered nothing within ${ms} ms while the egress connection opened: the connection is silent; opening a new one`);
     } catch (err) {
       client.disconnect();
       throw lastError ?? err;

@@ -3,7 +3,8 @@
 // make a client read several replies in one go, e.g. the last deliveries and
 // the answer to its basic.cancel or UNSUBSCRIBE, as a busy broker's client
 // does. What the client sends always passes.
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { ProxyServer } from './proxy-server.ts';
 
 interface Link {
   client: Socket;
@@ -11,43 +12,35 @@ interface Link {
 }
 
 export class HoldingTcpProxy {
-  readonly port: number;
-  readonly #server: Server;
+  readonly #server: ProxyServer;
   readonly #links: Set<Link>;
   readonly #state: { holding: boolean };
 
-  private constructor(port: number, server: Server, links: Set<Link>, state: { holding: boolean }) {
-    this.port = port;
+  private constructor(server: ProxyServer, links: Set<Link>, state: { holding: boolean }) {
     this.#server = server;
     this.#links = links;
     this.#state = state;
+  }
+
+  get port(): number {
+    return this.#server.port;
   }
 
   /** Listens on any port and forwards every connection to `targetPort` on 127.0.0.1. */
   static async listen(targetPort: number): Promise<HoldingTcpProxy> {
     const links = new Set<Link>();
     const state = { holding: false };
-    const server = createServer((client) => {
-      const upstream = connect({ port: targetPort, host: '127.0.0.1' });
+    const server = await ProxyServer.listen(targetPort, (client, upstream) => {
       const link: Link = { client, held: [] };
       links.add(link);
-      for (const s of [client, upstream]) s.on('error', () => undefined);
+      client.on('close', () => links.delete(link));
       client.on('data', (chunk: Buffer) => void upstream.write(chunk));
       upstream.on('data', (chunk: Buffer) => {
         if (state.holding) link.held.push(chunk);
         else client.write(chunk);
       });
-      client.on('close', () => {
-        upstream.destroy();
-        links.delete(link);
-      });
-      upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    return new HoldingTcpProxy((server.address() as { port: number }).port, server, links, state);
+    return new HoldingTcpProxy(server, links, state);
   }
 
   /** From now on, what the broker sends is kept back. */
@@ -68,9 +61,8 @@ export class HoldingTcpProxy {
     }
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const link of this.#links) link.client.destroy();
-    await closed;
+  /** Stops listening and cuts every connection. */
+  close(): Promise<void> {
+    return this.#server.close();
   }
 }
