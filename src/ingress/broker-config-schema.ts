@@ -18,6 +18,7 @@ export function brokersSchema(durationFormat: string) {
     password: text,
     reconnect: section({ initialDelayMs: timer, maxDelayMs: timer, multiplier: { type: 'number', minimum: 1 } }),
     breaker: section({ failureThreshold: positiveInteger, coolDownMs: timer }),
+    connectTimeoutMs: timer,
   };
   const amqpQueue = section({
     name: text,
@@ -82,6 +83,7 @@ interface ConnectionDocument {
   password?: string;
   reconnect?: { initialDelayMs?: Duration; maxDelayMs?: Duration; multiplier?: number };
   breaker?: { failureThreshold?: number; coolDownMs?: Duration };
+  connectTimeoutMs?: Duration;
 }
 
 export interface AmqpQueueDocument {

@@ -27,6 +27,12 @@ export interface ConnectionConfig {
   password?: string;
   reconnect: ReconnectPolicy;
   breaker: BreakerPolicy;
+  /**
+   * How long opening a connection may take, and then its set-up (RabbitMQ: the channel, topology
+   * and consumers; Redis: CLIENT SETNAME and the ready check). The clients' own connect timeouts
+   * end with the transport, and a broker silent after that held the open for ever.
+   */
+  connectTimeoutMs: number;
 }
 
 export interface AmqpQueueConfig {
@@ -98,6 +104,8 @@ export const NO_BROKERS: BrokersConfig = Object.freeze({ amqp: [], redis: [] });
 
 const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDelayMs: 10_000, multiplier: 2 };
 const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 10, coolDownMs: 15_000 };
+/** The clients' connect timeouts were 10 s before the set-up was bounded too. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Connections egress targets publish through (by name): these may consume nothing. */
 export interface PublishingBrokers {
@@ -121,7 +129,7 @@ export function consumes(source: AmqpSourceConfig | RedisSourceConfig): boolean 
   return source.streams.length + source.lists.length + source.pubsub.length > 0;
 }
 
-function connection(name: string, doc: AmqpSourceDocument | RedisSourceDocument): ConnectionConfig {
+function connection(kind: 'amqp' | 'redis', name: string, doc: AmqpSourceDocument | RedisSourceDocument): ConnectionConfig {
   const reconnect = doc.reconnect ?? {};
   const breaker = doc.breaker ?? {};
   const config: ConnectionConfig = {
@@ -133,7 +141,9 @@ function connection(name: string, doc: AmqpSourceDocument | RedisSourceDocument)
       multiplier: reconnect.multiplier ?? DEFAULT_RECONNECT.multiplier,
     },
     breaker: { failureThreshold: breaker.failureThreshold ?? DEFAULT_BREAKER.failureThreshold, coolDownMs: ms(breaker.coolDownMs) ?? DEFAULT_BREAKER.coolDownMs },
+    connectTimeoutMs: ms(doc.connectTimeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS,
   };
+  if (config.connectTimeoutMs === 0) throw configProblem(`brokers.${kind}.${name}.connectTimeoutMs must be > 0`);
   if (doc.username !== undefined) config.username = doc.username;
   if (doc.password !== undefined) config.password = doc.password;
   return config;
@@ -142,7 +152,7 @@ function connection(name: string, doc: AmqpSourceDocument | RedisSourceDocument)
 function amqpSource(name: string, doc: AmqpSourceDocument, publishing: boolean): AmqpSourceConfig {
   if (doc.queues === undefined && !publishing) throw configProblem(`brokers.amqp.${name}.queues is required (a connection no egress target publishes through must consume a queue)`);
   const config: AmqpSourceConfig = {
-    ...connection(name, doc),
+    ...connection('amqp', name, doc),
     prefetch: doc.prefetch ?? 100,
     heartbeatSec: doc.heartbeatSec ?? 15,
     queues: (doc.queues ?? []).map((q, i) => amqpQueue(q, `brokers.amqp.${name}.queues[${i}]`)),
@@ -179,7 +189,7 @@ function amqpQueue(doc: AmqpQueueDocument, path: string): AmqpQueueConfig {
 
 function redisSource(name: string, doc: RedisSourceDocument, publishing: boolean): RedisSourceConfig {
   const config: RedisSourceConfig = {
-    ...connection(name, doc),
+    ...connection('redis', name, doc),
     streams: (doc.streams ?? []).map((s) => {
       const stream: RedisStreamConfig = {
         key: s.key, group: s.group ?? 'plexus', batchSize: s.batchSize ?? 100, blockMs: ms(s.blockMs) ?? 1000,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadedPackages } from '../../plugin-sdk/test/helpers/loaded-packages.ts';
 
-const CONNECTION = { url: '', reconnect: { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2 }, breaker: { failureThreshold: 5, coolDownMs: 1000 } };
+const CONNECTION = { url: '', reconnect: { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2 }, breaker: { failureThreshold: 5, coolDownMs: 1000 }, connectTimeoutMs: 10_000 };
 
 test('importing the host loads neither broker client; the first connection to each loads its own', async () => {
   await import('../../src/host/host.ts');

@@ -17,6 +17,8 @@ const CASES: [string, string][] = [
   [AMQP('{ name: q, messageTtlMs: soon }'), 'brokers.amqp.main.queues[0].messageTtlMs must be milliseconds or a duration'],
   [AMQP('{ name: q }', ', prefetch: 0'), 'brokers.amqp.main.prefetch must be >= 1'],
   [AMQP('{ name: q }', ', breaker: { failureThreshold: 0 }'), 'brokers.amqp.main.breaker.failureThreshold must be >= 1'],
+  [AMQP('{ name: q }', ', connectTimeoutMs: 0'), 'brokers.amqp.main.connectTimeoutMs must be > 0'],
+  ['brokers: { redis: { main: { url: "redis://x", connectTimeoutMs: later } } }', 'brokers.redis.main.connectTimeoutMs must be milliseconds or a duration'],
   ['brokers: { amqp: { "bad-name": { url: "amqp://x", queues: [{ name: q }] } } }', 'brokers.amqp["bad-name"] is not a valid name'],
   ['brokers: { redis: { main: { url: "redis://x", streams: [{ group: g }] } } }', 'brokers.redis.main.streams[0].key is required'],
   ['brokers: { redis: { main: { url: "redis://x", pubsub: [{ type: a.b }] } } }', 'brokers.redis.main.pubsub[0]'],
@@ -74,6 +76,7 @@ test('credentials come from env references; a refusal names the variable, never 
     assert.equal(amqp?.password, secret);
     assert.equal(amqp?.prefetch, 100);
     assert.deepEqual(amqp?.reconnect, { initialDelayMs: 100, maxDelayMs: 10_000, multiplier: 2 });
+    assert.equal(amqp?.connectTimeoutMs, 10_000);
     assert.deepEqual(amqp?.queues[0], { name: 'orders', declare: true, kind: 'classic', bindings: ['orders.#'], bindSubscriptions: false, messageTtlMs: 3_600_000 });
     const redis = brokers.redis[0];
     assert.equal(redis?.password, secret);

@@ -7,7 +7,6 @@ import type { AmqpSourceConfig } from '../broker-config.ts';
 import { settledWithin } from '../broker-reconnect-delay.ts';
 import { amqpConnectOptions } from './amqp-connect-options.ts';
 
-const CONNECT_TIMEOUT_MS = 10_000;
 /** How long a closing connection waits for RabbitMQ's answer before it drops the socket. */
 export const CONNECTION_CLOSE_MS = 5_000;
 
@@ -25,7 +24,7 @@ export interface WatchedConnection {
 export async function openAmqpConnection(config: AmqpSourceConfig, connectionName: string): Promise<WatchedConnection> {
   // amqplib is imported at the first connection, not with the host: ~30 ms of CPU a host without RabbitMQ never needs.
   const { connect } = await import('amqplib');
-  const model = await connect(amqpConnectOptions(config), { timeout: CONNECT_TIMEOUT_MS, clientProperties: { connection_name: connectionName } });
+  const model = await connect(amqpConnectOptions(config), { timeout: config.connectTimeoutMs, clientProperties: { connection_name: connectionName } });
   let lastError: Error | undefined;
   // The executor runs at once: markLost is the promise's resolve from here on.
   let markLost!: (cause: Error | undefined) => void;

@@ -15,7 +15,7 @@ import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import { settledWithin } from '../broker-reconnect-delay.ts';
 import { AmqpAckWindow } from './amqp-ack-window.ts';
-import { closeAmqpConnection, openAmqpConnection } from './amqp-connection.ts';
+import { closeAmqpConnection, openAmqpConnection, type WatchedConnection } from './amqp-connection.ts';
 import { decodeAmqpMessage } from './amqp-message.ts';
 import { bindPatterns, bindingExchange, declareTopology, queuePatterns } from './amqp-topology.ts';
 import { sourceOf } from '../source-name.ts';
@@ -63,26 +63,40 @@ export class AmqpSession implements IngressSession {
 
   static async open(options: AmqpSessionOptions): Promise<AmqpSession> {
     const { config } = options;
-    const { model, lost, markLost, noteError, lastError } = await openAmqpConnection(config, `plexus ${options.consumerName} ${config.name}`);
+    const connection = await openAmqpConnection(config, `plexus ${options.consumerName} ${config.name}`);
+    const { model, lastError } = connection;
     model.on('blocked', (reason: string) => options.logger.warn({ broker: `amqp:${config.name}`, reason }, 'RabbitMQ blocked this connection (resource alarm)'));
+    // amqplib's connect timeout ends with the handshake: a broker silent from then on (heartbeats
+    // off) held the set-up, and with it the host's start, every reconnect and the stop, for ever.
+    // Bounded like the connect (connectTimeoutMs; a stop waits for an open in flight).
+    let opened: { value: AmqpSession } | undefined;
     try {
-      const channel = await model.createChannel();
-      channel.on('error', noteError);
-      const session = new AmqpSession(options, model, channel, lost, noteError);
-      channel.on('close', () => {
-        session.#acks.close();
-        // A channel error leaves the connection open; the session is over all the same.
-        markLost(lastError() ?? new Error('channel closed'));
-        void closeAmqpConnection(model);
-      });
-      await session.#consume();
-      session.#opened = true;
-      session.#scheduleFlush();
-      return session;
+      opened = await settledWithin(AmqpSession.#setUp(options, connection), config.connectTimeoutMs);
     } catch (err) {
       await closeAmqpConnection(model);
       throw lastError() ?? err;
     }
+    if (opened !== undefined) return opened.value;
+    // A close handshake would wait for the same silence: the socket is dropped (the set-up then fails, unheard).
+    await closeAmqpConnection(model, 0);
+    throw new Error(`RabbitMQ answered nothing within ${config.connectTimeoutMs} ms while the session opened (channel, topology, consumers): the connection is silent; opening a new one`);
+  }
+
+  /** The channel, the topology and the consumers, on a connection just opened. */
+  static async #setUp(options: AmqpSessionOptions, { model, lost, markLost, noteError, lastError }: WatchedConnection): Promise<AmqpSession> {
+    const channel = await model.createChannel();
+    channel.on('error', noteError);
+    const session = new AmqpSession(options, model, channel, lost, noteError);
+    channel.on('close', () => {
+      session.#acks.close();
+      // A channel error leaves the connection open; the session is over all the same.
+      markLost(lastError() ?? new Error('channel closed'));
+      void closeAmqpConnection(model);
+    });
+    await session.#consume();
+    session.#opened = true;
+    session.#scheduleFlush();
+    return session;
   }
 
   private constructor(options: AmqpSessionOptions, model: ChannelModel, channel: Channel, lost: Promise<Error | undefined>, noteError: (err: Error) => void) {

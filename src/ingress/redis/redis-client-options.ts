@@ -6,8 +6,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { RedisSourceConfig } from '../broker-config.ts';
 
-const CONNECT_TIMEOUT_MS = 10_000;
-
 /**
  * A client for a source's connection (not connected: lazyConnect). ioredis
  * is imported here, at the first connection, not with the host: its import
@@ -31,7 +29,8 @@ export function redisClientOptions(config: RedisSourceConfig, connectionName: st
     retryStrategy: () => null,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    connectTimeout: CONNECT_TIMEOUT_MS,
+    // It ends with the TCP connect; the set-up commands after it are bounded by the same (redis-session.ts).
+    connectTimeout: config.connectTimeoutMs,
   };
   if (url.protocol === 'rediss:') options.tls = {};
   const username = config.username ?? (url.username === '' ? undefined : decodeURIComponent(url.username));
