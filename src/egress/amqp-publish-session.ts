@@ -49,7 +49,7 @@
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpSourceConfig } from '../ingress/broker-config.ts';
-import { closeAmqpConnection, openAmqpConnection, type WatchedConnection } from '../ingress/amqp/amqp-connection.ts';
+import { closeAmqpConnection, openAmqpSession, type WatchedConnection } from '../ingress/amqp/amqp-connection.ts';
 import { settledWithin } from '../ingress/broker-reconnect-delay.ts';
 import type { ExchangeTarget } from './egress-config.ts';
 import { toAmqpPublication } from './egress-message.ts';
@@ -60,23 +60,10 @@ export class AmqpPublishSession implements PublishSession<ExchangeTarget> {
   readonly #model: ChannelModel;
   readonly #channel: ConfirmChannel;
 
-  static async open(config: AmqpSourceConfig, targets: readonly ExchangeTarget[]): Promise<AmqpPublishSession> {
-    const connection = await openAmqpConnection(config, `plexus egress ${config.name}`);
-    const { model, lastError } = connection;
-    // amqplib's connect timeout ends with the handshake: a broker silent from then on (heartbeats off)
-    // held the set-up, and with it the host's start and stop, for ever. Bounded like a round.
+  static open(config: AmqpSourceConfig, targets: readonly ExchangeTarget[]): Promise<AmqpPublishSession> {
+    // The set-up is bounded like a round (the longest of the targets').
     const ms = Math.max(...targets.map((t) => t.confirmTimeoutMs));
-    let opened: { value: AmqpPublishSession } | undefined;
-    try {
-      opened = await settledWithin(AmqpPublishSession.#setUp(config, targets, connection), ms);
-    } catch (err) {
-      await closeAmqpConnection(model);
-      throw lastError() ?? err;
-    }
-    if (opened !== undefined) return opened.value;
-    // A close handshake would wait for the same silence: the socket is dropped (the set-up then fails, unheard).
-    await closeAmqpConnection(model, 0);
-    throw new Error(`RabbitMQ answered nothing within ${ms} ms while the egress session opened (confirm channel, exchanges): the connection is silent; opening a new one`);
+    return openAmqpSession(config, `plexus egress ${config.name}`, ms, 'the egress session opened (confirm channel, exchanges)', (connection) => AmqpPublishSession.#setUp(config, targets, connection));
   }
 
   /** The confirm channel, its listeners and the exchange checks, on a connection just opened. */

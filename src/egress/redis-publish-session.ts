@@ -15,8 +15,7 @@
 import type { PlexusEvent } from '@plexus/plugin-sdk';
 import type { Redis } from 'ioredis';
 import type { RedisSourceConfig } from '../ingress/broker-config.ts';
-import { settledWithin } from '../ingress/broker-reconnect-delay.ts';
-import { redisClient } from '../ingress/redis/redis-client-options.ts';
+import { connectWithin, redisClient } from '../ingress/redis/redis-client-options.ts';
 import type { StreamTarget } from './egress-config.ts';
 import { toStreamFields } from './egress-message.ts';
 import { withinConfirmTimeout, type PublishSession } from './publish-session.ts';
@@ -37,13 +36,9 @@ export class RedisPublishSession implements PublishSession<StreamTarget> {
       lastError = err;
     });
     client.on('end', () => markLost(lastError ?? new Error('Redis connection closed')));
-    // ioredis' connect timeout ends with the TCP connect: a server silent from then on (its
-    // CLIENT SETNAME, its ready check unanswered) held the open, and with it the host's start
-    // and stop, for ever. Bounded like a batch (the longest of the targets').
-    const ms = Math.max(...targets.map((t) => t.confirmTimeoutMs));
     try {
-      const connected = await settledWithin(client.connect(), ms);
-      if (connected === undefined) throw new Error(`Redis answered nothing within ${ms} ms while the egress connection opened: the connection is silent; opening a new one`);
+      // Bounded like a batch (the longest of the targets').
+      await connectWithin(client, Math.max(...targets.map((t) => t.confirmTimeoutMs)), 'the egress connection');
     } catch (err) {
       client.disconnect();
       throw lastError ?? err;

@@ -41,6 +41,30 @@ export async function openAmqpConnection(config: AmqpSourceConfig, connectionNam
 }
 
 /**
+ * A session on a new connection, for the consuming session and the egress
+ * publisher alike: `setUp` (channels, declarations, consumers) gets `ms`.
+ * amqplib's connect timeout ends with the handshake, and a broker silent from
+ * then on (heartbeats off) held the set-up, and with it the host's start,
+ * every reconnect and the stop, for ever. A set-up that fails closes the
+ * connection and throws the connection's own error when it has one; one out
+ * of time drops the socket, since a close handshake would wait for the same
+ * silence (the set-up then fails, unheard). `what`: what was opening, for the error.
+ */
+export async function openAmqpSession<T>(config: AmqpSourceConfig, connectionName: string, ms: number, what: string, setUp: (connection: WatchedConnection) => Promise<T>): Promise<T> {
+  const connection = await openAmqpConnection(config, connectionName);
+  let opened: { value: T } | undefined;
+  try {
+    opened = await settledWithin(setUp(connection), ms);
+  } catch (err) {
+    await closeAmqpConnection(connection.model);
+    throw connection.lastError() ?? err;
+  }
+  if (opened !== undefined) return opened.value;
+  await closeAmqpConnection(connection.model, 0);
+  throw new Error(`RabbitMQ answered nothing within ${ms} ms while ${what}: the connection is silent; opening a new one`);
+}
+
+/**
  * Closes the connection; never waits longer than `ms`. amqplib settles
  * close() only when RabbitMQ answers it, and not at all when the socket ends
  * first, so a partitioned, frozen or alarm-blocked broker would hold a stop

@@ -15,7 +15,7 @@ import type { BrokerIntake } from '../broker-intake.ts';
 import type { BrokerMessage } from '../broker-message.ts';
 import { settledWithin } from '../broker-reconnect-delay.ts';
 import { AmqpAckWindow } from './amqp-ack-window.ts';
-import { closeAmqpConnection, openAmqpConnection, type WatchedConnection } from './amqp-connection.ts';
+import { closeAmqpConnection, openAmqpSession, type WatchedConnection } from './amqp-connection.ts';
 import { decodeAmqpMessage } from './amqp-message.ts';
 import { bindPatterns, bindingExchange, declareTopology, queuePatterns } from './amqp-topology.ts';
 import { sourceOf } from '../source-name.ts';
@@ -61,25 +61,13 @@ export class AmqpSession implements IngressSession {
    */
   #opened = false;
 
-  static async open(options: AmqpSessionOptions): Promise<AmqpSession> {
+  static open(options: AmqpSessionOptions): Promise<AmqpSession> {
     const { config } = options;
-    const connection = await openAmqpConnection(config, `plexus ${options.consumerName} ${config.name}`);
-    const { model, lastError } = connection;
-    model.on('blocked', (reason: string) => options.logger.warn({ broker: `amqp:${config.name}`, reason }, 'RabbitMQ blocked this connection (resource alarm)'));
-    // amqplib's connect timeout ends with the handshake: a broker silent from then on (heartbeats
-    // off) held the set-up, and with it the host's start, every reconnect and the stop, for ever.
-    // Bounded like the connect (connectTimeoutMs; a stop waits for an open in flight).
-    let opened: { value: AmqpSession } | undefined;
-    try {
-      opened = await settledWithin(AmqpSession.#setUp(options, connection), config.connectTimeoutMs);
-    } catch (err) {
-      await closeAmqpConnection(model);
-      throw lastError() ?? err;
-    }
-    if (opened !== undefined) return opened.value;
-    // A close handshake would wait for the same silence: the socket is dropped (the set-up then fails, unheard).
-    await closeAmqpConnection(model, 0);
-    throw new Error(`RabbitMQ answered nothing within ${config.connectTimeoutMs} ms while the session opened (channel, topology, consumers): the connection is silent; opening a new one`);
+    // The set-up is bounded like the connect (connectTimeoutMs; a stop waits for an open in flight).
+    return openAmqpSession(config, `plexus ${options.consumerName} ${config.name}`, config.connectTimeoutMs, 'the session opened (channel, topology, consumers)', (connection) => {
+      connection.model.on('blocked', (reason: string) => options.logger.warn({ broker: `amqp:${config.name}`, reason }, 'RabbitMQ blocked this connection (resource alarm)'));
+      return AmqpSession.#setUp(options, connection);
+    });
   }
 
   /** The channel, the topology and the consumers, on a connection just opened. */

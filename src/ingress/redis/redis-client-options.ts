@@ -5,6 +5,7 @@
 // username/password (usually `${ENV}` references), else the URL's userinfo.
 import type { Redis, RedisOptions } from 'ioredis';
 import type { RedisSourceConfig } from '../broker-config.ts';
+import { settledWithin } from '../broker-reconnect-delay.ts';
 
 /**
  * A client for a source's connection (not connected: lazyConnect). ioredis
@@ -15,6 +16,18 @@ import type { RedisSourceConfig } from '../broker-config.ts';
 export async function redisClient(config: RedisSourceConfig, connectionName: string): Promise<Redis> {
   const { Redis } = await import('ioredis');
   return new Redis(redisClientOptions(config, connectionName));
+}
+
+/**
+ * Connects `client`, giving up after `ms`: ioredis' connectTimeout ends with
+ * the TCP connect, and a server silent from then on (CLIENT SETNAME, the
+ * ready check unanswered) held the open, and with it the host's start, every
+ * reconnect and the stop, for ever. The caller disconnects a client that
+ * failed. `what`: what was opening, for the error.
+ */
+export async function connectWithin(client: Redis, ms: number, what: string): Promise<void> {
+  const connected = await settledWithin(client.connect(), ms);
+  if (connected === undefined) throw new Error(`Redis answered nothing within ${ms} ms while ${what} opened: the connection is silent; opening a new one`);
 }
 
 export function redisClientOptions(config: RedisSourceConfig, connectionName: string): RedisOptions {

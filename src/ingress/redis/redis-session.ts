@@ -8,8 +8,7 @@ import type { Redis } from 'ioredis';
 import type { RedisSourceConfig } from '../broker-config.ts';
 import type { DepthReading } from '../broker-depth.ts';
 import type { IngressSession } from '../broker-ingress.ts';
-import { settledWithin } from '../broker-reconnect-delay.ts';
-import { redisClient } from './redis-client-options.ts';
+import { connectWithin, redisClient } from './redis-client-options.ts';
 
 /** Longest wait for the reads in progress to return when intake stops (a blocking read returns within its own timeout). */
 const STOP_INTAKE_MS = 10_000;
@@ -124,11 +123,8 @@ export class RedisSession implements IngressSession {
       this.#lastError = err;
     });
     client.on('end', () => this.#markLost(this.#lastError ?? new Error('Redis connection closed')));
-    // connectTimeout ends with the TCP connect: a server silent from then on (CLIENT SETNAME, the
-    // ready check unanswered) held the open, and with it the host's start, every reconnect and the
-    // stop, for ever. Bounded like the connect; open() then disconnects every client.
-    const connected = await settledWithin(client.connect(), config.connectTimeoutMs);
-    if (connected === undefined) throw new Error(`Redis answered nothing within ${config.connectTimeoutMs} ms while the connection ${name} opened: the connection is silent; opening a new one`);
+    // Bounded like the connect; open() then disconnects every client.
+    await connectWithin(client, config.connectTimeoutMs, `the connection ${name}`);
     return client;
   }
 }
