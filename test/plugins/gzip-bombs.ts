@@ -30,14 +30,29 @@ function tarHeader(path: string, size: number, type: BombEntry['type'] = 'File',
   return block;
 }
 
-/** `entries` (small, whole), then `package/zeros.bin` declared (and sent) as 1 GB of zeros, then the end-of-archive blocks. */
-export function declaredGigabyteTarball(entries: readonly BombEntry[]): Buffer {
+/** `header` with its type flag set to `flag`, which tar's Header would not write (one tar does not know, a pax or long-name header), its checksum made again. */
+function withTypeFlag(header: Buffer, flag: string): Buffer {
+  header.write(flag, 156);
+  header.write('        ', 148);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return header;
+}
+
+/**
+ * `entries` (small, whole), then an entry declared (and sent) as 1 GB of zeros, then the
+ * end-of-archive blocks. The gigabyte is `package/zeros.bin`, a file, unless `last` says otherwise
+ * (`flag`: a raw ustar type flag for it).
+ */
+export function declaredGigabyteTarball(entries: readonly BombEntry[], last: { path: string; flag?: string } = { path: 'package/zeros.bin' }): Buffer {
   const blocks: Buffer[] = [];
   for (const entry of entries) {
     const body = Buffer.from(entry.body ?? '');
     blocks.push(tarHeader(entry.path, body.length, entry.type, entry.linkpath), body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
-  blocks.push(tarHeader('package/zeros.bin', 1024 * MB));
+  const header = tarHeader(last.path, 1024 * MB);
+  blocks.push(last.flag === undefined ? header : withTypeFlag(header, last.flag));
   return Buffer.concat([gzipSync(Buffer.concat(blocks)), GIGABYTE_OF_ZEROS, gzipSync(Buffer.alloc(1024))]);
 }
 

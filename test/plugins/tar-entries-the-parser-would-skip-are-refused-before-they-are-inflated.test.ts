@@ -6,35 +6,14 @@
 // declaring a gigabyte of zeros (4.5 MB of gzip) was inflated to the end and
 // the package installed as if the entry were not there.
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { Header } from 'tar';
 import { readPackageFiles } from '../../src/plugins/safe-extract.ts';
-import { GIGABYTE_OF_ZEROS, MB } from './gzip-bombs.ts';
+import { declaredGigabyteTarball } from './gzip-bombs.ts';
 import { validEntries } from './plugin-packages.ts';
 
-/** A ustar header of `size` bytes whose type flag is `flag`, which tar's Header would not write. */
-function header(path: string, size: number, flag: string): Buffer {
-  const block = Buffer.alloc(512);
-  new Header({ path, size, type: 'File', mode: 0o644, mtime: new Date(0) }).encode(block, 0);
-  block.write(flag, 156);
-  block.write('        ', 148);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return block;
-}
-
 /** A valid package, then an entry of type `flag` declaring (and holding) a gigabyte of zeros. */
-function packageWithSkippedGigabyte(flag: string, path: string): Buffer {
-  const blocks: Buffer[] = [];
-  for (const entry of validEntries({ name: '@acme/skipped', version: '1.0.0' })) {
-    const body = Buffer.from(entry.body ?? '');
-    blocks.push(header(entry.path, body.length, '0'), body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(header(path, 1024 * MB, flag));
-  return Buffer.concat([gzipSync(Buffer.concat(blocks)), GIGABYTE_OF_ZEROS, gzipSync(Buffer.alloc(1024))]);
-}
+const packageWithSkippedGigabyte = (flag: string, path: string): Buffer =>
+  declaredGigabyteTarball(validEntries({ name: '@acme/skipped', version: '1.0.0' }).map(({ path, body }) => ({ path, body })), { path, flag });
 
 for (const [label, flag, path] of [
   ['a type tar does not know', 'Z', 'package/dist/zeros.bin'],
